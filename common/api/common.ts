@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** A UUID identifying any stored resource. */
+export const uuid = z.uuid();
+
+/** An ISO 8601 date-time with an offset, as every timestamp in the API is written. */
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+/** A keyword list: trimmed, non-empty, unique entries. */
+export const keywords = z
+  .array(z.string().trim().min(1).max(100))
+  .max(50)
+  .refine((list) => new Set(list.map((k) => k.toLowerCase())).size === list.length, {
+    message: 'keywords must be unique',
+  });
+
+/** The query parameters of every paginated listing. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50).meta({
+    description: 'Maximum number of items in the page (1 to 1000).',
+  }),
+  cursor: z.string().max(500).optional().meta({
+    description: 'The `nextCursor` of the previous page; omit it for the first page.',
+  }),
+});
+
+/** Wraps an item schema into a page of a cursor-paginated listing. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().meta({
+      description: 'Pass as `cursor` to fetch the next page; null on the last page.',
+    }),
+  });
+}
+
+/** A GeoJSON Point in WGS 84 longitude and latitude. */
+export const pointGeometry = z
+  .object({
+    type: z.literal('Point'),
+    coordinates: z.tuple([
+      z.number().min(-180).max(180).meta({ description: 'Longitude in decimal degrees' }),
+      z.number().min(-90).max(90).meta({ description: 'Latitude in decimal degrees' }),
+    ]),
+  })
+  .meta({ id: 'PointGeometry', description: 'GeoJSON Point (RFC 7946), WGS 84 longitude then latitude.' });
+
+/** A GeoJSON Polygon in WGS 84. */
+export const polygonGeometry = z
+  .object({
+    type: z.literal('Polygon'),
+    coordinates: z.array(z.array(z.tuple([z.number(), z.number()]))),
+  })
+  .meta({ id: 'PolygonGeometry', description: 'GeoJSON Polygon (RFC 7946) in WGS 84.' });
+
+export type PointGeometry = z.infer<typeof pointGeometry>;
+export type PolygonGeometry = z.infer<typeof polygonGeometry>;

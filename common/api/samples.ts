@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { isoDateTime, pageQuery, pointGeometry, uuid } from './common.js';
+
+export const COLLECTED_AT_PRECISIONS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond'] as const;
+
+/** One cell value; the dataset field's type decides which of these it may be. */
+export const cellValue = z
+  .union([z.string().max(100_000), z.number(), z.boolean(), z.null(), z.record(z.string(), z.unknown())])
+  .meta({ id: 'CellValue', description: 'A value of the field named by its key; checked against the field type.' });
+export type CellValue = string | number | boolean | null | Record<string, unknown>;
+
+/** An IGSN, written either as the bare code or as its DOI (10.58052/...). */
+export const igsn = z
+  .string()
+  .trim()
+  .regex(/^(?:(?:https?:\/\/doi\.org\/)?10\.\d{4,9}\/)?[A-Za-z0-9][A-Za-z0-9.\-_]{2,99}$/, 'expected an IGSN such as IEXYZ0001 or 10.58052/IEXYZ0001');
+
+const sampleProperties = {
+  name: z.string().trim().max(500),
+  igsn: igsn.nullable(),
+  parentId: uuid.nullable(),
+  material: z.string().trim().max(500).nullable(),
+  location: pointGeometry.nullable(),
+  locationText: z.string().max(500).nullable().meta({ description: 'The coordinates as the source wrote them.' }),
+  elevation: z.number().finite().nullable().meta({ description: 'Elevation in metres above sea level.' }),
+  collectedAt: isoDateTime.nullable(),
+  collectedAtPrecision: z.enum(COLLECTED_AT_PRECISIONS).nullable(),
+  values: z.record(z.string(), cellValue).refine((values) => Object.keys(values).length <= 2000, 'at most 2000 values per sample'),
+};
+
+export const sampleCreate = z
+  .object({
+    id: uuid.optional().meta({ description: 'Client-made id; generated when omitted.' }),
+    name: sampleProperties.name.default(''),
+    igsn: sampleProperties.igsn.default(null),
+    parentId: sampleProperties.parentId.default(null),
+    material: sampleProperties.material.default(null),
+    location: sampleProperties.location.default(null),
+    locationText: sampleProperties.locationText.default(null),
+    elevation: sampleProperties.elevation.default(null),
+    collectedAt: sampleProperties.collectedAt.default(null),
+    collectedAtPrecision: sampleProperties.collectedAtPrecision.default(null),
+    values: sampleProperties.values.default({}),
+  })
+  .meta({ id: 'SampleCreate' });
+export type SampleCreate = z.input<typeof sampleCreate>;
+
+export const sampleUpdate = z
+  .object({
+    ...sampleProperties,
+    version: z.number().int().positive().optional().meta({
+      description: 'The version the change was made against; a mismatch answers 409.',
+    }),
+  })
+  .partial()
+  .meta({ id: 'SampleUpdate', description: 'Only the given properties change; `values` merges key by key, null clears a value.' });
+export type SampleUpdate = z.infer<typeof sampleUpdate>;
+
+export const sample = z
+  .object({
+    id: uuid,
+    datasetId: uuid,
+    ord: z.number().int().meta({ description: 'Position of the row in the dataset.' }),
+    ...sampleProperties,
+    version: z.number().int(),
+    importId: uuid.nullable(),
+    createdAt: isoDateTime,
+    updatedAt: isoDateTime,
+  })
+  .meta({ id: 'Sample' });
+export type Sample = z.infer<typeof sample>;
+
+/** `minLon,minLat,maxLon,maxLat` in WGS 84 degrees. */
+export const bbox = z
+  .string()
+  .transform((text, context) => {
+    const parts = text.split(',').map((part) => Number(part.trim()));
+    const [minLon, minLat, maxLon, maxLat] = parts;
+    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+      context.addIssue({ code: 'custom', message: 'expected four numbers: minLon,minLat,maxLon,maxLat' });
+      return z.NEVER;
+    }
+    if (minLon! < -180 || maxLon! > 180 || minLat! < -90 || maxLat! > 90 || minLat! > maxLat! || minLon! > maxLon!) {
+      context.addIssue({
+        code: 'custom',
+        message: 'expected minLon <= maxLon within [-180, 180] and minLat <= maxLat within [-90, 90]',
+      });
+      return z.NEVER;
+    }
+    return { minLon: minLon!, minLat: minLat!, maxLon: maxLon!, maxLat: maxLat! };
+  })
+  .meta({ description: 'Bounding box `minLon,minLat,maxLon,maxLat` in WGS 84 degrees.', example: '-125,32,-114,42' });
+export type BoundingBox = z.output<typeof bbox>;
+
+export const sampleListQuery = pageQuery.extend({
+  bbox: bbox.optional(),
+});

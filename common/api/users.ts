@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { isoDateTime, uuid } from './common.js';
+
+export const PORTAL_ROLES = ['admin', 'curator', 'member'] as const;
+export type PortalRole = (typeof PORTAL_ROLES)[number];
+
+/** An ORCID iD in its 16-character form, with the ISO 7064 11,2 check digit verified. */
+export const orcid = z
+  .string()
+  .regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, 'expected an ORCID iD such as 0000-0002-1825-0097')
+  .refine(hasValidOrcidChecksum, 'the ORCID iD check digit does not match; check for a typo');
+
+function hasValidOrcidChecksum(value: string): boolean {
+  const digits = value.replaceAll('-', '');
+  let total = 0;
+  for (const char of digits.slice(0, -1)) total = (total + Number(char)) * 2;
+  const remainder = (12 - (total % 11)) % 11;
+  const expected = remainder === 10 ? 'X' : String(remainder);
+  return digits.at(-1) === expected;
+}
+
+export const user = z
+  .object({
+    id: uuid,
+    email: z.email(),
+    displayName: z.string(),
+    orcid: z.string().nullable(),
+    role: z.enum(PORTAL_ROLES),
+    createdAt: isoDateTime,
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof user>;
+
+export const userCreate = z
+  .object({
+    email: z.email().max(320),
+    displayName: z.string().trim().min(1).max(200),
+    password: z.string().min(10, 'use at least 10 characters').max(1000),
+    orcid: orcid.optional(),
+    role: z.enum(PORTAL_ROLES).default('member'),
+  })
+  .meta({ id: 'UserCreate' });
+export type UserCreate = z.input<typeof userCreate>;
+
+export const signIn = z
+  .object({
+    email: z.email(),
+    password: z.string().min(1).max(1000),
+  })
+  .meta({ id: 'SignIn' });
+export type SignIn = z.infer<typeof signIn>;
+
+export const session = z
+  .object({ user: user.nullable() })
+  .meta({ id: 'Session', description: 'The signed-in user, or null for an anonymous visitor.' });
+export type Session = z.infer<typeof session>;

@@ -1,0 +1,72 @@
+// `npm start`: brings Fairport up on this machine with nothing configured. Installs dependencies,
+// makes sure PostgreSQL with PostGIS and Redis answer, migrates the database, builds the client,
+// starts a server and a worker, and on first start loads the demo datasets through the upload path.
+import {
+  ensureClientBuilt,
+  ensureDependencies,
+  ensureServices,
+  launch,
+  loadDotEnv,
+  run,
+  step,
+  waitForUrl,
+} from './lib.mjs';
+
+const TSX = ['--import', 'tsx'];
+
+async function main() {
+  loadDotEnv();
+  ensureDependencies();
+  ensureServices();
+
+  step('Creating and migrating the database');
+  run(process.execPath, [...TSX, 'scripts/migrate.ts']);
+  ensureClientBuilt();
+
+  step('Starting the server and a worker');
+  const children = [launch(process.execPath, [...TSX, 'server/main.ts']), launch(process.execPath, [...TSX, 'workers/main.ts'])];
+  stopTogether(children);
+
+  const port = process.env.PORT ?? '3000';
+  const host = process.env.HOST ?? '127.0.0.1';
+  const local = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  if (!(await waitForUrl(`${local}/api/v1/health`, 90_000))) {
+    process.stderr.write('The server did not become healthy within 90 s; see its log above.\n');
+    children.forEach((child) => child.kill('SIGTERM'));
+    process.exitCode = 1;
+    return;
+  }
+
+  if (process.env.DEMO_DATA !== 'false') {
+    step('Loading the demo datasets (skipped when already loaded)');
+    run(process.execPath, [...TSX, 'scripts/seed-demo.ts'], { env: { ...process.env, FAIRPORT_URL: local } });
+  }
+
+  const publicUrl = process.env.PUBLIC_URL ?? 'http://localhost:3000';
+  const email = process.env.ADMIN_EMAIL ?? 'admin@example.org';
+  const password = process.env.ADMIN_PASSWORD ? '(the ADMIN_PASSWORD you set)' : 'fairport-admin';
+  step(`Fairport is running at ${publicUrl}: sign in as ${email} with ${password}. Stop it with Ctrl+C.`);
+}
+
+/** Stops every child when one exits or when this script is asked to stop. */
+function stopTogether(children) {
+  let stopping = false;
+  const stopAll = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill(signal);
+  };
+  for (const child of children) {
+    child.on('exit', (code) => {
+      if (!stopping) process.exitCode = code ?? 1;
+      stopAll('SIGTERM');
+    });
+  }
+  process.on('SIGINT', () => stopAll('SIGINT'));
+  process.on('SIGTERM', () => stopAll('SIGTERM'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`\n${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import type { RelationMappings } from 'objection';
+import type { ImportCounts, ImportFormat, ImportIssue, ImportPhase, ImportState } from '../../../common/api/imports.js';
+import { BaseModel } from './base-model.js';
+import { Dataset } from './dataset.js';
+
+/** An uploaded file and the job that loads it into a dataset. */
+export class Import extends BaseModel {
+  static override tableName = 'imports';
+  static override jsonAttributes = ['mapping', 'counts', 'issues'];
+
+  id!: string;
+  datasetId!: string;
+  userId!: string | null;
+  originalName!: string;
+  storageKey!: string;
+  sizeBytes!: number;
+  checksumSha256!: string;
+  format!: ImportFormat;
+  mapping!: Record<string, unknown> | null;
+  state!: ImportState;
+  phase!: ImportPhase;
+  rowsDone!: number;
+  rowsTotal!: number | null;
+  counts!: ImportCounts;
+  issues!: ImportIssue[];
+  issueCount!: number;
+  error!: string | null;
+  changeSeq!: number | null;
+  startedAt!: Date | null;
+  finishedAt!: Date | null;
+
+  static override get relationMappings(): RelationMappings {
+    return {
+      dataset: {
+        relation: BaseModel.BelongsToOneRelation,
+        modelClass: Dataset,
+        join: { from: 'imports.datasetId', to: 'datasets.id' },
+      },
+    };
+  }
+}

@@ -1,0 +1,9 @@
+export { Dataset } from './dataset.js';
+export { DatasetChange } from './dataset-change.js';
+export { DatasetField } from './dataset-field.js';
+export { Import } from './import.js';
+export { Measurement } from './measurement.js';
+export { Project } from './project.js';
+export { ProjectMember } from './project-member.js';
+export { Sample } from './sample.js';
+export { User } from './user.js';

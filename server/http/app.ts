@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Config } from '../config/env.js';
+import type { AppContext } from '../context.js';
+import { loadActor } from '../auth/request-actor.js';
+import { moduleLogger } from '../observability/logger.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { apiNotFound, problemHandler } from './problem.js';
+import { apiRoutes } from './routes/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where the built client lives; the same relative place from the sources and from dist/. */
+export const CLIENT_DIST = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../../client/dist' : '../../client/dist');
+
+/** Builds the Express application: the REST API under /api/v1 and the built client. */
+export function createApp(context: AppContext, sessionMiddleware: RequestHandler): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', context.config.TRUST_PROXY ? 1 : false);
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(context.config) } }));
+  app.use(
+    pinoHttp({
+      logger: moduleLogger('http'),
+      autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // One short line per request; headers would repeat the same policy on every line.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  app.use('/api/v1', apiRouter(context, sessionMiddleware));
+  app.use(clientRouter());
+  app.use(problemHandler);
+  return app;
+}
+
+function apiRouter(context: AppContext, sessionMiddleware: RequestHandler): express.Router {
+  const router = express.Router();
+  router.use(express.json({ limit: context.config.JSON_BODY_MAX_BYTES, type: ['application/json', 'application/*+json'] }));
+  router.use(sessionMiddleware);
+  router.use(loadActor);
+
+  const routes = apiRoutes(context);
+  for (const route of routes) route.mount(router);
+
+  const document = buildOpenApiDocument(routes, context.config.PUBLIC_URL);
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.use(apiNotFound);
+  return router;
+}
+
+function clientRouter(): express.Router {
+  const router = express.Router();
+  const index = path.join(CLIENT_DIST, 'index.html');
+  router.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
+  // Every other GET is a client-side route: answer with the app shell.
+  router.get('/{*path}', (_req, res) => {
+    if (!existsSync(index)) {
+      res.status(503).type('text/plain').send('The web client is not built yet; run `npm run build:client`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
+  return router;
+}
+
+function contentSecurityPolicy(config: Config) {
+  const publicUrl = new URL(config.PUBLIC_URL);
+  const socketOrigin = `${publicUrl.protocol === 'https:' ? 'wss' : 'ws'}://${publicUrl.host}`;
+  const tileOrigins = tileOriginsOf(config.MAP_TILE_URL);
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    // Leaflet positions map panes with inline styles.
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:', ...tileOrigins],
+    connectSrc: ["'self'", socketOrigin],
+    objectSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+    upgradeInsecureRequests: publicUrl.protocol === 'https:' ? [] : null,
+  };
+}
+
+/** The origins a tile URL template loads from; `{s}` subdomains become a wildcard. */
+function tileOriginsOf(template: string): string[] {
+  if (!template) return [];
+  try {
+    const url = new URL(template.replace('{s}', 'subdomain'));
+    return [`${url.protocol}//${url.host.replace(/^subdomain\./, '*.')}`];
+  } catch {
+    return [];
+  }
+}

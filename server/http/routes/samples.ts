@@ -1,0 +1,124 @@
+import type { Response } from 'express';
+import { z } from 'zod';
+import { pageOf, uuid } from '../../../common/api/common.js';
+import { sample, sampleCreate, sampleListQuery, sampleUpdate } from '../../../common/api/samples.js';
+import type { AppContext } from '../../context.js';
+import { notFoundAs } from '../http-error.js';
+import { authorizeDataset, requireSignedIn } from '../../auth/policy.js';
+import type { Sample } from '../../db/models/sample.js';
+import { getDataset } from '../../domain/datasets.js';
+import { createSample, getSample, listSamples, toSampleDto, toSampleFeature, updateSample } from '../../domain/samples.js';
+import { decodeCursor, toPage } from '../pagination.js';
+import { defineRoute, type Route } from '../route.js';
+
+const GEOJSON = 'application/geo+json';
+const datasetParams = z.object({ datasetId: uuid });
+const sampleParams = z.object({ sampleId: uuid });
+
+const featureCollection = z
+  .object({
+    type: z.literal('FeatureCollection'),
+    features: z.array(
+      z.object({ type: z.literal('Feature'), id: uuid, geometry: z.unknown(), properties: z.record(z.string(), z.unknown()) }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'SampleFeatureCollection', description: 'Samples as GeoJSON; samples without a location have a null geometry.' });
+
+/** The rows of a dataset: list (JSON or GeoJSON, with a bounding box), create, read and update. */
+export function sampleRoutes(context: AppContext): Route[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/datasets/{datasetId}/samples',
+      operationId: 'listSamples',
+      summary: "List a dataset's samples in row order",
+      description:
+        'Send `Accept: application/geo+json` for a GeoJSON FeatureCollection; the next page is then also in the `Link` header. ' +
+        '`bbox` keeps only samples located inside the box, so it leaves out samples without a location.',
+      tags: ['samples'],
+      params: datasetParams,
+      query: sampleListQuery,
+      success: { status: 200, description: 'A page of samples', schema: pageOf(sample), extraContent: { [GEOJSON]: featureCollection } },
+      errors: ['not_found'],
+      async handler({ params, query, actor, req, res }) {
+        const dataset = await getDataset(params.datasetId);
+        await authorizeDataset(actor, 'read', dataset);
+
+        const afterOrd = query.cursor ? decodeCursor(query.cursor, ['number'])[0] : null;
+        const rows = await listSamples(dataset.id, { limit: query.limit, afterOrd, bbox: query.bbox });
+        if (req.accepts(['application/json', GEOJSON]) === GEOJSON) {
+          sendFeatureCollection(res, rows, query.limit, req.originalUrl);
+          return undefined;
+        }
+        return toPage(rows, query.limit, (last) => [last.ord], toSampleDto);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/datasets/{datasetId}/samples',
+      operationId: 'createSample',
+      summary: 'Add a sample to a dataset',
+      tags: ['samples'],
+      params: datasetParams,
+      body: sampleCreate,
+      success: { status: 201, description: 'The new sample', schema: sample },
+      errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
+      async handler({ params, body, actor }) {
+        const user = requireSignedIn(actor);
+        const dataset = await getDataset(params.datasetId);
+        await authorizeDataset(actor, 'edit', dataset);
+        const { sample: created, change } = await createSample(user, dataset, body);
+        context.publisher.publishChange(change);
+        return toSampleDto(created);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/samples/{sampleId}',
+      operationId: 'getSample',
+      summary: 'Read a sample',
+      tags: ['samples'],
+      params: sampleParams,
+      success: { status: 200, description: 'The sample', schema: sample },
+      errors: ['not_found'],
+      async handler({ params, actor }) {
+        const found = await getSample(params.sampleId);
+        await notFoundAs('Sample', found.id, authorizeDataset(actor, 'read', await getDataset(found.datasetId)));
+        return toSampleDto(found);
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/samples/{sampleId}',
+      operationId: 'updateSample',
+      summary: 'Change a sample; `values` merges key by key',
+      tags: ['samples'],
+      params: sampleParams,
+      body: sampleUpdate,
+      success: { status: 200, description: 'The updated sample', schema: sample },
+      errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
+      async handler({ params, body, actor }) {
+        const user = requireSignedIn(actor);
+        const found = await getSample(params.sampleId);
+        await authorizeDataset(actor, 'edit', await getDataset(found.datasetId));
+        const { sample: updated, change } = await updateSample(user, found, body);
+        if (change) context.publisher.publishChange(change);
+        return toSampleDto(updated);
+      },
+    }),
+  ];
+}
+
+function sendFeatureCollection(res: Response, rows: Sample[], limit: number, url: string): void {
+  const page = toPage(rows, limit, (last) => [last.ord], toSampleFeature);
+  if (page.nextCursor) {
+    const next = new URL(url, 'http://placeholder');
+    next.searchParams.set('cursor', page.nextCursor);
+    res.links({ next: `${next.pathname}${next.search}` });
+  }
+  res
+    .status(200)
+    .type(GEOJSON)
+    .send(JSON.stringify({ type: 'FeatureCollection', features: page.items, nextCursor: page.nextCursor }));
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { HttpError } from '../http-error.js';
+import { defineRoute, type Route } from '../route.js';
+
+const health = z
+  .object({ status: z.literal('ok'), database: z.literal('ok'), redis: z.literal('ok') })
+  .meta({ id: 'Health' });
+
+const clientConfig = z
+  .object({
+    mapTileUrl: z.string().nullable().meta({ description: 'Raster tile URL template; null draws the offline basemap only.' }),
+    mapTileAttribution: z.string(),
+    uploadMaxBytes: z.number().int(),
+  })
+  .meta({ id: 'ClientConfig' });
+export type ClientConfig = z.infer<typeof clientConfig>;
+
+/** Health and the public settings the client needs. */
+export function systemRoutes(context: AppContext): Route[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/health',
+      operationId: 'getHealth',
+      summary: 'Check that the server reaches PostgreSQL and Redis',
+      tags: ['system'],
+      success: { status: 200, description: 'Both answer', schema: health },
+      errors: ['unavailable'],
+      async handler() {
+        try {
+          await context.knex.raw('SELECT 1');
+          await context.redis.ping();
+        } catch {
+          throw new HttpError('unavailable', 'PostgreSQL or Redis does not answer; see the server log.');
+        }
+        return { status: 'ok', database: 'ok', redis: 'ok' };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/config',
+      operationId: 'getClientConfig',
+      summary: 'Settings the web client needs',
+      tags: ['system'],
+      success: { status: 200, description: 'Client settings', schema: clientConfig },
+      errors: [],
+      async handler() {
+        return {
+          mapTileUrl: context.config.MAP_TILE_URL || null,
+          mapTileAttribution: context.config.MAP_TILE_ATTRIBUTION,
+          uploadMaxBytes: context.config.UPLOAD_MAX_BYTES,
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Request, RequestHandler } from 'express';
+import multer, { type StorageEngine } from 'multer';
+import type { ImportFormat } from '../../common/api/imports.js';
+import type { StoredUpload } from '../domain/imports.js';
+import type { UploadStore } from '../storage/upload-store.js';
+import { HttpError } from './http-error.js';
+
+const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'csv',
+  '.tab': 'csv',
+  '.txt': 'csv',
+  '.geojson': 'geojson',
+  '.json': 'geojson',
+};
+
+const ACCEPTED = Object.keys(FORMAT_BY_EXTENSION).join(', ');
+
+/** The import format of a file name, or null when the extension is not one the portal loads. */
+export function formatOfFileName(name: string): ImportFormat | null {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return null;
+  return FORMAT_BY_EXTENSION[name.slice(dot).toLowerCase()] ?? null;
+}
+
+type UploadedFile = Express.Multer.File & { upload?: StoredUpload };
+
+/**
+ * A multer storage engine that streams the file into the upload store under a key made here,
+ * computing its SHA-256 and size on the way, so the bytes are read once and never held in memory.
+ */
+function storeEngine(store: UploadStore): StorageEngine {
+  return {
+    _handleFile(_req, file, callback) {
+      const storageKey = store.newKey();
+      const hash = createHash('sha256');
+      let size = 0;
+      const measure = new Transform({
+        transform(chunk: Buffer, _encoding, next) {
+          hash.update(chunk);
+          size += chunk.length;
+          next(null, chunk);
+        },
+      });
+      store
+        .openWrite(storageKey)
+        .then((target) => pipeline(file.stream, measure, target))
+        .then(() => {
+          const upload: StoredUpload = {
+            originalName: file.originalname,
+            storageKey,
+            sizeBytes: size,
+            checksumSha256: hash.digest('hex'),
+            format: formatOfFileName(file.originalname)!,
+          };
+          callback(null, { size, upload } as Partial<UploadedFile>);
+        })
+        .catch((error: unknown) => {
+          void store.remove(storageKey);
+          callback(error as Error);
+        });
+    },
+    _removeFile(_req, file, callback) {
+      const upload = (file as UploadedFile).upload;
+      if (!upload) return callback(null);
+      store.remove(upload.storageKey).then(() => callback(null), callback);
+    },
+  };
+}
+
+/**
+ * Parses a multipart upload with one file in the field `file`. The declared size and the file
+ * name are checked before any byte is stored; the stored name never comes from the user.
+ */
+export function uploadMiddleware(store: UploadStore, maxBytes: number): RequestHandler {
+  const parser = multer({
+    storage: storeEngine(store),
+    limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
+    fileFilter(_req, file, accept) {
+      if (formatOfFileName(file.originalname) === null) {
+        accept(
+          new HttpError(
+            'unsupported_media_type',
+            `"${file.originalname}" is not a file the portal can load; upload CSV or TSV (.csv, .tsv, .txt) or GeoJSON (.geojson, .json).`,
+          ),
+        );
+        return;
+      }
+      accept(null, true);
+    },
+  }).single('file');
+
+  return (req, res, next) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes + 64 * 1024) {
+      next(tooLarge(maxBytes));
+      return;
+    }
+    if (!req.is('multipart/form-data')) {
+      next(new HttpError('unsupported_media_type', `Send the file as multipart/form-data in the field "file" (${ACCEPTED}).`));
+      return;
+    }
+    parser(req, res, (error: unknown) => next(error === undefined ? undefined : translateMulterError(error, maxBytes)));
+  };
+}
+
+/** The stored upload of the request, or a 400 naming the missing field. */
+export function storedUpload(req: Request): StoredUpload {
+  const upload = (req.file as UploadedFile | undefined)?.upload;
+  if (!upload) {
+    throw new HttpError('validation_failed', 'No file was uploaded; send it in the multipart field "file".', [
+      { field: 'body.file', message: 'missing' },
+    ]);
+  }
+  return upload;
+}
+
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError('payload_too_large', `The file is larger than the upload limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES).`);
+}
+
+function translateMulterError(error: unknown, maxBytes: number): unknown {
+  if (!(error instanceof multer.MulterError)) return error;
+  if (error.code === 'LIMIT_FILE_SIZE') return tooLarge(maxBytes);
+  if (error.code === 'LIMIT_UNEXPECTED_FILE') {
+    return new HttpError('validation_failed', `Send exactly one file, in the multipart field "file" (got "${error.field}").`, [
+      { field: `body.${error.field ?? 'file'}`, message: 'unexpected file field' },
+    ]);
+  }
+  return new HttpError('validation_failed', `The multipart body is invalid: ${error.message}.`);
+}

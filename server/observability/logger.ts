@@ -1,0 +1,29 @@
+import { pino, type Logger } from 'pino';
+import { envSchema } from '../config/env.js';
+
+export type { Logger } from 'pino';
+
+// The level is read here rather than from the loaded config because modules create their child
+// loggers at import time, before the entry point has loaded the config. Both read LOG_LEVEL with
+// the same schema, so they agree.
+const level = envSchema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL || undefined);
+
+const root: Logger = pino({
+  level: level.success ? level.data : 'info',
+  base: { pid: process.pid },
+  redact: {
+    paths: [
+      'password',
+      '*.password',
+      'req.headers.cookie',
+      'req.headers.authorization',
+      'res.headers["set-cookie"]',
+    ],
+    censor: '[redacted]',
+  },
+});
+
+/** Returns a child logger that tags every line with the module's name. */
+export function moduleLogger(module: string): Logger {
+  return root.child({ module });
+}

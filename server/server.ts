@@ -1,0 +1,93 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/env.js';
+import type { AppContext } from './context.js';
+import { createSessionMiddleware } from './auth/session.js';
+import { createKnex } from './db/knex.js';
+import { migrationConfig } from './db/migrate.js';
+import { ensureAdmin } from './domain/users.js';
+import { createApp } from './http/app.js';
+import { createIngestQueue } from './jobs/queues.js';
+import { moduleLogger } from './observability/logger.js';
+import { createPublisher } from './realtime/publisher.js';
+import { createSocketServer, type FairportServer } from './realtime/socket-server.js';
+import { createRedis, redisKeys } from './redis/connections.js';
+import { UploadStore } from './storage/upload-store.js';
+
+const log = moduleLogger('server');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  io: FairportServer;
+  context: AppContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one server node: HTTP API, web client and Socket.IO on one port. Refuses to start
+ * when the database has migrations that have not been applied.
+ */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const knex = createKnex(config);
+  await assertMigrated(knex);
+
+  const redis = createRedis(config, 'commands');
+  const adapterPub = createRedis(config, 'commands');
+  const adapterSub = createRedis(config, 'subscriber');
+  const queueConnection = createRedis(config, 'commands');
+  const ingestQueue = createIngestQueue(queueConnection, redisKeys(config.REDIS_PREFIX).bullmq);
+
+  const httpServer = http.createServer();
+  const sessionMiddleware = createSessionMiddleware(config, redis);
+  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub });
+  const context: AppContext = {
+    config,
+    knex,
+    redis,
+    ingestQueue,
+    uploads: new UploadStore(config.UPLOAD_DIR),
+    publisher: createPublisher(io),
+  };
+  httpServer.on('request', createApp(context, sessionMiddleware));
+
+  await ensureAdmin(config);
+  await listen(httpServer, config.PORT, config.HOST);
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  log.info({ url, publicUrl: config.PUBLIC_URL }, 'server listening');
+
+  return {
+    url,
+    port,
+    io,
+    context,
+    async close() {
+      log.info('server stopping');
+      io.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await ingestQueue.close();
+      await Promise.allSettled([redis.quit(), adapterPub.quit(), adapterSub.quit(), queueConnection.quit()]);
+      await knex.destroy();
+      log.info('server stopped');
+    },
+  };
+}
+
+async function assertMigrated(knex: ReturnType<typeof createKnex>): Promise<void> {
+  const pending = (await knex.migrate.list(migrationConfig))[1] as unknown[];
+  if (pending.length > 0) {
+    await knex.destroy();
+    throw new Error(`The database has ${pending.length} pending migration(s); run \`npm run migrate\` first.`);
+  }
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import { createReadStream, createWriteStream, type ReadStream, type WriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Uploaded files on a local directory shared by the server and the workers (a Docker volume in
+ * Compose). Keys are made here, never from a user's file name, so no path a user sends can
+ * reach outside the directory.
+ */
+export class UploadStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Makes a fresh storage key for a new upload. */
+  newKey(): string {
+    return `imports/${randomUUID()}`;
+  }
+
+  /** Absolute path of a key, after checking that the key is one this store made. */
+  pathOf(key: string): string {
+    if (!/^imports\/[0-9a-f-]{36}$/.test(key)) {
+      throw new Error(`Invalid upload storage key "${key}"`);
+    }
+    return path.join(this.root, key);
+  }
+
+  async openWrite(key: string): Promise<WriteStream> {
+    const file = this.pathOf(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    return createWriteStream(file, { flags: 'wx' });
+  }
+
+  openRead(key: string, options?: { start?: number; end?: number; highWaterMark?: number }): ReadStream {
+    return createReadStream(this.pathOf(key), options);
+  }
+
+  async size(key: string): Promise<number> {
+    return (await stat(this.pathOf(key))).size;
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}

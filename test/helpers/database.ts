@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { withDefaultUser } from '../../server/db/connection-url.js';
+
+/** Base URL of the PostgreSQL server the tests use; the database name in it is ignored. */
+export const TEST_SERVER_URL = withDefaultUser(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
+
+/** Name of the migrated database that every test database is cloned from (made by global setup). */
+export const TEMPLATE_DATABASE = process.env.FAIRPORT_TEST_TEMPLATE ?? 'fairport_test_template';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(TEST_SERVER_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function withMaintenanceClient<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Clones the migrated template into a database of its own for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `fairport_test_${randomBytes(5).toString('hex')}`;
+  await withMaintenanceClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => dropDatabase(name),
+  };
+}
+
+/** Drops a database, first closing the connections a killed process may have left. */
+export async function dropDatabase(name: string): Promise<void> {
+  await withMaintenanceClient(async (client) => {
+    await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+  });
+}
+
+/** A Redis key prefix of its own, so parallel test files never share queues, channels or sessions. */
+export function uniqueRedisPrefix(): string {
+  return `fairport-test-${randomBytes(4).toString('hex')}`;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { cellValueProblem, valueIssues } from '../../server/domain/cell-values.js';
+import { fieldKeyFromLabel, uniqueFieldKey } from '../../server/domain/field-keys.js';
+import { decodeCursor, encodeCursor } from '../../server/http/pagination.js';
+
+describe('fieldKeyFromLabel', () => {
+  it.each([
+    ['Body Mass (g)', 'body_mass_g'],
+    ['Beak Length (mm)', 'beak_length_mm'],
+    ['2nd run', 'f_2nd_run'],
+    ['Température °C', 'temperature_c'],
+    ['***', 'field'],
+    ['a'.repeat(80), 'a'.repeat(63)],
+  ])('turns %j into %j', (label, key) => {
+    expect(fieldKeyFromLabel(label)).toBe(key);
+  });
+
+  it('numbers keys that are taken', () => {
+    expect(uniqueFieldKey('depth', new Set(['depth', 'depth_2']))).toBe('depth_3');
+  });
+});
+
+describe('cellValueProblem', () => {
+  it('accepts numbers and qualified values in number fields', () => {
+    expect(cellValueProblem('number', 0)).toBeNull();
+    expect(cellValueProblem('number', '<0.01')).toBeNull();
+    expect(cellValueProblem('number', '> 10000')).toBeNull();
+    expect(cellValueProblem('number', 'BDL')).toBeNull();
+    expect(cellValueProblem('number', 'lots')).toMatch(/expected a number/);
+  });
+
+  it('checks integers, dates, date-times and geometry', () => {
+    expect(cellValueProblem('integer', 2.5)).toMatch(/whole number/);
+    expect(cellValueProblem('date', '2024-02-30')).toMatch(/YYYY-MM-DD/);
+    expect(cellValueProblem('date', '2024-02-29')).toBeNull();
+    expect(cellValueProblem('datetime', '2024-02-29T10:00:00')).toMatch(/time zone/);
+    expect(cellValueProblem('datetime', '2024-02-29T10:00:00+01:00')).toBeNull();
+    expect(cellValueProblem('geometry', { type: 'Point', coordinates: [1, 2] })).toBeNull();
+    expect(cellValueProblem('geometry', { type: 'Circle' })).toMatch(/GeoJSON/);
+  });
+
+  it('reports missing required values only for complete rows', () => {
+    const fields = [{ key: 'depth', type: 'number' as const, required: true }];
+    expect(valueIssues(fields, {}, true)).toEqual([{ field: 'body.values.depth', message: 'a value is required' }]);
+    expect(valueIssues(fields, {}, false)).toEqual([]);
+  });
+});
+
+describe('cursors', () => {
+  it('round-trip and reject tampering', () => {
+    expect(decodeCursor(encodeCursor([42]), ['number'])).toEqual([42]);
+    expect(() => decodeCursor(encodeCursor(['42']), ['number'])).toThrow(/Invalid cursor/);
+    expect(() => decodeCursor('%%%', ['number'])).toThrow(/Invalid cursor/);
+  });
+});
