@@ -38,7 +38,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const queueConnection = createRedis(config, 'commands');
   const ingestQueue = createIngestQueue(queueConnection, redisKeys(config.REDIS_PREFIX).bullmq);
 
-  const httpServer = http.createServer();
+  // Node's default 5-minute request timeout would cut off a large upload on a slow link; an hour
+  // covers 2 GiB at about 5 Mbit/s. Header timeouts keep their defaults against slow-loris clients.
+  const httpServer = http.createServer({ requestTimeout: 60 * 60 * 1000 });
   const sessionMiddleware = createSessionMiddleware(config, redis);
   const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub });
   const context: AppContext = {
