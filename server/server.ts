@@ -40,7 +40,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   // Node's default 5-minute request timeout would cut off a large upload on a slow link; an hour
   // covers 2 GiB at about 5 Mbit/s. Header timeouts keep their defaults against slow-loris clients.
-  const httpServer = http.createServer({ requestTimeout: 60 * 60 * 1000 });
+  // Socket.IO takes over the `request` listeners present when it attaches and passes them only
+  // requests outside /socket.io/, so the Express handler must be registered first (bound late,
+  // because the app needs the publisher made from the Socket.IO server).
+  let handleRequest: http.RequestListener | undefined;
+  const httpServer = http.createServer({ requestTimeout: 60 * 60 * 1000 }, (req, res) => handleRequest?.(req, res));
   const sessionMiddleware = createSessionMiddleware(config, redis);
   const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub });
   const context: AppContext = {
@@ -51,7 +55,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     uploads: new UploadStore(config.UPLOAD_DIR),
     publisher: createPublisher(io),
   };
-  httpServer.on('request', createApp(context, sessionMiddleware));
+  handleRequest = createApp(context, sessionMiddleware);
 
   await ensureAdmin(config);
   await listen(httpServer, config.PORT, config.HOST);

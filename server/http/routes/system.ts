@@ -1,20 +1,7 @@
-import { z } from 'zod';
+import { clientConfig, health } from '../../../common/api/system.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../http-error.js';
 import { defineRoute, type Route } from '../route.js';
-
-const health = z
-  .object({ status: z.literal('ok'), database: z.literal('ok'), redis: z.literal('ok') })
-  .meta({ id: 'Health' });
-
-const clientConfig = z
-  .object({
-    mapTileUrl: z.string().nullable().meta({ description: 'Raster tile URL template; null draws the offline basemap only.' }),
-    mapTileAttribution: z.string(),
-    uploadMaxBytes: z.number().int(),
-  })
-  .meta({ id: 'ClientConfig' });
-export type ClientConfig = z.infer<typeof clientConfig>;
 
 /** Health and the public settings the client needs. */
 export function systemRoutes(context: AppContext): Route[] {

@@ -1,0 +1,36 @@
+import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { Sample } from '../../../common/api/samples.js';
+import { apiRequest } from './http.js';
+import type { Page } from './page.js';
+
+/** The properties of a sample feature: the sample without its id and location. */
+export type SampleProperties = Omit<Sample, 'id' | 'location'>;
+
+/** One page of samples as GeoJSON; unlocated samples have a null geometry. */
+export interface SampleFeaturePage extends FeatureCollection<Point | null, SampleProperties> {
+  features: (Feature<Point | null, SampleProperties> & { id: string })[];
+  nextCursor: string | null;
+}
+
+/** The whole world as a `bbox` value; it keeps only samples that have a location. */
+export const WORLD_BBOX = '-180,-90,180,90';
+
+/** Fetches one page of a dataset's samples in row order. */
+export function fetchSamplePage(datasetId: string, limit: number, cursor: string | null, signal?: AbortSignal): Promise<Page<Sample>> {
+  return apiRequest<Page<Sample>>(`/datasets/${encodeURIComponent(datasetId)}/samples`, {
+    query: { limit, cursor },
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** Fetches one page of a dataset's samples as GeoJSON, optionally only those inside `bbox`. */
+export function fetchSampleFeaturePage(
+  datasetId: string,
+  options: { limit: number; cursor: string | null; bbox?: string; signal?: AbortSignal },
+): Promise<SampleFeaturePage> {
+  return apiRequest<SampleFeaturePage>(`/datasets/${encodeURIComponent(datasetId)}/samples`, {
+    query: { limit: options.limit, cursor: options.cursor, bbox: options.bbox },
+    accept: 'application/geo+json',
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}

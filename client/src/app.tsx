@@ -1,0 +1,35 @@
+import { Route, Router, type RouteSectionProps } from '@solidjs/router';
+import { Header } from './components/Header.js';
+import { DatasetPage } from './pages/DatasetPage.js';
+import { NotFoundPage } from './pages/NotFoundPage.js';
+import { ProjectPage } from './pages/ProjectPage.js';
+import { ProjectsPage } from './pages/ProjectsPage.js';
+import { SignInPage } from './pages/SignInPage.js';
+
+/** Wraps every page in a skip link, the header and the main landmark. */
+function Layout(props: RouteSectionProps) {
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" class="page" tabindex="-1">
+        {props.children}
+      </main>
+    </>
+  );
+}
+
+/** Routes the portal's addresses to their pages. */
+export function App() {
+  return (
+    <Router root={Layout}>
+      <Route path="/" component={ProjectsPage} />
+      <Route path="/projects/:projectId" component={ProjectPage} />
+      <Route path="/datasets/:datasetId" component={DatasetPage} />
+      <Route path="/sign-in" component={SignInPage} />
+      <Route path="*" component={NotFoundPage} />
+    </Router>
+  );
+}

@@ -1,0 +1,9 @@
+import { createEffect } from 'solid-js';
+
+/** Keeps the document title in step with the page, so tabs and history entries can be told apart. */
+export function usePageTitle(title: () => string | undefined): void {
+  createEffect(() => {
+    const text = title();
+    document.title = text ? `${text} · Fairport` : 'Fairport';
+  });
+}

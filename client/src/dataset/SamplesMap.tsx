@@ -1,0 +1,137 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import type { Feature, Point } from 'geojson';
+import { createEffect, on, onCleanup, onMount, Show } from 'solid-js';
+import type { Dataset } from '../../../common/api/datasets.js';
+import type { ClientConfig } from '../api/client-config.js';
+import type { SampleProperties } from '../api/samples.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { formatCoordinate } from '../format/cell-text.js';
+import { summariseMap } from '../format/map-summary.js';
+import { worldCountries } from '../map/basemap.js';
+import { extentToBox, WORLD_BOX } from '../map/extent.js';
+import { createMapPoints, MAP_POINT_LIMIT } from './map-points.js';
+
+const BASEMAP_PANE = 'basemap';
+
+const POINT_STYLE: L.CircleMarkerOptions = {
+  radius: 4,
+  color: '#ffffff',
+  weight: 1,
+  fillColor: '#c2410c',
+  fillOpacity: 0.85,
+};
+
+/**
+ * Draws the dataset's located samples as circle markers on Leaflet's canvas renderer, over a
+ * bundled country outline and, when the server names one, a tile layer.
+ */
+export function SamplesMap(props: { dataset: Dataset; config: ClientConfig | undefined; reloadToken: number }) {
+  let container: HTMLDivElement | undefined;
+  let map: L.Map | undefined;
+  let markers: L.GeoJSON<SampleProperties> | undefined;
+
+  const points = createMapPoints(() => props.dataset.id, {
+    onReset: () => markers?.clearLayers(),
+    onPage: (page) => markers?.addData(page),
+  });
+
+  onMount(() => {
+    if (!container) return;
+    map = createMap(container);
+    markers = L.geoJSON<SampleProperties>(undefined, {
+      pointToLayer: (_feature, latlng) => L.circleMarker(latlng, POINT_STYLE),
+    }).addTo(map);
+    markers.on('click', (event: L.LeafletMouseEvent) => showPopup(map!, event));
+
+    const resizeObserver = new ResizeObserver(() => map?.invalidateSize());
+    resizeObserver.observe(container);
+    onCleanup(() => resizeObserver.disconnect());
+
+    let tiles: L.TileLayer | undefined;
+    createEffect(() => {
+      tiles ??= addTiles(map!, props.config);
+    });
+    createEffect(on(() => JSON.stringify(props.dataset.spatialExtent), () => fitToDataset(map!, props.dataset)));
+    createEffect(
+      on([() => props.dataset.id, () => props.reloadToken], () => {
+        if (props.dataset.locatedCount > 0) points.load();
+        else markers?.clearLayers();
+      }),
+    );
+  });
+  onCleanup(() => map?.remove());
+
+  const summary = () =>
+    summariseMap({
+      sampleCount: props.dataset.sampleCount,
+      locatedCount: props.dataset.locatedCount,
+      drawn: props.dataset.locatedCount > 0 ? points.drawn() : 0,
+      loading: points.loading(),
+      limit: MAP_POINT_LIMIT,
+    });
+
+  return (
+    <figure class="map-figure">
+      <div
+        ref={container}
+        class="samples-map"
+        role="region"
+        aria-label="Map of the dataset's located samples"
+        data-marker-count={props.dataset.locatedCount > 0 ? points.drawn() : 0}
+      />
+      <figcaption class="map-summary" aria-live="polite">
+        {summary()}
+      </figcaption>
+      <Show when={points.error()}>
+        <ErrorNotice error={points.error()} title="The map points could not be loaded." onRetry={() => points.load()} />
+      </Show>
+    </figure>
+  );
+}
+
+function createMap(container: HTMLDivElement): L.Map {
+  const map = L.map(container, { preferCanvas: true, minZoom: 1, worldCopyJump: true, zoomSnap: 0.5 });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+
+  // The outline sits below the tile pane (z-index 200), so tiles cover it once they load.
+  map.createPane(BASEMAP_PANE).style.zIndex = '150';
+  // GeoJSON passes its options on to each polygon it makes, so `renderer` reaches them (the typings omit it).
+  const basemapOptions: L.GeoJSONOptions & L.PathOptions = {
+    pane: BASEMAP_PANE,
+    renderer: L.canvas({ pane: BASEMAP_PANE }),
+    interactive: false,
+    style: { color: '#a8a290', weight: 0.6, fillColor: '#ece8dc', fillOpacity: 1 },
+    attribution: 'Country outlines: Natural Earth',
+  };
+  L.geoJSON(worldCountries(), basemapOptions).addTo(map);
+  map.fitBounds(WORLD_BOX);
+  return map;
+}
+
+function addTiles(map: L.Map, config: ClientConfig | undefined): L.TileLayer | undefined {
+  if (!config?.mapTileUrl) return undefined;
+  // The attribution is HTML set by the portal's operator in MAP_TILE_ATTRIBUTION, not by users.
+  return L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution, maxZoom: 19 }).addTo(map);
+}
+
+function fitToDataset(map: L.Map, dataset: Dataset): void {
+  const box = extentToBox(dataset.spatialExtent);
+  map.fitBounds(box ?? WORLD_BOX, { padding: [24, 24], maxZoom: 9 });
+}
+
+/** Opens a popup naming the clicked sample; its text goes in as text nodes, never as HTML. */
+function showPopup(map: L.Map, event: L.LeafletMouseEvent): void {
+  const feature = (event.propagatedFrom as { feature?: Feature<Point, SampleProperties> } | undefined)?.feature;
+  if (!feature) return;
+
+  const content = document.createElement('div');
+  const name = document.createElement('strong');
+  name.textContent = feature.properties.name || 'Unnamed sample';
+  const position = document.createElement('div');
+  const [lon, lat] = feature.geometry.coordinates;
+  position.textContent = `${formatCoordinate(lat)}, ${formatCoordinate(lon)}`;
+  content.append(name, position);
+
+  L.popup().setLatLng(event.latlng).setContent(content).openOn(map);
+}

@@ -1,0 +1,67 @@
+import type { Field } from '../../../common/api/fields.js';
+import type { Sample } from '../../../common/api/samples.js';
+import { cellText, formatCoordinate, isNumericFieldType } from '../format/cell-text.js';
+import { formatCollectedAt } from '../format/dates.js';
+
+/** One column of the samples table. */
+export interface SampleColumn {
+  id: string;
+  label: string;
+  unit: string | null;
+  numeric: boolean;
+  /** Width in CSS pixels; the header and every row share it so the columns line up. */
+  width: number;
+  text(sample: Sample): string;
+}
+
+const BASE_COLUMNS: SampleColumn[] = [
+  { id: 'name', label: 'Name', unit: null, numeric: false, width: 220, text: (sample) => sample.name },
+  {
+    id: 'latitude',
+    label: 'Latitude',
+    unit: '°',
+    numeric: true,
+    width: 136,
+    text: (sample) => formatCoordinate(sample.location?.coordinates[1]),
+  },
+  {
+    id: 'longitude',
+    label: 'Longitude',
+    unit: '°',
+    numeric: true,
+    width: 136,
+    text: (sample) => formatCoordinate(sample.location?.coordinates[0]),
+  },
+  {
+    id: 'collectedAt',
+    label: 'Collected at',
+    unit: 'UTC',
+    numeric: false,
+    width: 180,
+    text: (sample) => formatCollectedAt(sample.collectedAt, sample.collectedAtPrecision),
+  },
+];
+
+/** Builds the table's columns: the sample's own properties, then each field in column order. */
+export function sampleColumns(fields: Field[]): SampleColumn[] {
+  const fieldColumns = [...fields]
+    .sort((a, b) => a.position - b.position)
+    .filter((field) => field.type !== 'geometry')
+    .map(
+      (field): SampleColumn => ({
+        id: `field:${field.key}`,
+        label: field.label,
+        unit: field.unit,
+        numeric: isNumericFieldType(field.type),
+        width: columnWidth(field.label, field.unit, isNumericFieldType(field.type) ? 140 : 180),
+        text: (sample) => cellText(sample.values[field.key]),
+      }),
+    );
+  return [...BASE_COLUMNS, ...fieldColumns];
+}
+
+/** Widens a column for a long header, up to a limit; about 8.5 px a character at the table's font size. */
+function columnWidth(label: string, unit: string | null, minimum: number): number {
+  const characters = label.length + (unit ? unit.length + 3 : 0);
+  return Math.round(Math.min(320, Math.max(minimum, 32 + characters * 8.5)));
+}

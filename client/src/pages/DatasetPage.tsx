@@ -1,0 +1,206 @@
+import { A, useParams } from '@solidjs/router';
+import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
+import type { ImportRecord } from '../../../common/api/imports.js';
+import { ApiError } from '../api/api-error.js';
+import { loadClientConfig } from '../api/client-config.js';
+import { fetchDataset, fetchFields } from '../api/datasets.js';
+import { fetchProject } from '../api/projects.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { usePageTitle } from '../components/page-title.js';
+import { DatasetMetadata } from '../dataset/DatasetMetadata.js';
+import { ImportsList } from '../dataset/ImportsList.js';
+import { ImportStatus } from '../dataset/ImportStatus.js';
+import { createImportsStore } from '../dataset/imports-store.js';
+import { SamplesMap } from '../dataset/SamplesMap.js';
+import { SamplesTable } from '../dataset/SamplesTable.js';
+import { UploadForm } from '../dataset/UploadForm.js';
+import { isFinished } from '../format/import-progress.js';
+import { joinDatasetRoom } from '../realtime/dataset-room.js';
+import { connectionState } from '../realtime/socket.js';
+import { currentUser, sessionKey } from '../session/session.js';
+import { createQuery } from '../state/query.js';
+
+/** How often running imports are read from the API while the live connection is down. */
+const OFFLINE_POLL_MS = 5_000;
+
+/** Changes often arrive in bursts (an import, a colleague typing); refetch at most this often. */
+const RELOAD_DELAY_MS = 300;
+
+const VISIBILITY_LABELS = { private: 'Private', internal: 'Internal', public: 'Public' } as const;
+const STATE_LABELS = { draft: 'Draft', published: 'Published' } as const;
+
+/** Shows the dataset page. A new dataset id builds a fresh view, so no state leaks between datasets. */
+export function DatasetPage() {
+  const params = useParams<{ datasetId: string }>();
+  return (
+    <Show when={params.datasetId} keyed>
+      {(datasetId) => <DatasetView datasetId={datasetId} />}
+    </Show>
+  );
+}
+
+function DatasetView(props: { datasetId: string }) {
+  const dataset = createQuery(sessionKey, () => fetchDataset(props.datasetId));
+  const fields = createQuery(sessionKey, () => fetchFields(props.datasetId));
+  const project = createQuery(() => dataset.data()?.projectId, fetchProject);
+  const config = createQuery(() => 'config', loadClientConfig);
+  const imports = createImportsStore(props.datasetId);
+  const [reloadToken, setReloadToken] = createSignal(0);
+  const [selectedImportId, setSelectedImportId] = createSignal<string | null>(null);
+  const [liveProblem, setLiveProblem] = createSignal<string | null>(null);
+  usePageTitle(() => dataset.data()?.title);
+
+  const reportSeq = createCatchUp(
+    () => dataset.data()?.seq,
+    async () => {
+      await Promise.allSettled([dataset.refetch(), fields.refetch()]);
+      setReloadToken((token) => token + 1);
+    },
+  );
+
+  let joinedBefore = false;
+  joinDatasetRoom(props.datasetId, {
+    onChange: (change) => reportSeq(change.seq),
+    onProgress: (progress) => {
+      imports.applyLive(progress);
+      if (selectedImportId() === null && !isFinished(progress.state)) setSelectedImportId(progress.importId);
+    },
+    onJoined: (seq) => {
+      setLiveProblem(null);
+      reportSeq(seq);
+      // After a reconnect, events sent while disconnected are lost: read the imports again.
+      if (joinedBefore) void imports.refresh();
+      joinedBefore = true;
+    },
+    onJoinFailed: (message) => setLiveProblem(message),
+  });
+
+  void imports.refresh().then(() => {
+    const newest = imports.items()[0];
+    if (newest && !isFinished(newest.state) && selectedImportId() === null) setSelectedImportId(newest.id);
+  });
+
+  // Progress events sent while the socket is down are lost, so poll running imports from the API.
+  // The rows catch up when the room is joined again.
+  const poll = setInterval(() => {
+    if (connectionState() !== 'live' && imports.items().some((record) => !isFinished(record.state))) void imports.refresh();
+  }, OFFLINE_POLL_MS);
+  onCleanup(() => clearInterval(poll));
+
+  const selectedImport = createMemo(() => imports.items().find((record) => record.id === selectedImportId()));
+  const onQueued = (record: ImportRecord) => {
+    imports.add(record);
+    setSelectedImportId(record.id);
+  };
+
+  return (
+    <div class="stack">
+      <nav class="breadcrumbs" aria-label="Breadcrumbs">
+        <A href="/">Projects</A>
+        <Show when={project.data()}>
+          {(current) => (
+            <>
+              <span aria-hidden="true">/</span>
+              <A href={`/projects/${current().id}`}>{current().title}</A>
+            </>
+          )}
+        </Show>
+      </nav>
+
+      <Show when={dataset.error() && !dataset.data()}>
+        <ErrorNotice error={dataset.error()} title="The dataset could not be loaded." onRetry={() => void dataset.refetch()} />
+        <Show when={!currentUser() && dataset.error() instanceof ApiError && (dataset.error() as ApiError).code === 'not_found'}>
+          <p>
+            Private and internal datasets are visible only after signing in. <A href={`/sign-in?next=/datasets/${props.datasetId}`}>Sign in</A>
+          </p>
+        </Show>
+      </Show>
+      <Show when={!dataset.data() && !dataset.error()}>
+        <p class="muted" role="status">
+          Loading the dataset…
+        </p>
+      </Show>
+
+      <Show when={dataset.data()}>
+        {(current) => (
+          <>
+            <div class="page-heading">
+              <p class="eyebrow">Dataset</p>
+              <h1>{current().title}</h1>
+              <p class="badges">
+                <span class="badge" data-visibility={current().visibility}>
+                  {VISIBILITY_LABELS[current().visibility]}
+                </span>
+                <span class="badge">{STATE_LABELS[current().state]}</span>
+                <span class="badge">Version {current().version}</span>
+              </p>
+            </div>
+            <Show when={liveProblem()}>
+              {(message) => <p class="notice">Live updates are not available for this dataset: {message()}</p>}
+            </Show>
+
+            <DatasetMetadata dataset={current()} />
+
+            <section class="stack-small" aria-labelledby="map-heading">
+              <h2 id="map-heading">Map</h2>
+              <SamplesMap dataset={current()} config={config.data()} reloadToken={reloadToken()} />
+            </section>
+
+            <section class="stack-small" aria-labelledby="samples-heading">
+              <h2 id="samples-heading">Samples</h2>
+              <Show when={fields.error()}>
+                <ErrorNotice error={fields.error()} title="The dataset's fields could not be loaded." onRetry={() => void fields.refetch()} />
+              </Show>
+              <SamplesTable
+                datasetId={props.datasetId}
+                fields={fields.data() ?? []}
+                expectedTotal={current().sampleCount}
+                reloadToken={reloadToken()}
+              />
+            </section>
+
+            <section class="stack" aria-labelledby="imports-heading">
+              <h2 id="imports-heading">Imports</h2>
+              <Show when={currentUser()} fallback={<p class="muted">Sign in to upload files into this dataset.</p>}>
+                <UploadForm datasetId={props.datasetId} uploadMaxBytes={config.data()?.uploadMaxBytes} onQueued={onQueued} />
+              </Show>
+              <Show when={selectedImport()}>{(record) => <ImportStatus record={record()} pace={imports.pace(record().id)} />}</Show>
+              <Show when={imports.error()}>
+                <ErrorNotice error={imports.error()} title="The imports could not be loaded." onRetry={() => void imports.refresh()} />
+              </Show>
+              <Show when={imports.loaded()}>
+                <ImportsList imports={imports.items()} selectedId={selectedImportId()} onSelect={setSelectedImportId} />
+              </Show>
+            </section>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+/**
+ * Reloads the dataset when a change event or a room join reports a seq newer than the one the
+ * page has read, at most once per RELOAD_DELAY_MS. Seqs the page has already read (its own echo, a
+ * replayed event) cause no reload. Returns the function that reports a seq.
+ */
+function createCatchUp(loadedSeq: () => number | undefined, reload: () => Promise<void>): (seq: number) => void {
+  const [reportedSeq, setReportedSeq] = createSignal(0);
+  let requestedSeq = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
+
+  createEffect(() => {
+    const loaded = loadedSeq();
+    const reported = reportedSeq();
+    if (loaded === undefined || reported <= loaded || reported <= requestedSeq || timer !== undefined) return;
+    // A pending reload reads everything reported until it starts, so later reports need no timer of their own.
+    timer = setTimeout(() => {
+      timer = undefined;
+      requestedSeq = reportedSeq();
+      void reload();
+    }, RELOAD_DELAY_MS);
+  });
+
+  return (seq) => setReportedSeq((current) => Math.max(current, seq));
+}

@@ -1,0 +1,55 @@
+import { onCleanup } from 'solid-js';
+import type { DatasetChange, ImportProgress } from '../../../common/events.js';
+import { getSocket } from './socket.js';
+
+const ACK_TIMEOUT_MS = 10_000;
+
+export interface DatasetRoomHandlers {
+  onChange(change: DatasetChange): void;
+  onProgress(progress: ImportProgress): void;
+  /** Called after every successful join with the dataset's latest seq, so the page can catch up on what it missed. */
+  onJoined(seq: number): void;
+  /** Called when the server refuses the join or does not answer; the message is for the user. */
+  onJoinFailed(message: string): void;
+}
+
+/**
+ * Joins a dataset's room for the lifetime of the calling component, joins again after every
+ * reconnect (the server forgets a socket's rooms when it disconnects) and leaves on cleanup.
+ * Events of other datasets, which reach the socket through the user's own room, are dropped.
+ */
+export function joinDatasetRoom(datasetId: string, handlers: DatasetRoomHandlers): void {
+  const socket = getSocket();
+
+  const join = () => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('dataset:join', { datasetId }, (timeoutError, result) => {
+      if (timeoutError) {
+        handlers.onJoinFailed('The server did not answer the request for live updates. They resume after the next reconnect.');
+        return;
+      }
+      if (!result.ok) {
+        handlers.onJoinFailed(result.error.message);
+        return;
+      }
+      handlers.onJoined(result.seq);
+    });
+  };
+  const onChange = (change: DatasetChange) => {
+    if (change.datasetId === datasetId) handlers.onChange(change);
+  };
+  const onProgress = (progress: ImportProgress) => {
+    if (progress.datasetId === datasetId) handlers.onProgress(progress);
+  };
+
+  socket.on('connect', join);
+  socket.on('dataset:change', onChange);
+  socket.on('import:progress', onProgress);
+  if (socket.connected) join();
+
+  onCleanup(() => {
+    socket.off('connect', join);
+    socket.off('dataset:change', onChange);
+    socket.off('import:progress', onProgress);
+    if (socket.connected) socket.emit('dataset:leave', { datasetId }, () => {});
+  });
+}
