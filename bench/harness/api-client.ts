@@ -1,0 +1,42 @@
+import { openAsBlob } from 'node:fs';
+import path from 'node:path';
+
+/** A small HTTP client for the portal's API that keeps the session cookie. */
+export class ApiClient {
+  private cookie = '';
+
+  constructor(private readonly baseUrl: string) {}
+
+  async signIn(email: string, password: string): Promise<void> {
+    await this.request('POST', '/auth/sign-in', { email, password });
+  }
+
+  async request<T = Record<string, unknown>>(method: string, apiPath: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/api/v1${apiPath}`, {
+      method,
+      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return this.parse<T>(response, `${method} ${apiPath}`);
+  }
+
+  /** Uploads a file as multipart/form-data, streaming it from disk. */
+  async upload<T = Record<string, unknown>>(apiPath: string, file: string, contentType = 'text/csv'): Promise<T> {
+    const form = new FormData();
+    form.append('file', await openAsBlob(file, { type: contentType }), path.basename(file));
+    const response = await fetch(`${this.baseUrl}/api/v1${apiPath}`, {
+      method: 'POST',
+      headers: this.cookie ? { cookie: this.cookie } : {},
+      body: form,
+    });
+    return this.parse<T>(response, `POST ${apiPath}`);
+  }
+
+  private async parse<T>(response: Response, request: string): Promise<T> {
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${request} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+}

@@ -1,0 +1,116 @@
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { DatasetChange, ImportProgress } from '../../common/events.js';
+import { createKnex } from '../../server/db/knex.js';
+import type { RealtimePublisher } from '../../server/realtime/publisher.js';
+import { UploadStore } from '../../server/storage/upload-store.js';
+import { processImport, type AttemptInfo, type IngestOutcome } from '../../workers/ingest/process-import.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { REPO_ROOT } from './processes.js';
+
+/** Directory of the ingest fixture files. */
+export const INGEST_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/ingest');
+
+/** A publisher that keeps what it was asked to send, for checking progress and changes. */
+export class RecordingPublisher implements RealtimePublisher {
+  readonly changes: DatasetChange[] = [];
+  readonly progress: { progress: ImportProgress; uploaderId: string | null }[] = [];
+
+  publishChange(change: DatasetChange): void {
+    this.changes.push(change);
+  }
+
+  publishImportProgress(progress: ImportProgress, uploaderId: string | null): void {
+    this.progress.push({ progress, uploaderId });
+  }
+}
+
+/** A database with a user, a project and a dataset, and an upload directory, for ingest tests. */
+export interface IngestWorld {
+  database: TestDatabase;
+  knex: Knex;
+  uploads: UploadStore;
+  userId: string;
+  projectId: string;
+  publisher: RecordingPublisher;
+  /** Creates another empty dataset in the project. */
+  createDataset(title?: string): Promise<string>;
+  /** Stores a file as an upload and records a queued import of it; returns the import id. */
+  addImport(datasetId: string, file: { fixture: string } | { path: string } | { content: string | Buffer; name: string }, format?: 'csv' | 'geojson'): Promise<string>;
+  /** Runs the ingest job of an import in this process. */
+  run(importId: string, attempt?: AttemptInfo, uploads?: UploadStore): Promise<IngestOutcome>;
+  close(): Promise<void>;
+}
+
+/** Sets up an ingest world on a fresh copy of the migrated template database. */
+export async function createIngestWorld(issuesMax = 50): Promise<IngestWorld> {
+  const database = await createTestDatabase();
+  const knex = createKnex({ DATABASE_URL: database.url, DATABASE_POOL_MAX: 5 });
+  const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'fairport-ingest-'));
+  const uploads = new UploadStore(uploadDir);
+  const publisher = new RecordingPublisher();
+
+  const [user] = await knex('users').insert({ email: 'uploader@example.org', displayName: 'Uploader' }).returning('id');
+  const [project] = await knex('projects').insert({ title: 'Ingest tests', createdBy: user.id }).returning('id');
+
+  const world: IngestWorld = {
+    database,
+    knex,
+    uploads,
+    userId: user.id,
+    projectId: project.id,
+    publisher,
+    async createDataset(title = 'Dataset') {
+      const [dataset] = await knex('datasets').insert({ projectId: project.id, title, createdBy: user.id }).returning('id');
+      return dataset.id as string;
+    },
+    async addImport(datasetId, file, format) {
+      const key = uploads.newKey();
+      const target = uploads.pathOf(key);
+      await mkdir(path.dirname(target), { recursive: true });
+      let name: string;
+      if ('content' in file) {
+        await writeFile(target, file.content);
+        name = file.name;
+      } else {
+        const source = 'fixture' in file ? path.join(INGEST_FIXTURES, file.fixture) : file.path;
+        await copyFile(source, target);
+        name = path.basename(source);
+      }
+      const [record] = await knex('imports')
+        .insert({
+          datasetId,
+          userId: user.id,
+          originalName: name,
+          storageKey: key,
+          sizeBytes: (await stat(target)).size,
+          checksumSha256: '0'.repeat(64),
+          format: format ?? (/\.(geo)?json$/.test(name) ? 'geojson' : 'csv'),
+        })
+        .returning('id');
+      return record.id as string;
+    },
+    run(importId, attempt = { isFinal: true }, customUploads = uploads) {
+      return processImport({ knex, uploads: customUploads, publisher, issuesMax }, importId, attempt);
+    },
+    async close() {
+      await knex.destroy();
+      await database.drop();
+      await rm(uploadDir, { recursive: true, force: true });
+    },
+  };
+  return world;
+}
+
+/** What a dataset holds, for checking that a failed import changed nothing. */
+export async function datasetSnapshot(knex: Knex, datasetId: string) {
+  const dataset = await knex('datasets')
+    .where({ id: datasetId })
+    .first('seq', 'sampleCount', 'locatedCount', knex.raw('ST_AsGeoJSON(spatial_extent)::json AS extent'));
+  const samples = await knex('samples').where({ datasetId }).count<{ count: number }[]>('* as count');
+  const fields = await knex('dataset_fields').where({ datasetId }).orderBy('position').pluck('key');
+  const changes = await knex('dataset_changes').where({ datasetId }).count<{ count: number }[]>('* as count');
+  return { ...dataset, samples: Number(samples[0]!.count), fields, changes: Number(changes[0]!.count) };
+}

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportIssue } from '../../common/api/imports.js';
+import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
+
+let world: IngestWorld;
+let datasetId: string;
+
+beforeAll(async () => {
+  world = await createIngestWorld(3);
+  datasetId = await world.createDataset('Has data');
+  // One good import first, so "unchanged" means something.
+  const first = await world.addImport(datasetId, { content: 'name,lat,lon,note\nKEEP,1,2,kept\n', name: 'first.csv' });
+  expect((await world.run(first)).state).toBe('completed');
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+interface FailedImport {
+  state: string;
+  phase: string;
+  error: string;
+  issues: ImportIssue[];
+  issueCount: number;
+  counts: Record<string, number>;
+}
+
+/** Imports a file that must fail, checks the dataset did not change, and returns the stored report. */
+async function importFailing(file: Parameters<IngestWorld['addImport']>[1], format?: 'csv' | 'geojson'): Promise<FailedImport> {
+  const before = await datasetSnapshot(world.knex, datasetId);
+  const importId = await world.addImport(datasetId, file, format);
+  const outcome = await world.run(importId);
+  expect(outcome.state).toBe('failed');
+  expect(await datasetSnapshot(world.knex, datasetId)).toEqual(before);
+  const measurements = await world.knex('measurements').where({ importId }).count<{ count: number }[]>('* as count');
+  expect(Number(measurements[0]!.count)).toBe(0);
+  return world.knex('imports').where({ id: importId }).first('state', 'phase', 'error', 'issues', 'issueCount', 'counts');
+}
+
+describe('files that cannot be imported', () => {
+  it('rejects an empty file', async () => {
+    const record = await importFailing({ fixture: 'empty.csv' });
+    expect(record).toMatchObject({ state: 'failed', phase: 'done', issueCount: 0, issues: [] });
+    expect(record.error).toBe(
+      'The file is empty; upload a CSV file with a header row and at least one data row, or a GeoJSON FeatureCollection.',
+    );
+  });
+
+  it('rejects a header without rows', async () => {
+    const record = await importFailing({ fixture: 'header-only.csv' });
+    expect(record.error).toBe('The file has a header row but no data rows; add at least one row below the header.');
+  });
+
+  it('rejects binary data', async () => {
+    const record = await importFailing({ content: Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10]), name: 'data.csv' });
+    expect(record.error).toBe('The file is binary, not CSV or GeoJSON text; export the data as CSV (UTF-8) or GeoJSON and upload that file.');
+  });
+
+  it('rejects an Excel workbook by name', async () => {
+    const record = await importFailing({ content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), name: 'book.csv' });
+    expect(record.error).toContain('ZIP archive (an Excel .xlsx workbook is one)');
+  });
+
+  it('rejects an HTML page', async () => {
+    const record = await importFailing({ fixture: 'page.html' }, 'csv');
+    expect(record.error).toBe(
+      'The file is an HTML or XML document, not CSV or GeoJSON; export the data as CSV (UTF-8) or GeoJSON and upload that file.',
+    );
+  });
+
+  it('rejects a single Feature', async () => {
+    const record = await importFailing({ fixture: 'single-feature.geojson' });
+    expect(record.error).toContain('The file is a single GeoJSON Feature; wrap it in a FeatureCollection');
+  });
+
+  it('rejects JSON that is not GeoJSON', async () => {
+    const record = await importFailing({ fixture: 'array.json' });
+    expect(record.error).toBe('The file is JSON without a GeoJSON "type", not a GeoJSON FeatureCollection; upload a FeatureCollection or a CSV file.');
+  });
+
+  it('rejects truncated JSON', async () => {
+    const record = await importFailing({ content: '{"type":"FeatureCollection","features":[{"type":"Feature"', name: 'cut.geojson' });
+    expect(record.error).toMatch(/^The file is not valid JSON \(.+\); check that it is complete/);
+  });
+
+  it('rejects text without a delimiter', async () => {
+    const record = await importFailing({ content: 'just some words\non lines\n', name: 'notes.csv' });
+    expect(record.error).toContain('No column delimiter was found');
+  });
+});
+
+describe('rows that cannot be imported', () => {
+  it('checks values against the type of an existing field', async () => {
+    const typed = await world.createDataset('Typed');
+    await world.knex('dataset_fields').insert({ datasetId: typed, key: 'depth', label: 'Depth', type: 'integer', position: 0 });
+    const importId = await world.addImport(typed, { content: 'name,depth\nA,3\nB,2.5\n', name: 'typed.csv' });
+    expect((await world.run(importId)).state).toBe('failed');
+    const record = await world.knex('imports').where({ id: importId }).first('issues');
+    expect(record.issues).toEqual([{ line: 3, column: 'depth', value: '2.5', reason: '"2.5" is not a whole number' }]);
+    expect(await world.knex('samples').where({ datasetId: typed }).count<{ count: number }[]>('* as count')).toEqual([{ count: 0 }]);
+  });
+
+  it('reports unparsable numbers in a numeric column with their lines', async () => {
+    const record = await importFailing({ fixture: 'bad-numbers.csv' });
+    expect(record.issues).toEqual([
+      { line: 8, column: 'depth', value: 'abc', reason: '"abc" is not a number' },
+      { line: 16, column: 'depth', value: '12..5', reason: '"12..5" is not a number' },
+    ]);
+    expect(record.issueCount).toBe(2);
+    expect(record.counts).toEqual({ rows: 20, rejectedRows: 2 });
+    expect(record.error).toBe(
+      'Nothing was imported because 2 values or rows are invalid (first: line 8, column "depth": "abc" is not a number); fix the file and upload it again.',
+    );
+  });
+
+  it('reports coordinates out of range', async () => {
+    const record = await importFailing({ fixture: 'out-of-range.csv' });
+    expect(record.issues).toEqual([
+      { line: 3, column: 'latitude', value: '95.2', reason: 'latitude 95.2 is outside -90 to 90' },
+      { line: 4, column: 'longitude', value: '-190', reason: 'longitude -190 is outside -180 to 180' },
+    ]);
+  });
+
+  it('reports rows with the wrong number of values', async () => {
+    const record = await importFailing({ fixture: 'ragged.csv' });
+    expect(record.issues).toEqual([
+      { line: 3, column: null, value: null, reason: 'the row has 3 values but the header has 4 columns' },
+      { line: 4, column: null, value: null, reason: 'the row has 5 values but the header has 4 columns' },
+    ]);
+  });
+
+  it('reports a quote that is never closed', async () => {
+    const record = await importFailing({ fixture: 'unterminated-quote.csv' });
+    expect(record.issueCount).toBeGreaterThanOrEqual(1);
+    expect(record.issues[0]).toMatchObject({ line: 3, column: null });
+    expect(record.issues[0]!.reason).toContain('the row cannot be read');
+  });
+
+  it('reports bad GeoJSON features by number', async () => {
+    const record = await importFailing({ fixture: 'bad-geometry.geojson' });
+    expect(record.issues).toEqual([
+      { line: null, column: null, value: '[200,2]', reason: 'Feature 2: the point is invalid: longitude 200 is outside -180 to 180' },
+      {
+        line: null,
+        column: 'geometry',
+        value: '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}',
+        reason: 'Feature 3: the geometry is invalid: a polygon ring must end at its first position',
+      },
+      {
+        line: null,
+        column: null,
+        value: null,
+        reason: 'Feature 4: the value is not a GeoJSON Feature (an object with "type": "Feature")',
+      },
+    ]);
+  });
+
+  it('stores at most IMPORT_ISSUES_MAX issues but counts them all', async () => {
+    // 55 of 60 values are numbers, enough to make the column numeric and the other 5 invalid.
+    const rows = Array.from({ length: 60 }, (_, index) => `S${index},${index < 55 ? index : `x${index}`}`);
+    const record = await importFailing({ content: `name,value\n${rows.join('\n')}\n`, name: 'many.csv' });
+    expect(record.issueCount).toBe(5);
+    expect(record.issues).toHaveLength(3);
+    expect(record.issues.map((issue) => issue.line)).toEqual([57, 58, 59]);
+  });
+});

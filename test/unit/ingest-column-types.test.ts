@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ColumnProfile } from '../../workers/ingest/column-profile.js';
+import { inferColumnType, typeAsField } from '../../workers/ingest/column-types.js';
+
+function profileOf(values: unknown[]): ColumnProfile {
+  const profile = new ColumnProfile();
+  for (const value of values) profile.observe(value);
+  return profile;
+}
+
+function typeOf(values: unknown[]) {
+  return inferColumnType(profileOf(values));
+}
+
+describe('inferColumnType', () => {
+  it('types whole numbers as integer, ignoring missing values', () => {
+    expect(typeOf(['1', '-2', '', 'NA', '300', '0'])).toEqual({ type: 'integer', decimalMark: '.', invalid: 0 });
+  });
+
+  it('types a mix of integers and decimals as number', () => {
+    expect(typeOf(['1', '2.5', '-0.25', '1e-3'])).toEqual({ type: 'number', decimalMark: '.', invalid: 0 });
+  });
+
+  it('counts detection-limit values as numeric', () => {
+    expect(typeOf(['0.12', '<0.01', 'BDL', '>10000', '3.4'])).toEqual({ type: 'number', decimalMark: '.', invalid: 0 });
+  });
+
+  it('reads a column written with decimal commas as number', () => {
+    expect(typeOf(['3,5', '4', '12,25'])).toEqual({ type: 'number', decimalMark: ',', invalid: 0 });
+  });
+
+  it('types true/false and yes/no as boolean', () => {
+    expect(typeOf(['true', 'FALSE', 'yes', 'No']).type).toBe('boolean');
+  });
+
+  it('types ISO dates as date and mixed dates and date-times as datetime', () => {
+    expect(typeOf(['2024-01-31', '2023-02-28']).type).toBe('date');
+    expect(typeOf(['2024-01-31', '2024-01-31T10:15:00Z', '2024-02-01 08:00']).type).toBe('datetime');
+  });
+
+  it('keeps codes with leading zeros as text', () => {
+    expect(typeOf(['00123', '04567', '12345']).type).toBe('text');
+  });
+
+  it('types a numeric column with a few typos as numeric and counts the typos', () => {
+    const values = Array.from({ length: 19 }, (_, index) => String(index * 1.5));
+    values.push('12..5');
+    expect(typeOf(values)).toEqual({ type: 'number', decimalMark: '.', invalid: 1 });
+  });
+
+  it('types a column with many non-numbers as text', () => {
+    expect(typeOf(['1', '2', 'three', 'four', '5']).type).toBe('text');
+  });
+
+  it('types an empty column as text', () => {
+    expect(typeOf(['', 'NA', null])).toEqual({ type: 'text', decimalMark: '.', invalid: 0 });
+  });
+
+  it('types GeoJSON numbers and booleans by their JSON type', () => {
+    expect(typeOf([1, 2, null, 40]).type).toBe('integer');
+    expect(typeOf([1.5, 2, 3]).type).toBe('number');
+    expect(typeOf([true, false]).type).toBe('boolean');
+    expect(typeOf([{ a: 1 }, 'x']).type).toBe('text');
+  });
+
+  it('rejects impossible dates', () => {
+    expect(typeOf(['2023-02-29', '2023-13-01', '2023-04-31']).type).toBe('text');
+  });
+});
+
+describe('typeAsField', () => {
+  it('counts the values that do not fit an existing field type', () => {
+    expect(typeAsField(profileOf(['1', '2.5', 'x']), 'integer')).toEqual({ type: 'integer', decimalMark: '.', invalid: 2 });
+    expect(typeAsField(profileOf(['1', 'x']), 'text').invalid).toBe(0);
+  });
+});

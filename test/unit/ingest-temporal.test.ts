@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { isCanonicalUtc, parseEpochMs, parseIsoTime } from '../../workers/ingest/temporal.js';
+
+describe('parseIsoTime', () => {
+  it('reads dates at midnight UTC with day precision', () => {
+    expect(parseIsoTime('2024-02-29')).toEqual({ epochMs: Date.UTC(2024, 1, 29), hasTime: false, precision: 'day' });
+  });
+
+  it('reads times without an offset as UTC', () => {
+    expect(parseIsoTime('2024-05-01 12:30')).toEqual({ epochMs: Date.UTC(2024, 4, 1, 12, 30), hasTime: true, precision: 'minute' });
+  });
+
+  it('applies offsets and keeps milliseconds', () => {
+    expect(parseIsoTime('2024-05-01T12:30:15.250+02:00')?.epochMs).toBe(Date.UTC(2024, 4, 1, 10, 30, 15, 250));
+    expect(parseIsoTime('2024-05-01T12:30:15-0330')?.epochMs).toBe(Date.UTC(2024, 4, 1, 16, 0, 15));
+    expect(parseIsoTime('2024-05-01T12:30:15Z')?.precision).toBe('second');
+  });
+
+  it('keeps years before 100 as written', () => {
+    expect(new Date(parseIsoTime('0050-01-01')!.epochMs).getUTCFullYear()).toBe(50);
+  });
+
+  it.each(['2023-02-29', '2024-13-01', '2024-04-31', '2024-01-01T24:00', '01/02/2024', '2024-1-1', 'hello world'])('rejects %j', (text) => {
+    expect(parseIsoTime(text)).toBeNull();
+  });
+});
+
+describe('isCanonicalUtc', () => {
+  it('accepts what toISOString writes', () => {
+    expect(isCanonicalUtc('2020-02-29T23:59:59.999Z')).toBe(true);
+    expect(isCanonicalUtc(new Date(0).toISOString())).toBe(true);
+  });
+
+  it.each(['2021-02-29T00:00:00.000Z', '2020-01-01T00:00:00Z', '2020-01-01T25:00:00.000Z', '2020-01-01 00:00:00.000Z', '2020-01-01T00:00:00.000+'])(
+    'rejects %j',
+    (text) => {
+      expect(isCanonicalUtc(text)).toBe(false);
+    },
+  );
+});
+
+describe('parseEpochMs', () => {
+  it('accepts plausible epoch milliseconds only', () => {
+    expect(parseEpochMs(1517966773840)).toEqual({ epochMs: 1517966773840, hasTime: true, precision: 'millisecond' });
+    expect(parseEpochMs(1517966773)).toBeNull();
+    expect(parseEpochMs(1.5e12 + 0.5)).toBeNull();
+  });
+});

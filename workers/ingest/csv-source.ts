@@ -1,0 +1,101 @@
+import type { ReadStream } from 'node:fs';
+import Papa from 'papaparse';
+
+/** Column delimiters the portal recognises, in the order a tie between them is broken. */
+export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/** A problem PapaParse found in the quoting of one record. */
+export interface CsvSyntaxError {
+  /** Index of the record in the file, 0 being the header. */
+  record: number;
+  message: string;
+}
+
+/** Consecutive records of a CSV file as string arrays, the header being record 0. */
+export interface CsvBatch {
+  /** Index of the first record of the batch in the file. */
+  firstRecord: number;
+  records: string[][];
+  errors: CsvSyntaxError[];
+  /** Bytes of the file read so far. */
+  bytesRead: number;
+}
+
+/**
+ * Guesses the delimiter from the start of a file: the candidate that splits the first rows into
+ * the most consistent number of columns, at least two. Returns null when no candidate does.
+ */
+export function detectDelimiter(sample: string): CsvDelimiter | null {
+  const guess = Papa.parse<string[]>(sample, { delimitersToGuess: [...CSV_DELIMITERS], preview: 10, skipEmptyLines: true });
+  const delimiter = guess.meta.delimiter as CsvDelimiter;
+  const header = guess.data[0];
+  if (!CSV_DELIMITERS.includes(delimiter) || !header || header.length < 2) return null;
+  return delimiter;
+}
+
+/**
+ * Streams a CSV file as batches of records, one batch per chunk the file stream reads. The file
+ * stream is paused while the caller works on a batch, so memory holds about one chunk at a time
+ * however large the file is. The stream must have its encoding set, so chunks are strings.
+ */
+export async function* readCsvBatches(input: ReadStream, delimiter: CsvDelimiter): AsyncGenerator<CsvBatch> {
+  const pending: CsvBatch[] = [];
+  let nextRecord = 0;
+  let finished = false;
+  let failure: Error | null = null;
+  let pausedHandle: Papa.Parser | null = null;
+  let wake: (() => void) | null = null;
+
+  Papa.parse<string[]>(input, {
+    delimiter,
+    skipEmptyLines: false,
+    chunk(results, handle) {
+      pending.push({
+        firstRecord: nextRecord,
+        records: results.data,
+        errors: results.errors.map((error) => ({ record: nextRecord + (error.row ?? 0), message: error.message })),
+        bytesRead: input.bytesRead,
+      });
+      nextRecord += results.data.length;
+      // PapaParse's own pause stops parsing but not the file stream, so pause both.
+      input.pause();
+      handle.pause();
+      pausedHandle = handle;
+      wake?.();
+    },
+    complete() {
+      finished = true;
+      wake?.();
+    },
+    error(error: Error) {
+      failure = error;
+      wake?.();
+    },
+  });
+
+  try {
+    for (;;) {
+      const batch = pending.shift();
+      if (batch) {
+        yield batch;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return;
+
+      const handle = pausedHandle as Papa.Parser | null;
+      pausedHandle = null;
+      // Resuming can parse buffered text and deliver the next batch before it returns.
+      handle?.resume();
+      input.resume();
+      if (pending.length > 0 || finished || failure) continue;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
+    }
+  } finally {
+    input.destroy();
+  }
+}

@@ -1,0 +1,79 @@
+import type { ReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import parser from 'stream-json/parser.js';
+import pick from 'stream-json/filters/pick.js';
+import streamArray from 'stream-json/streamers/stream-array.js';
+
+/** Consecutive features of a FeatureCollection, as parsed JSON values. */
+export interface FeatureBatch {
+  /** Index of the first feature of the batch in the collection. */
+  firstFeature: number;
+  features: unknown[];
+  /** Bytes of the file read so far. */
+  bytesRead: number;
+}
+
+/** Raised when the file is not valid JSON, with the parser's own message. */
+export class JsonSyntaxError extends Error {
+  override name = 'JsonSyntaxError';
+}
+
+const BATCH_SIZE = 1000;
+// A feature nested deeper than this is malformed or hostile; real geometries need about 6 levels.
+const MAX_DEPTH = 64;
+
+/**
+ * Streams the `features` array of a GeoJSON FeatureCollection with stream-json, one feature in
+ * memory at a time, and records the collection's `type` member on the way. Read `rootType` after
+ * the batches are exhausted: members may come in any order, so only then is it known.
+ */
+export class FeatureCollectionReader {
+  /** The `type` member of the top-level object, or null when there was none. */
+  rootType: string | null = null;
+  /** Whether the top-level object had a `features` member. */
+  hasFeatures = false;
+
+  constructor(private readonly input: ReadStream) {}
+
+  /** Yields the features in batches; throws JsonSyntaxError when the file is not valid JSON. */
+  async *batches(): AsyncGenerator<FeatureBatch> {
+    const picker = pick.asStream({
+      filter: (stack, token) => this.inspectTopLevel(stack, token),
+      maxDepth: MAX_DEPTH,
+    });
+    const features = pipeline(
+      this.input,
+      parser.asStream({ streamValues: false, maxDepth: MAX_DEPTH }),
+      picker,
+      streamArray.asStream(),
+      () => {
+        // Errors reach the loop below through the destroyed last stream.
+      },
+    );
+
+    let batch: unknown[] = [];
+    let firstFeature = 0;
+    try {
+      for await (const item of features as AsyncIterable<{ key: number; value: unknown }>) {
+        batch.push(item.value);
+        if (batch.length < BATCH_SIZE) continue;
+        yield { firstFeature, features: batch, bytesRead: this.input.bytesRead };
+        firstFeature += batch.length;
+        batch = [];
+      }
+    } catch (error) {
+      throw new JsonSyntaxError(error instanceof Error ? error.message : String(error));
+    } finally {
+      this.input.destroy();
+    }
+    if (batch.length > 0) yield { firstFeature, features: batch, bytesRead: this.input.bytesRead };
+  }
+
+  private inspectTopLevel(stack: readonly (string | number | null)[], token: { name: string; value?: unknown }): boolean {
+    if (stack.length !== 1) return false;
+    if (stack[0] === 'type' && token.name === 'stringValue') this.rootType = String(token.value);
+    if (stack[0] !== 'features') return false;
+    this.hasFeatures = true;
+    return true;
+  }
+}

@@ -1,0 +1,53 @@
+import type { ImportIssue } from '../../common/api/imports.js';
+
+/** Maximum length of a cell value repeated in an issue; longer values are cut so a report stays small. */
+const MAX_ISSUE_VALUE_LENGTH = 200;
+
+/** The position of a row in the file, for issue reports. */
+export interface RowPosition {
+  /** Line of a CSV row, the header being line 1; null for GeoJSON. */
+  line: number | null;
+  /** 1-based number of a GeoJSON feature; null for CSV. */
+  feature: number | null;
+}
+
+/**
+ * Keeps the first `max` issues of a file in file order and counts all of them, so a file with a
+ * million bad rows produces a small report that still gives their number.
+ */
+export class IssueCollector {
+  readonly issues: ImportIssue[] = [];
+  /** All issues, including those past `max`. */
+  count = 0;
+  /** Rows with at least one issue. */
+  rejectedRows = 0;
+  private lastRejected: RowPosition | null = null;
+
+  constructor(private readonly max: number) {}
+
+  /** Records an invalid value or row. */
+  add(position: RowPosition, column: string | null, value: unknown, reason: string): void {
+    this.count += 1;
+    const last = this.lastRejected;
+    if (last === null || last.line !== position.line || last.feature !== position.feature) {
+      this.rejectedRows += 1;
+      this.lastRejected = { line: position.line, feature: position.feature };
+    }
+    if (this.issues.length >= this.max) return;
+
+    const prefix = position.feature === null ? '' : `Feature ${position.feature}: `;
+    this.issues.push({ line: position.line, column, value: describeValue(value), reason: `${prefix}${reason}` });
+  }
+
+  /** Records a problem with the whole file rather than one row. */
+  addFileIssue(reason: string): void {
+    this.count += 1;
+    if (this.issues.length < this.max) this.issues.push({ line: null, column: null, value: null, reason });
+  }
+}
+
+function describeValue(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > MAX_ISSUE_VALUE_LENGTH ? `${text.slice(0, MAX_ISSUE_VALUE_LENGTH)}…` : text;
+}

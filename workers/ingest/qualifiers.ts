@@ -1,0 +1,29 @@
+import { parseDecimal, type DecimalMark } from './numbers.js';
+
+/** A value that a lab reported relative to a limit rather than as a plain number. */
+export interface QualifiedValue {
+  /** `<` below and `>` above the number; `bdl` below the detection limit with no number given. */
+  qualifier: '<' | '>' | 'bdl';
+  /** The limit written after `<` or `>`; null for `bdl`. */
+  value: number | null;
+}
+
+const BELOW_DETECTION_LIMIT = new Set(['bdl', 'b.d.l.', '<dl', '<lod']);
+
+/**
+ * Reads a trimmed text such as "<0.01", "> 10000" or "BDL" as a qualified value, or returns null
+ * when the text is not one.
+ */
+export function parseQualified(trimmed: string, mark: DecimalMark = '.'): QualifiedValue | null {
+  if (trimmed.length === 0) return null;
+  const first = trimmed.charCodeAt(0);
+  const isComparison = first === 60 || first === 62; // '<' or '>'
+  if (!isComparison && first !== 98 && first !== 66) return null; // neither 'b' nor 'B'
+
+  if (BELOW_DETECTION_LIMIT.has(trimmed.toLowerCase())) return { qualifier: 'bdl', value: null };
+  if (!isComparison) return null;
+
+  const value = parseDecimal(trimmed.slice(1).trimStart(), mark);
+  if (value === null) return null;
+  return { qualifier: first === 60 ? '<' : '>', value };
+}

@@ -1,0 +1,123 @@
+import type { COLLECTED_AT_PRECISIONS } from '../../common/api/samples.js';
+
+/** The precision of a timestamp, as stored in samples.collected_at_precision. */
+export type TimePrecision = (typeof COLLECTED_AT_PRECISIONS)[number];
+
+/** A date or date-time read from a cell, in UTC. */
+export interface ParsedTime {
+  /** Milliseconds since 1970-01-01T00:00:00Z. */
+  epochMs: number;
+  /** True when the text had a time of day, false for a calendar date alone. */
+  hasTime: boolean;
+  precision: TimePrecision;
+}
+
+// ISO 8601 calendar dates and date-times, with "T" or a space before the time. A time without an
+// offset is read as UTC, because the worker's own time zone is unrelated to the data's.
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** Epoch milliseconds from 1973-03-03 to 5138-11-16: a plausible range for an observation time in ms. */
+export const EPOCH_MS_MIN = 1e11;
+export const EPOCH_MS_MAX = 1e14;
+
+const CANONICAL_LENGTH = 24;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Tells whether a trimmed text is a real date-time already in the form datetime values are stored
+ * in, `YYYY-MM-DDTHH:MM:SS.sssZ` (what Date#toISOString writes). Such text needs no conversion,
+ * and checking it digit by digit is much cheaper than parsing and formatting it, which matters
+ * for files with millions of rows.
+ */
+export function isCanonicalUtc(trimmed: string): boolean {
+  if (trimmed.length !== CANONICAL_LENGTH || trimmed.charCodeAt(23) !== 90) return false; // 'Z'
+  if (trimmed.charCodeAt(4) !== 45 || trimmed.charCodeAt(7) !== 45 || trimmed.charCodeAt(10) !== 84) return false; // '-', '-', 'T'
+  if (trimmed.charCodeAt(13) !== 58 || trimmed.charCodeAt(16) !== 58 || trimmed.charCodeAt(19) !== 46) return false; // ':', ':', '.'
+
+  const year = digits(trimmed, 0, 4);
+  const month = digits(trimmed, 5, 2);
+  const day = digits(trimmed, 8, 2);
+  const hour = digits(trimmed, 11, 2);
+  const minute = digits(trimmed, 14, 2);
+  const second = digits(trimmed, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return false;
+  if (second < 0 || second > 59 || digits(trimmed, 20, 3) < 0) return false;
+  return day <= DAYS_IN_MONTH[month - 1]! && (month !== 2 || day < 29 || isLeapYear(year));
+}
+
+/** Reads a trimmed ISO 8601 date or date-time, or returns null when the text is not one or not a real date. */
+export function parseIsoTime(trimmed: string): ParsedTime | null {
+  // Every accepted form has a "-" after the year; testing it first skips the regex for most cells.
+  if (trimmed.length < 10 || trimmed.charCodeAt(4) !== 45) return null;
+  const match = ISO_TIME.exec(trimmed);
+  if (!match) return null;
+
+  const [, year, month, day, hour, minute, second, fraction, offset] = match;
+  const dayMs = utcDay(Number(year), Number(month), Number(day));
+  if (dayMs === null) return null;
+  if (hour === undefined) return { epochMs: dayMs, hasTime: false, precision: 'day' };
+
+  const hours = Number(hour);
+  const minutes = Number(minute);
+  const seconds = second === undefined ? 0 : Number(second);
+  if (hours > 23 || minutes > 59 || seconds > 59) return null;
+
+  const millis = fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
+  const epochMs = dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis - offsetMs(offset);
+  return { epochMs, hasTime: true, precision: precisionOf(second, fraction) };
+}
+
+/** Reads epoch milliseconds as a time, when the number lies in the plausible range. */
+export function parseEpochMs(value: number): ParsedTime | null {
+  if (!Number.isInteger(value) || value < EPOCH_MS_MIN || value >= EPOCH_MS_MAX) return null;
+  return { epochMs: value, hasTime: true, precision: 'millisecond' };
+}
+
+/** Formats a calendar date as YYYY-MM-DD, the form date fields store. */
+export function formatDate(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+/** Formats a date-time as ISO 8601 in UTC with milliseconds, the form datetime fields store. */
+export function formatDateTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}
+
+function utcDay(year: number, month: number, day: number): number | null {
+  // setUTCFullYear, unlike Date.UTC, keeps years 0 to 99 as written. Both roll 2023-02-30 over to
+  // March, so a date that comes back changed was not a real date.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return real ? date.getTime() : null;
+}
+
+function offsetMs(offset: string | undefined): number {
+  if (offset === undefined || offset === 'Z' || offset === 'z') return 0;
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const digits = offset.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  return sign * (hours * 60 + minutes) * 60_000;
+}
+
+function precisionOf(second: string | undefined, fraction: string | undefined): TimePrecision {
+  if (fraction !== undefined) return 'millisecond';
+  if (second !== undefined) return 'second';
+  return 'minute';
+}
+
+/** Reads `length` decimal digits at `start` as a number, or returns -1 when one is not a digit. */
+function digits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let index = start; index < start + length; index += 1) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
