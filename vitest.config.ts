@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', NODE_ENV: 'test' },
+    // In-process servers log nothing unless LOG_LEVEL is set; child processes keep their output for failure messages.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', NODE_ENV: 'test' },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -14,6 +14,9 @@ import {
 
 const TSX = ['--import', 'tsx'];
 
+// Keep in step with workers/node-options.ts and the worker service in docker-compose.yml.
+const WORKER_NODE_OPTIONS = '--max-old-space-size=192';
+
 async function main() {
   loadDotEnv();
   ensureDependencies();
@@ -24,7 +27,11 @@ async function main() {
   ensureClientBuilt();
 
   step('Starting the server and a worker');
-  const children = [launch(process.execPath, [...TSX, 'server/main.ts']), launch(process.execPath, [...TSX, 'workers/main.ts'])];
+  const workerEnv = { ...process.env, NODE_OPTIONS: WORKER_NODE_OPTIONS };
+  const children = [
+    launch(process.execPath, [...TSX, 'server/main.ts']),
+    launch(process.execPath, [...TSX, 'workers/main.ts'], { env: workerEnv }),
+  ];
   stopTogether(children);
 
   const port = process.env.PORT ?? '3000';

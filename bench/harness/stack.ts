@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, REPO_ROOT, startNodeProcess, startTsProcess, timeCommand, waitForHttp, type BenchProcess } from './processes.js';
+import { WORKER_NODE_OPTIONS } from '../../workers/node-options.js';
 
 /** The portal as the benchmarks run it: one server and one worker process on their own database and Redis prefix. */
 export interface BenchStack {
@@ -53,9 +54,11 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
 
   const server = startTsProcess('server', 'server/main.ts', env);
+  // The worker runs with the same heap cap as under `npm start` and in Compose.
+  const workerEnv = { ...env, NODE_OPTIONS: WORKER_NODE_OPTIONS };
   const worker = options.compiledDir
-    ? startNodeProcess('worker', [path.join(options.compiledDir, 'workers/main.js')], env)
-    : startTsProcess('worker', 'workers/main.ts', env);
+    ? startNodeProcess('worker', [path.join(options.compiledDir, 'workers/main.js')], workerEnv)
+    : startTsProcess('worker', 'workers/main.ts', workerEnv);
   const stop = async () => {
     await Promise.all([server.stop(), worker.stop()]);
     await rm(uploadDir, { recursive: true, force: true });

@@ -53,3 +53,42 @@ describe('migrations', () => {
     expect(await tables()).toContain('samples');
   });
 });
+
+describe('samples without a row-level foreign key', () => {
+  async function newDataset(): Promise<string> {
+    const [project] = await knex('projects').insert({ title: 'p' }).returning('id');
+    const [dataset] = await knex('datasets').insert({ projectId: project.id, title: 'd' }).returning('id');
+    return dataset.id;
+  }
+
+  it('rejects a sample of a missing dataset', async () => {
+    const insert = knex('samples').insert({ datasetId: '5b0d4f7e-1d0b-4a47-9a3f-0c1f3b2a9e11', name: 'orphan' });
+    await expect(insert).rejects.toMatchObject({ code: '23503', constraint: 'samples_dataset_id_foreign' });
+  });
+
+  it('rejects a statement that mixes existing and missing datasets', async () => {
+    const datasetId = await newDataset();
+    const insert = knex('samples').insert([
+      { datasetId, name: 'fine' },
+      { datasetId: '5b0d4f7e-1d0b-4a47-9a3f-0c1f3b2a9e11', name: 'orphan' },
+    ]);
+    await expect(insert).rejects.toMatchObject({ code: '23503' });
+    expect(await knex('samples').where({ datasetId }).count('* as n').first()).toEqual({ n: 0 });
+  });
+
+  it('rejects moving a sample to a missing dataset', async () => {
+    const datasetId = await newDataset();
+    const [sample] = await knex('samples').insert({ datasetId, name: 's' }).returning('id');
+    const move = knex('samples').where({ id: sample.id }).update({ datasetId: '5b0d4f7e-1d0b-4a47-9a3f-0c1f3b2a9e11' });
+    await expect(move).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('deletes the samples of a deleted dataset', async () => {
+    const kept = await newDataset();
+    const deleted = await newDataset();
+    await knex('samples').insert([{ datasetId: kept, name: 'k' }, { datasetId: deleted, name: 'd' }]);
+    await knex('datasets').where({ id: deleted }).delete();
+    expect(await knex('samples').where({ datasetId: deleted }).count('* as n').first()).toEqual({ n: 0 });
+    expect(await knex('samples').where({ datasetId: kept }).count('* as n').first()).toEqual({ n: 1 });
+  });
+});

@@ -9,6 +9,7 @@ import formatsPlugin from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_SECRETS, envSchema } from '../../server/config/env.js';
+import { WORKER_NODE_OPTIONS } from '../../workers/node-options.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -662,6 +663,11 @@ describe('Dockerfile', () => {
     expect(command.join(' ')).toContain('/api/v1/health');
   });
 
+  it('caps the worker heap as npm start does', () => {
+    expect(commandOf(service('worker'))).toContain(WORKER_NODE_OPTIONS);
+    expect(readFileSync(path.join(root, 'scripts/start.mjs'), 'utf8')).toContain(`'${WORKER_NODE_OPTIONS}'`);
+  });
+
   it('entry points are compiled from existing sources', () => {
     expect(buildConfig.compilerOptions.rootDir).toBe('.');
     const [cmd] = instructions(runtime, 'CMD');
@@ -672,7 +678,9 @@ describe('Dockerfile', () => {
 
     const sources = commands.map((command) => {
       expect(command[0]).toBe('node');
-      return sourceOfBuildOutput(command[1]!, buildConfig.compilerOptions.outDir);
+      // Node options such as the worker's heap cap come before the entry point.
+      const entry = command.slice(1).find((argument) => !argument.startsWith('-'));
+      return sourceOfBuildOutput(entry!, buildConfig.compilerOptions.outDir);
     });
     expect(sources).toEqual([
       'server/main.ts',
