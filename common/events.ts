@@ -34,7 +34,7 @@ export type DatasetOp =
   | { type: 'sample.delete'; sampleId: string; before: Sample }
   | { type: 'field.insert'; field: Field }
   | { type: 'field.update'; fieldId: string; before: Partial<Field>; after: Partial<Field> }
-  | { type: 'import.merge'; importId: string; samplesAdded: number; fieldsAdded: string[] };
+  | { type: 'import.merge'; importId: string; samplesAdded: number; fieldsAdded: string[]; fieldsWidened?: string[] };
 
 /** A committed dataset change, broadcast to the dataset's room after its transaction commits. */
 export interface DatasetChange {

@@ -29,6 +29,7 @@ export const importCounts = z
     unlocated: z.number().int(),
     measurements: z.number().int(),
     fieldsCreated: z.number().int(),
+    fieldsWidened: z.number().int().meta({ description: 'Existing integer fields changed to number because the file had decimals for them; absent when none.' }),
     rejectedRows: z.number().int(),
   })
   .partial()

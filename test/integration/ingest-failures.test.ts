@@ -94,10 +94,10 @@ describe('rows that cannot be imported', () => {
   it('checks values against the type of an existing field', async () => {
     const typed = await world.createDataset('Typed');
     await world.knex('dataset_fields').insert({ datasetId: typed, key: 'depth', label: 'Depth', type: 'integer', position: 0 });
-    const importId = await world.addImport(typed, { content: 'name,depth\nA,3\nB,2.5\n', name: 'typed.csv' });
+    const importId = await world.addImport(typed, { content: 'name,depth\nA,3\nB,deep\n', name: 'typed.csv' });
     expect((await world.run(importId)).state).toBe('failed');
     const record = await world.knex('imports').where({ id: importId }).first('issues');
-    expect(record.issues).toEqual([{ line: 3, column: 'depth', value: '2.5', reason: '"2.5" is not a whole number' }]);
+    expect(record.issues).toEqual([{ line: 3, column: 'depth', value: 'deep', reason: '"deep" is not a whole number' }]);
     expect(await world.knex('samples').where({ datasetId: typed }).count<{ count: number }[]>('* as count')).toEqual([{ count: 0 }]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnProfile } from '../../workers/ingest/column-profile.js';
-import { inferColumnType, typeAsField } from '../../workers/ingest/column-types.js';
+import { inferColumnType, typeAsCoordinate, typeAsField, widenedFieldType } from '../../workers/ingest/column-types.js';
 
 function profileOf(values: unknown[]): ColumnProfile {
   const profile = new ColumnProfile();
@@ -72,5 +72,34 @@ describe('typeAsField', () => {
   it('counts the values that do not fit an existing field type', () => {
     expect(typeAsField(profileOf(['1', '2.5', 'x']), 'integer')).toEqual({ type: 'integer', decimalMark: '.', invalid: 2 });
     expect(typeAsField(profileOf(['1', 'x']), 'text').invalid).toBe(0);
+  });
+});
+
+describe('widenedFieldType', () => {
+  it('widens an integer field that gets decimals', () => {
+    expect(widenedFieldType(profileOf(['1', '2.5']), 'integer')).toBe('number');
+    expect(widenedFieldType(profileOf(['1', '2,5']), 'integer')).toBe('number');
+    expect(widenedFieldType(profileOf([1, 2.5]), 'integer')).toBe('number');
+  });
+
+  it('keeps an integer field for whole numbers and text', () => {
+    expect(widenedFieldType(profileOf(['1', '<3', '']), 'integer')).toBe('integer');
+    expect(widenedFieldType(profileOf(['1', 'deep']), 'integer')).toBe('integer');
+  });
+
+  it('never widens other types', () => {
+    expect(widenedFieldType(profileOf(['2.5']), 'boolean')).toBe('boolean');
+    expect(widenedFieldType(profileOf(['2.5']), 'text')).toBe('text');
+    expect(widenedFieldType(profileOf(['2.5']), 'date')).toBe('date');
+  });
+});
+
+describe('typeAsCoordinate', () => {
+  it('counts every value that is not a plain number', () => {
+    expect(typeAsCoordinate(profileOf(['10', '-45.5', 'north', '<5', '', 'NA', true]))).toEqual({ type: 'number', decimalMark: '.', invalid: 3 });
+  });
+
+  it('reads a column of decimal commas', () => {
+    expect(typeAsCoordinate(profileOf(['54,1', '7']))).toEqual({ type: 'number', decimalMark: ',', invalid: 0 });
   });
 });

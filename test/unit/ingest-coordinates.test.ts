@@ -9,7 +9,7 @@ function candidates(table: Record<string, unknown[]>): RoleCandidate[] {
   return headers.map((header) => {
     const profile = new ColumnProfile();
     for (const value of table[header.header]!) profile.observe(value);
-    return { key: header.key, unit: header.unit, profile, typing: inferColumnType(profile), eligible: true };
+    return { key: header.key, unit: header.unit, profile, typing: inferColumnType(profile), eligible: true, hasField: false };
   });
 }
 
@@ -41,8 +41,42 @@ describe('detectSampleRoles', () => {
     expect(detectSampleRoles(candidates({ lat: ['1'], depth: ['2'] }))).toMatchObject({ latitude: null, longitude: null });
   });
 
-  it('ignores text columns named like coordinates', () => {
-    expect(detectSampleRoles(candidates({ lat: ['45°N', '46°N'], lon: ['7°E', '8°E'] }))).toMatchObject({ latitude: null, longitude: null });
+  it('takes coordinate headers whatever their values', () => {
+    expect(detectSampleRoles(candidates({ lat: ['45°N', '46°N'], lon: ['7°E', '8°E'] }))).toMatchObject({ latitude: 0, longitude: 1 });
+    expect(detectSampleRoles(candidates({ lat: ['10', 'north'], lon: ['<5', '21'] }))).toMatchObject({ latitude: 0, longitude: 1 });
+    expect(detectSampleRoles(candidates({ lat: ['', 'NA'], lon: ['', ''] }))).toMatchObject({ latitude: 0, longitude: 1 });
+  });
+
+  it('recognises common coordinate header variants', () => {
+    const pairs = [
+      ['Latitude (deg)', 'Longitude (deg)'],
+      ['lat_dd', 'lon_dd'],
+      ['LAT', 'LONG'],
+      ['Lat.', 'Lng.'],
+      ['Decimal Latitude', 'Decimal Longitude'],
+      ['latitude_wgs84', 'longitude_wgs84'],
+      ['GPS Latitude', 'GPS Longitude'],
+      ['Latitude [decimal degrees]', 'Longitude [decimal degrees]'],
+    ];
+    for (const [latitude, longitude] of pairs) {
+      const roles = detectSampleRoles(candidates({ site: ['a'], [longitude!]: ['north'], [latitude!]: ['east'] }));
+      expect(roles, `${latitude} and ${longitude}`).toMatchObject({ latitude: 2, longitude: 1 });
+    }
+  });
+
+  it('keeps value checks for ambiguous headers', () => {
+    expect(detectSampleRoles(candidates({ x: ['10', 'east'], y: ['45', '46'] }))).toMatchObject({ latitude: null, longitude: null });
+    expect(detectSampleRoles(candidates({ east: ['10'], north: ['45'] }))).toMatchObject({ latitude: null, longitude: null });
+  });
+
+  it('takes named coordinates that match existing fields', () => {
+    const columns = candidates({ name: ['A'], lat: ['1'], lon: ['2'] }).map((column) => ({ ...column, hasField: true }));
+    expect(detectSampleRoles(columns)).toMatchObject({ name: null, latitude: 1, longitude: 2 });
+  });
+
+  it('leaves ambiguous coordinates that match existing fields alone', () => {
+    const columns = candidates({ x: ['1'], y: ['2'] }).map((column) => ({ ...column, hasField: true }));
+    expect(detectSampleRoles(columns)).toMatchObject({ latitude: null, longitude: null });
   });
 
   it('prefers name over id for the sample name', () => {

@@ -8,8 +8,13 @@ export interface RoleCandidate {
   unit: string | null;
   profile: ColumnProfile;
   typing: ColumnTyping;
-  /** False for columns that must stay fields: those matching an existing field, and synthetic ones. */
+  /** False for synthetic columns (a GeoJSON geometry or third coordinate), which take no role. */
   eligible: boolean;
+  /**
+   * True when the dataset has a field with this key. Such a column keeps filling that field and
+   * can take no role but latitude or longitude under an unambiguous header.
+   */
+  hasField: boolean;
 }
 
 /** The columns that fill the sample's own columns, by index into the candidates. */
@@ -21,11 +26,13 @@ export interface SampleRoles {
   elevation: number | null;
 }
 
-// Header keys in order of preference. Explicit coordinate names are coordinates even when some
-// values are out of range, and those values are reported. The ambiguous x and y are coordinates
-// only when every value is in range, because they are just as often metres on a local grid.
-const LATITUDE_KEYS = ['latitude', 'lat', 'decimallatitude', 'decimal_latitude', 'lat_dd', 'latitude_dd', 'lat_deg', 'latitude_deg', 'lat_wgs84', 'latitude_wgs84', 'lat_decimal', 'latitude_decimal'];
-const LONGITUDE_KEYS = ['longitude', 'lon', 'lng', 'long', 'decimallongitude', 'decimal_longitude', 'lon_dd', 'longitude_dd', 'long_dd', 'lng_dd', 'lon_deg', 'longitude_deg', 'lon_wgs84', 'longitude_wgs84', 'lon_decimal', 'longitude_decimal'];
+// Header keys in order of preference, each base name also with a suffix such as `_dd` or `_wgs84`.
+// A column under one of these headers is a coordinate whatever its values, and every value that is
+// not a decimal-degree number in range is reported. The ambiguous x and y are coordinates only when
+// every value is in range, because they are just as often metres on a local grid.
+const COORDINATE_SUFFIXES = ['', '_dd', '_deg', '_degrees', '_decimal', '_dec', '_wgs84', '_wgs_84'];
+const LATITUDE_KEYS = withSuffixes(['latitude', 'lat', 'decimallatitude', 'decimal_latitude', 'gps_latitude', 'gps_lat']);
+const LONGITUDE_KEYS = withSuffixes(['longitude', 'lon', 'lng', 'long', 'decimallongitude', 'decimal_longitude', 'gps_longitude', 'gps_lon', 'gps_lng']);
 const AMBIGUOUS_LATITUDE_KEYS = ['y', 'ycoord', 'y_coord', 'coord_y', 'y_coordinate'];
 const AMBIGUOUS_LONGITUDE_KEYS = ['x', 'xcoord', 'x_coord', 'coord_x', 'x_coordinate'];
 const NAME_KEYS = ['name', 'sample_name', 'samplename', 'sample', 'sample_id', 'sampleid', 'sample_code', 'specimen', 'specimen_id', 'title', 'label', 'id', 'identifier'];
@@ -35,7 +42,8 @@ const METRES = new Set(['m', 'metre', 'metres', 'meter', 'meters', 'm a.s.l.', '
 
 /**
  * Finds the columns that become the sample's location, name, collection time and elevation.
- * Each column takes at most one role; the others become fields.
+ * Each column takes at most one role, and the others become fields. A coordinate column whose key
+ * is also a field of the dataset fills that field too.
  */
 export function detectSampleRoles(candidates: readonly RoleCandidate[]): SampleRoles {
   const used = new Set<number>();
@@ -48,10 +56,10 @@ export function detectSampleRoles(candidates: readonly RoleCandidate[]): SampleR
   take(location?.latitude ?? null);
   take(location?.longitude ?? null);
 
-  const name = take(findByKeys(candidates, NAME_KEYS, used, () => true));
+  const name = take(findByKeys(candidates, NAME_KEYS, used, isFree));
   const collectedAt = detectCollectedAt(candidates, used);
   if (collectedAt) used.add(collectedAt.column);
-  const elevation = take(findByKeys(candidates, ELEVATION_KEYS, used, (column) => isNumeric(column) && isMetres(column.unit)));
+  const elevation = take(findByKeys(candidates, ELEVATION_KEYS, used, (column) => isFree(column) && isNumeric(column) && isMetres(column.unit)));
 
   return {
     name,
@@ -64,12 +72,13 @@ export function detectSampleRoles(candidates: readonly RoleCandidate[]): SampleR
 
 function detectCoordinates(candidates: readonly RoleCandidate[]): { latitude: number; longitude: number } | null {
   const none = new Set<number>();
+  const named = (column: RoleCandidate) => column.eligible;
   const latitude =
-    findByKeys(candidates, LATITUDE_KEYS, none, isNumeric) ??
-    findByKeys(candidates, AMBIGUOUS_LATITUDE_KEYS, none, (column) => isCleanNumeric(column) && column.profile.outsideLatitude === 0);
+    findByKeys(candidates, LATITUDE_KEYS, none, named) ??
+    findByKeys(candidates, AMBIGUOUS_LATITUDE_KEYS, none, (column) => isCleanFree(column) && column.profile.outsideLatitude === 0);
   const longitude =
-    findByKeys(candidates, LONGITUDE_KEYS, none, isNumeric) ??
-    findByKeys(candidates, AMBIGUOUS_LONGITUDE_KEYS, none, (column) => isCleanNumeric(column) && column.profile.outsideLongitude === 0);
+    findByKeys(candidates, LONGITUDE_KEYS, none, named) ??
+    findByKeys(candidates, AMBIGUOUS_LONGITUDE_KEYS, none, (column) => isCleanFree(column) && column.profile.outsideLongitude === 0);
   if (latitude === null || longitude === null) return null;
   return { latitude, longitude };
 }
@@ -79,7 +88,7 @@ function detectCollectedAt(candidates: readonly RoleCandidate[], used: ReadonlyS
   const isEpochMs = (column: RoleCandidate) =>
     column.typing.type === 'integer' && column.profile.present > 0 && column.profile.epochMs === column.profile.present;
 
-  const column = findByKeys(candidates, TIME_KEYS, used, (candidate) => isTime(candidate) || isEpochMs(candidate));
+  const column = findByKeys(candidates, TIME_KEYS, used, (candidate) => isFree(candidate) && (isTime(candidate) || isEpochMs(candidate)));
   if (column === null) return null;
   return { column, epochMs: isEpochMs(candidates[column]!) };
 }
@@ -91,18 +100,27 @@ function findByKeys(
   accepts: (column: RoleCandidate) => boolean,
 ): number | null {
   for (const key of keys) {
-    const index = candidates.findIndex((column, position) => column.key === key && column.eligible && !used.has(position));
+    const index = candidates.findIndex((column, position) => column.key === key && !used.has(position));
     if (index >= 0 && accepts(candidates[index]!)) return index;
   }
   return null;
+}
+
+// A column that may take any role: neither synthetic nor bound to an existing field.
+function isFree(column: RoleCandidate): boolean {
+  return column.eligible && !column.hasField;
+}
+
+function withSuffixes(bases: readonly string[]): string[] {
+  return bases.flatMap((base) => COORDINATE_SUFFIXES.map((suffix) => base + suffix));
 }
 
 function isNumeric(column: RoleCandidate): boolean {
   return (column.typing.type === 'number' || column.typing.type === 'integer') && column.profile.qualified === 0;
 }
 
-function isCleanNumeric(column: RoleCandidate): boolean {
-  return isNumeric(column) && column.typing.invalid === 0;
+function isCleanFree(column: RoleCandidate): boolean {
+  return isFree(column) && isNumeric(column) && column.typing.invalid === 0;
 }
 
 function isMetres(unit: string | null): boolean {

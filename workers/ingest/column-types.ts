@@ -45,6 +45,27 @@ export function typeAsField(profile: ColumnProfile, type: FieldType): ColumnTypi
   return { type, decimalMark, invalid: profile.present - fittingValues(profile, type, decimalMark) };
 }
 
+/**
+ * Returns the type an existing field is read with. An integer field whose column has decimals is
+ * widened to number, which keeps every integer the field stores valid. Other types are kept, and
+ * the values that do not fit them are invalid.
+ */
+export function widenedFieldType(profile: ColumnProfile, type: FieldType): FieldType {
+  if (type !== 'integer') return type;
+  const decimalMark = decimalMarkOf(profile);
+  return fittingValues(profile, 'number', decimalMark) > fittingValues(profile, 'integer', decimalMark) ? 'number' : 'integer';
+}
+
+/**
+ * Types a latitude or longitude column. Its values must be plain decimal numbers, so qualified
+ * values such as "<5" are invalid here; the range is checked separately.
+ */
+export function typeAsCoordinate(profile: ColumnProfile): ColumnTyping {
+  const decimalMark = decimalMarkOf(profile);
+  const numbers = profile.integers + profile.leadingZeros + (decimalMark === ',' ? profile.decimalCommas : profile.decimals);
+  return { type: 'number', decimalMark, invalid: profile.present - numbers };
+}
+
 /** Counts the present values of a column that fit a type. */
 export function fittingValues(profile: ColumnProfile, type: FieldType, decimalMark: DecimalMark): number {
   switch (type) {

@@ -12,16 +12,27 @@ export interface PlannedField {
   unit: string | null;
   /** True when the dataset already has this field. */
   existing: boolean;
+  /** The existing field's type when the import widens it (integer to number); otherwise null. */
+  widenedFrom: FieldType | null;
 }
 
-/** The sample column or field a file column fills. */
+/**
+ * The sample column or field a file column fills. A latitude or longitude column also fills the
+ * dataset's field of the same key, when there is one.
+ */
 export type ColumnTarget =
   | { kind: 'name' }
-  | { kind: 'latitude' }
-  | { kind: 'longitude' }
+  | { kind: 'latitude'; field: PlannedField | null }
+  | { kind: 'longitude'; field: PlannedField | null }
   | { kind: 'collected_at'; epochMs: boolean }
   | { kind: 'elevation' }
   | { kind: 'field'; field: PlannedField };
+
+/** Returns the dataset field a column fills, or null when it fills only a sample column. */
+export function targetField(target: ColumnTarget): PlannedField | null {
+  if (target.kind === 'field' || target.kind === 'latitude' || target.kind === 'longitude') return target.field;
+  return null;
+}
 
 /** The source of a GeoJSON column's values in a feature. */
 export type FeatureColumnSource =
@@ -64,6 +75,8 @@ export interface ImportPlan {
   rowsTotal: number;
   /** The fields the merge creates, in column order. */
   newFields: PlannedField[];
+  /** The existing fields the merge widens, in column order. */
+  widenedFields: PlannedField[];
   /** How many invalid values and rows the analysis counted; above zero the load cannot succeed. */
   expectedIssues: number;
 }

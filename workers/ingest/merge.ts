@@ -12,6 +12,8 @@ export interface MergeInput {
   datasetId: string;
   userId: string | null;
   newFields: PlannedField[];
+  /** Existing fields to widen (integer to number) because the file has decimals in them. */
+  widenedFields: PlannedField[];
   /** Data rows in the file. */
   rows: number;
   /** Rows in the staging table. */
@@ -33,7 +35,8 @@ export interface MergeResult {
 
 /**
  * Merges the staged rows into the dataset inside the load transaction: creates the new fields,
- * inserts samples and measurements, appends one change-log entry and marks the import completed.
+ * widens existing ones, inserts samples and measurements, appends one change-log entry and marks
+ * the import completed.
  * The dataset row is locked first, so concurrent merges into one dataset run one after another,
  * and a second run of the same import finds the first one's change and stops.
  */
@@ -44,14 +47,17 @@ export async function mergeStaging(trx: Knex.Transaction, input: MergeInput): Pr
 
   const timer = stepTimer();
   const fieldsAdded = await timer.time('fields', () => insertFields(trx, input.datasetId, input.newFields));
+  const fieldsWidened = await timer.time('widening', () => widenFields(trx, input.datasetId, input.widenedFields));
   const samples = await timer.time('samples', () => insertSamples(trx, input));
   const measurements = input.hasQualifiedValues ? await timer.time('measurements', () => insertMeasurements(trx, input)) : 0;
 
+  // Widened fields are named only when there are some, so the usual op and counts stay as they were.
+  const widened = fieldsWidened.length > 0;
   const change = await appendChange(trx, {
     datasetId: input.datasetId,
     author: { type: 'import', id: input.importId, userId: input.userId },
     mutationId: null,
-    ops: [{ type: 'import.merge', importId: input.importId, samplesAdded: samples, fieldsAdded }],
+    ops: [{ type: 'import.merge', importId: input.importId, samplesAdded: samples, fieldsAdded, ...(widened ? { fieldsWidened } : {}) }],
   });
 
   const counts: ImportCounts = {
@@ -61,6 +67,7 @@ export async function mergeStaging(trx: Knex.Transaction, input: MergeInput): Pr
     unlocated: samples - input.located,
     measurements,
     fieldsCreated: fieldsAdded.length,
+    ...(widened ? { fieldsWidened: fieldsWidened.length } : {}),
     rejectedRows: 0,
   };
   await markCompleted(trx, input, counts, change.seq);
@@ -114,6 +121,35 @@ async function insertFields(trx: Knex.Transaction, datasetId: string, fields: re
     })),
   );
   return missing.map((field) => field.key);
+}
+
+/**
+ * Changes integer fields to number and returns the keys of the fields changed. Every stored
+ * integer is a valid number, so no value changes. A field that is already a number is left as it
+ * is. A field retyped otherwise or deleted since the analysis fails the attempt, and the retry
+ * plans again with the current fields.
+ */
+async function widenFields(trx: Knex.Transaction, datasetId: string, fields: readonly PlannedField[]): Promise<string[]> {
+  if (fields.length === 0) return [];
+
+  const keys = fields.map((field) => field.key);
+  const current = new Map<string, string>(
+    (await trx('dataset_fields').where({ datasetId }).whereIn('key', keys).select('key', 'type')).map((row: { key: string; type: string }) => [row.key, row.type]),
+  );
+  const toWiden = fields.filter((field) => {
+    const type = current.get(field.key);
+    if (type === field.type) return false;
+    if (type !== field.widenedFrom) {
+      throw new Error(`Field "${field.key}" is ${type ?? 'deleted'} while the import planned to widen it from ${String(field.widenedFrom)}; the retry re-reads the fields`);
+    }
+    return true;
+  });
+  if (toWiden.length === 0) return [];
+
+  for (const field of toWiden) {
+    await trx('dataset_fields').where({ datasetId, key: field.key }).update({ type: field.type, updatedAt: trx.fn.now() });
+  }
+  return toWiden.map((field) => field.key);
 }
 
 async function insertSamples(trx: Knex.Transaction, input: MergeInput): Promise<number> {

@@ -1,12 +1,12 @@
 import type { FieldType } from '../../common/api/fields.js';
 import type { ImportFormat } from '../../common/api/imports.js';
 import { detectSampleRoles, type RoleCandidate, type SampleRoles } from './column-roles.js';
-import { inferColumnType, typeAsField, type ColumnTyping } from './column-types.js';
+import { inferColumnType, typeAsCoordinate, typeAsField, widenedFieldType, type ColumnTyping } from './column-types.js';
 import type { CsvDelimiter } from './csv-source.js';
 import type { TextEncoding } from './format-sniffer.js';
 import type { TableScan } from './csv-scan.js';
 import { parseHeaders, type HeaderField } from './header-fields.js';
-import type { ColumnTarget, FeatureColumnSource, ImportPlan, LocationSource, PlannedColumn, PlannedField } from './import-plan.js';
+import { targetField, type ColumnTarget, type FeatureColumnSource, type ImportPlan, type LocationSource, type PlannedColumn, type PlannedField } from './import-plan.js';
 
 /** A field the dataset already has, as the plan needs it. */
 export interface ExistingField {
@@ -57,6 +57,7 @@ export function buildPlan(input: PlanInput): ImportPlan {
     examples: scan.profiles[index]!.examples,
   }));
 
+  const fields = columns.flatMap((column) => targetField(column.target) ?? []);
   return {
     format: input.format,
     encoding: input.encoding,
@@ -66,7 +67,8 @@ export function buildPlan(input: PlanInput): ImportPlan {
     featureColumns: featureSources,
     location: locationOf(input, roles),
     rowsTotal: scan.rows,
-    newFields: columns.flatMap((column) => (column.target.kind === 'field' && !column.target.field.existing ? [column.target.field] : [])),
+    newFields: fields.filter((field) => !field.existing),
+    widenedFields: fields.filter((field) => field.widenedFrom !== null),
     expectedIssues: countExpectedIssues(scan, candidates, roles),
   };
 }
@@ -83,11 +85,11 @@ function candidateOf(header: HeaderField, index: number, input: PlanInput): Role
   const synthetic = source?.kind === 'third-coordinate' || source?.kind === 'geometry';
 
   let typing: ColumnTyping;
-  if (existing) typing = typeAsField(profile, existing.type);
+  if (existing) typing = typeAsField(profile, widenedFieldType(profile, existing.type));
   else if (source?.kind === 'geometry') typing = typeAsField(profile, 'geometry');
   else typing = inferColumnType(profile);
 
-  return { key: header.key, unit: header.unit, profile, typing, eligible: !existing && !synthetic };
+  return { key: header.key, unit: header.unit, profile, typing, eligible: !synthetic, hasField: existing !== undefined };
 }
 
 function targetOf(
@@ -98,16 +100,28 @@ function targetOf(
   existingFields: ReadonlyMap<string, ExistingField>,
 ): ColumnTarget {
   if (roles.name === index) return { kind: 'name' };
-  if (roles.latitude === index) return { kind: 'latitude' };
-  if (roles.longitude === index) return { kind: 'longitude' };
+  if (roles.latitude === index) return { kind: 'latitude', field: existingFieldOf(header, typing, existingFields) };
+  if (roles.longitude === index) return { kind: 'longitude', field: existingFieldOf(header, typing, existingFields) };
   if (roles.collectedAt?.column === index) return { kind: 'collected_at', epochMs: roles.collectedAt.epochMs };
   if (roles.elevation === index) return { kind: 'elevation' };
 
-  const existing = existingFields.get(header.key);
-  const field: PlannedField = existing
-    ? { key: existing.key, label: existing.label, type: existing.type, unit: existing.unit, existing: true }
-    : { key: header.key, label: header.label, type: typing.type, unit: header.unit, existing: false };
+  const field: PlannedField = existingFieldOf(header, typing, existingFields) ?? {
+    key: header.key,
+    label: header.label,
+    type: typing.type,
+    unit: header.unit,
+    existing: false,
+    widenedFrom: null,
+  };
   return { kind: 'field', field };
+}
+
+// The column was typed with the field's type, widened where its values needed that.
+function existingFieldOf(header: HeaderField, typing: ColumnTyping, existingFields: ReadonlyMap<string, ExistingField>): PlannedField | null {
+  const existing = existingFields.get(header.key);
+  if (!existing) return null;
+  const widenedFrom = typing.type === existing.type ? null : existing.type;
+  return { key: existing.key, label: existing.label, type: typing.type, unit: existing.unit, existing: true, widenedFrom };
 }
 
 function locationOf(input: PlanInput, roles: SampleRoles): LocationSource {
@@ -120,11 +134,20 @@ function locationOf(input: PlanInput, roles: SampleRoles): LocationSource {
 
 function countExpectedIssues(scan: TableScan, candidates: readonly RoleCandidate[], roles: SampleRoles): number {
   let expected = scan.brokenRows;
-  // The name takes any text, so its column's type never makes a value invalid.
   candidates.forEach((candidate, index) => {
-    if (index !== roles.name) expected += candidate.typing.invalid;
+    // The name takes any text, so its column's type never makes a value invalid.
+    if (index === roles.name) return;
+    if (index === roles.latitude) expected += coordinateIssues(candidate, candidate.profile.outsideLatitude);
+    else if (index === roles.longitude) expected += coordinateIssues(candidate, candidate.profile.outsideLongitude);
+    else expected += candidate.typing.invalid;
   });
-  if (roles.latitude !== null) expected += candidates[roles.latitude]!.profile.outsideLatitude;
-  if (roles.longitude !== null) expected += candidates[roles.longitude]!.profile.outsideLongitude;
   return expected;
+}
+
+function coordinateIssues(candidate: RoleCandidate, outsideRange: number): number {
+  const coordinate = typeAsCoordinate(candidate.profile).invalid + outsideRange;
+  if (!candidate.hasField) return coordinate;
+  // A value that is no coordinate is reported once, for the coordinate and not for the field.
+  // The two counts overlap, so the larger one is a lower bound of the issues.
+  return Math.max(coordinate, candidate.typing.invalid);
 }

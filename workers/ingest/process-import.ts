@@ -139,6 +139,7 @@ async function loadAndMerge(deps: IngestDependencies, record: ImportRow, plan: I
       datasetId: record.datasetId,
       userId: record.userId,
       newFields: plan.newFields,
+      widenedFields: plan.widenedFields,
       rows: plan.rowsTotal,
       loaded: loaded.rows,
       located: normaliser.located,

@@ -1,7 +1,7 @@
 import { converterFor, presentText, type CellContext, type CellConverter } from './cell-converters.js';
 import { isPointGeometry } from './feature-rows.js';
 import { checkGeometry, positionProblem } from './geometry-check.js';
-import type { ImportPlan, PlannedColumn } from './import-plan.js';
+import { targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
 import type { IssueCollector, RowPosition } from './issue-collector.js';
 import { parseDecimal, type DecimalMark } from './numbers.js';
 import { formatDateTime, isCanonicalUtc, parseEpochMs, parseIsoTime, type ParsedTime, type TimePrecision } from './temporal.js';
@@ -34,7 +34,13 @@ interface FieldColumn {
   /** `"key":` ready to be put in front of the value. */
   jsonKey: string;
   convert: CellConverter;
+  /** True for a latitude or longitude column that also fills a field. */
+  coordinate: boolean;
 }
+
+type Axis = 'latitude' | 'longitude';
+
+const AXIS_LIMITS: Record<Axis, number> = { latitude: 90, longitude: 180 };
 
 /**
  * Turns source rows into staging rows by the plan: picks the sample's own columns, converts every
@@ -53,6 +59,9 @@ export class RowNormaliser implements CellContext {
   private position: RowPosition = { line: null, feature: null };
   private column: FieldColumn | PlannedColumn | null = null;
   private qualifiedJson = '';
+  // Indexes of the current row's coordinate columns whose value is invalid. Their fields are not
+  // converted, so a bad coordinate is reported once.
+  private readonly invalidCoordinates: number[] = [];
   /** Rows that got a location. */
   located = 0;
   /** Qualified values found, one measurement each. */
@@ -69,9 +78,16 @@ export class RowNormaliser implements CellContext {
     this.timeColumn = columnFor('collected_at');
     this.elevationColumn = columnFor('elevation');
     this.fields = plan.columns.flatMap((column) => {
-      if (column.target.kind !== 'field') return [];
-      const { key, type } = column.target.field;
-      return [{ index: column.index, header: column.header, jsonKey: `${JSON.stringify(key)}:`, convert: converterFor(type, column.decimalMark) }];
+      const field = targetField(column.target);
+      if (field === null) return [];
+      const { key, type } = field;
+      return [{
+        index: column.index,
+        header: column.header,
+        jsonKey: `${JSON.stringify(key)}:`,
+        convert: converterFor(type, column.decimalMark),
+        coordinate: column.target.kind !== 'field',
+      }];
     });
   }
 
@@ -92,13 +108,16 @@ export class RowNormaliser implements CellContext {
       elevation: this.readNumber(cells, this.elevationColumn),
       collectedAt: null,
       collectedAtPrecision: null,
-      valuesJson: this.readValues(cells),
+      valuesJson: '{}',
       qualifiedJson: null,
       shapeJson: null,
     };
-    this.readTime(cells, row);
+    // Coordinates come before the field values, which skip the fields of invalid coordinates.
+    this.invalidCoordinates.length = 0;
     if (this.plan.location.kind === 'columns') this.readCoordinates(cells, row);
     else if (this.plan.location.kind === 'geometry') this.readGeometry(geometry, row);
+    row.valuesJson = this.readValues(cells);
+    this.readTime(cells, row);
 
     if (this.issues.count > issuesBefore) return null;
     if (this.qualifiedJson !== '') row.qualifiedJson = `{${this.qualifiedJson}}`;
@@ -125,6 +144,7 @@ export class RowNormaliser implements CellContext {
   private readValues(cells: ArrayLike<unknown>): string {
     let json = '';
     for (const field of this.fields) {
+      if (field.coordinate && this.invalidCoordinates.includes(field.index)) continue;
       this.column = field;
       const fragment = field.convert(cells[field.index], this);
       if (fragment === undefined) continue;
@@ -189,25 +209,57 @@ export class RowNormaliser implements CellContext {
   }
 
   private readCoordinates(cells: ArrayLike<unknown>, row: StagingRow): void {
-    const issuesBefore = this.issues.count;
-    const latitude = this.readNumber(cells, this.latitudeColumn);
-    const longitude = this.readNumber(cells, this.longitudeColumn);
-    if (this.issues.count > issuesBefore || (latitude === null && longitude === null)) return;
+    const latitudeColumn = this.latitudeColumn!;
+    const longitudeColumn = this.longitudeColumn!;
+    const latitude = this.readCoordinate(cells, latitudeColumn, 'latitude');
+    const longitude = this.readCoordinate(cells, longitudeColumn, 'longitude');
+    if (latitude === undefined || longitude === undefined) return;
+    if (latitude === null && longitude === null) return;
 
-    this.column = latitude === null ? this.latitudeColumn! : this.longitudeColumn!;
     if (latitude === null || longitude === null) {
+      this.column = latitude === null ? latitudeColumn : longitudeColumn;
       this.invalid(null, `the ${latitude === null ? 'latitude' : 'longitude'} is missing while the ${latitude === null ? 'longitude' : 'latitude'} is given`);
-      return;
-    }
-    const problem = positionProblem([longitude, latitude]);
-    if (problem !== null) {
-      this.column = problem.startsWith('latitude') ? this.latitudeColumn! : this.longitudeColumn!;
-      this.invalid(problem.startsWith('latitude') ? latitude : longitude, problem);
       return;
     }
     row.latitude = latitude;
     row.longitude = longitude;
-    row.locationText = `${textOf(cells[this.latitudeColumn!.index])}, ${textOf(cells[this.longitudeColumn!.index])}`;
+    row.locationText = `${textOf(cells[latitudeColumn.index])}, ${textOf(cells[longitudeColumn.index])}`;
+  }
+
+  /**
+   * Reads one coordinate in decimal degrees. Returns null for a missing value, and undefined after
+   * recording an issue for a value that is not a number or is out of range.
+   */
+  private readCoordinate(cells: ArrayLike<unknown>, column: PlannedColumn, axis: Axis): number | null | undefined {
+    const value = cells[column.index];
+    if (value === null || value === undefined) return null;
+
+    let written: unknown = value;
+    let coordinate: number | null = null;
+    if (typeof value === 'number') coordinate = Number.isFinite(value) ? value : null;
+    else if (typeof value === 'string') {
+      const text = presentText(value);
+      if (text === undefined) return null;
+      written = text;
+      coordinate = parseDecimal(text, column.decimalMark);
+    }
+
+    if (coordinate === null) {
+      this.invalidCoordinate(column, written, `${JSON.stringify(written)} is not a ${axis} in decimal degrees`);
+      return undefined;
+    }
+    const limit = AXIS_LIMITS[axis];
+    if (coordinate < -limit || coordinate > limit) {
+      this.invalidCoordinate(column, written, `${axis} ${coordinate} is outside -${limit} to ${limit}`);
+      return undefined;
+    }
+    return coordinate;
+  }
+
+  private invalidCoordinate(column: PlannedColumn, value: unknown, reason: string): void {
+    this.invalidCoordinates.push(column.index);
+    this.column = column;
+    this.invalid(value, reason);
   }
 
   private readGeometry(geometry: unknown, row: StagingRow): void {
