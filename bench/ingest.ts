@@ -87,6 +87,7 @@ interface Baselines {
   results: BenchmarkResult[];
   plainRowsPerSecond: number;
   spatialRowsPerSecond: number;
+  intoGistRowsPerSecond: number;
 }
 
 async function runCopyBaselines(databaseUrl: string, csv: string, options: IngestBenchOptions): Promise<Baselines> {
@@ -146,7 +147,12 @@ async function runCopyBaselines(databaseUrl: string, csv: string, options: Inges
       secondsPerRun: intoIndex.map((value) => round(value)),
     },
   ];
-  return { results, plainRowsPerSecond: rows / median(plain), spatialRowsPerSecond: rows / median(spatialSeconds) };
+  return {
+    results,
+    plainRowsPerSecond: rows / median(plain),
+    spatialRowsPerSecond: rows / median(spatialSeconds),
+    intoGistRowsPerSecond: rows / median(intoIndex),
+  };
 }
 
 async function runImports(stack: BenchStack, databaseUrl: string, csv: string, options: IngestBenchOptions, count: number): Promise<ImportRun[]> {
@@ -217,6 +223,7 @@ function summariseImports(
       baseline: 'psql-copy-plain',
       ratio: round(rows / whole / baselines.plainRowsPerSecond),
       ratioToSpatialCopy: round(rows / whole / baselines.spatialRowsPerSecond),
+      ratioToCopyIntoGist: round(rows / whole / baselines.intoGistRowsPerSecond),
       serverPeakRssMegabytes: serverPeak,
     },
     {
@@ -231,6 +238,7 @@ function summariseImports(
       baseline: 'psql-copy-plain',
       ratio: round(rows / job / baselines.plainRowsPerSecond),
       ratioToSpatialCopy: round(rows / job / baselines.spatialRowsPerSecond),
+      ratioToCopyIntoGist: round(rows / job / baselines.intoGistRowsPerSecond),
       workerPeakRssMegabytes: workerPeak,
     },
   ];
@@ -247,6 +255,8 @@ function summariseCompiledRun(run: ImportRun, rows: number, baselines: Baselines
     mergeStepSeconds: run.mergeSeconds,
     baseline: 'psql-copy-plain',
     ratio: round(rows / run.jobSeconds / baselines.plainRowsPerSecond),
+    ratioToSpatialCopy: round(rows / run.jobSeconds / baselines.spatialRowsPerSecond),
+    ratioToCopyIntoGist: round(rows / run.jobSeconds / baselines.intoGistRowsPerSecond),
     workerPeakRssMegabytes: workerPeak,
   };
 }
