@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from './config/env.js';
-import type { IngestJobData } from './jobs/queues.js';
+import type { EmailJobData, IngestJobData } from './jobs/queues.js';
 import type { RealtimePublisher } from './realtime/publisher.js';
 import type { UploadStore } from './storage/upload-store.js';
 
@@ -12,6 +12,7 @@ export interface AppContext {
   knex: Knex;
   redis: Redis;
   ingestQueue: Queue<IngestJobData>;
+  emailQueue: Queue<EmailJobData>;
   uploads: UploadStore;
   publisher: RealtimePublisher;
 }

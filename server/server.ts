@@ -7,7 +7,7 @@ import { createKnex } from './db/knex.js';
 import { migrationConfig } from './db/migrate.js';
 import { ensureAdmin } from './domain/users.js';
 import { createApp } from './http/app.js';
-import { createIngestQueue } from './jobs/queues.js';
+import { createEmailQueue, createIngestQueue } from './jobs/queues.js';
 import { moduleLogger } from './observability/logger.js';
 import { createPublisher } from './realtime/publisher.js';
 import { createSocketServer, type FairportServer } from './realtime/socket-server.js';
@@ -37,6 +37,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const adapterSub = createRedis(config, 'subscriber');
   const queueConnection = createRedis(config, 'commands');
   const ingestQueue = createIngestQueue(queueConnection, redisKeys(config.REDIS_PREFIX).bullmq);
+  const emailQueue = createEmailQueue(queueConnection, redisKeys(config.REDIS_PREFIX).bullmq);
 
   // Node's default 5-minute request timeout would cut off a large upload on a slow link; an hour
   // covers 2 GiB at about 5 Mbit/s. Header timeouts keep their defaults against slow-loris clients.
@@ -52,6 +53,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     knex,
     redis,
     ingestQueue,
+    emailQueue,
     uploads: new UploadStore(config.UPLOAD_DIR),
     publisher: createPublisher(io),
   };
@@ -72,7 +74,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log.info('server stopping');
       io.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await ingestQueue.close();
+      await Promise.all([ingestQueue.close(), emailQueue.close()]);
       await Promise.allSettled([redis.quit(), adapterPub.quit(), adapterSub.quit(), queueConnection.quit()]);
       await knex.destroy();
       log.info('server stopped');

@@ -3,12 +3,14 @@ import { Worker, type Job } from 'bullmq';
 import type { ServerToClientEvents } from '../common/events.js';
 import type { Config } from '../server/config/env.js';
 import { createKnex } from '../server/db/knex.js';
-import { QUEUES, type IngestJobData } from '../server/jobs/queues.js';
+import { QUEUES, type EmailJobData, type IngestJobData } from '../server/jobs/queues.js';
+import { createMailTransport } from '../server/mail/transport.js';
 import { moduleLogger } from '../server/observability/logger.js';
 import { captureError } from '../server/observability/sentry.js';
 import { createPublisher } from '../server/realtime/publisher.js';
 import { createRedis, redisKeys } from '../server/redis/connections.js';
 import { UploadStore } from '../server/storage/upload-store.js';
+import { sendEmail, type EmailOutcome } from './email/send-email.js';
 import { processImport, type IngestOutcome } from './ingest/process-import.js';
 
 const log = moduleLogger('worker');
@@ -19,7 +21,7 @@ export interface RunningWorker {
 }
 
 /**
- * Starts consuming the ingest queue with WORKER_CONCURRENCY jobs at a time. Progress and dataset
+ * Starts consuming the ingest queue with WORKER_CONCURRENCY jobs at a time, and the email queue. Progress and dataset
  * changes reach browsers through the Socket.IO Redis adapter's channels (a Redis emitter), so the
  * worker needs no Socket.IO server of its own.
  */
@@ -31,7 +33,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const publisher = createPublisher(new Emitter<ServerToClientEvents>(emitterRedis, { key: keys.socketIo }));
   const deps = { knex, uploads: new UploadStore(config.UPLOAD_DIR), publisher, issuesMax: config.IMPORT_ISSUES_MAX };
 
-  const worker = new Worker<IngestJobData, IngestOutcome>(
+  const ingest = new Worker<IngestJobData, IngestOutcome>(
     QUEUES.ingest,
     (job: Job<IngestJobData>) => {
       const attempts = job.opts.attempts ?? 1;
@@ -39,21 +41,37 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     },
     { connection: blocking, prefix: keys.bullmq, concurrency: config.WORKER_CONCURRENCY },
   );
-  worker.on('failed', (job, error) => {
+  ingest.on('failed', (job, error) => {
     const importId = job?.data.importId ?? null;
     log.error({ err: error, importId, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'ingest job failed');
     captureError(error, { importId, jobId: job?.id ?? null });
   });
-  worker.on('error', (error) => log.error({ err: error }, 'ingest worker error'));
-  await worker.waitUntilReady();
-  log.info({ queue: QUEUES.ingest, concurrency: config.WORKER_CONCURRENCY, prefix: keys.bullmq }, 'worker started');
+  ingest.on('error', (error) => log.error({ err: error }, 'ingest worker error'));
+
+  const mailTransport = createMailTransport(config);
+  const emailBlocking = createRedis(config, 'blocking');
+  const email = new Worker<EmailJobData, EmailOutcome>(
+    QUEUES.email,
+    (job: Job<EmailJobData>) => sendEmail(mailTransport, config.MAIL_FROM, job.data),
+    // Mail is I/O-bound and small, so several messages go out at once.
+    { connection: emailBlocking, prefix: keys.bullmq, concurrency: 4 },
+  );
+  email.on('failed', (job, error) => {
+    log.error({ err: error, jobId: job?.id, kind: job?.data.kind, attemptsMade: job?.attemptsMade }, 'email job failed');
+    captureError(error, { jobId: job?.id ?? null, kind: job?.data.kind ?? null });
+  });
+  email.on('error', (error) => log.error({ err: error }, 'email worker error'));
+
+  await Promise.all([ingest.waitUntilReady(), email.waitUntilReady()]);
+  log.info({ queues: [QUEUES.ingest, QUEUES.email], concurrency: config.WORKER_CONCURRENCY, prefix: keys.bullmq }, 'worker started');
 
   return {
     async close() {
       log.info('worker stopping');
-      await worker.close();
+      await Promise.all([ingest.close(), email.close()]);
+      mailTransport?.close();
       await knex.destroy();
-      await Promise.allSettled([blocking.quit(), emitterRedis.quit()]);
+      await Promise.allSettled([blocking.quit(), emailBlocking.quit(), emitterRedis.quit()]);
       log.info('worker stopped');
     },
   };

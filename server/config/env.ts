@@ -42,6 +42,12 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   IMPORT_ISSUES_MAX: z.coerce.number().int().min(1).default(1000),
 
+  SMTP_URL: z
+    .string()
+    .regex(/^(smtps?:\/\/.+)?$/, 'expected an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587')
+    .default(''),
+  MAIL_FROM: z.string().min(3).default('Fairport <no-reply@fairport.invalid>'),
+
   MAP_TILE_URL: z.string().default(''),
   MAP_TILE_ATTRIBUTION: z.string().default(''),
   DEMO_DATA: booleanString.default(true),
