@@ -23,7 +23,11 @@ async function main(): Promise<void> {
 
   for (const demo of await demoDatasets()) {
     const started = await loadIfMissing(api, projectId, existing, demo);
-    if (started) pending.push({ title: demo.metadata.title, importId: started });
+    if (started) {
+      pending.push({ title: demo.metadata.title, importId: started });
+    } else {
+      log.info({ title: demo.metadata.title }, 'demo dataset already loaded; skipped');
+    }
   }
 
   for (const { title, importId } of pending) {

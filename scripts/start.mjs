@@ -1,6 +1,7 @@
 // `npm start`: brings Fairport up on this machine with nothing configured. Installs dependencies,
 // makes sure PostgreSQL with PostGIS and Redis answer, migrates the database, builds the client,
 // starts a server and a worker, and on first start loads the demo datasets through the upload path.
+import net from 'node:net';
 import {
   ensureClientBuilt,
   ensureDependencies,
@@ -19,12 +20,24 @@ const WORKER_NODE_OPTIONS = '--max-old-space-size=192';
 
 async function main() {
   loadDotEnv();
+  if (process.stdout.isTTY && !process.env.LOG_FORMAT) process.env.LOG_FORMAT = 'pretty';
   ensureDependencies();
   ensureServices();
 
   step('Creating and migrating the database');
   run(process.execPath, [...TSX, 'scripts/migrate.ts']);
   ensureClientBuilt();
+
+  const port = process.env.PORT ?? '3000';
+  const host = process.env.HOST ?? '127.0.0.1';
+  if (!(await portIsFree(Number(port), host))) {
+    process.stderr.write(
+      `\nPort ${port} on ${host} is already in use, perhaps by another Fairport. Stop that process, ` +
+        'or start this one on another port, e.g. `PORT=3001 PUBLIC_URL=http://localhost:3001 npm start`.\n',
+    );
+    process.exitCode = 1;
+    return;
+  }
 
   step('Starting the server and a worker');
   const workerEnv = { ...process.env, NODE_OPTIONS: WORKER_NODE_OPTIONS };
@@ -34,8 +47,6 @@ async function main() {
   ];
   stopTogether(children);
 
-  const port = process.env.PORT ?? '3000';
-  const host = process.env.HOST ?? '127.0.0.1';
   const local = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   if (!(await waitForUrl(`${local}/api/v1/health`, 90_000))) {
     process.stderr.write('The server did not become healthy within 90 s; see its log above.\n');
@@ -71,6 +82,23 @@ function stopTogether(children) {
   }
   process.on('SIGINT', () => stopAll('SIGINT'));
   process.on('SIGTERM', () => stopAll('SIGTERM'));
+
+  // npm does not pass SIGTERM on to this script: when npm is stopped alone, this script is
+  // re-parented, and it takes that as the signal to stop the server and the worker.
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) stopAll('SIGTERM');
+  }, 1000);
+  watch.unref();
+}
+
+/** Whether a TCP port can be listened on, so a second start fails with a message, not a log line. */
+function portIsFree(port, host) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
 }
 
 main().catch((error) => {

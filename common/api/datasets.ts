@@ -87,6 +87,8 @@ export const dataset = z
     seq: z.number().int().meta({ description: 'Number of the latest change to the dataset.' }),
     sampleCount: z.number().int(),
     locatedCount: z.number().int().meta({ description: 'Samples that have a location.' }),
+    collectedFrom: isoDateTime.nullable().meta({ description: 'Earliest collection time of the samples; kept up to date.' }),
+    collectedTo: isoDateTime.nullable().meta({ description: 'Latest collection time of the samples; kept up to date.' }),
     createdBy: uuid.nullable(),
     createdAt: isoDateTime,
     updatedAt: isoDateTime,

@@ -21,6 +21,7 @@ export const envSchema = z.object({
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   TRUST_PROXY: booleanString.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 
   DATABASE_URL: z.string().min(1).default('postgres://127.0.0.1:5432/fairport'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),

@@ -26,6 +26,8 @@ export function toDatasetDto(dataset: Dataset): DatasetDto {
     seq: dataset.seq,
     sampleCount: dataset.sampleCount,
     locatedCount: dataset.locatedCount,
+    collectedFrom: isoOrNull(dataset.collectedStart),
+    collectedTo: isoOrNull(dataset.collectedEnd),
     createdBy: dataset.createdBy,
     createdAt: iso(dataset.createdAt),
     updatedAt: iso(dataset.updatedAt),

@@ -8,8 +8,13 @@ export type { Logger } from 'pino';
 // the same schema, so they agree.
 const level = envSchema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL || undefined);
 
+// Human-readable lines for a developer's terminal; pino-pretty is a development dependency, so
+// production always logs JSON.
+const pretty = process.env.LOG_FORMAT === 'pretty' && process.env.NODE_ENV !== 'production';
+
 const root: Logger = pino({
   level: level.success ? level.data : 'info',
+  ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
   base: { pid: process.pid },
   redact: {
     paths: [

@@ -135,4 +135,24 @@ describe('dataset upload in the browser', () => {
 
     expect(consoleErrors).toEqual([]);
   }, 120_000);
+
+  it('edits the dataset metadata and shows field errors', async () => {
+    await page.getByRole('button', { name: 'Edit metadata' }).click();
+    const form = page.getByRole('form', { name: 'Edit metadata' });
+    await form.locator('input[name=license]').fill('CC BY');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => form.locator('.form__error').first().textContent()).toContain('SPDX');
+    expect(await form.getByRole('alert').textContent()).toBe('Some values are not valid; see the messages below.');
+
+    await form.locator('input[name=license]').fill('CC0-1.0');
+    await form.locator('input[name=doi]').fill('https://doi.org/10.5281/zenodo.4242');
+    await form.locator('input[name=temporalStart]').fill('2023-04-01');
+    await form.locator('input[name=temporalEnd]').fill('2023-09-30');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+
+    const facts = page.locator('.facts');
+    await expect.poll(() => facts.textContent()).toContain('2023-04-01 to 2023-09-30');
+    expect(await facts.getByRole('link', { name: 'CC0-1.0' }).count()).toBe(1);
+    expect(await facts.getByRole('link', { name: '10.5281/zenodo.4242' }).getAttribute('href')).toBe('https://doi.org/10.5281/zenodo.4242');
+  }, 60_000);
 });

@@ -1,12 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { withDefaultUser } from '../../server/db/connection-url.js';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Base URL of the PostgreSQL server the tests use; the database name in it is ignored. */
 export const TEST_SERVER_URL = withDefaultUser(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
 
-/** Name of the migrated database that every test database is cloned from (made by global setup). */
-export const TEMPLATE_DATABASE = process.env.FAIRPORT_TEST_TEMPLATE ?? 'fairport_test_template';
+/**
+ * Name of the migrated database that every test database is cloned from (made by global setup).
+ * It carries a hash of the checkout's path, so test runs of two checkouts on one PostgreSQL
+ * (CI beside a developer, or two worktrees) never rebuild each other's template.
+ */
+export const TEMPLATE_DATABASE =
+  process.env.FAIRPORT_TEST_TEMPLATE ?? `fairport_test_template_${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 10)}`;
 
 export function databaseUrl(name: string): string {
   const url = new URL(TEST_SERVER_URL);

@@ -18,3 +18,8 @@ export async function setup(): Promise<void> {
     throw new Error(`Migrating the test template database failed:\n${result.stdout}\n${result.stderr}`);
   }
 }
+
+/** Drops the template again, so test runs leave no database behind. */
+export async function teardown(): Promise<void> {
+  await dropDatabase(TEMPLATE_DATABASE);
+}

@@ -60,6 +60,24 @@ describe('datasets API', () => {
     });
   });
 
+  it('keeps the collection period of the samples', async () => {
+    const project = await admin.post('/projects', { title: 'Period' });
+    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Timed', visibility: 'public' });
+    const id = dataset.body.id;
+    expect(dataset.body.collectedFrom).toBeNull();
+
+    await admin.post(`/datasets/${id}/samples`, { name: 'a', collectedAt: '2020-03-01T00:00:00Z' });
+    const late = await admin.post(`/datasets/${id}/samples`, { name: 'b', collectedAt: '2021-07-15T12:00:00Z' });
+    await admin.post(`/datasets/${id}/samples`, { name: 'c' });
+    let read = await anonymous.get(`/datasets/${id}`);
+    expect(read.body.collectedFrom).toBe('2020-03-01T00:00:00.000Z');
+    expect(read.body.collectedTo).toBe('2021-07-15T12:00:00.000Z');
+
+    await admin.patch(`/samples/${late.body.id}`, { collectedAt: '2020-06-01T00:00:00Z' });
+    read = await anonymous.get(`/datasets/${id}`);
+    expect(read.body.collectedTo).toBe('2020-06-01T00:00:00.000Z');
+  });
+
   it('lists datasets with their sample counts', async () => {
     const response = await anonymous.get('/datasets');
     const listed = response.body.items.find((d: { id: string }) => d.id === datasetId);

@@ -221,3 +221,28 @@ describe('unwrapRing', () => {
     ]);
   });
 });
+
+describe('splitLinks', () => {
+  it('links http addresses and keeps the rest as text', async () => {
+    const { splitLinks } = await import('../../client/src/format/links.js');
+    expect(splitLinks('U.S. Public Domain: https://www.usgs.gov/copyrights.')).toEqual([
+      { text: 'U.S. Public Domain: ', url: null },
+      { text: 'https://www.usgs.gov/copyrights', url: 'https://www.usgs.gov/copyrights' },
+      { text: '.', url: null },
+    ]);
+  });
+
+  it('never links other schemes', async () => {
+    const { splitLinks } = await import('../../client/src/format/links.js');
+    expect(splitLinks('javascript:alert(1) and ftp://x.org')).toEqual([{ text: 'javascript:alert(1) and ftp://x.org', url: null }]);
+  });
+});
+
+describe('dayBound', () => {
+  it('turns a date into the start or end of the day in UTC', async () => {
+    const { dayBound } = await import('../../client/src/format/dates.js');
+    expect(dayBound('2024-05-01', 'start')).toBe('2024-05-01T00:00:00Z');
+    expect(dayBound('2024-05-01', 'end')).toBe('2024-05-01T23:59:59Z');
+    expect(dayBound('', 'start')).toBeNull();
+  });
+});

@@ -1,4 +1,4 @@
-import type { Dataset, DatasetCreate } from '../../../common/api/datasets.js';
+import type { Dataset, DatasetCreate, DatasetUpdate } from '../../../common/api/datasets.js';
 import type { Field } from '../../../common/api/fields.js';
 import { apiRequest } from './http.js';
 import { fetchAllPages } from './page.js';
@@ -14,6 +14,11 @@ export function fetchDataset(datasetId: string): Promise<Dataset> {
 
 export function createDataset(projectId: string, body: DatasetCreate): Promise<Dataset> {
   return apiRequest<Dataset>(`/projects/${encodeURIComponent(projectId)}/datasets`, { method: 'POST', body });
+}
+
+/** Changes a dataset's metadata; only the given properties change. */
+export function updateDataset(datasetId: string, body: DatasetUpdate): Promise<Dataset> {
+  return apiRequest<Dataset>(`/datasets/${encodeURIComponent(datasetId)}`, { method: 'PATCH', body });
 }
 
 /** Returns a dataset's fields (its typed columns) in column order. */

@@ -1,6 +1,7 @@
 import { Show } from 'solid-js';
 import type { Dataset } from '../../../common/api/datasets.js';
 import { KeywordList } from '../components/KeywordList.js';
+import { LinkedText } from '../components/LinkedText.js';
 import { formatDate, formatTemporalCoverage } from '../format/dates.js';
 import { doiUrl, safeHttpUrl, spdxLicenseUrl } from '../format/links.js';
 import { formatCount, plural } from '../format/numbers.js';
@@ -8,6 +9,7 @@ import { formatCount, plural } from '../format/numbers.js';
 /** Shows the dataset's descriptive metadata: abstract, license and rights, source, keywords, coverage and version. */
 export function DatasetMetadata(props: { dataset: Dataset }) {
   const coverage = () => formatTemporalCoverage(props.dataset.temporalStart, props.dataset.temporalEnd);
+  const collected = () => formatTemporalCoverage(props.dataset.collectedFrom, props.dataset.collectedTo);
   const sourceUrl = () => safeHttpUrl(props.dataset.sourceUrl);
   const licenseUrl = () => spdxLicenseUrl(props.dataset.license);
 
@@ -32,7 +34,9 @@ export function DatasetMetadata(props: { dataset: Dataset }) {
         </dd>
         <Show when={props.dataset.rights}>
           <dt>Rights</dt>
-          <dd class="prose">{props.dataset.rights}</dd>
+          <dd class="prose">
+            <LinkedText text={props.dataset.rights} />
+          </dd>
         </Show>
         <Show when={props.dataset.sourceName || sourceUrl()}>
           <dt>Source</dt>
@@ -47,7 +51,11 @@ export function DatasetMetadata(props: { dataset: Dataset }) {
           </dd>
         </Show>
         <dt>Temporal coverage</dt>
-        <dd>{coverage() ?? <span class="muted">Not given</span>}</dd>
+        <dd>
+          <Show when={coverage()} fallback={<Show when={collected()} fallback={<span class="muted">Not given</span>}>{(range) => <>{range()} <span class="muted">(from the samples' collection times)</span></>}</Show>}>
+            {coverage()}
+          </Show>
+        </dd>
         <dt>Samples</dt>
         <dd>
           {plural(props.dataset.sampleCount, 'sample')}, {props.dataset.locatedCount === 0 ? 'none' : formatCount(props.dataset.locatedCount)} located

@@ -47,3 +47,9 @@ export function formatTemporalCoverage(start: string | null, end: string | null)
   if (end) return `until ${formatDate(end)}`;
   return null;
 }
+
+/** Turns a date input's value (YYYY-MM-DD) into the start or end of that day in UTC. */
+export function dayBound(value: string, bound: 'start' | 'end'): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  return `${value}T${bound === 'start' ? '00:00:00' : '23:59:59'}Z`;
+}

@@ -22,3 +22,25 @@ export function spdxLicenseUrl(license: string | null): string | null {
 export function doiUrl(doi: string): string {
   return `https://doi.org/${doi.split('/').map(encodeURIComponent).join('/')}`;
 }
+
+/** A run of text, with the URL to link it to when the run is an http or https address. */
+export interface TextPart {
+  text: string;
+  url: string | null;
+}
+
+const ADDRESS = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
+
+/** Splits text into plain runs and http(s) addresses; only addresses safeHttpUrl accepts become links. */
+export function splitLinks(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(ADDRESS)) {
+    const start = match.index;
+    if (start > last) parts.push({ text: text.slice(last, start), url: null });
+    parts.push({ text: match[0], url: safeHttpUrl(match[0]) });
+    last = start + match[0].length;
+  }
+  if (last < text.length) parts.push({ text: text.slice(last), url: null });
+  return parts;
+}

@@ -3,11 +3,12 @@ import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-j
 import type { ImportRecord } from '../../../common/api/imports.js';
 import { ApiError } from '../api/api-error.js';
 import { loadClientConfig } from '../api/client-config.js';
-import { fetchDataset, fetchFields } from '../api/datasets.js';
+import { fetchDataset, fetchFields, updateDataset } from '../api/datasets.js';
 import { fetchProject } from '../api/projects.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { usePageTitle } from '../components/page-title.js';
 import { DatasetMetadata } from '../dataset/DatasetMetadata.js';
+import { DatasetMetadataForm } from '../dataset/DatasetMetadataForm.js';
 import { ImportsList } from '../dataset/ImportsList.js';
 import { ImportStatus } from '../dataset/ImportStatus.js';
 import { createImportsStore } from '../dataset/imports-store.js';
@@ -48,6 +49,7 @@ function DatasetView(props: { datasetId: string }) {
   const [reloadToken, setReloadToken] = createSignal(0);
   const [selectedImportId, setSelectedImportId] = createSignal<string | null>(null);
   const [liveProblem, setLiveProblem] = createSignal<string | null>(null);
+  const [editing, setEditing] = createSignal(false);
   usePageTitle(() => dataset.data()?.title);
 
   const reportSeq = createCatchUp(
@@ -139,7 +141,33 @@ function DatasetView(props: { datasetId: string }) {
               {(message) => <p class="notice">Live updates are not available for this dataset: {message()}</p>}
             </Show>
 
-            <DatasetMetadata dataset={current()} />
+            <Show
+              when={editing()}
+              fallback={
+                <>
+                  <DatasetMetadata dataset={current()} />
+                  <Show when={currentUser()}>
+                    <p>
+                      <button type="button" class="button" onClick={() => setEditing(true)}>
+                        Edit metadata
+                      </button>
+                    </p>
+                  </Show>
+                </>
+              }
+            >
+              <DatasetMetadataForm
+                heading="Edit metadata"
+                submitLabel="Save changes"
+                initial={current()}
+                onCancel={() => setEditing(false)}
+                onSubmit={async (input) => {
+                  await updateDataset(current().id, input);
+                  await dataset.refetch();
+                  setEditing(false);
+                }}
+              />
+            </Show>
 
             <section class="stack-small" aria-labelledby="map-heading">
               <h2 id="map-heading">Map</h2>

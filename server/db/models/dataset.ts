@@ -30,6 +30,8 @@ export class Dataset extends BaseModel {
   seq!: number;
   sampleCount!: number;
   locatedCount!: number;
+  collectedStart!: Date | null;
+  collectedEnd!: Date | null;
   createdBy!: string | null;
 
   static override get modifiers(): Modifiers<QueryBuilder<Dataset>> {
