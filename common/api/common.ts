@@ -3,8 +3,13 @@ import { z } from 'zod';
 /** A UUID identifying any stored resource. */
 export const uuid = z.uuid();
 
-/** An ISO 8601 date-time with an offset, as every timestamp in the API is written. */
-export const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * An ISO 8601 date-time with an offset, as every timestamp in the API is written, in the years
+ * 0001 to 9999 that PostgreSQL timestamps and JavaScript dates share.
+ */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => !value.startsWith('0000'), 'the year must be between 0001 and 9999');
 
 /** A keyword list: trimmed, non-empty, unique entries. */
 export const keywords = z
@@ -14,9 +19,18 @@ export const keywords = z
     message: 'keywords must be unique',
   });
 
+/** Rejects a query parameter given twice (`?limit=1&limit=2`), which Express parses as an array. */
+export function singleQueryValue(value: unknown, context: z.RefinementCtx): unknown {
+  if (Array.isArray(value)) {
+    context.addIssue({ code: 'custom', message: 'give this parameter once' });
+    return z.NEVER;
+  }
+  return value;
+}
+
 /** The query parameters of every paginated listing. */
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50).meta({
+  limit: z.preprocess(singleQueryValue, z.coerce.number().int().min(1).max(1000)).default(50).meta({
     description: 'Maximum number of items in the page (1 to 1000).',
   }),
   cursor: z.string().max(500).optional().meta({

@@ -14,8 +14,8 @@ const fieldProperties = {
   type: z.enum(FIELD_TYPES),
   unit: z.string().trim().max(100).nullable().meta({ description: 'Unit of the values, preferably UCUM, e.g. "mg/L".' }),
   description: z.string().max(5000),
-  termIri: z.url().max(2000).nullable().meta({ description: 'IRI of the concept this field measures.' }),
-  vocabularyIri: z.url().max(2000).nullable().meta({ description: 'IRI of the vocabulary a `term` field draws from.' }),
+  termIri: z.url({ protocol: /^(https?|urn)$/ }).max(2000).nullable().meta({ description: 'IRI (http, https or urn) of the concept this field measures.' }),
+  vocabularyIri: z.url({ protocol: /^(https?|urn)$/ }).max(2000).nullable().meta({ description: 'IRI (http, https or urn) of the vocabulary a `term` field draws from.' }),
   required: z.boolean(),
 };
 

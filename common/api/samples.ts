@@ -70,13 +70,16 @@ export const sample = z
   .meta({ id: 'Sample' });
 export type Sample = z.infer<typeof sample>;
 
+const DECIMAL_DEGREES = /^[-+]?(?:\d{1,3}(?:\.\d{0,15})?|\.\d{1,15})$/;
+
 /** `minLon,minLat,maxLon,maxLat` in WGS 84 degrees. */
 export const bbox = z
   .string()
   .transform((text, context) => {
-    const parts = text.split(',').map((part) => Number(part.trim()));
+    const texts = text.split(',').map((part) => part.trim());
+    const parts = texts.map(Number);
     const [minLon, minLat, maxLon, maxLat] = parts;
-    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+    if (texts.length !== 4 || texts.some((part) => !DECIMAL_DEGREES.test(part))) {
       context.addIssue({ code: 'custom', message: 'expected four numbers: minLon,minLat,maxLon,maxLat' });
       return z.NEVER;
     }

@@ -3,6 +3,7 @@ import type { SignedInActor } from '../auth/actor.js';
 import { Dataset } from '../db/models/dataset.js';
 import type { Project } from '../db/models/project.js';
 import { notFound } from '../http/http-error.js';
+import { validationError } from '../http/problem.js';
 import { iso, isoOrNull } from './timestamps.js';
 
 export function toDatasetDto(dataset: Dataset): DatasetDto {
@@ -55,7 +56,15 @@ export async function createDataset(actor: SignedInActor, project: Project, inpu
   return getDataset(created.id);
 }
 
+/** Applies a partial change; a coverage start after the (new or stored) end answers 400. */
 export async function updateDataset(dataset: Dataset, changes: DatasetUpdate): Promise<Dataset> {
+  const start = changes.temporalStart !== undefined ? changes.temporalStart : isoOrNull(dataset.temporalStart);
+  const end = changes.temporalEnd !== undefined ? changes.temporalEnd : isoOrNull(dataset.temporalEnd);
+  if (start && end && Date.parse(start) > Date.parse(end)) {
+    const field = changes.temporalEnd !== undefined ? 'body.temporalEnd' : 'body.temporalStart';
+    throw validationError([{ field, message: `the temporal coverage would start (${start}) after it ends (${end})` }]);
+  }
+
   if (Object.keys(changes).length > 0) {
     await Dataset.query().patch(changes).where('id', dataset.id);
   }

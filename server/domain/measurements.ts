@@ -50,7 +50,15 @@ export async function createMeasurement(sample: Sample, input: Required<Measurem
   return Measurement.query().insertAndFetch({ ...input, sampleId: sample.id, unit: input.unit ?? field.unit });
 }
 
+/** Applies a partial change; the result must still have a value, as a new measurement must. */
 export async function updateMeasurement(measurement: Measurement, changes: MeasurementUpdate): Promise<Measurement> {
   if (Object.keys(changes).length === 0) return measurement;
+
+  const merged = { ...measurement, ...changes };
+  if (merged.valueNumber === null && merged.valueText === null && merged.qualifier !== 'bdl') {
+    throw validationError([
+      { field: 'body.valueNumber', message: 'the measurement would have no value; keep valueNumber or valueText, or set qualifier "bdl"' },
+    ]);
+  }
   return Measurement.query().patchAndFetchById(measurement.id, changes);
 }

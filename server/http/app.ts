@@ -22,7 +22,14 @@ export function createApp(context: AppContext, sessionMiddleware: RequestHandler
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', context.config.TRUST_PROXY ? 1 : false);
-  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(context.config) } }));
+  const https = new URL(context.config.PUBLIC_URL).protocol === 'https:';
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: contentSecurityPolicy(context.config) },
+      // Strict-Transport-Security means nothing over plain HTTP, so it is sent only for https.
+      strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
   app.use(
     pinoHttp({
       logger: moduleLogger('http'),
@@ -44,6 +51,11 @@ export function createApp(context: AppContext, sessionMiddleware: RequestHandler
 
 function apiRouter(context: AppContext, sessionMiddleware: RequestHandler): express.Router {
   const router = express.Router();
+  // API answers can hold private data and change at any time; no cache may keep them.
+  router.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   router.use(express.json({ limit: context.config.JSON_BODY_MAX_BYTES, type: ['application/json', 'application/*+json'] }));
   router.use(sessionMiddleware);
   router.use(loadActor);

@@ -5,11 +5,20 @@ export function encodeCursor(position: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
+type CursorKind = 'uuid' | 'number';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function fitsKind(value: unknown, kind: CursorKind): boolean {
+  if (kind === 'uuid') return typeof value === 'string' && UUID.test(value);
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
 /**
- * Decodes a cursor made by encodeCursor and checks its shape against `kinds`, so a tampered
- * cursor answers 400 rather than reaching the database.
+ * Decodes a cursor made by encodeCursor and checks its shape against `kinds` (a row id or a
+ * non-negative row number), so a tampered cursor answers 400 rather than reaching the database.
  */
-export function decodeCursor<const K extends readonly ('string' | 'number')[]>(
+export function decodeCursor<const K extends readonly CursorKind[]>(
   cursor: string,
   kinds: K,
 ): { [I in keyof K]: K[I] extends 'number' ? number : string } {
@@ -22,7 +31,7 @@ export function decodeCursor<const K extends readonly ('string' | 'number')[]>(
   const valid =
     Array.isArray(position) &&
     position.length === kinds.length &&
-    position.every((value, index) => typeof value === kinds[index]);
+    position.every((value, index) => fitsKind(value, kinds[index]!));
   if (!valid) throw invalidCursor();
   return position as { [I in keyof K]: K[I] extends 'number' ? number : string };
 }

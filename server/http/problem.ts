@@ -86,6 +86,8 @@ interface BodyParserError {
   type?: string;
   status?: number;
   limit?: number;
+  expose?: boolean;
+  message?: string;
 }
 
 function toHttpError(error: unknown): HttpError {
@@ -105,7 +107,15 @@ function toHttpError(error: unknown): HttpError {
     return new HttpError('validation_failed', `The values break the rule "${native.constraint}"; check them and send them again.`);
   }
   if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
-    return new HttpError('unsupported_media_type', 'The request body uses an unsupported encoding; send UTF-8.');
+    return new HttpError('unsupported_media_type', 'The request body uses an unsupported encoding; send UTF-8 without Content-Encoding.');
+  }
+  if (error instanceof URIError) {
+    return new HttpError('validation_failed', 'The URL contains invalid percent-encoding; encode it as UTF-8.');
+  }
+  // Other client errors from body parsing (a gzip body that is not gzip, a truncated body) carry
+  // an HTTP status below 500 and a message meant to be shown.
+  if (parserError?.expose === true && typeof parserError.status === 'number' && parserError.status < 500) {
+    return new HttpError('validation_failed', `The request body could not be read: ${parserError.message ?? 'invalid body'}.`);
   }
   return new HttpError('internal', 'An unexpected error occurred; it has been logged.');
 }

@@ -5,6 +5,7 @@ import { ERROR_CODES, type ErrorCode } from '../../common/errors.js';
 import type { Actor } from '../auth/actor.js';
 import { actorOf } from '../auth/request-actor.js';
 import { fieldIssues, problemSchema, validationError } from './problem.js';
+import { findUnstorableText } from './text-safety.js';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -60,7 +61,8 @@ export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodT
     method: spec.method,
     path: spec.path,
     mount(router) {
-      router[spec.method](toExpressPath(spec.path), ...(spec.before ?? []), createHandler(spec));
+      // Path parameters are checked before any `before` middleware, which may read by id.
+      router[spec.method](toExpressPath(spec.path), checkParams(spec.params), ...(spec.before ?? []), createHandler(spec));
     },
     operation() {
       return describeOperation(spec);
@@ -68,11 +70,18 @@ export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodT
   };
 }
 
+function checkParams(schema: z.ZodType | undefined): RequestHandler {
+  return (req, _res, next) => {
+    if (schema) parse(schema, req.params, 'params');
+    next();
+  };
+}
+
 function createHandler<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RequestHandler {
   return async (req, res) => {
     const params = parse(spec.params ?? empty, req.params, 'params');
     const query = parse(spec.query ?? empty, req.query, 'query');
-    const body = spec.body ? parse(spec.body, req.body ?? {}, 'body') : {};
+    const body = spec.body ? parse(spec.body, checkedText(req.body ?? {}), 'body') : {};
 
     const result = await spec.handler({
       params: params as z.output<P>,
@@ -95,6 +104,12 @@ function parse(schema: z.ZodType, value: unknown, location: string): unknown {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError(fieldIssues(parsed.error, location));
   return parsed.data;
+}
+
+function checkedText(body: unknown): unknown {
+  const issue = findUnstorableText(body, 'body');
+  if (issue) throw validationError([issue]);
+  return body;
 }
 
 function toExpressPath(path: string): string {

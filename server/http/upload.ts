@@ -26,7 +26,7 @@ export function formatOfFileName(name: string): ImportFormat | null {
   return FORMAT_BY_EXTENSION[name.slice(dot).toLowerCase()] ?? null;
 }
 
-type UploadedFile = Express.Multer.File & { upload?: StoredUpload };
+type UploadedFile = Express.Multer.File & { upload?: StoredUpload; storageKey?: string };
 
 /**
  * A multer storage engine that streams the file into the upload store under a key made here,
@@ -36,6 +36,9 @@ function storeEngine(store: UploadStore): StorageEngine {
   return {
     _handleFile(_req, file, callback) {
       const storageKey = store.newKey();
+      // multer removes a file that is still being written when the request fails only if it
+      // already has a path, so the key is known to it before the first byte is written.
+      Object.assign(file, { path: store.pathOf(storageKey), storageKey });
       const hash = createHash('sha256');
       let size = 0;
       const measure = new Transform({
@@ -58,15 +61,17 @@ function storeEngine(store: UploadStore): StorageEngine {
           };
           callback(null, { size, upload } as Partial<UploadedFile>);
         })
-        .catch((error: unknown) => {
-          void store.remove(storageKey);
+        .catch(async (error: unknown) => {
+          // Remove the partial file before the error answers the request, so no orphan remains.
+          await store.remove(storageKey).catch(() => undefined);
           callback(error as Error);
         });
     },
     _removeFile(_req, file, callback) {
-      const upload = (file as UploadedFile).upload;
-      if (!upload) return callback(null);
-      store.remove(upload.storageKey).then(() => callback(null), callback);
+      const uploaded = file as UploadedFile;
+      const storageKey = uploaded.upload?.storageKey ?? uploaded.storageKey;
+      if (!storageKey) return callback(null);
+      store.remove(storageKey).then(() => callback(null), callback);
     },
   };
 }
@@ -79,7 +84,17 @@ export function uploadMiddleware(store: UploadStore, maxBytes: number): RequestH
   const parser = multer({
     storage: storeEngine(store),
     limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
+    // Browsers send file names in UTF-8; busboy's default Latin-1 would garble "Köln".
+    defParamCharset: 'utf8',
     fileFilter(_req, file, accept) {
+      if (!isStorableFileName(file.originalname)) {
+        accept(
+          new HttpError('validation_failed', 'The file name is empty, too long or contains control characters; rename the file and upload it again.', [
+            { field: 'body.file', message: 'invalid file name' },
+          ]),
+        );
+        return;
+      }
       if (formatOfFileName(file.originalname) === null) {
         accept(
           new HttpError(
@@ -122,9 +137,22 @@ function tooLarge(maxBytes: number): HttpError {
   return new HttpError('payload_too_large', `The file is larger than the upload limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES).`);
 }
 
+/** Whether a file name can be stored and shown: 1 to 255 characters without control characters. */
+export function isStorableFileName(name: string): boolean {
+  return name.length > 0 && name.length <= 255 && !/[\u0000-\u001f\u007f]/.test(name);
+}
+
 function translateMulterError(error: unknown, maxBytes: number): unknown {
-  if (!(error instanceof multer.MulterError)) return error;
+  if (error instanceof HttpError) return error;
+  if (!(error instanceof multer.MulterError)) {
+    // busboy's own errors: a missing boundary, a truncated body.
+    const message = error instanceof Error ? error.message : 'invalid body';
+    return new HttpError('validation_failed', `The multipart body is invalid (${message}); send one file in the field "file".`);
+  }
   if (error.code === 'LIMIT_FILE_SIZE') return tooLarge(maxBytes);
+  if (error.code === 'LIMIT_FILE_COUNT') {
+    return new HttpError('validation_failed', 'Send exactly one file per upload.', [{ field: 'body.file', message: 'more than one file' }]);
+  }
   if (error.code === 'LIMIT_UNEXPECTED_FILE') {
     return new HttpError('validation_failed', `Send exactly one file, in the multipart field "file" (got "${error.field}").`, [
       { field: `body.${error.field ?? 'file'}`, message: 'unexpected file field' },

@@ -50,6 +50,21 @@ describe('cursors', () => {
   it('round-trip and reject tampering', () => {
     expect(decodeCursor(encodeCursor([42]), ['number'])).toEqual([42]);
     expect(() => decodeCursor(encodeCursor(['42']), ['number'])).toThrow(/Invalid cursor/);
+    expect(() => decodeCursor(encodeCursor([1.5]), ['number'])).toThrow(/Invalid cursor/);
+    expect(() => decodeCursor(encodeCursor([2 ** 63]), ['number'])).toThrow(/Invalid cursor/);
+    expect(() => decodeCursor(encodeCursor(['x']), ['uuid'])).toThrow(/Invalid cursor/);
+    const id = '5b0d4f7e-1d0b-4a47-9a3f-0c1f3b2a9e11';
+    expect(decodeCursor(encodeCursor([id]), ['uuid'])).toEqual([id]);
     expect(() => decodeCursor('%%%', ['number'])).toThrow(/Invalid cursor/);
+  });
+});
+
+describe('hostile numbers', () => {
+  // Each of these took minutes with the earlier patterns, which backtracked quadratically.
+  const digits = '9'.repeat(300_000);
+
+  it('rejects a huge qualified value at once', () => {
+    expect(cellValueProblem('number', `<${digits}x`)).toMatch(/expected a number/);
+    expect(cellValueProblem('number', `<${'1'.repeat(50)}`)).toBeNull();
   });
 });

@@ -103,3 +103,21 @@ describe('typeAsCoordinate', () => {
     expect(typeAsCoordinate(profileOf(['54,1', '7']))).toEqual({ type: 'number', decimalMark: ',', invalid: 0 });
   });
 });
+
+describe('hostile cells', () => {
+  // Each of these took minutes with the earlier patterns, which backtracked quadratically.
+  it('classifies a huge digit run with a stray letter as no number', async () => {
+    const { numberShape, parseDecimal } = await import('../../workers/ingest/numbers.js');
+    const text = `${'9'.repeat(300_000)}x`;
+    expect(numberShape(text)).toBeNull();
+    expect(parseDecimal(text, '.')).toBeNull();
+    expect(parseDecimal('12.5', '.')).toBe(12.5);
+  });
+
+  it('reads a header with a huge run of spaces', async () => {
+    const { parseHeader } = await import('../../workers/ingest/header-fields.js');
+    const parsed = parseHeader(`depth${' '.repeat(300_000)}(x`, 1);
+    expect(parsed.unit).toBeNull();
+    expect(parseHeader('Depth (m)', 1)).toMatchObject({ label: 'Depth', unit: 'm' });
+  });
+});

@@ -24,7 +24,9 @@ export function parseHeader(header: string, position: number): HeaderField {
     return { header: trimmed, label, unit: null, key: fieldKeyFromLabel(label) };
   }
 
-  const match = TRAILING_UNIT.exec(trimmed);
+  // The lazy label group backtracks over long runs of spaces, so headers far longer than a label
+  // may be are not searched for a unit.
+  const match = trimmed.length <= MAX_LABEL_LENGTH + 50 ? TRAILING_UNIT.exec(trimmed) : null;
   const label = match?.[1] ? match[1] : trimmed;
   const unit = match?.[1] ? (match[2] ?? null) : null;
   return { header: trimmed, label: label.slice(0, MAX_LABEL_LENGTH), unit, key: fieldKeyFromLabel(label) };

@@ -2,8 +2,13 @@
 export type DecimalMark = '.' | ',';
 
 // Plain decimal notation as tables write it; unlike Number(), this rejects hex, binary,
-// "Infinity" and digit separators, which are never meant as measurements.
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+// "Infinity" and digit separators, which are never meant as measurements. Each digit run can be
+// matched in one way only, so a long run of digits followed by a stray letter fails in linear
+// time instead of backtracking quadratically.
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+// No measurement is written with more characters than this; longer texts are not numbers.
+const MAX_NUMBER_LENGTH = 400;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 const INTEGER = /^[+-]?\d+$/;
 
@@ -15,6 +20,7 @@ export type NumberShape = 'integer' | 'decimal' | 'decimal-comma' | 'leading-zer
  * station ids keep their zeros, so such a column stays text.
  */
 export function numberShape(trimmed: string): NumberShape {
+  if (trimmed.length > MAX_NUMBER_LENGTH) return null;
   const first = trimmed.charCodeAt(0);
   const startsLikeNumber = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
   if (!startsLikeNumber) return null;
@@ -54,6 +60,7 @@ export function decimalJson(trimmed: string, mark: DecimalMark): string | null {
 
 /** Parses a trimmed text as a finite number with the column's decimal mark, or returns null. */
 export function parseDecimal(trimmed: string, mark: DecimalMark): number | null {
+  if (trimmed.length > MAX_NUMBER_LENGTH) return null;
   if (mark === ',' && DECIMAL_COMMA.test(trimmed)) return Number(trimmed.replace(',', '.'));
   if (!DECIMAL.test(trimmed)) return null;
   const value = Number(trimmed);

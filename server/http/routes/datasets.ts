@@ -29,7 +29,7 @@ export function datasetRoutes(): Route[] {
           .limit(query.limit + 1);
         if (query.projectId) rows.where('datasets.projectId', query.projectId);
         if (query.cursor) {
-          const [afterId] = decodeCursor(query.cursor, ['string']);
+          const [afterId] = decodeCursor(query.cursor, ['uuid']);
           rows.whereRaw('(datasets.created_at, datasets.id) > (SELECT created_at, id FROM datasets WHERE id = ?::uuid)', [afterId]);
         }
         return toPage(await rows, query.limit, (last) => [last.id], toDatasetDto);
@@ -47,7 +47,7 @@ export function datasetRoutes(): Route[] {
       errors: ['unauthenticated', 'forbidden', 'not_found'],
       async handler({ params, body, actor }) {
         const user = requireSignedIn(actor);
-        const project = await getProject(params.projectId);
+        const project = await getProject(params.projectId, actor);
         await authorizeProject(actor, 'edit', project);
         return toDatasetDto(await createDataset(user, project, body));
       },

@@ -57,7 +57,14 @@ export function importRoutes(context: AppContext): Route[] {
         const user = requireSignedIn(actor);
         const dataset = await getDataset(params.datasetId);
         const upload = storedUpload(req);
-        const record = await createImport(user, dataset, upload);
+        let record;
+        try {
+          record = await createImport(user, dataset, upload);
+        } catch (error) {
+          // No import row refers to the file, so nothing would ever read or remove it.
+          await context.uploads.remove(upload.storageKey);
+          throw error;
+        }
         await enqueueIngest(context.ingestQueue, record.id);
         log.info({ importId: record.id, datasetId: dataset.id, sizeBytes: upload.sizeBytes, format: upload.format }, 'queued import');
         return toImportDto(record);
@@ -76,7 +83,7 @@ export function importRoutes(context: AppContext): Route[] {
       async handler({ params, query, actor }) {
         const dataset = await getDataset(params.datasetId);
         await authorizeDataset(actor, 'read', dataset);
-        const afterId = query.cursor ? decodeCursor(query.cursor, ['string'])[0] : null;
+        const afterId = query.cursor ? decodeCursor(query.cursor, ['uuid'])[0] : null;
         const rows = await listImports(dataset.id, afterId, query.limit);
         return toPage(rows, query.limit, (last) => [last.id], toImportDto);
       },

@@ -28,7 +28,7 @@ export function measurementRoutes(): Route[] {
       async handler({ params, query, actor }) {
         const found = await getSample(params.sampleId);
         await notFoundAs('Sample', found.id, authorizeDataset(actor, 'read', await getDataset(found.datasetId)));
-        const afterId = query.cursor ? decodeCursor(query.cursor, ['string'])[0] : null;
+        const afterId = query.cursor ? decodeCursor(query.cursor, ['uuid'])[0] : null;
         const rows = await listMeasurements(found.id, afterId, query.limit);
         return toPage(rows, query.limit, (last) => [last.id], toMeasurementDto);
       },

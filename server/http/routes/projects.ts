@@ -21,11 +21,11 @@ export function projectRoutes(): Route[] {
       success: { status: 200, description: 'A page of projects', schema: pageOf(project) },
       errors: [],
       async handler({ query, actor }) {
-        const rows = scopeReadableProjects(projectsWithCounts(), actor)
+        const rows = scopeReadableProjects(projectsWithCounts(actor), actor)
           .orderBy([{ column: 'projects.createdAt' }, { column: 'projects.id' }])
           .limit(query.limit + 1);
         if (query.cursor) {
-          const [afterId] = decodeCursor(query.cursor, ['string']);
+          const [afterId] = decodeCursor(query.cursor, ['uuid']);
           rows.whereRaw('(projects.created_at, projects.id) > (SELECT created_at, id FROM projects WHERE id = ?::uuid)', [afterId]);
         }
         return toPage(await rows, query.limit, (last) => [last.id], toProjectDto);
@@ -55,7 +55,7 @@ export function projectRoutes(): Route[] {
       success: { status: 200, description: 'The project', schema: project },
       errors: ['not_found'],
       async handler({ params, actor }) {
-        const found = await getProject(params.projectId);
+        const found = await getProject(params.projectId, actor);
         await authorizeProject(actor, 'read', found);
         return toProjectDto(found);
       },
@@ -71,9 +71,9 @@ export function projectRoutes(): Route[] {
       success: { status: 200, description: 'The updated project', schema: project },
       errors: ['unauthenticated', 'forbidden', 'not_found'],
       async handler({ params, body, actor }) {
-        const found = await getProject(params.projectId);
+        const found = await getProject(params.projectId, actor);
         await authorizeProject(actor, 'update', found);
-        return toProjectDto(await updateProject(found, body));
+        return toProjectDto(await updateProject(found, body, actor));
       },
     }),
   ];
