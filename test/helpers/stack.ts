@@ -6,6 +6,14 @@ import { freePort, startTsProcess, waitForHealthy, type ManagedProcess } from '.
 
 export const ADMIN = { email: 'admin@example.org', password: 'test-admin-password' } as const;
 
+/** Rate limits high enough that only the tests about rate limits ever reach them. */
+export const GENEROUS_RATE_LIMITS = {
+  API_RATE_LIMIT: '1000000',
+  SOCKET_EVENT_RATE_LIMIT: '1000000',
+  SIGN_IN_RATE_LIMIT: '10000',
+  MAIL_RATE_LIMIT: '10000',
+} as const;
+
 export interface Stack {
   /** Base URL of the first server node, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -43,6 +51,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     DEMO_DATA: 'false',
+    ...GENEROUS_RATE_LIMITS,
     ...options.env,
   };
 

@@ -17,6 +17,7 @@ beforeAll(async () => {
     title: 'Water chemistry 2024',
     license: 'CC-BY-4.0',
     visibility: 'public',
+    state: 'published',
   });
   datasetId = dataset.body.id;
   await admin.post(`/datasets/${datasetId}/fields`, { label: 'Nitrate (mg/L)', key: 'nitrate', type: 'number', unit: 'mg/L' });

@@ -50,7 +50,7 @@ export function Header() {
             >
               {(user) => (
                 <span class="account">
-                  <span class="account__name" title={user().email}>
+                  <span class="account__name" title={user().email ?? user().orcid ?? undefined}>
                     {user().displayName}
                   </span>
                   <button type="button" class="button button--small button--quiet" onClick={() => void onSignOut()}>
