@@ -32,6 +32,8 @@ export interface StackOptions {
   servers?: number;
   workers?: number;
   env?: Record<string, string>;
+  /** Keep every line the processes write, for tests that search the logs. */
+  keepFullOutput?: boolean;
 }
 
 /**
@@ -55,17 +57,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
 
+  const outputLimit = options.keepFullOutput ? Infinity : undefined;
   const servers: ManagedProcess[] = [];
   const urls: string[] = [];
   for (let i = 0; i < (options.servers ?? 1); i += 1) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    servers.push(startTsProcess('server/main.ts', { ...env, PORT: String(port), PUBLIC_URL: url }));
+    servers.push(startTsProcess('server/main.ts', { ...env, PORT: String(port), PUBLIC_URL: url }, outputLimit));
     urls.push(url);
   }
   const workers: ManagedProcess[] = [];
   for (let i = 0; i < (options.workers ?? 1); i += 1) {
-    workers.push(startTsProcess('workers/main.ts', env));
+    workers.push(startTsProcess('workers/main.ts', env, outputLimit));
   }
 
   const stop = async () => {
