@@ -1,4 +1,4 @@
-import type { Dataset, DatasetCreate } from '../../../common/api/datasets.js';
+import type { Dataset, DatasetCreate, DatasetUpdate } from '../../../common/api/datasets.js';
 import type { Field } from '../../../common/api/fields.js';
 import { apiRequest } from './http.js';
 import { fetchAllPages } from './page.js';
@@ -20,4 +20,9 @@ export function createDataset(projectId: string, body: DatasetCreate): Promise<D
 export async function fetchFields(datasetId: string): Promise<Field[]> {
   const response = await apiRequest<{ items: Field[] }>(`/datasets/${encodeURIComponent(datasetId)}/fields`);
   return response.items;
+}
+
+/** Changes a dataset; access properties need the publish permission. */
+export function updateDataset(datasetId: string, body: DatasetUpdate): Promise<Dataset> {
+  return apiRequest<Dataset>(`/datasets/${encodeURIComponent(datasetId)}`, { method: 'PATCH', body });
 }
