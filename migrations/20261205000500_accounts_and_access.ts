@@ -10,6 +10,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('datasets', (table) => {
     table.timestamp('embargo_until', { useTz: true });
   });
+  // Drafts are now hidden outside their project. Datasets that people outside could see before
+  // stay visible: they count as published.
+  await knex('datasets').whereIn('visibility', ['public', 'internal']).where('state', 'draft').update({ state: 'published' });
   await createApiTokens(knex);
   await createAuthTokens(knex);
   await createProjectInvitations(knex);

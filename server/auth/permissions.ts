@@ -4,9 +4,9 @@ import type { PortalRole } from '../../common/api/users.js';
 import type { ClientToServerEvents } from '../../common/events.js';
 
 /**
- * What an API token needs for an action: `read` works with any session or token, `write` with a
- * session or a write token, and `session` only with a browser session, so a leaked token cannot
- * mint tokens, end sessions or change the account.
+ * The credential an action needs. `read` works with any session or token, and `write` with a
+ * session or a write token. `session` works only with a browser session, so a leaked token
+ * cannot mint tokens, end sessions or change the account.
  */
 export type CredentialScope = 'read' | 'write' | 'session';
 
@@ -15,8 +15,9 @@ export type CredentialScope = 'read' | 'write' | 'session';
  * - `nobody`: only the listed project and portal roles;
  * - `signed-in`: every signed-in user;
  * - `anyone`: also anonymous visitors;
- * - `visible`: whoever may see the project or dataset: a published dataset that is public, or
- *   internal to a signed-in user; a project with such a dataset;
+ * - `visible`: everyone who sees the project or dataset. People outside the project see a
+ *   published dataset that is public, or internal when they are signed in, and a project with
+ *   such a dataset;
  * - `visible-unembargoed`: as `visible`, and the dataset's embargo date has passed.
  */
 export type Others = 'nobody' | 'signed-in' | 'anyone' | 'visible' | 'visible-unembargoed';
@@ -64,7 +65,7 @@ export const PERMISSIONS: Record<Action, PermissionRule> = {
   'rooms.leave': { summary: 'Leave a live room', scope: 'read', projectRoles: [], portalRoles: [], others: 'anyone' },
 };
 
-/** What a Socket.IO event needs: an action, checked on the dataset the event names. */
+/** The action a Socket.IO event needs, checked on the dataset the event names. */
 export interface EventRule {
   action: Action;
   subject: 'dataset' | 'none';

@@ -12,8 +12,8 @@ import { PERMISSIONS, ROLES_MANAGERS_MAY_ASSIGN, type PermissionRule } from './p
 /**
  * Every permission decision of the portal is made in this file, from the table in
  * permissions.ts, for REST routes and socket handlers alike. A project or dataset the actor may
- * not see answers 404, so its existence does not leak; one they may see but not change answers
- * 401 to an anonymous visitor and 403 to a signed-in user.
+ * not see gets 404, so its existence does not leak. One they may see but not change gets 401
+ * for an anonymous visitor and 403 for a signed-in user.
  */
 
 /** What a decision is about: the portal as a whole, a project or a dataset. */
@@ -216,7 +216,7 @@ function isGranted(actor: Actor, rule: PermissionRule, subject: Subject, context
   }
 }
 
-/** Whether the actor may see the subject at all; anything else answers 404. */
+/** Tells whether the actor may see the subject at all; a subject they may not see gets 404. */
 function isVisible(actor: Actor, context: DecisionContext): boolean {
   if (context.role !== null) return true;
   if (isSignedIn(actor) && (actor.role === 'admin' || actor.role === 'curator')) return true;

@@ -45,7 +45,7 @@ export async function requestSignUp(context: AppContext, input: SignUp): Promise
   await enqueueEmail(context.emailQueue, signUpMessage(email, input.displayName, clientLink(context, '/verify-email', token)));
 }
 
-/** Confirms a sign-up token and makes the account; a second use, or an expired token, answers 400. */
+/** Confirms a sign-up token and makes the account; a second use or an expired token throws 400. */
 export async function completeSignUp(token: string): Promise<User> {
   const record = await consumeOneTimeToken('sign-up', token);
   if (!record) throw invalidLink();

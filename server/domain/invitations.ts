@@ -62,7 +62,7 @@ export async function listProjectInvitations(projectId: string): Promise<Invitat
   return (await invitationsWithNames().where('project_invitations.projectId', projectId).orderBy('project_invitations.createdAt', 'desc')) as InvitationRow[];
 }
 
-/** Revokes a pending invitation of a project; an unknown id, or one of another project, answers 404. */
+/** Revokes a pending invitation of a project; throws 404 for an unknown id or one of another project. */
 export async function revokeInvitation(projectId: string, invitationId: string): Promise<ProjectInvitation> {
   const invitation = await ProjectInvitation.query().findOne({ id: invitationId, projectId });
   if (!invitation) throw notFound('Invitation', invitationId);
@@ -96,8 +96,8 @@ export async function listInvitationsFor(user: User): Promise<InvitationRow[]> {
 }
 
 /**
- * Accepts the pending invitations addressed to a user, or only the one with `onlyId`, making
- * them members; a user who is already a member keeps their role. Returns what was accepted.
+ * Accepts the pending invitations addressed to a user (or only the one with `onlyId`) and makes
+ * the user a member. A user who is already a member keeps their role. Returns what was accepted.
  */
 export async function acceptInvitations(user: User, actor: Actor, onlyId?: string): Promise<InvitationRow[]> {
   return Project.transaction(async (trx) => {

@@ -40,7 +40,7 @@ export async function getMembership(projectId: string, userId: string): Promise<
 
 /**
  * Changes a member's role, or removes the member when `role` is null. A project always keeps an
- * owner: the change that would leave none answers 409. The owners are locked first, so two
+ * owner: a change that would leave none throws 409. The owners are locked first, so two
  * concurrent changes cannot each remove a different last owner.
  */
 export async function setMemberRole(projectId: string, userId: string, role: ProjectRole | null): Promise<ProjectMember> {

@@ -22,7 +22,7 @@ export function toUserDto(user: User): UserDto {
 }
 
 /**
- * Creates an account; an email or ORCID iD that already has one answers 409. The address counts
+ * Creates an account; an email or ORCID iD that already has one throws 409. The address counts
  * as verified: an admin who creates an account vouches for it.
  */
 export async function createUser(input: Required<Omit<UserCreate, 'orcid'>> & { orcid?: string | undefined }): Promise<User> {

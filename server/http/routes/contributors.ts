@@ -19,8 +19,8 @@ const contributorParams = z.object({ contributorId: uuid });
 const contributorList = z.object({ items: z.array(contributor) });
 
 /**
- * Checks an action on the project or dataset a contributor is credited on; a hidden parent
- * answers 404 about the contributor, so the parent's id does not leak.
+ * Checks an action on the project or dataset a contributor is credited on. A hidden parent
+ * becomes a 404 about the contributor, so the parent's id does not leak.
  */
 async function authorizeParent(actor: Actor, row: Contributor, onProject: Action, onDataset: Action): Promise<void> {
   const check = row.datasetId
