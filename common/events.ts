@@ -49,6 +49,8 @@ export interface DatasetChange {
 export interface ServerToClientEvents {
   'import:progress': (progress: ImportProgress) => void;
   'dataset:change': (change: DatasetChange) => void;
+  /** The socket was removed from a dataset's room because its user may no longer read the dataset's data. */
+  'dataset:access-revoked': (notice: { datasetId: string }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -64,10 +66,16 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   userId: string | null;
   displayName: string | null;
+  /** How the handshake was authenticated: a session (by its handle) or a personal API token. */
+  sessionHandle?: string | null;
+  tokenId?: string | null;
+  tokenScope?: 'read' | 'write' | null;
 }
 
 /** Room names, built only on the server from ids it has checked. */
 export const rooms = {
   dataset: (datasetId: string) => `dataset:${datasetId}`,
   user: (userId: string) => `user:${userId}`,
+  session: (sessionHandle: string) => `session:${sessionHandle}`,
+  token: (tokenId: string) => `token:${tokenId}`,
 } as const;

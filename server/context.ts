@@ -3,6 +3,10 @@ import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import type { Config } from './config/env.js';
 import type { EmailJobData, IngestJobData } from './jobs/queues.js';
+import type { OrcidSignIn } from './auth/orcid.js';
+import type { SessionRegistry } from './auth/session-registry.js';
+import type { RateLimits } from './http/rate-limit.js';
+import type { SocketAccessControl } from './realtime/access-control.js';
 import type { RealtimePublisher } from './realtime/publisher.js';
 import type { UploadStore } from './storage/upload-store.js';
 
@@ -15,4 +19,11 @@ export interface AppContext {
   emailQueue: Queue<EmailJobData>;
   uploads: UploadStore;
   publisher: RealtimePublisher;
+  /** Each user's sessions, for listing them and signing out everywhere. */
+  sessions: SessionRegistry;
+  rateLimits: RateLimits;
+  /** Removes sockets from rooms when access ends, on every node. */
+  socketAccess: SocketAccessControl;
+  /** ORCID sign-in, or null when ORCID_CLIENT_ID is not set. */
+  orcid: OrcidSignIn | null;
 }

@@ -2,7 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/env.js';
 import type { AppContext } from './context.js';
-import { createSessionMiddleware } from './auth/session.js';
+import { createOrcidSignIn } from './auth/orcid.js';
+import { createSessionMiddleware, createSessionStore, sessionMaxAgeMs } from './auth/session.js';
+import { SessionRegistry } from './auth/session-registry.js';
+import { RateLimits } from './http/rate-limit.js';
+import { createSocketAccessControl } from './realtime/access-control.js';
 import { createKnex } from './db/knex.js';
 import { migrationConfig } from './db/migrate.js';
 import { ensureAdmin } from './domain/users.js';
@@ -46,8 +50,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // because the app needs the publisher made from the Socket.IO server).
   let handleRequest: http.RequestListener | undefined;
   const httpServer = http.createServer({ requestTimeout: 60 * 60 * 1000 }, (req, res) => handleRequest?.(req, res));
-  const sessionMiddleware = createSessionMiddleware(config, redis);
-  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub });
+  const sessionStore = createSessionStore(config, redis);
+  const sessionMiddleware = createSessionMiddleware(config, redis, sessionStore);
+  const rateLimits = new RateLimits(config, redis);
+  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub }, rateLimits);
   const context: AppContext = {
     config,
     knex,
@@ -56,6 +62,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     emailQueue,
     uploads: new UploadStore(config.UPLOAD_DIR),
     publisher: createPublisher(io),
+    sessions: new SessionRegistry(redis, sessionStore, redisKeys(config.REDIS_PREFIX).userSessions, sessionMaxAgeMs(config)),
+    rateLimits,
+    socketAccess: createSocketAccessControl(io),
+    orcid: createOrcidSignIn(config),
   };
   handleRequest = createApp(context, sessionMiddleware);
 

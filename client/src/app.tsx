@@ -4,7 +4,12 @@ import { DatasetPage } from './pages/DatasetPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
 import { ProjectPage } from './pages/ProjectPage.js';
 import { ProjectsPage } from './pages/ProjectsPage.js';
+import { AccountPage } from './pages/AccountPage.js';
+import { AuditLogPage } from './pages/AuditLogPage.js';
+import { ResetPasswordPage } from './pages/ResetPasswordPage.js';
 import { SignInPage } from './pages/SignInPage.js';
+import { SignUpPage } from './pages/SignUpPage.js';
+import { VerifyEmailPage } from './pages/VerifyEmailPage.js';
 
 /** Wraps every page in a skip link, the header and the main landmark. */
 function Layout(props: RouteSectionProps) {
@@ -29,6 +34,11 @@ export function App() {
       <Route path="/projects/:projectId" component={ProjectPage} />
       <Route path="/datasets/:datasetId" component={DatasetPage} />
       <Route path="/sign-in" component={SignInPage} />
+      <Route path="/sign-up" component={SignUpPage} />
+      <Route path="/verify-email" component={VerifyEmailPage} />
+      <Route path="/reset-password" component={ResetPasswordPage} />
+      <Route path="/account" component={AccountPage} />
+      <Route path="/admin/audit-log" component={AuditLogPage} />
       <Route path="*" component={NotFoundPage} />
     </Router>
   );

@@ -43,7 +43,16 @@ const datasetFields = {
   doi: doi.nullable(),
   sourceName: z.string().max(500).meta({ description: 'Who published the data this dataset holds.' }),
   sourceUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable(),
+  state: z.enum(DATASET_STATES).meta({
+    description: 'A draft is visible only to project members, curators and admins; publishing applies `visibility`.',
+  }),
+  embargoUntil: isoDateTime.nullable().meta({
+    description: 'Until this time only the metadata of a published dataset is visible to people outside its project; its rows, measurements, changes and imports stay hidden.',
+  }),
 };
+
+/** The dataset properties that decide who may see it; changing them needs the publish permission. */
+export const ACCESS_PROPERTIES = ['visibility', 'state', 'embargoUntil'] as const;
 
 function checkTemporalOrder(value: { temporalStart?: string | null; temporalEnd?: string | null }, context: z.RefinementCtx): void {
   if (value.temporalStart && value.temporalEnd && Date.parse(value.temporalStart) > Date.parse(value.temporalEnd)) {
@@ -65,6 +74,8 @@ export const datasetCreate = z
     doi: datasetFields.doi.default(null),
     sourceName: datasetFields.sourceName.default(''),
     sourceUrl: datasetFields.sourceUrl.default(null),
+    state: datasetFields.state.default('draft'),
+    embargoUntil: datasetFields.embargoUntil.default(null),
   })
   .superRefine(checkTemporalOrder)
   .meta({ id: 'DatasetCreate' });
@@ -82,7 +93,6 @@ export const dataset = z
     id: uuid,
     projectId: uuid,
     ...datasetFields,
-    state: z.enum(DATASET_STATES),
     spatialExtent: polygonGeometry.nullable(),
     seq: z.number().int().meta({ description: 'Number of the latest change to the dataset.' }),
     sampleCount: z.number().int(),

@@ -22,20 +22,24 @@ function hasValidOrcidChecksum(value: string): boolean {
 export const user = z
   .object({
     id: uuid,
-    email: z.email(),
+    email: z.email().nullable().meta({ description: 'Null for an account made by ORCID sign-in that has not added an address.' }),
     displayName: z.string(),
     orcid: z.string().nullable(),
+    orcidVerified: z.boolean().meta({ description: 'True once the user has signed in with this ORCID iD.' }),
     role: z.enum(PORTAL_ROLES),
     createdAt: isoDateTime,
   })
   .meta({ id: 'User' });
 export type User = z.infer<typeof user>;
 
+/** A new password: long enough to resist guessing, short enough to hash without a denial of service. */
+export const newPassword = z.string().min(10, 'use at least 10 characters').max(1000);
+
 export const userCreate = z
   .object({
     email: z.email().max(320),
     displayName: z.string().trim().min(1).max(200),
-    password: z.string().min(10, 'use at least 10 characters').max(1000),
+    password: newPassword,
     orcid: orcid.optional(),
     role: z.enum(PORTAL_ROLES).default('member'),
   })
@@ -54,3 +58,39 @@ export const session = z
   .object({ user: user.nullable() })
   .meta({ id: 'Session', description: 'The signed-in user, or null for an anonymous visitor.' });
 export type Session = z.infer<typeof session>;
+
+export const userUpdate = z
+  .object({
+    role: z.enum(PORTAL_ROLES).optional(),
+    displayName: z.string().trim().min(1).max(200).optional(),
+  })
+  .meta({ id: 'UserUpdate', description: 'Changes an account; only the given properties change.' });
+export type UserUpdate = z.infer<typeof userUpdate>;
+
+export const userListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(500).optional(),
+});
+
+export const signUp = z
+  .object({
+    email: z.email().max(320),
+    displayName: z.string().trim().min(1).max(200),
+    password: newPassword,
+  })
+  .meta({ id: 'SignUp' });
+export type SignUp = z.infer<typeof signUp>;
+
+/** A one-time token from an email link: 43 base64url characters (256 random bits). */
+export const oneTimeToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected the token from the link in the email, unchanged');
+
+export const verifyEmail = z.object({ token: oneTimeToken }).meta({ id: 'VerifyEmail' });
+
+export const passwordResetRequest = z.object({ email: z.email().max(320) }).meta({ id: 'PasswordResetRequest' });
+
+export const passwordResetConfirm = z
+  .object({ token: oneTimeToken, password: newPassword })
+  .meta({ id: 'PasswordResetConfirm' });
+
+/** The answer to a request whose outcome must not reveal whether an account exists. */
+export const accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });

@@ -49,6 +49,18 @@ export const envSchema = z.object({
     .default(''),
   MAIL_FROM: z.string().min(3).default('Fairport <no-reply@fairport.invalid>'),
 
+  SIGN_UP_ENABLED: booleanString.default(true),
+  API_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  ORCID_ISSUER: z.url().default('https://orcid.org'),
+  ORCID_CLIENT_ID: z.string().default(''),
+  ORCID_CLIENT_SECRET: z.string().default(''),
+  ORCID_REDIRECT_URL: z.union([z.url(), z.literal('')]).default(''),
+
+  SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  MAIL_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+  API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
+  SOCKET_EVENT_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+
   MAP_TILE_URL: z.string().default(''),
   MAP_TILE_ATTRIBUTION: z.string().default(''),
   DEMO_DATA: booleanString.default(true),

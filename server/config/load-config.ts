@@ -19,6 +19,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const config = parsed.data;
   if (config.NODE_ENV === 'production') {
     rejectDefaultSecrets(config);
+    rejectPlainHttpIssuer(config);
   }
   return config;
 }
@@ -49,4 +50,10 @@ function rejectDefaultSecrets(config: Config): void {
       `Set ${defaulted.join(' and ')} to a secret of your own, for example the output of ` +
       '`openssl rand -hex 32`.',
   );
+}
+
+// An issuer over plain HTTP lets anyone on the path forge ORCID sign-ins; tests run one locally.
+function rejectPlainHttpIssuer(config: Config): void {
+  if (!config.ORCID_CLIENT_ID || new URL(config.ORCID_ISSUER).protocol === 'https:') return;
+  throw new ConfigError(`Refusing to start in production with ORCID_ISSUER ${config.ORCID_ISSUER}: use an https:// issuer such as https://orcid.org.`);
 }

@@ -23,6 +23,7 @@ export function toDatasetDto(dataset: Dataset): DatasetDto {
     sourceName: dataset.sourceName,
     sourceUrl: dataset.sourceUrl,
     state: dataset.state,
+    embargoUntil: isoOrNull(dataset.embargoUntil),
     spatialExtent: dataset.spatialExtent,
     seq: dataset.seq,
     sampleCount: dataset.sampleCount,

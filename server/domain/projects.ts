@@ -23,14 +23,14 @@ export function toProjectDto(project: Project): ProjectDto {
   };
 }
 
-/** Selects projects with the number of their datasets that the actor may read. */
-export function projectsWithCounts(actor: Actor) {
-  return Project.query().select(
-    'projects.*',
-    scopeReadableDatasets(Project.relatedQuery('datasets') as unknown as QueryBuilder<Dataset, Dataset[]>, actor)
-      .count()
-      .as('datasetCount'),
-  );
+/**
+ * Selects projects with the number of their datasets; given an actor, only the datasets that
+ * actor may see are counted, so the count does not reveal private datasets.
+ */
+export function projectsWithCounts(actor?: Actor) {
+  const datasets = Project.relatedQuery('datasets') as unknown as QueryBuilder<Dataset, Dataset[]>;
+  const counted = actor ? scopeReadableDatasets(datasets, actor) : datasets;
+  return Project.query().select('projects.*', counted.count().as('datasetCount'));
 }
 
 /** Creates a project and makes its creator the owner, in one transaction. */
@@ -43,14 +43,14 @@ export async function createProject(actor: SignedInActor, input: Required<Projec
   });
 }
 
-/** Reads a project with the count of its datasets the actor may read, or throws 404. */
-export async function getProject(projectId: string, actor: Actor): Promise<Project> {
+/** Reads a project with its dataset count (of the datasets the actor may see, given one), or throws 404. */
+export async function getProject(projectId: string, actor?: Actor): Promise<Project> {
   const project = await projectsWithCounts(actor).findById(projectId);
   if (!project) throw notFound('Project', projectId);
   return project;
 }
 
-export async function updateProject(project: Project, changes: ProjectUpdate, actor: Actor): Promise<Project> {
+export async function updateProject(project: Project, changes: ProjectUpdate, actor?: Actor): Promise<Project> {
   if (Object.keys(changes).length > 0) {
     await Project.query().patch(changes).where('id', project.id);
   }

@@ -15,12 +15,16 @@ export function toUserDto(user: User): UserDto {
     email: user.email,
     displayName: user.displayName,
     orcid: user.orcid,
+    orcidVerified: user.orcidVerifiedAt !== null,
     role: user.role,
     createdAt: iso(user.createdAt),
   };
 }
 
-/** Creates an account; an email or ORCID iD that already has one answers 409. */
+/**
+ * Creates an account; an email or ORCID iD that already has one throws 409. The address counts
+ * as verified: an admin who creates an account vouches for it.
+ */
 export async function createUser(input: Required<Omit<UserCreate, 'orcid'>> & { orcid?: string | undefined }): Promise<User> {
   try {
     return await User.query().insertAndFetch({
@@ -29,6 +33,7 @@ export async function createUser(input: Required<Omit<UserCreate, 'orcid'>> & { 
       orcid: input.orcid ?? null,
       role: input.role,
       passwordHash: await hashPassword(input.password),
+      emailVerifiedAt: new Date(),
     });
   } catch (error) {
     if ((error as { nativeError?: { code?: string } }).nativeError?.code === UNIQUE_VIOLATION) {
@@ -38,6 +43,13 @@ export async function createUser(input: Required<Omit<UserCreate, 'orcid'>> & { 
     }
     throw error;
   }
+}
+
+/** Reads an account, or throws 404. */
+export async function getUser(userId: string): Promise<User> {
+  const user = await User.query().findById(userId);
+  if (!user) throw new HttpError('not_found', `User ${userId} was not found.`);
+  return user;
 }
 
 /** Looks up an account by email, ignoring case. */
@@ -55,7 +67,7 @@ export async function ensureAdmin(config: Pick<Config, 'ADMIN_EMAIL' | 'ADMIN_PA
   const passwordHash = await hashPassword(config.ADMIN_PASSWORD);
   // ON CONFLICT: several server nodes may start at once, and only one of them creates the admin.
   const inserted = await User.knex().raw(
-    `INSERT INTO users (email, display_name, role, password_hash) VALUES (?, ?, 'admin', ?)
+    `INSERT INTO users (email, display_name, role, password_hash, email_verified_at) VALUES (?, ?, 'admin', ?, now())
      ON CONFLICT DO NOTHING RETURNING id`,
     [config.ADMIN_EMAIL.toLowerCase(), config.ADMIN_NAME, passwordHash],
   );

@@ -6,10 +6,13 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Config } from '../config/env.js';
 import type { AppContext } from '../context.js';
+import { rejectCrossSiteWrites } from '../auth/csrf.js';
 import { loadActor } from '../auth/request-actor.js';
+import { redactUrl } from '../observability/redact.js';
 import { moduleLogger } from '../observability/logger.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { apiNotFound, problemHandler } from './problem.js';
+import { apiRateLimit } from './rate-limit.js';
 import { apiRoutes } from './routes/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,9 +38,10 @@ export function createApp(context: AppContext, sessionMiddleware: RequestHandler
       logger: moduleLogger('http'),
       autoLogging: { ignore: (req) => req.url === '/api/v1/health' },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      // One short line per request; headers would repeat the same policy on every line.
+      // One short line per request; headers would repeat the same policy on every line, and
+      // carry the session cookie and tokens. Secret query values (OAuth codes) are redacted.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -56,9 +60,12 @@ function apiRouter(context: AppContext, sessionMiddleware: RequestHandler): expr
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Cross-site writes are refused before the body is read or the session is touched.
+  router.use(rejectCrossSiteWrites(context.config));
   router.use(express.json({ limit: context.config.JSON_BODY_MAX_BYTES, type: ['application/json', 'application/*+json'] }));
   router.use(sessionMiddleware);
   router.use(loadActor);
+  router.use(apiRateLimit(context.rateLimits));
 
   const routes = apiRoutes(context);
   for (const route of routes) route.mount(router);
@@ -100,6 +107,9 @@ function contentSecurityPolicy(config: Config) {
     connectSrc: ["'self'", socketOrigin],
     objectSrc: ["'none'"],
     frameAncestors: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    scriptSrcAttr: ["'none'"],
     upgradeInsecureRequests: publicUrl.protocol === 'https:' ? [] : null,
   };
 }

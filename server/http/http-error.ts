@@ -9,12 +9,15 @@ export class HttpError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly errors: FieldIssue[] | undefined;
+  /** Seconds to wait before retrying, sent as Retry-After with 429 and 503. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, errors?: FieldIssue[]) {
+  constructor(code: ErrorCode, message: string, errors?: FieldIssue[], retryAfterSeconds?: number) {
     super(message);
     this.code = code;
     this.status = ERROR_CODES[code];
     this.errors = errors;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

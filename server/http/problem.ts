@@ -4,6 +4,7 @@ import type { ErrorCode, FieldIssue, Problem } from '../../common/errors.js';
 import { moduleLogger } from '../observability/logger.js';
 import { captureError } from '../observability/sentry.js';
 import { HttpError } from './http-error.js';
+import { redactUrl } from '../observability/redact.js';
 
 const log = moduleLogger('http');
 const CHECK_VIOLATION = '23514';
@@ -71,15 +72,17 @@ export const apiNotFound: RequestHandler = (req, _res, next) => {
 /** Converts anything thrown by a handler or a body parser into problem+json. */
 export const problemHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const httpError = toHttpError(error);
+  const url = redactUrl(req.originalUrl);
   if (httpError.status >= 500) {
-    log.error({ err: error, method: req.method, url: req.originalUrl }, 'request failed');
-    captureError(error, { method: req.method, url: req.originalUrl });
+    log.error({ err: error, method: req.method, url }, 'request failed');
+    captureError(error, { method: req.method, url });
   }
   if (res.headersSent) {
     res.end();
     return;
   }
-  res.status(httpError.status).type('application/problem+json').json(toProblem(httpError, req.originalUrl));
+  if (httpError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(httpError.retryAfterSeconds));
+  res.status(httpError.status).type('application/problem+json').json(toProblem(httpError, url));
 };
 
 interface BodyParserError {

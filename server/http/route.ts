@@ -1,8 +1,10 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiRequestBodyObject } from 'zod-openapi';
+import type { Action } from '../../common/api/permissions.js';
 import { ERROR_CODES, type ErrorCode } from '../../common/errors.js';
 import type { Actor } from '../auth/actor.js';
+import { assertCredentialScope } from '../auth/policy.js';
 import { actorOf } from '../auth/request-actor.js';
 import { fieldIssues, problemSchema, validationError } from './problem.js';
 import { findUnstorableText } from './text-safety.js';
@@ -27,6 +29,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   summary: string;
   description?: string;
   tags: string[];
+  /**
+   * The action of the permission table (server/auth/permissions.ts) that the handler checks.
+   * docs/permissions.md lists each route under it, and a test fails for a route without one.
+   */
+  permission?: Action;
   params?: P;
   query?: Q;
   body?: B;
@@ -44,6 +51,7 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
 export interface Route {
   method: Method;
   path: string;
+  permission: Action | undefined;
   mount(router: Router): void;
   operation(): ZodOpenApiOperationObject;
 }
@@ -60,6 +68,7 @@ export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodT
   return {
     method: spec.method,
     path: spec.path,
+    permission: spec.permission,
     mount(router) {
       // Path parameters are checked before any `before` middleware, which may read by id.
       router[spec.method](toExpressPath(spec.path), checkParams(spec.params), ...(spec.before ?? []), createHandler(spec));
@@ -79,6 +88,7 @@ function checkParams(schema: z.ZodType | undefined): RequestHandler {
 
 function createHandler<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RequestHandler {
   return async (req, res) => {
+    if (spec.permission) assertCredentialScope(actorOf(req), spec.permission);
     const params = parse(spec.params ?? empty, req.params, 'params');
     const query = parse(spec.query ?? empty, req.query, 'query');
     const body = spec.body ? parse(spec.body, checkedText(req.body ?? {}), 'body') : {};
@@ -144,7 +154,9 @@ function describeOperation<P extends z.ZodType, Q extends z.ZodType, B extends z
   return {
     operationId: spec.operationId,
     summary: spec.summary,
-    ...(spec.description ? { description: spec.description } : {}),
+    ...(spec.description || spec.permission
+      ? { description: [spec.description, spec.permission ? `Permission: \`${spec.permission}\` (see docs/permissions.md).` : undefined].filter(Boolean).join('\n\n') }
+      : {}),
     tags: spec.tags,
     requestParams,
     ...(spec.requestBody

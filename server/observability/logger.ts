@@ -20,6 +20,10 @@ const root: Logger = pino({
     paths: [
       'password',
       '*.password',
+      'token',
+      '*.token',
+      'passwordHash',
+      '*.passwordHash',
       'req.headers.cookie',
       'req.headers.authorization',
       'res.headers["set-cookie"]',

@@ -30,5 +30,7 @@ export function redisKeys(prefix: string) {
     socketIo: `${prefix}:socket.io`,
     bullmq: `${prefix}:bull`,
     sessions: `${prefix}:sess:`,
+    userSessions: `${prefix}:user-sessions:`,
+    rateLimits: `${prefix}:rate-limit`,
   } as const;
 }

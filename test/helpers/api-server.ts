@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../server/config/load-config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from './database.js';
-import { ADMIN } from './stack.js';
+import { ADMIN, GENEROUS_RATE_LIMITS } from './stack.js';
 
 export interface ApiServer {
   url: string;
@@ -29,6 +29,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     UPLOAD_DIR: uploadDir,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
+    ...GENEROUS_RATE_LIMITS,
     ...env,
   });
   const server = await startServer(config);
@@ -77,6 +78,8 @@ export class TestClient {
         ...headers,
       },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      // Redirects are answers to check, not to follow.
+      redirect: 'manual',
     });
     const setCookie = response.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0]!;

@@ -23,8 +23,12 @@ export interface ManagedProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts a TypeScript entry point of the repository with tsx and the given environment. */
-export function startTsProcess(entry: string, env: Record<string, string>): ManagedProcess {
+/**
+ * Starts a TypeScript entry point of the repository with tsx and the given environment. The
+ * last `outputLimit` characters of its output are kept (20,000 by default, enough for a
+ * failure message; Infinity for tests that read the whole log).
+ */
+export function startTsProcess(entry: string, env: Record<string, string>, outputLimit = 20_000): ManagedProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
@@ -32,7 +36,7 @@ export function startTsProcess(entry: string, env: Record<string, string>): Mana
   });
   let output = '';
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
+    output = (output + chunk.toString()).slice(-outputLimit);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);

@@ -6,6 +6,14 @@ import { freePort, startTsProcess, waitForHealthy, type ManagedProcess } from '.
 
 export const ADMIN = { email: 'admin@example.org', password: 'test-admin-password' } as const;
 
+/** Rate limits high enough that only the tests about rate limits ever reach them. */
+export const GENEROUS_RATE_LIMITS = {
+  API_RATE_LIMIT: '1000000',
+  SOCKET_EVENT_RATE_LIMIT: '1000000',
+  SIGN_IN_RATE_LIMIT: '10000',
+  MAIL_RATE_LIMIT: '10000',
+} as const;
+
 export interface Stack {
   /** Base URL of the first server node, e.g. http://127.0.0.1:41234 */
   url: string;
@@ -24,6 +32,8 @@ export interface StackOptions {
   servers?: number;
   workers?: number;
   env?: Record<string, string>;
+  /** Keep every line the processes write, for tests that search the logs. */
+  keepFullOutput?: boolean;
 }
 
 /**
@@ -43,20 +53,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     DEMO_DATA: 'false',
+    ...GENEROUS_RATE_LIMITS,
     ...options.env,
   };
 
+  const outputLimit = options.keepFullOutput ? Infinity : undefined;
   const servers: ManagedProcess[] = [];
   const urls: string[] = [];
   for (let i = 0; i < (options.servers ?? 1); i += 1) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    servers.push(startTsProcess('server/main.ts', { ...env, PORT: String(port), PUBLIC_URL: url }));
+    servers.push(startTsProcess('server/main.ts', { ...env, PORT: String(port), PUBLIC_URL: url }, outputLimit));
     urls.push(url);
   }
   const workers: ManagedProcess[] = [];
   for (let i = 0; i < (options.workers ?? 1); i += 1) {
-    workers.push(startTsProcess('workers/main.ts', env));
+    workers.push(startTsProcess('workers/main.ts', env, outputLimit));
   }
 
   const stop = async () => {

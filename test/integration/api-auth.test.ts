@@ -98,7 +98,7 @@ describe('accounts', () => {
 
   it('lets a member read but not change another project', async () => {
     const project = await admin.post('/projects', { title: 'Admin project' });
-    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Internal', visibility: 'internal' });
+    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Internal', visibility: 'internal', state: 'published' });
     const member = await new TestClient(api.url).signIn('member@example.org', 'member-password');
     expect((await member.get(`/datasets/${dataset.body.id}`)).status).toBe(200);
     const edit = await member.patch(`/datasets/${dataset.body.id}`, { title: 'Mine now' });
@@ -129,7 +129,7 @@ describe('socket handshake', () => {
 
   it('broadcasts a committed change to the dataset room', async () => {
     const project = await admin.post('/projects', { title: 'Broadcast' });
-    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Live', visibility: 'public' });
+    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Live', visibility: 'public', state: 'published' });
     const viewer = await openSocket('');
     await viewer.emitWithAck('dataset:join', { datasetId: dataset.body.id });
 

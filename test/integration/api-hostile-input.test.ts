@@ -14,7 +14,7 @@ beforeAll(async () => {
   admin = await new TestClient(api.url).signIn();
   anonymous = new TestClient(api.url);
   projectId = (await admin.post('/projects', { title: 'Hostile input' })).body.id;
-  datasetId = (await admin.post(`/projects/${projectId}/datasets`, { title: 'Target', visibility: 'public' })).body.id;
+  datasetId = (await admin.post(`/projects/${projectId}/datasets`, { title: 'Target', visibility: 'public', state: 'published' })).body.id;
   await admin.post(`/datasets/${datasetId}/fields`, { label: 'Shape', type: 'geometry' });
 });
 

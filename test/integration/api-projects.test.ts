@@ -115,7 +115,7 @@ describe('projects API', () => {
     expect(listed.body.items.map((p: { id: string }) => p.id)).not.toContain(hidden.body.id);
     expect((await anonymous.get(`/projects/${hidden.body.id}`)).status).toBe(404);
 
-    await admin.post(`/projects/${hidden.body.id}/datasets`, { title: 'Open data', visibility: 'public' });
+    await admin.post(`/projects/${hidden.body.id}/datasets`, { title: 'Open data', visibility: 'public', state: 'published' });
     const relisted = await anonymous.get('/projects?limit=1000');
     expect(relisted.body.items.map((p: { id: string }) => p.id)).toContain(hidden.body.id);
   });

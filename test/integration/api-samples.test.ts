@@ -17,6 +17,7 @@ beforeAll(async () => {
     title: 'Water chemistry 2024',
     license: 'CC-BY-4.0',
     visibility: 'public',
+    state: 'published',
   });
   datasetId = dataset.body.id;
   await admin.post(`/datasets/${datasetId}/fields`, { label: 'Nitrate (mg/L)', key: 'nitrate', type: 'number', unit: 'mg/L' });
@@ -62,7 +63,7 @@ describe('datasets API', () => {
 
   it('keeps the collection period of the samples', async () => {
     const project = await admin.post('/projects', { title: 'Period' });
-    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Timed', visibility: 'public' });
+    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Timed', visibility: 'public', state: 'published' });
     const id = dataset.body.id;
     expect(dataset.body.collectedFrom).toBeNull();
 

@@ -16,13 +16,13 @@ export function createDataset(projectId: string, body: DatasetCreate): Promise<D
   return apiRequest<Dataset>(`/projects/${encodeURIComponent(projectId)}/datasets`, { method: 'POST', body });
 }
 
-/** Changes a dataset's metadata; only the given properties change. */
-export function updateDataset(datasetId: string, body: DatasetUpdate): Promise<Dataset> {
-  return apiRequest<Dataset>(`/datasets/${encodeURIComponent(datasetId)}`, { method: 'PATCH', body });
-}
-
 /** Returns a dataset's fields (its typed columns) in column order. */
 export async function fetchFields(datasetId: string): Promise<Field[]> {
   const response = await apiRequest<{ items: Field[] }>(`/datasets/${encodeURIComponent(datasetId)}/fields`);
   return response.items;
+}
+
+/** Changes a dataset; access properties need the publish permission. */
+export function updateDataset(datasetId: string, body: DatasetUpdate): Promise<Dataset> {
+  return apiRequest<Dataset>(`/datasets/${encodeURIComponent(datasetId)}`, { method: 'PATCH', body });
 }

@@ -36,6 +36,11 @@ export function Header() {
           <A href="/" end activeClass="is-active">
             Projects
           </A>
+          <Show when={currentUser()?.role === 'admin'}>
+            <A href="/admin/audit-log" activeClass="is-active">
+              Audit log
+            </A>
+          </Show>
         </nav>
         <div class="site-header__end">
           <ConnectionIndicator />
@@ -50,9 +55,9 @@ export function Header() {
             >
               {(user) => (
                 <span class="account">
-                  <span class="account__name" title={user().email}>
+                  <A href="/account" class="account__name" title={user().email ?? user().orcid ?? undefined}>
                     {user().displayName}
-                  </span>
+                  </A>
                   <button type="button" class="button button--small button--quiet" onClick={() => void onSignOut()}>
                     Sign out
                   </button>

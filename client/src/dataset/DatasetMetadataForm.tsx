@@ -1,5 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
-import type { Dataset, DatasetCreate } from '../../../common/api/datasets.js';
+import type { ACCESS_PROPERTIES, Dataset, DatasetCreate } from '../../../common/api/datasets.js';
 import { ApiError, errorMessage } from '../api/api-error.js';
 import { FormField } from '../components/FormField.js';
 import { dayBound } from '../format/dates.js';
@@ -14,7 +14,8 @@ const VISIBILITY_OPTIONS: { value: Visibility; label: string }[] = [
 ];
 
 /** The metadata a dataset form edits, in the shape both POST and PATCH accept. */
-export type DatasetMetadataInput = Required<Omit<DatasetCreate, 'temporalStart' | 'temporalEnd'>> & {
+export type DatasetMetadataInput = Required<Omit<DatasetCreate, 'temporalStart' | 'temporalEnd' | (typeof ACCESS_PROPERTIES)[number]>> & {
+  visibility?: DatasetCreate['visibility'];
   temporalStart: string | null;
   temporalEnd: string | null;
 };
@@ -28,6 +29,8 @@ export function DatasetMetadataForm(props: {
   heading: string;
   submitLabel: string;
   initial?: Dataset;
+  /** Whether the form offers visibility; editing leaves it to the access panel, which needs the publish right. */
+  withVisibility?: boolean;
   onSubmit(input: DatasetMetadataInput): Promise<void>;
   onCancel?: () => void;
 }) {
@@ -70,7 +73,7 @@ export function DatasetMetadataForm(props: {
         keywords: parseKeywords(keywords()),
         temporalStart: dayBound(temporalStart(), 'start'),
         temporalEnd: dayBound(temporalEnd(), 'end'),
-        visibility: visibility(),
+        ...(props.withVisibility === false ? {} : { visibility: visibility() }),
         version: version().trim() || '1',
         doi: doi().trim().replace(/^https?:\/\/(dx\.)?doi\.org\//i, '') || null,
         sourceName: sourceName().trim(),
@@ -101,11 +104,13 @@ export function DatasetMetadataForm(props: {
         <FormField label="License" hint="An SPDX identifier such as CC-BY-4.0 or CC0-1.0; empty for none." error={fieldMessage('license')}>
           <input name="license" value={license()} onInput={(event) => setLicense(event.currentTarget.value)} />
         </FormField>
-        <FormField label="Visibility" error={fieldMessage('visibility')}>
-          <select name="visibility" value={visibility()} onChange={(event) => setVisibility(event.currentTarget.value as Visibility)}>
-            <For each={VISIBILITY_OPTIONS}>{(option) => <option value={option.value}>{option.label}</option>}</For>
-          </select>
-        </FormField>
+        <Show when={props.withVisibility !== false}>
+          <FormField label="Visibility" error={fieldMessage('visibility')}>
+            <select name="visibility" value={visibility()} onChange={(event) => setVisibility(event.currentTarget.value as Visibility)}>
+              <For each={VISIBILITY_OPTIONS}>{(option) => <option value={option.value}>{option.label}</option>}</For>
+            </select>
+          </FormField>
+        </Show>
       </div>
       <FormField label="Rights" hint="Optional statement shown beside the license, e.g. who holds the copyright." error={fieldMessage('rights')}>
         <input name="rights" value={rights()} onInput={(event) => setRights(event.currentTarget.value)} />

@@ -4,7 +4,11 @@ import type { ImportRecord } from '../../../common/api/imports.js';
 import { ApiError } from '../api/api-error.js';
 import { loadClientConfig } from '../api/client-config.js';
 import { fetchDataset, fetchFields, updateDataset } from '../api/datasets.js';
+import { fetchDatasetContributors, fetchDatasetPermissions } from '../api/members.js';
 import { fetchProject } from '../api/projects.js';
+import { AccessPanel } from '../dataset/AccessPanel.js';
+import { ContributorList } from '../dataset/ContributorList.js';
+import { formatDate } from '../format/dates.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { usePageTitle } from '../components/page-title.js';
 import { DatasetMetadata } from '../dataset/DatasetMetadata.js';
@@ -44,6 +48,13 @@ function DatasetView(props: { datasetId: string }) {
   const dataset = createQuery(sessionKey, () => fetchDataset(props.datasetId));
   const fields = createQuery(sessionKey, () => fetchFields(props.datasetId));
   const project = createQuery(() => dataset.data()?.projectId, fetchProject);
+  const permissions = createQuery(sessionKey, () => fetchDatasetPermissions(props.datasetId));
+  const contributors = createQuery(sessionKey, () => fetchDatasetContributors(props.datasetId));
+  const may = (action: string) => permissions.data()?.actions.includes(action as never) ?? false;
+  const embargoed = () => {
+    const until = dataset.data()?.embargoUntil;
+    return until !== null && until !== undefined && Date.parse(until) > Date.now();
+  };
   const config = createQuery(() => 'config', loadClientConfig);
   const imports = createImportsStore(props.datasetId);
   const [reloadToken, setReloadToken] = createSignal(0);
@@ -133,7 +144,14 @@ function DatasetView(props: { datasetId: string }) {
                 <span class="badge" data-visibility={current().visibility}>
                   {VISIBILITY_LABELS[current().visibility]}
                 </span>
-                <span class="badge">{STATE_LABELS[current().state]}</span>
+                <span class="badge" data-state={current().state}>
+                  {STATE_LABELS[current().state]}
+                </span>
+                <Show when={embargoed()}>
+                  <span class="badge" data-embargo>
+                    Embargoed until {formatDate(current().embargoUntil!)}
+                  </span>
+                </Show>
                 <span class="badge">Version {current().version}</span>
               </p>
             </div>
@@ -146,7 +164,7 @@ function DatasetView(props: { datasetId: string }) {
               fallback={
                 <>
                   <DatasetMetadata dataset={current()} />
-                  <Show when={currentUser()}>
+                  <Show when={may('dataset.update')}>
                     <p>
                       <button type="button" class="button" onClick={() => setEditing(true)}>
                         Edit metadata
@@ -160,6 +178,7 @@ function DatasetView(props: { datasetId: string }) {
                 heading="Edit metadata"
                 submitLabel="Save changes"
                 initial={current()}
+                withVisibility={false}
                 onCancel={() => setEditing(false)}
                 onSubmit={async (input) => {
                   await updateDataset(current().id, input);
@@ -168,7 +187,22 @@ function DatasetView(props: { datasetId: string }) {
                 }}
               />
             </Show>
+            <Show when={(contributors.data() ?? []).length > 0}>
+              <ContributorList contributors={contributors.data()!} />
+            </Show>
+            <Show when={may('dataset.publish')}>
+              <AccessPanel dataset={current()} onChanged={() => void Promise.allSettled([dataset.refetch(), permissions.refetch()])} />
+            </Show>
 
+            <Show
+              when={!permissions.data() || may('dataset.read-data')}
+              fallback={
+                <p class="notice" role="status">
+                  The data of this dataset are under embargo until {formatDate(current().embargoUntil ?? current().updatedAt)}; until then only its
+                  description is public.
+                </p>
+              }
+            >
             <section class="stack-small" aria-labelledby="map-heading">
               <h2 id="map-heading">Map</h2>
               <SamplesMap dataset={current()} config={config.data()} reloadToken={reloadToken()} />
@@ -189,7 +223,7 @@ function DatasetView(props: { datasetId: string }) {
 
             <section class="stack" aria-labelledby="imports-heading">
               <h2 id="imports-heading">Imports</h2>
-              <Show when={currentUser()} fallback={<p class="muted">Sign in to upload files into this dataset.</p>}>
+              <Show when={may('dataset.edit-data')} fallback={<p class="muted">{currentUser() ? 'Your role in this project does not allow uploads.' : 'Sign in to upload files into this dataset.'}</p>}>
                 <UploadForm datasetId={props.datasetId} uploadMaxBytes={config.data()?.uploadMaxBytes} onQueued={onQueued} />
               </Show>
               <Show when={selectedImport()}>{(record) => <ImportStatus record={record()} pace={imports.pace(record().id)} />}</Show>
@@ -200,6 +234,7 @@ function DatasetView(props: { datasetId: string }) {
                 <ImportsList imports={imports.items()} selectedId={selectedImportId()} onSelect={setSelectedImportId} />
               </Show>
             </section>
+            </Show>
           </>
         )}
       </Show>

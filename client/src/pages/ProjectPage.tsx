@@ -2,7 +2,9 @@ import { A, useParams } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { Project } from '../../../common/api/projects.js';
 import { fetchDatasets } from '../api/datasets.js';
+import { fetchProjectPermissions } from '../api/members.js';
 import { fetchProject } from '../api/projects.js';
+import { MembersPanel } from '../project/MembersPanel.js';
 import { DatasetList } from '../components/DatasetList.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { KeywordList } from '../components/KeywordList.js';
@@ -28,6 +30,8 @@ export function ProjectPage() {
   };
   const project = createQuery(source, () => fetchProject(params.projectId));
   const datasets = createQuery(source, () => fetchDatasets(params.projectId));
+  const permissions = createQuery(source, () => fetchProjectPermissions(params.projectId));
+  const may = (action: string) => permissions.data()?.actions.includes(action as never) ?? false;
   usePageTitle(() => project.data()?.title);
 
   return (
@@ -95,7 +99,11 @@ export function ProjectPage() {
         </Show>
       </section>
 
-      <Show when={currentUser() && project.data()}>
+      <Show when={may('project.members.read') && permissions.data()}>
+        {(current) => <MembersPanel projectId={params.projectId} permissions={current()} />}
+      </Show>
+
+      <Show when={currentUser() && project.data() && may('project.datasets.create')}>
         <NewDatasetForm projectId={params.projectId} />
       </Show>
     </div>

@@ -1,6 +1,8 @@
-import { useNavigate, useSearchParams } from '@solidjs/router';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { ApiError, errorMessage } from '../api/api-error.js';
+import { loadClientConfig } from '../api/client-config.js';
+import { createQuery } from '../state/query.js';
 import { usePageTitle } from '../components/page-title.js';
 import { signIn } from '../session/session.js';
 
@@ -11,6 +13,13 @@ function safeNextPath(next: string | string[] | undefined): string {
   return value;
 }
 
+/** What went wrong in an ORCID sign-in, by the reason the server put in `?orcid=`. */
+const ORCID_PROBLEMS: Record<string, string> = {
+  failed: 'ORCID sign-in failed or was cancelled. Try again.',
+  expired: 'The ORCID sign-in took too long or was started in another browser. Try again.',
+  conflict: 'An account lists this ORCID iD but has not confirmed it. Sign in with your password, then connect ORCID on your account page.',
+};
+
 /** Shows the sign-in form and, after signing in, returns to the page the visitor came from. */
 export function SignInPage() {
   usePageTitle(() => 'Sign in');
@@ -20,6 +29,12 @@ export function SignInPage() {
   const [password, setPassword] = createSignal('');
   const [error, setError] = createSignal<unknown>(null);
   const [busy, setBusy] = createSignal(false);
+  const config = createQuery(() => 'config', loadClientConfig);
+  const orcidProblem = () => {
+    const reason = Array.isArray(searchParams.orcid) ? searchParams.orcid[0] : searchParams.orcid;
+    return reason ? (ORCID_PROBLEMS[reason] ?? ORCID_PROBLEMS.failed) : undefined;
+  };
+  const orcidHref = () => `/api/v1/auth/orcid/start?next=${encodeURIComponent(safeNextPath(searchParams.next))}`;
 
   const fieldMessage = (name: string) => {
     const current = error();
@@ -44,6 +59,22 @@ export function SignInPage() {
     <section class="narrow stack">
       <h1>Sign in</h1>
       <p class="muted">Sign in to create projects and datasets and to upload data. Reading public datasets needs no account.</p>
+      <Show when={orcidProblem()}>
+        {(message) => (
+          <p class="notice notice--error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <Show when={config.data()?.orcidSignIn}>
+        <div class="card stack-small">
+          {/* A link, not a form: the redirect to ORCID is a navigation, which the form-action policy would block. */}
+          <a class="button button--orcid" href={orcidHref()}>
+            <span class="orcid-mark" aria-hidden="true">iD</span> Sign in with ORCID
+          </a>
+          <p class="muted small">New to Fairport? Signing in with ORCID makes your account and links the records that credit your ORCID iD.</p>
+        </div>
+      </Show>
       <form class="form card" onSubmit={(event) => void onSubmit(event)} novalidate>
         <Show when={error()}>
           <p class="notice notice--error" role="alert">
@@ -80,8 +111,14 @@ export function SignInPage() {
           <button type="submit" class="button button--primary" disabled={busy()}>
             {busy() ? 'Signing in…' : 'Sign in'}
           </button>
+          <A href="/reset-password">Forgot your password?</A>
         </div>
       </form>
+      <Show when={config.data()?.signUpEnabled}>
+        <p>
+          No account yet? <A href="/sign-up">Sign up</A>
+        </p>
+      </Show>
     </section>
   );
 }

@@ -40,16 +40,21 @@ export function joinDatasetRoom(datasetId: string, handlers: DatasetRoomHandlers
   const onProgress = (progress: ImportProgress) => {
     if (progress.datasetId === datasetId) handlers.onProgress(progress);
   };
+  const onRevoked = (notice: { datasetId: string }) => {
+    if (notice.datasetId === datasetId) handlers.onJoinFailed('Your access to this dataset’s data has ended; reload the page.');
+  };
 
   socket.on('connect', join);
   socket.on('dataset:change', onChange);
   socket.on('import:progress', onProgress);
+  socket.on('dataset:access-revoked', onRevoked);
   if (socket.connected) join();
 
   onCleanup(() => {
     socket.off('connect', join);
     socket.off('dataset:change', onChange);
     socket.off('import:progress', onProgress);
+    socket.off('dataset:access-revoked', onRevoked);
     if (socket.connected) socket.emit('dataset:leave', { datasetId }, () => {});
   });
 }

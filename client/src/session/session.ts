@@ -32,6 +32,19 @@ export async function signIn(email: string, password: string): Promise<User> {
   return signedIn;
 }
 
+/** Takes the account a sign-up confirmation or ORCID sign-in made and reconnects the socket with it. */
+export function adoptSignedInUser(signedIn: User): void {
+  setUser(signedIn);
+  setSessionChecked(true);
+  reconnectSocket();
+}
+
+/** Forgets the user after the server ended the session, e.g. after signing out everywhere. */
+export function forgetUser(): void {
+  setUser(null);
+  reconnectSocket();
+}
+
 /** Signs out and reconnects the socket as a visitor. */
 export async function signOut(): Promise<void> {
   await postSignOut();

@@ -27,6 +27,8 @@ export class Dataset extends BaseModel {
   doi!: string | null;
   sourceName!: string;
   sourceUrl!: string | null;
+  /** Until then only the metadata is visible outside the project. */
+  embargoUntil!: Date | string | null;
   seq!: number;
   sampleCount!: number;
   locatedCount!: number;

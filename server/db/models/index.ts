@@ -7,3 +7,8 @@ export { Project } from './project.js';
 export { ProjectMember } from './project-member.js';
 export { Sample } from './sample.js';
 export { User } from './user.js';
+export { ApiToken } from './api-token.js';
+export { AuditEntry } from './audit-entry.js';
+export { AuthToken } from './auth-token.js';
+export { Contributor } from './contributor.js';
+export { ProjectInvitation } from './project-invitation.js';

@@ -8,11 +8,14 @@ export class User extends BaseModel {
   static override jsonAttributes: string[] = [];
 
   id!: string;
-  email!: string;
+  email!: string | null;
   displayName!: string;
   orcid!: string | null;
   passwordHash!: string | null;
   role!: PortalRole;
+  emailVerifiedAt!: Date | null;
+  /** Set when the user signed in with ORCID; until then `orcid` is only what someone typed. */
+  orcidVerifiedAt!: Date | null;
 
   static override get relationMappings(): RelationMappings {
     return {

@@ -32,6 +32,7 @@ export function changeRoutes(): Route[] {
       summary: "List a dataset's changes after a seq, in seq order",
       description: 'A client that missed `dataset:change` events (a dropped connection, a node that died) replays them from here.',
       tags: ['datasets'],
+      permission: 'dataset.read-data',
       params: datasetParams,
       query: changesQuery,
       success: {

@@ -19,12 +19,13 @@ export function fieldRoutes(context: AppContext): Route[] {
       operationId: 'listFields',
       summary: "List a dataset's fields in column order",
       tags: ['fields'],
+      permission: 'dataset.read-metadata',
       params: datasetParams,
       success: { status: 200, description: 'The fields', schema: z.object({ items: z.array(field) }) },
       errors: ['not_found'],
       async handler({ params, actor }) {
         const dataset = await getDataset(params.datasetId);
-        await authorizeDataset(actor, 'read', dataset);
+        await authorizeDataset(actor, 'dataset.read-metadata', dataset);
         return { items: (await listFields(dataset.id)).map(toFieldDto) };
       },
     }),
@@ -34,14 +35,15 @@ export function fieldRoutes(context: AppContext): Route[] {
       operationId: 'createField',
       summary: 'Add a field to a dataset',
       tags: ['fields'],
+      permission: 'dataset.edit-data',
       params: datasetParams,
       body: fieldCreate,
       success: { status: 201, description: 'The new field', schema: field },
       errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
       async handler({ params, body, actor }) {
-        const user = requireSignedIn(actor);
         const dataset = await getDataset(params.datasetId);
         await authorizeDataset(actor, 'edit', dataset);
+        const user = requireSignedIn(actor);
         const { field: created, change } = await createField(user, dataset, body);
         context.publisher.publishChange(change);
         return toFieldDto(created);
@@ -53,12 +55,13 @@ export function fieldRoutes(context: AppContext): Route[] {
       operationId: 'getField',
       summary: 'Read a field',
       tags: ['fields'],
+      permission: 'dataset.read-metadata',
       params: fieldParams,
       success: { status: 200, description: 'The field', schema: field },
       errors: ['not_found'],
       async handler({ params, actor }) {
         const dataset = await getDataset(params.datasetId);
-        await authorizeDataset(actor, 'read', dataset);
+        await authorizeDataset(actor, 'dataset.read-metadata', dataset);
         return toFieldDto(await getField(dataset.id, params.fieldId));
       },
     }),
@@ -68,14 +71,15 @@ export function fieldRoutes(context: AppContext): Route[] {
       operationId: 'updateField',
       summary: 'Change a field; its type only while it has no values',
       tags: ['fields'],
+      permission: 'dataset.edit-data',
       params: fieldParams,
       body: fieldUpdate,
       success: { status: 200, description: 'The updated field', schema: field },
       errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
       async handler({ params, body, actor }) {
-        const user = requireSignedIn(actor);
         const dataset = await getDataset(params.datasetId);
         await authorizeDataset(actor, 'edit', dataset);
+        const user = requireSignedIn(actor);
         const existing = await getField(dataset.id, params.fieldId);
         const { field: updated, change } = await updateField(user, existing, body);
         if (change) context.publisher.publishChange(change);

@@ -29,13 +29,15 @@ export function importRoutes(context: AppContext): Route[] {
         'Stores the file, records its SHA-256, and queues a job that loads it. Follow the job with ' +
         '`GET /imports/{importId}` or the `import:progress` Socket.IO event.',
       tags: ['imports'],
+      permission: 'dataset.edit-data',
       params: datasetParams,
       before: [
         async (req, _res, next) => {
           // Check permission before the body is read, so refused uploads cost no disk.
           try {
-            const user = requireSignedIn(actorOf(req));
-            await authorizeDataset(user, 'edit', await getDataset(String(req.params.datasetId)));
+            const actor = actorOf(req);
+            await authorizeDataset(actor, 'edit', await getDataset(String(req.params.datasetId)));
+            requireSignedIn(actor);
             next();
           } catch (error) {
             next(error);
@@ -76,6 +78,7 @@ export function importRoutes(context: AppContext): Route[] {
       operationId: 'listImports',
       summary: "List a dataset's imports, newest first",
       tags: ['imports'],
+      permission: 'dataset.read-data',
       params: datasetParams,
       query: pageQuery,
       success: { status: 200, description: 'A page of imports', schema: pageOf(importRecord) },
@@ -94,6 +97,7 @@ export function importRoutes(context: AppContext): Route[] {
       operationId: 'getImport',
       summary: 'Read an import: state, phase, progress, counts and issues',
       tags: ['imports'],
+      permission: 'dataset.read-data',
       params: importParams,
       success: { status: 200, description: 'The import', schema: importRecord },
       errors: ['not_found'],

@@ -17,6 +17,7 @@ export function projectRoutes(): Route[] {
       operationId: 'listProjects',
       summary: 'List the projects you may read, oldest first',
       tags: ['projects'],
+      permission: 'projects.list',
       query: pageQuery,
       success: { status: 200, description: 'A page of projects', schema: pageOf(project) },
       errors: [],
@@ -37,11 +38,12 @@ export function projectRoutes(): Route[] {
       operationId: 'createProject',
       summary: 'Create a project; you become its owner',
       tags: ['projects'],
+      permission: 'project.create',
       body: projectCreate,
       success: { status: 201, description: 'The new project', schema: project },
       errors: ['unauthenticated'],
       async handler({ body, actor }) {
-        const owner = authorizeProjectCreate(actor);
+        const owner = await authorizeProjectCreate(actor);
         return toProjectDto(await createProject(owner, body));
       },
     }),
@@ -51,12 +53,13 @@ export function projectRoutes(): Route[] {
       operationId: 'getProject',
       summary: 'Read a project',
       tags: ['projects'],
+      permission: 'project.read',
       params: projectParams,
       success: { status: 200, description: 'The project', schema: project },
       errors: ['not_found'],
       async handler({ params, actor }) {
         const found = await getProject(params.projectId, actor);
-        await authorizeProject(actor, 'read', found);
+        await authorizeProject(actor, 'project.read', found);
         return toProjectDto(found);
       },
     }),
@@ -66,13 +69,14 @@ export function projectRoutes(): Route[] {
       operationId: 'updateProject',
       summary: 'Change a project; only the given properties change',
       tags: ['projects'],
+      permission: 'project.update',
       params: projectParams,
       body: projectUpdate,
       success: { status: 200, description: 'The updated project', schema: project },
       errors: ['unauthenticated', 'forbidden', 'not_found'],
       async handler({ params, body, actor }) {
         const found = await getProject(params.projectId, actor);
-        await authorizeProject(actor, 'update', found);
+        await authorizeProject(actor, 'project.update', found);
         return toProjectDto(await updateProject(found, body, actor));
       },
     }),

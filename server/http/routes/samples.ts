@@ -37,6 +37,7 @@ export function sampleRoutes(context: AppContext): Route[] {
         'Send `Accept: application/geo+json` for a GeoJSON FeatureCollection; the next page is then also in the `Link` header. ' +
         '`bbox` keeps only samples located inside the box, so it leaves out samples without a location.',
       tags: ['samples'],
+      permission: 'dataset.read-data',
       params: datasetParams,
       query: sampleListQuery,
       success: { status: 200, description: 'A page of samples', schema: pageOf(sample), extraContent: { [GEOJSON]: featureCollection } },
@@ -60,14 +61,15 @@ export function sampleRoutes(context: AppContext): Route[] {
       operationId: 'createSample',
       summary: 'Add a sample to a dataset',
       tags: ['samples'],
+      permission: 'dataset.edit-data',
       params: datasetParams,
       body: sampleCreate,
       success: { status: 201, description: 'The new sample', schema: sample },
       errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
       async handler({ params, body, actor }) {
-        const user = requireSignedIn(actor);
         const dataset = await getDataset(params.datasetId);
         await authorizeDataset(actor, 'edit', dataset);
+        const user = requireSignedIn(actor);
         const { sample: created, change } = await createSample(user, dataset, body);
         context.publisher.publishChange(change);
         return toSampleDto(created);
@@ -79,6 +81,7 @@ export function sampleRoutes(context: AppContext): Route[] {
       operationId: 'getSample',
       summary: 'Read a sample',
       tags: ['samples'],
+      permission: 'dataset.read-data',
       params: sampleParams,
       success: { status: 200, description: 'The sample', schema: sample },
       errors: ['not_found'],
@@ -94,14 +97,15 @@ export function sampleRoutes(context: AppContext): Route[] {
       operationId: 'updateSample',
       summary: 'Change a sample; `values` merges key by key',
       tags: ['samples'],
+      permission: 'dataset.edit-data',
       params: sampleParams,
       body: sampleUpdate,
       success: { status: 200, description: 'The updated sample', schema: sample },
       errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
       async handler({ params, body, actor }) {
-        const user = requireSignedIn(actor);
         const found = await getSample(params.sampleId);
-        await authorizeDataset(actor, 'edit', await getDataset(found.datasetId));
+        await notFoundAs('Sample', found.id, authorizeDataset(actor, 'edit', await getDataset(found.datasetId)));
+        const user = requireSignedIn(actor);
         const { sample: updated, change } = await updateSample(user, found, body);
         if (change) context.publisher.publishChange(change);
         return toSampleDto(updated);

@@ -12,6 +12,7 @@ export function systemRoutes(context: AppContext): Route[] {
       operationId: 'getHealth',
       summary: 'Check that the server reaches PostgreSQL and Redis',
       tags: ['system'],
+      permission: 'system.read',
       success: { status: 200, description: 'Both answer', schema: health },
       errors: ['unavailable'],
       async handler() {
@@ -30,6 +31,7 @@ export function systemRoutes(context: AppContext): Route[] {
       operationId: 'getClientConfig',
       summary: 'Settings the web client needs',
       tags: ['system'],
+      permission: 'system.read',
       success: { status: 200, description: 'Client settings', schema: clientConfig },
       errors: [],
       async handler() {
@@ -37,6 +39,8 @@ export function systemRoutes(context: AppContext): Route[] {
           mapTileUrl: context.config.MAP_TILE_URL || null,
           mapTileAttribution: context.config.MAP_TILE_ATTRIBUTION,
           uploadMaxBytes: context.config.UPLOAD_MAX_BYTES,
+          orcidSignIn: context.orcid !== null,
+          signUpEnabled: context.config.SIGN_UP_ENABLED,
         };
       },
     }),
