@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
+import type { NoticeAudience } from '../../common/api/notices.js';
 import type { ProjectRole } from '../../common/api/projects.js';
 import { Dataset } from '../db/models/dataset.js';
 import { Project } from '../db/models/project.js';
@@ -134,4 +136,50 @@ function denied(actor: Actor, capability: Capability, what: string): HttpError {
   }
   const needed = capability === 'update' ? 'owner or manager' : 'owner, manager or editor';
   return new HttpError('forbidden', `You need the ${needed} role in this ${what}'s project to ${capability} it.`);
+}
+
+/**
+ * The projects whose rooms a user's sockets join: those the user is a member of. Project notices
+ * are sent only to these rooms, so they never reach a non-member, admins included.
+ */
+export async function noticeProjectIdsOf(actor: Actor): Promise<string[]> {
+  if (!isSignedIn(actor)) return [];
+  const memberships = await ProjectMember.query().where('userId', actor.id).select('projectId');
+  return memberships.map((membership) => membership.projectId);
+}
+
+/** Whether a notice's audience includes the actor: everyone, the actor's portal role, or a project the actor is a member of. */
+export async function isInNoticeAudience(actor: Actor, audience: NoticeAudience): Promise<boolean> {
+  if (audience.type === 'everyone') return true;
+  if (!isSignedIn(actor)) return false;
+  if (audience.type === 'role') return actor.role === audience.role;
+  return (await projectRoleOf(actor, audience.projectId)) !== null;
+}
+
+/** Limits a query of the `notices` table to the notices whose audience includes the actor, by the rules of isInNoticeAudience. */
+export function scopeNoticeAudience(knex: Knex, query: Knex.QueryBuilder, actor: Actor): Knex.QueryBuilder {
+  return query.where((audience) => {
+    audience.where('notices.audienceType', 'everyone');
+    if (!isSignedIn(actor)) return;
+    audience
+      .orWhere((role) => role.where('notices.audienceType', 'role').where('notices.audienceRole', actor.role))
+      .orWhere((project) =>
+        project
+          .where('notices.audienceType', 'project')
+          .whereIn('notices.audienceProjectId', knex('project_members').select('projectId').where('userId', actor.id)),
+      );
+  });
+}
+
+/**
+ * Limits a query of users to those who may read a dataset, so a publication is announced only
+ * to followers who can open it: by the same rules as authorizeDataset's `read`.
+ */
+export function scopeDatasetReaders(knex: Knex, query: Knex.QueryBuilder, dataset: Pick<Dataset, 'projectId' | 'visibility'>): Knex.QueryBuilder {
+  if (dataset.visibility !== 'private') return query;
+  return query.where((readers) =>
+    readers
+      .whereIn('users.role', ['admin', 'curator'])
+      .orWhereIn('users.id', knex('project_members').select('userId').where('projectId', dataset.projectId)),
+  );
 }

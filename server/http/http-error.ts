@@ -9,12 +9,15 @@ export class HttpError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly errors: FieldIssue[] | undefined;
+  /** Response headers that belong to the error, such as Retry-After on a 503. */
+  readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, errors?: FieldIssue[]) {
+  constructor(code: ErrorCode, message: string, errors?: FieldIssue[], headers: Record<string, string> = {}) {
     super(message);
     this.code = code;
     this.status = ERROR_CODES[code];
     this.errors = errors;
+    this.headers = headers;
   }
 }
 

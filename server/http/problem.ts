@@ -79,6 +79,7 @@ export const problemHandler: ErrorRequestHandler = (error: unknown, req, res, _n
     res.end();
     return;
   }
+  res.set(httpError.headers);
   res.status(httpError.status).type('application/problem+json').json(toProblem(httpError, req.originalUrl));
 };
 

@@ -7,9 +7,11 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import { rooms } from '../../common/events.js';
 import type { Config } from '../config/env.js';
 import { resolveActor } from '../auth/request-actor.js';
+import { guardSocketWrites } from '../maintenance/read-only.js';
 import { moduleLogger } from '../observability/logger.js';
 import { redisKeys } from '../redis/connections.js';
 import { registerDatasetRoomHandlers } from './dataset-rooms.js';
+import { joinNoticeRooms } from './notice-rooms.js';
 
 const log = moduleLogger('realtime');
 
@@ -49,7 +51,9 @@ export function createSocketServer(
 
   io.on('connection', (socket) => {
     if (socket.data.userId) void socket.join(rooms.user(socket.data.userId));
+    guardSocketWrites(socket);
     registerDatasetRoomHandlers(socket);
+    void joinNoticeRooms(socket);
   });
   return io;
 }

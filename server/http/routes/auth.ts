@@ -23,6 +23,7 @@ export function authRoutes(): Route[] {
       body: signIn,
       success: { status: 200, description: 'Signed in', schema: session },
       errors: ['unauthenticated'],
+      readOnly: 'allowed',
       async handler({ body, req }) {
         const account = await findUserByEmail(body.email);
         const valid = await verifyPassword(account?.passwordHash ?? null, body.password);
@@ -44,6 +45,7 @@ export function authRoutes(): Route[] {
       tags: ['auth'],
       success: { status: 204, description: 'Signed out' },
       errors: [],
+      readOnly: 'allowed',
       async handler({ req, res }) {
         await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
         res.clearCookie(SESSION_COOKIE);
