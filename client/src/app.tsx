@@ -1,7 +1,11 @@
 import { Route, Router, type RouteSectionProps } from '@solidjs/router';
 import { Header } from './components/Header.js';
+import { NoticeBanner } from './components/NoticeBanner.js';
+import { AdminNoticesPage } from './pages/AdminNoticesPage.js';
 import { DatasetPage } from './pages/DatasetPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { NotificationSettingsPage } from './pages/NotificationSettingsPage.js';
+import { NotificationsPage } from './pages/NotificationsPage.js';
 import { ProjectPage } from './pages/ProjectPage.js';
 import { ProjectsPage } from './pages/ProjectsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
@@ -14,6 +18,7 @@ function Layout(props: RouteSectionProps) {
         Skip to content
       </a>
       <Header />
+      <NoticeBanner />
       <main id="main" class="page" tabindex="-1">
         {props.children}
       </main>
@@ -29,6 +34,9 @@ export function App() {
       <Route path="/projects/:projectId" component={ProjectPage} />
       <Route path="/datasets/:datasetId" component={DatasetPage} />
       <Route path="/sign-in" component={SignInPage} />
+      <Route path="/admin/notices" component={AdminNoticesPage} />
+      <Route path="/notifications" component={NotificationsPage} />
+      <Route path="/settings/notifications" component={NotificationSettingsPage} />
       <Route path="*" component={NotFoundPage} />
     </Router>
   );

@@ -3,6 +3,7 @@ import { createSignal, Show } from 'solid-js';
 import { errorMessage } from '../api/api-error.js';
 import { currentUser, isSessionChecked, signOut } from '../session/session.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
+import { NotificationBell } from './NotificationBell.js';
 
 /** Shows the portal header: name, navigation, the connection state and the account controls. */
 export function Header() {
@@ -36,6 +37,11 @@ export function Header() {
           <A href="/" end activeClass="is-active">
             Projects
           </A>
+          <Show when={currentUser()?.role === 'admin'}>
+            <A href="/admin/notices" activeClass="is-active">
+              Notices
+            </A>
+          </Show>
         </nav>
         <div class="site-header__end">
           <ConnectionIndicator />
@@ -50,6 +56,7 @@ export function Header() {
             >
               {(user) => (
                 <span class="account">
+                  <NotificationBell />
                   <span class="account__name" title={user().email}>
                     {user().displayName}
                   </span>

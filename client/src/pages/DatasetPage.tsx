@@ -6,6 +6,7 @@ import { loadClientConfig } from '../api/client-config.js';
 import { fetchDataset, fetchFields } from '../api/datasets.js';
 import { fetchProject } from '../api/projects.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { PublishButton } from '../components/PublishButton.js';
 import { usePageTitle } from '../components/page-title.js';
 import { DatasetMetadata } from '../dataset/DatasetMetadata.js';
 import { ImportsList } from '../dataset/ImportsList.js';
@@ -131,9 +132,14 @@ function DatasetView(props: { datasetId: string }) {
                 <span class="badge" data-visibility={current().visibility}>
                   {VISIBILITY_LABELS[current().visibility]}
                 </span>
-                <span class="badge">{STATE_LABELS[current().state]}</span>
+                <span class="badge" data-dataset-state={current().state}>
+                  {STATE_LABELS[current().state]}
+                </span>
                 <span class="badge">Version {current().version}</span>
               </p>
+              <Show when={currentUser()}>
+                <PublishButton dataset={current()} onPublished={() => void dataset.refetch()} />
+              </Show>
             </div>
             <Show when={liveProblem()}>
               {(message) => <p class="notice">Live updates are not available for this dataset: {message()}</p>}
