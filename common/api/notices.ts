@@ -5,11 +5,11 @@ import { PORTAL_ROLES } from './users.js';
 export const NOTICE_LEVELS = ['info', 'warning', 'critical', 'maintenance'] as const;
 export type NoticeLevel = (typeof NOTICE_LEVELS)[number];
 
-/** Where a notice is in its life, computed from its schedule and withdrawal at the time of reading. */
+/** Life-cycle stage of a notice, computed from its schedule and withdrawal at the time of reading. */
 export const NOTICE_STATUSES = ['scheduled', 'active', 'expired', 'withdrawn'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
-/** Who sees a notice: everyone (visitors too), the members of one project, or the users of one portal role. */
+/** Audience of a notice: everyone (visitors too), the members of one project, or the users of one portal role. */
 export const noticeAudience = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('everyone') }),
@@ -27,7 +27,7 @@ const noticeFields = {
   startsAt: isoDateTime.meta({ description: 'When the notice appears; omit it on creation to start now.' }),
   endsAt: isoDateTime.nullable().meta({ description: 'When the notice disappears; null keeps it until it is withdrawn.' }),
   dismissible: z.boolean(),
-  readOnly: z.boolean().meta({ description: 'Maintenance only: the portal refuses writes from readOnlyFrom until endsAt.' }),
+  readOnly: z.boolean().meta({ description: 'Maintenance only: the portal rejects writes from readOnlyFrom until endsAt.' }),
   readOnlyFrom: isoDateTime.nullable().meta({ description: 'Start of the read-only window; null means startsAt.' }),
 };
 
@@ -57,7 +57,7 @@ export function noticeDraftIssues(draft: NoticeDraft): { field: string; message:
     issues.push({ field: 'readOnly', message: 'only a maintenance notice can switch the portal to read-only' });
   }
   if (draft.dismissible) {
-    issues.push({ field: 'dismissible', message: 'a read-only notice cannot be dismissible, because users must see why their changes are refused' });
+    issues.push({ field: 'dismissible', message: 'a read-only notice cannot be dismissible, because users must see why their changes are rejected' });
   }
   const from = draft.readOnlyFrom === null ? starts : Date.parse(draft.readOnlyFrom);
   if (from < starts) issues.push({ field: 'readOnlyFrom', message: 'readOnlyFrom must not be before startsAt' });

@@ -139,7 +139,7 @@ function denied(actor: Actor, capability: Capability, what: string): HttpError {
 }
 
 /**
- * The projects whose rooms a user's sockets join: those the user is a member of. Project notices
+ * Lists the projects whose rooms a user's sockets join: those the user is a member of. Project notices
  * are sent only to these rooms, so they never reach a non-member, admins included.
  */
 export async function noticeProjectIdsOf(actor: Actor): Promise<string[]> {
@@ -148,7 +148,7 @@ export async function noticeProjectIdsOf(actor: Actor): Promise<string[]> {
   return memberships.map((membership) => membership.projectId);
 }
 
-/** Whether a notice's audience includes the actor: everyone, the actor's portal role, or a project the actor is a member of. */
+/** Checks whether a notice's audience includes the actor: everyone, the actor's portal role, or a project the actor is a member of. */
 export async function isInNoticeAudience(actor: Actor, audience: NoticeAudience): Promise<boolean> {
   if (audience.type === 'everyone') return true;
   if (!isSignedIn(actor)) return false;

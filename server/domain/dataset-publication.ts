@@ -7,7 +7,7 @@ import { getDataset } from './datasets.js';
 
 /**
  * Publishes a draft dataset: its state becomes `published`, recorded in the change log with the
- * publisher as author, in one transaction. Publishing a published dataset answers 409.
+ * publisher as author, in one transaction. Publishing a published dataset fails with 409 conflict.
  */
 export async function publishDataset(actor: SignedInActor, dataset: Dataset): Promise<{ dataset: Dataset; change: DatasetChange }> {
   const change = await Dataset.transaction(async (trx) => {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Dataset } from '../db/models/dataset.js';
 import { scopeDatasetReaders } from '../auth/policy.js';
 
-/** Whether a user follows a project. */
+/** Checks whether a user follows a project. */
 export async function isFollowing(knex: Knex, projectId: string, userId: string): Promise<boolean> {
   return (await knex('project_follows').where({ projectId, userId }).first('userId')) !== undefined;
 }
@@ -16,7 +16,7 @@ export async function unfollow(knex: Knex, projectId: string, userId: string): P
   await knex('project_follows').where({ projectId, userId }).delete();
 }
 
-/** The followers of a dataset's project who may read the dataset, so nobody hears of data they cannot open. */
+/** Returns the followers of a dataset's project who may read the dataset, so no one is notified of data they cannot open. */
 export async function followersWhoCanRead(knex: Knex, dataset: Pick<Dataset, 'projectId' | 'visibility'>): Promise<string[]> {
   const query = knex('users')
     .join('project_follows', 'project_follows.userId', 'users.id')

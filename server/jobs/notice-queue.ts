@@ -36,7 +36,7 @@ export function createNoticeQueue(connection: ConnectionOptions, prefix: string)
 }
 
 /**
- * The id of the job of one transition at one time. Scheduling the same transition again adds
+ * Builds the id of the job of one transition at one time. Scheduling the same transition again adds
  * nothing, and a job left behind by an edit that moved the time finds the notice changed and
  * does nothing (see the worker's notice transition).
  */

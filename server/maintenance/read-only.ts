@@ -10,6 +10,8 @@ import { moduleLogger } from '../observability/logger.js';
 
 const log = moduleLogger('maintenance');
 
+// NOTE: only requests and socket events are refused; import jobs queued before the window still run and write.
+
 /**
  * Throws 503 `unavailable` while a read-only maintenance notice is in force, with Retry-After
  * set to the seconds until it ends when it has an end. The lookup reads the database on every
@@ -63,14 +65,14 @@ async function checkSocketWrite(event: string, ack: unknown, next: (error?: Erro
   }
 }
 
-/** The error that refuses a socket write now, or null when writes are allowed. */
+/** Builds the error that rejects a socket write now, or returns null when writes are allowed. */
 async function writeRefusal(event: string): Promise<HttpError | null> {
   try {
     await assertWritable();
     return null;
   } catch (error) {
     if (error instanceof HttpError) return error;
-    log.error({ err: error, event }, 'read-only check failed; the socket event was refused');
+    log.error({ err: error, event }, 'read-only check failed; socket event rejected');
     return new HttpError('internal', 'The server could not check whether the portal is read-only; try again.');
   }
 }

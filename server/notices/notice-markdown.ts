@@ -25,7 +25,7 @@ const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 
 /**
  * Keeps a link only when its address is absolute with an allowed scheme, or a path on the portal
- * itself; anything else (a relative name, an encoded scheme) becomes plain text. Outside links
+ * itself. Anything else (a relative name, an encoded scheme) becomes plain text. Outside links
  * open in a new tab and get neither the opener nor the referrer.
  */
 function transformLink(_tagName: string, attributes: sanitizeHtml.Attributes): sanitizeHtml.Tag {

@@ -27,14 +27,14 @@ export interface NoticeRow {
   updatedAt: Date;
 }
 
-/** The audience of a stored notice. */
+/** Returns the audience of a stored notice. */
 export function audienceOf(row: Pick<NoticeRow, 'audienceType' | 'audienceProjectId' | 'audienceRole'>): NoticeAudience {
   if (row.audienceType === 'project') return { type: 'project', projectId: row.audienceProjectId! };
   if (row.audienceType === 'role') return { type: 'role', role: row.audienceRole! };
   return { type: 'everyone' };
 }
 
-/** The audience as table columns. */
+/** Converts an audience to table columns. */
 export function audienceColumns(audience: NoticeAudience): Pick<NoticeRow, 'audienceType' | 'audienceProjectId' | 'audienceRole'> {
   return {
     audienceType: audience.type,
@@ -43,7 +43,7 @@ export function audienceColumns(audience: NoticeAudience): Pick<NoticeRow, 'audi
   };
 }
 
-/** The Socket.IO room that holds a notice's audience. */
+/** Returns the Socket.IO room of a notice's audience. */
 export function audienceRoom(audience: NoticeAudience): string {
   switch (audience.type) {
     case 'everyone':
@@ -55,12 +55,12 @@ export function audienceRoom(audience: NoticeAudience): string {
   }
 }
 
-/** Whether the notice is shown at `now`: started, not expired and not withdrawn. */
+/** Checks whether the notice is shown at `now`: started, not expired and not withdrawn. */
 export function isActive(row: Pick<NoticeRow, 'startsAt' | 'endsAt' | 'withdrawnAt'>, now: Date): boolean {
   return statusAt(row, now) === 'active';
 }
 
-/** The status of a notice at `now`. */
+/** Computes the status of a notice at `now`. */
 export function statusAt(row: Pick<NoticeRow, 'startsAt' | 'endsAt' | 'withdrawnAt'>, now: Date): NoticeStatus {
   if (row.withdrawnAt) return 'withdrawn';
   if (row.startsAt.getTime() > now.getTime()) return 'scheduled';
@@ -68,7 +68,7 @@ export function statusAt(row: Pick<NoticeRow, 'startsAt' | 'endsAt' | 'withdrawn
   return 'active';
 }
 
-/** The notice as admins read it. */
+/** Converts a row to the notice as admins read it. */
 export function toNoticeDto(row: NoticeRow, now: Date = new Date()): Notice {
   return {
     id: row.id,
@@ -91,7 +91,7 @@ export function toNoticeDto(row: NoticeRow, now: Date = new Date()): Notice {
   };
 }
 
-/** The notice as its audience receives it: the sanitised HTML, not the Markdown source. */
+/** Converts a row to the notice as its audience receives it: the sanitised HTML, not the Markdown source. */
 export function toLiveNotice(row: NoticeRow): LiveNotice {
   return {
     id: row.id,

@@ -16,7 +16,7 @@ import { activeNotices, dismissedAmong, findNotice, insertDismissal, insertNotic
 
 const log = moduleLogger('notices');
 
-/** What the notice operations work with. */
+/** Services the notice operations need. */
 export interface NoticeServices {
   knex: Knex;
   queue: Queue<NoticeJobData>;
@@ -103,7 +103,7 @@ export async function dismissNotice(services: NoticeServices, user: SignedInActo
   services.publisher.publishDismissed(user.id, noticeId);
 }
 
-/** The notices active now for an actor, as a socket receives them on connect. */
+/** Reads the notices active now for an actor, as a socket receives them on connect. */
 export async function noticeSnapshotFor(knex: Knex, actor: Actor): Promise<NoticeSnapshot> {
   const rows: NoticeRow[] = await scopeNoticeAudience(knex, activeNotices(knex), actor);
   const dismissedIds = actor.type === 'user' ? await dismissedAmong(knex, actor.id, rows.map((row) => row.id)) : [];

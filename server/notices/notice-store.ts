@@ -62,7 +62,7 @@ export function activeNotices(knex: Knex): Knex.QueryBuilder {
   ]);
 }
 
-/** The ids among `noticeIds` that a user dismissed. */
+/** Returns the ids among `noticeIds` that a user dismissed. */
 export async function dismissedAmong(knex: Knex, userId: string, noticeIds: string[]): Promise<string[]> {
   if (noticeIds.length === 0) return [];
   // Selected rather than plucked: pluck reads the column before the camelCase mapper renames it.
@@ -89,7 +89,7 @@ export async function reachOf(knex: Knex, audience: NoticeAudience): Promise<Not
 }
 
 /**
- * The read-only maintenance notice in force now, if any; the one that ends last when several
+ * Finds the read-only maintenance notice in force now, if any: the one that ends last when several
  * overlap, so Retry-After covers all of them.
  */
 export async function readOnlyNoticeNow(knex: Knex): Promise<NoticeRow | undefined> {

@@ -2,7 +2,7 @@ import type { NotificationKind } from '../../common/api/notifications.js';
 import type { ProjectRole } from '../../common/api/projects.js';
 import type { NotificationContent } from './notification-store.js';
 
-/** Something that happened that users are told about, with the facts the message needs. */
+/** An event users are notified of, with the facts the message needs. */
 export type NotificationEvent =
   | { kind: 'import.completed'; importId: string; datasetId: string; datasetTitle: string; fileName: string; samples: number }
   | { kind: 'import.failed'; importId: string; datasetId: string; datasetTitle: string; fileName: string; error: string }
@@ -59,7 +59,7 @@ function messageOf(event: NotificationEvent): Pick<NotificationContent, 'title' 
   }
 }
 
-/** The text of a notification email: the message, a link to it, and where to change the preferences. */
+/** Writes the text of a notification email: the message, a link to it, and where to change the preferences. */
 export function emailText(content: NotificationContent, publicUrl: string): string {
   const base = publicUrl.replace(/\/+$/, '');
   const lines = [content.body];

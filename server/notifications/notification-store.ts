@@ -15,7 +15,7 @@ export interface NotificationRow {
   createdAt: Date;
 }
 
-/** What one user is told, before it is stored. */
+/** Content of a notification for one user, before it is stored. */
 export interface NotificationContent {
   kind: NotificationKind;
   title: string;
@@ -104,7 +104,7 @@ export async function savePreferences(knex: Knex, userId: string, changes: Parti
   return merged;
 }
 
-/** The users among `userIds` who want email about a topic, with their address. */
+/** Returns the users among `userIds` who want email about a topic, with their address. */
 export async function emailRecipients(knex: Knex, userIds: string[], topic: NotificationTopic): Promise<EmailRecipient[]> {
   if (userIds.length === 0) return [];
   const column = PREFERENCE_COLUMN[topic];

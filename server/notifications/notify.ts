@@ -9,7 +9,7 @@ import { emailRecipients, insertNotifications, toNotificationDto, unreadCountOf 
 
 const log = moduleLogger('notify');
 
-/** What telling users about an event works with; the server and the worker both have these. */
+/** Services that notifying users needs; the server and the worker both have them. */
 export interface NotifyDependencies {
   knex: Knex;
   publisher: NotificationPublisher;

@@ -20,6 +20,7 @@ type FairportSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSe
 export async function joinNoticeRooms(socket: FairportSocket): Promise<void> {
   try {
     const actor = socket.data.userId ? await resolveActor(socket.data.userId) : ANONYMOUS;
+    // NOTE: a portal role changed later applies from the socket's next connection; memberships move live (see UserRooms).
     const joined: string[] = [rooms.everyone];
     if (isSignedIn(actor)) {
       joined.push(rooms.role(actor.role), ...(await noticeProjectIdsOf(actor)).map((projectId) => rooms.project(projectId)));

@@ -9,7 +9,7 @@ export interface UserRooms {
   leave(userId: string, room: string): void;
 }
 
-/** Builds UserRooms over a server that knows each user's sockets by their user room. */
+/** Builds UserRooms over a server that finds each user's sockets by their user room. */
 export function createUserRooms(io: RoomMover, userRoom: (userId: string) => string): UserRooms {
   return {
     join(userId, room) {

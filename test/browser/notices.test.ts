@@ -49,7 +49,7 @@ describe('notices and notifications in the browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.on('console', (message) => {
-      // Writes refused during maintenance are expected 503 answers, which Chromium logs as errors.
+      // Writes rejected during maintenance get expected 503 responses, which Chromium logs as errors.
       if (message.type() === 'error' && !message.text().includes('503')) consoleErrors.push(`${message.text()} (${message.location().url})`);
     });
     page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));

@@ -244,6 +244,19 @@ describe('notices across two server nodes', () => {
   });
 });
 
+describe('notice API description', () => {
+  it('documents the notice routes and the 503 of guarded writes', async () => {
+    const document = (await new TestClient(nodeOne).get('/openapi.json')).body;
+    const operations = Object.values(document.paths).flatMap((item: any) => Object.values(item).map((op: any) => op.operationId));
+    for (const id of ['createNotice', 'updateNotice', 'withdrawNotice', 'previewNotice', 'dismissNotice', 'listActiveNotices', 'listNotifications', 'publishDataset', 'putProjectMember', 'followProject']) {
+      expect(operations).toContain(id);
+    }
+    expect(document.paths['/projects'].post.responses['503']).toBeDefined();
+    expect(document.paths['/notices'].post.responses['503']).toBeUndefined();
+    expect(document.paths['/auth/sign-in'].post.responses['503']).toBeUndefined();
+  });
+});
+
 describe('scheduled notices', () => {
   it('start and end through delayed jobs on time', async () => {
     const bob = await live(nodeOne, users.bob.client.cookie);

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { notifyUsersSafely, type NotifyDependencies } from '../../server/notifications/notify.js';
 import type { ImportRow } from './import-record.js';
 
-/** How an import ended, as its uploader is told. */
+/** How an import ended, as its uploader is notified. */
 export type ImportEnding = { state: 'completed'; samples: number } | { state: 'failed'; error: string };
 
 /**

@@ -38,7 +38,7 @@ export interface IngestDependencies {
   publisher: RealtimePublisher;
   /** Most issues stored on a failed import (IMPORT_ISSUES_MAX). */
   issuesMax: number;
-  /** Tells the uploader when the import finished or failed; left out, nobody is told. */
+  /** Notifies the uploader when the import finished or failed; without it, no one is notified. */
   notify?: NotifyDependencies;
 }
 

@@ -10,15 +10,15 @@ const log = moduleLogger('notice-transition');
 
 /**
  * A job that runs this much before its notice's time waits for it. BullMQ promotes delayed jobs
- * by the clock of the process that added them, so a job may start a little early; a time further
- * away means an edit moved it, and the job of the new time does the work.
+ * by the clock of the process that added them, so a job may start a little early. A time further
+ * away means that an edit moved it, and the job of the new time does the work.
  */
 const EARLY_WAIT_LIMIT_MS = 60_000;
 
-/** What a notice job did. */
+/** Outcome of a notice job. */
 export type NoticeTransitionOutcome = { published: 'shown' | 'hidden' } | { skipped: string };
 
-/** What a notice job works with. */
+/** Services a notice job needs. */
 export interface NoticeTransitionDependencies {
   knex: Knex;
   publisher: NoticePublisher;

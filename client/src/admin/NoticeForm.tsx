@@ -49,6 +49,10 @@ export function NoticeForm(props: { projects: Project[]; editing: Notice | null;
     const current = error();
     return clientIssues().get(name) ?? (current instanceof ApiError ? current.fieldMessage(name) : undefined);
   };
+  const submitLabel = () => {
+    if (busy()) return 'Saving…';
+    return props.editing ? 'Save changes' : 'Publish notice';
+  };
   const complete = () => values().title.trim() !== '' && audienceOf(values()) !== null && clientIssues().size === 0;
 
   const onSubmit = async (event: SubmitEvent) => {
@@ -190,7 +194,7 @@ export function NoticeForm(props: { projects: Project[]; editing: Notice | null;
 
       <div class="form__actions">
         <button type="submit" class="button button--primary" disabled={busy() || !complete()}>
-          {busy() ? 'Saving…' : props.editing ? 'Save changes' : 'Publish notice'}
+          {submitLabel()}
         </button>
         <Show when={props.editing}>
           <button type="button" class="button" onClick={() => props.onCancelEdit()}>

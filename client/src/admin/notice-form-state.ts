@@ -34,7 +34,7 @@ export const EMPTY_FORM: NoticeFormValues = {
   readOnlyFrom: '',
 };
 
-/** The audience the form describes; a project audience without a project is still incomplete. */
+/** Returns the audience the form describes, or null while a project audience has no project chosen. */
 export function audienceOf(values: NoticeFormValues): NoticeAudience | null {
   if (values.audienceType === 'project') return values.projectId ? { type: 'project', projectId: values.projectId } : null;
   if (values.audienceType === 'role') return { type: 'role', role: values.role };

@@ -4,7 +4,7 @@ import { fetchFollowState, setFollowing } from '../api/notifications.js';
 import { sessionKey } from '../session/session.js';
 import { createQuery } from '../state/query.js';
 
-/** Follows or unfollows a project; followers are told when a dataset in it is published. */
+/** Follows or unfollows a project; followers are notified when a dataset in it is published. */
 export function FollowButton(props: { projectId: string }) {
   const state = createQuery(() => {
     const key = sessionKey();

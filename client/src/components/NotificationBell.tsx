@@ -8,7 +8,7 @@ import { getSocket } from '../realtime/socket.js';
 import { currentUser } from '../session/session.js';
 
 /**
- * The header's notification bell: the unread count, and a panel with the newest notifications,
+ * Shows the header's notification bell: the unread count, and a panel with the newest notifications,
  * "mark all as read" and links to the full list and the email settings. Loads on sign-in and
  * again after every reconnect, because events sent while offline are lost.
  */

@@ -5,7 +5,7 @@ import { publishDataset } from '../api/notifications.js';
 
 /**
  * Publishes a draft dataset after a second click to confirm. The server allows it to project
- * owners and managers and tells the project's followers; the page reloads the dataset through its change event.
+ * owners and managers and notifies the project's followers; the caller reloads the dataset.
  */
 export function PublishButton(props: { dataset: Dataset; onPublished: () => void }) {
   const [confirming, setConfirming] = createSignal(false);

@@ -13,15 +13,15 @@ export function formatCountdown(milliseconds: number): string {
   return `${minutes}:${String(seconds).padStart(2, '0')}`;
 }
 
-/** What a maintenance notice's countdown shows at a moment. */
+/** Text of a maintenance notice's countdown at one moment. */
 export type MaintenanceCountdown =
   | { phase: 'before'; label: string; remaining: string }
   | { phase: 'read-only'; label: string; remaining: string | null }
   | { phase: 'running'; label: string; remaining: string | null };
 
 /**
- * The countdown of a maintenance notice: to the start of the read-only window while it is
- * ahead, then to the notice's end. Other levels have none. Uses the browser's clock.
+ * Computes the countdown of a maintenance notice: to the start of the read-only window while it
+ * is ahead, then to the notice's end. Returns null for other levels. Uses the browser's clock.
  */
 export function maintenanceCountdown(notice: LiveNotice, now: number): MaintenanceCountdown | null {
   if (notice.level !== 'maintenance') return null;

@@ -2,7 +2,7 @@ import type { LiveNotice, NoticeLevel } from '../../../common/api/notices.js';
 import type { NoticeRemoval, NoticeSnapshot } from '../../../common/events.js';
 
 /**
- * What the page knows about notices: the copies it received, the ids the user dismissed, and
+ * The page's notice state: the copies it received, the ids the user dismissed, and
  * the version at which each notice was removed. A removal can overtake a snapshot that was read
  * before it, so a copy whose version is not above its removal's is not shown again.
  */
@@ -52,7 +52,7 @@ export function applyDismissal(state: NoticeState, noticeId: string): NoticeStat
 const LEVEL_ORDER: Record<NoticeLevel, number> = { maintenance: 0, critical: 1, warning: 2, info: 3 };
 
 /**
- * The notices to show at `now`, most severe first: started, not ended, and not dismissed unless
+ * Returns the notices to show at `now`, most severe first: started, not ended, and not dismissed unless
  * the notice cannot be dismissed (an edit may have made it so). Ending by the local clock hides
  * an expired notice even when the end event is late.
  */

@@ -15,7 +15,7 @@ import { createQuery } from '../state/query.js';
 const STATUS_LABELS: Record<NoticeStatus, string> = { active: 'Active', scheduled: 'Scheduled', expired: 'Ended', withdrawn: 'Withdrawn' };
 const AUDIENCE_ROLE_LABELS = { admin: 'Admins', curator: 'Curators', member: 'Members' } as const;
 
-/** The admin page for notices: compose with preview and reach, and the active, scheduled and past notices with edit and withdraw. */
+/** Shows the admin page for notices: the form with preview and reach, and the active, scheduled and past notices with edit and withdraw. */
 export function AdminNoticesPage() {
   usePageTitle(() => 'Notices');
   const isAdmin = () => currentUser()?.role === 'admin';

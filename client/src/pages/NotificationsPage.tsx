@@ -10,7 +10,7 @@ import { markAllRead, markRead, recentNotifications, unreadCount } from '../noti
 import { currentUser, sessionKey } from '../session/session.js';
 import { createQuery } from '../state/query.js';
 
-/** The notification centre: every notification of the signed-in user, newest first, with "load more". */
+/** Shows the notification centre: every notification of the signed-in user, newest first, with "load more". */
 export function NotificationsPage() {
   usePageTitle(() => 'Notifications');
   const [older, setOlder] = createSignal<Notification[]>([]);

@@ -12,7 +12,7 @@ import { defineRoute, type Route } from '../route.js';
 
 const datasetParams = z.object({ datasetId: uuid });
 
-/** Publishing a dataset, which tells the followers of its project who may read it. */
+/** Publishing a dataset, which notifies the followers of its project who may read it. */
 export function datasetPublicationRoutes(context: AppContext): Route[] {
   return [
     defineRoute({

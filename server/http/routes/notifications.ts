@@ -26,7 +26,7 @@ const listQuery = pageQuery.extend({
 });
 
 /**
- * The signed-in user's notification centre and email preferences. Marking read stays possible
+ * Defines the signed-in user's notification centre and email preferences. Marking read stays possible
  * while the portal is read-only, because it changes only the user's own reading state.
  */
 export function notificationRoutes(context: AppContext): Route[] {

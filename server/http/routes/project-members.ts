@@ -14,7 +14,7 @@ const memberParams = z.object({ projectId: uuid, userId: uuid });
 
 /**
  * Project members: owners and managers add members, change their roles and remove them. The
- * member is told in the app and by email, and the member's open sockets on every node join or
+ * member is notified in the app and by email, and the member's open sockets on every node join or
  * leave the project's room at once, so project notices follow the membership live.
  */
 export function projectMemberRoutes(context: AppContext): Route[] {
