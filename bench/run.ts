@@ -1,35 +1,71 @@
 /**
- * Runs the benchmarks and writes one JSON file to bench/results/. Usage:
- * `npm run bench -- [--rows N] [--runs N] [--no-compiled-worker]` (defaults: 1,000,000 rows,
- * 3 runs, and one more import with the worker compiled by tsc).
+ * Runs the benchmarks and writes one JSON file per suite to bench/results/. Usage:
+ * `npm run bench -- [--only ingest|notices] [--rows N] [--runs N] [--no-compiled-worker]
+ * [--clients N] [--notices N] [--database NAME] [--redis-prefix PREFIX]`. By default both suites
+ * run. Ingest loads 1,000,000 rows 3 times, plus once with the worker compiled by tsc. Notices
+ * go to 5,000 clients, 100 times.
  */
 import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './harness/database.js';
 import { machineFacts } from './harness/machine.js';
 import { writeRun, type BenchmarkResult } from './harness/results.js';
 import { runIngestBenchmark } from './ingest.js';
+import { runNoticeBenchmark } from './notice-fanout.js';
+
+const SUITES = ['ingest', 'notices'] as const;
 
 const { values } = parseArgs({
   options: {
+    only: { type: 'string' },
     rows: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '3' },
     'no-compiled-worker': { type: 'boolean', default: false },
+    clients: { type: 'string', default: '5000' },
+    notices: { type: 'string', default: '100' },
+    database: { type: 'string', default: 'fairport_bench' },
+    'redis-prefix': { type: 'string', default: 'fairport-bench' },
   },
 });
-const rows = Number(values.rows);
-const runs = Number(values.runs);
-if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(runs) || runs < 1) {
-  throw new Error(`--rows and --runs must be positive whole numbers (got ${values.rows} and ${values.runs})`);
+
+function positiveInteger(name: string, value: string | undefined): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive whole number (got ${value})`);
+  return parsed;
 }
+
+const rows = positiveInteger('rows', values.rows);
+const runs = positiveInteger('runs', values.runs);
+const clients = positiveInteger('clients', values.clients);
+const notices = positiveInteger('notices', values.notices);
+if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.only)) {
+  throw new Error(`--only must be one of ${SUITES.join(', ')} (got ${values.only})`);
+}
+const suites = values.only ? [values.only] : SUITES;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const settings = { rows, runs, database: 'fairport_bench', redisPrefix: 'fairport-bench', compiledWorker: !values['no-compiled-worker'] };
-const machine = await machineFacts(benchDatabaseUrl('postgres'));
-const benchmarks: BenchmarkResult[] = await runIngestBenchmark({ ...settings, log });
-const file = await writeRun('ingest', { machine, settings, benchmarks });
+const database = values.database!;
+const redisPrefix = values['redis-prefix']!;
 
-for (const result of benchmarks) {
-  const ratio = result.ratio === undefined ? '' : `  ratio ${result.ratio} to ${result.baseline}`;
-  log(`${result.name.padEnd(24)} ${String(result.seconds).padStart(8)} s  ${String(result.rowsPerSecond).padStart(8)} rows/s${ratio}`);
+if (suites.includes('ingest')) {
+  const settings = { rows, runs, database, redisPrefix, compiledWorker: !values['no-compiled-worker'] };
+  const machine = await machineFacts(benchDatabaseUrl('postgres'));
+  const benchmarks: BenchmarkResult[] = await runIngestBenchmark({ ...settings, log });
+  const file = await writeRun('ingest', { machine, settings, benchmarks });
+  for (const result of benchmarks) {
+    const ratio = result.ratio === undefined ? '' : `  ratio ${result.ratio} to ${result.baseline}`;
+    log(`${result.name.padEnd(24)} ${String(result.seconds).padStart(8)} s  ${String(result.rowsPerSecond).padStart(8)} rows/s${ratio}`);
+  }
+  log(`wrote ${file}`);
 }
-log(`wrote ${file}`);
+
+if (suites.includes('notices')) {
+  const settings = { clients, notices, serverNodes: 2, database, redisPrefix };
+  const machine = await machineFacts(benchDatabaseUrl('postgres'));
+  const benchmarks = await runNoticeBenchmark({ clients, notices, database, redisPrefix, log });
+  const file = await writeRun('notices', { machine, settings, benchmarks });
+  for (const result of benchmarks) {
+    const ratio = result.ratio === undefined ? '' : `  ratio ${result.ratio} (p99 ${String(result.ratioP99)}) to ${result.baseline}`;
+    log(`${result.name.padEnd(24)} last client p50 ${String(result.lastClientP50Ms).padStart(7)} ms  p99 ${String(result.lastClientP99Ms).padStart(7)} ms${ratio}`);
+  }
+  log(`wrote ${file}`);
+}

@@ -5,6 +5,9 @@
 import type { Ack } from './errors.js';
 import type { Field } from './api/fields.js';
 import type { ImportCounts, ImportPhase, ImportState } from './api/imports.js';
+import type { LiveNotice } from './api/notices.js';
+import type { Notification } from './api/notifications.js';
+import type { PortalRole } from './api/users.js';
 import type { Sample } from './api/samples.js';
 
 /** Progress of an import, sent to the uploader and to everyone viewing the dataset. */
@@ -34,7 +37,8 @@ export type DatasetOp =
   | { type: 'sample.delete'; sampleId: string; before: Sample }
   | { type: 'field.insert'; field: Field }
   | { type: 'field.update'; fieldId: string; before: Partial<Field>; after: Partial<Field> }
-  | { type: 'import.merge'; importId: string; samplesAdded: number; fieldsAdded: string[]; fieldsWidened?: string[] };
+  | { type: 'import.merge'; importId: string; samplesAdded: number; fieldsAdded: string[]; fieldsWidened?: string[] }
+  | { type: 'dataset.publish'; before: 'draft'; after: 'published' };
 
 /** A committed dataset change, broadcast to the dataset's room after its transaction commits. */
 export interface DatasetChange {
@@ -46,11 +50,41 @@ export interface DatasetChange {
   createdAt: string;
 }
 
+/** A notice that left its audience: withdrawn, expired, or moved to another audience. */
+export interface NoticeRemoval {
+  id: string;
+  version: number;
+}
+
+/** The notices active for one socket when it connects. */
+export interface NoticeSnapshot {
+  notices: LiveNotice[];
+  dismissedIds: string[];
+}
+
+/** Notifications that were marked read, with the user's unread count after the change. */
+export interface NotificationsRead {
+  ids: string[] | 'all';
+  unreadCount: number;
+}
+
 export interface ServerToClientEvents {
   'import:progress': (progress: ImportProgress) => void;
   'dataset:change': (change: DatasetChange) => void;
   /** The socket was removed from a dataset's room because its user may no longer read the dataset's data. */
   'dataset:access-revoked': (notice: { datasetId: string }) => void;
+  /**
+   * Sent once after every connection: the notices active now for this socket's user, and which
+   * of them the user dismissed, so a later edit of a dismissed notice stays hidden too.
+   */
+  'notice:active': (snapshot: NoticeSnapshot) => void;
+  /** A notice started or was edited while active; replaces any copy with a lower version. */
+  'notice:upsert': (notice: LiveNotice) => void;
+  'notice:remove': (removal: NoticeRemoval) => void;
+  /** The user dismissed a notice on one device; every other device hides it too. */
+  'notice:dismissed': (dismissal: { id: string }) => void;
+  'notification:new': (event: { notification: Notification; unreadCount: number }) => void;
+  'notification:read': (event: NotificationsRead) => void;
 }
 
 export interface ClientToServerEvents {
@@ -78,4 +112,17 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   session: (sessionHandle: string) => `session:${sessionHandle}`,
   token: (tokenId: string) => `token:${tokenId}`,
+  /** Every socket, signed in or not; notices for everyone go here. */
+  everyone: 'everyone',
+  /** The sockets of users with one portal role. */
+  role: (role: PortalRole) => `role:${role}`,
+  /** The sockets of one project's members. */
+  project: (projectId: string) => `project:${projectId}`,
 } as const;
+
+/**
+ * Client-to-server events that change nothing stored, so they run while the portal is read-only
+ * for maintenance. Every other event is refused then with the `unavailable` error, so a write
+ * event added later is covered without being listed here.
+ */
+export const READ_ONLY_SAFE_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>(['dataset:join', 'dataset:leave']);

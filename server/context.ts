@@ -7,7 +7,11 @@ import type { OrcidSignIn } from './auth/orcid.js';
 import type { SessionRegistry } from './auth/session-registry.js';
 import type { RateLimits } from './http/rate-limit.js';
 import type { SocketAccessControl } from './realtime/access-control.js';
+import type { NoticeServices } from './notices/notice-service.js';
+import type { NotifyDependencies } from './notifications/notify.js';
+import type { NotificationPublisher } from './realtime/notification-publisher.js';
 import type { RealtimePublisher } from './realtime/publisher.js';
+import type { UserRooms } from './realtime/user-rooms.js';
 import type { UploadStore } from './storage/upload-store.js';
 
 /** The long-lived services a server process hands to its routes and socket handlers. */
@@ -26,4 +30,9 @@ export interface AppContext {
   socketAccess: SocketAccessControl;
   /** ORCID sign-in, or null when ORCID_CLIENT_ID is not set. */
   orcid: OrcidSignIn | null;
+  /** Notice storage, scheduling and live delivery. */
+  notices: NoticeServices;
+  /** Telling users about events: in-app notifications, live, and email. */
+  notify: NotifyDependencies & { publisher: NotificationPublisher };
+  userRooms: UserRooms;
 }

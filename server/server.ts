@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rooms } from '../common/events.js';
 import type { Config } from './config/env.js';
 import type { AppContext } from './context.js';
 import { createOrcidSignIn } from './auth/orcid.js';
@@ -11,10 +12,14 @@ import { createKnex } from './db/knex.js';
 import { migrationConfig } from './db/migrate.js';
 import { ensureAdmin } from './domain/users.js';
 import { createApp } from './http/app.js';
+import { createNoticeQueue } from './jobs/notice-queue.js';
 import { createEmailQueue, createIngestQueue } from './jobs/queues.js';
 import { moduleLogger } from './observability/logger.js';
+import { createNoticePublisher } from './realtime/notice-publisher.js';
+import { createNotificationPublisher } from './realtime/notification-publisher.js';
 import { createPublisher } from './realtime/publisher.js';
 import { createSocketServer, type FairportServer } from './realtime/socket-server.js';
+import { createUserRooms } from './realtime/user-rooms.js';
 import { createRedis, redisKeys } from './redis/connections.js';
 import { UploadStore } from './storage/upload-store.js';
 
@@ -42,6 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const queueConnection = createRedis(config, 'commands');
   const ingestQueue = createIngestQueue(queueConnection, redisKeys(config.REDIS_PREFIX).bullmq);
   const emailQueue = createEmailQueue(queueConnection, redisKeys(config.REDIS_PREFIX).bullmq);
+  const noticeQueue = createNoticeQueue(queueConnection, redisKeys(config.REDIS_PREFIX).bullmq);
 
   // Node's default 5-minute request timeout would cut off a large upload on a slow link; an hour
   // covers 2 GiB at about 5 Mbit/s. Header timeouts keep their defaults against slow-loris clients.
@@ -66,6 +72,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     rateLimits,
     socketAccess: createSocketAccessControl(io),
     orcid: createOrcidSignIn(config),
+    notices: { knex, queue: noticeQueue, publisher: createNoticePublisher(io) },
+    notify: { knex, publisher: createNotificationPublisher(io), emailQueue, publicUrl: config.PUBLIC_URL },
+    userRooms: createUserRooms(io, rooms.user),
   };
   handleRequest = createApp(context, sessionMiddleware);
 
@@ -84,7 +93,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log.info('server stopping');
       io.close();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await Promise.all([ingestQueue.close(), emailQueue.close()]);
+      await Promise.all([ingestQueue.close(), emailQueue.close(), noticeQueue.close()]);
       await Promise.allSettled([redis.quit(), adapterPub.quit(), adapterSub.quit(), queueConnection.quit()]);
       await knex.destroy();
       log.info('server stopped');

@@ -1,17 +1,22 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { ServerToClientEvents } from '../common/events.js';
 import type { Config } from '../server/config/env.js';
 import { createKnex } from '../server/db/knex.js';
-import { QUEUES, type EmailJobData, type IngestJobData } from '../server/jobs/queues.js';
+import { NOTICE_QUEUE, type NoticeJobData } from '../server/jobs/notice-queue.js';
+import { createEmailQueue, QUEUES, type EmailJobData, type IngestJobData } from '../server/jobs/queues.js';
 import { createMailTransport } from '../server/mail/transport.js';
 import { moduleLogger } from '../server/observability/logger.js';
 import { captureError } from '../server/observability/sentry.js';
+import { createNoticePublisher } from '../server/realtime/notice-publisher.js';
+import { createNotificationPublisher } from '../server/realtime/notification-publisher.js';
 import { createPublisher } from '../server/realtime/publisher.js';
 import { createRedis, redisKeys } from '../server/redis/connections.js';
 import { UploadStore } from '../server/storage/upload-store.js';
 import { sendEmail, type EmailOutcome } from './email/send-email.js';
 import { processImport, type IngestOutcome } from './ingest/process-import.js';
+import { runNoticeTransition, type NoticeTransitionDependencies, type NoticeTransitionOutcome } from './notices/notice-transition.js';
 
 const log = moduleLogger('worker');
 
@@ -30,8 +35,12 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const knex = createKnex(config);
   const blocking = createRedis(config, 'blocking');
   const emitterRedis = createRedis(config, 'commands');
-  const publisher = createPublisher(new Emitter<ServerToClientEvents>(emitterRedis, { key: keys.socketIo }));
-  const deps = { knex, uploads: new UploadStore(config.UPLOAD_DIR), publisher, issuesMax: config.IMPORT_ISSUES_MAX };
+  const emitter = new Emitter<ServerToClientEvents>(emitterRedis, { key: keys.socketIo });
+  const publisher = createPublisher(emitter);
+  const queueRedis = createRedis(config, 'commands');
+  const emailQueue = createEmailQueue(queueRedis, keys.bullmq);
+  const notify = { knex, publisher: createNotificationPublisher(emitter), emailQueue, publicUrl: config.PUBLIC_URL };
+  const deps = { knex, uploads: new UploadStore(config.UPLOAD_DIR), publisher, issuesMax: config.IMPORT_ISSUES_MAX, notify };
 
   const ingest = new Worker<IngestJobData, IngestOutcome>(
     QUEUES.ingest,
@@ -62,17 +71,39 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   });
   email.on('error', (error) => log.error({ err: error }, 'email worker error'));
 
-  await Promise.all([ingest.waitUntilReady(), email.waitUntilReady()]);
-  log.info({ queues: [QUEUES.ingest, QUEUES.email], concurrency: config.WORKER_CONCURRENCY, prefix: keys.bullmq }, 'worker started');
+  const noticeBlocking = createRedis(config, 'blocking');
+  const notices = startNoticeWorker(noticeBlocking, keys.bullmq, { knex, publisher: createNoticePublisher(emitter) });
+
+  await Promise.all([ingest.waitUntilReady(), email.waitUntilReady(), notices.waitUntilReady()]);
+  log.info({ queues: [QUEUES.ingest, QUEUES.email, NOTICE_QUEUE], concurrency: config.WORKER_CONCURRENCY, prefix: keys.bullmq }, 'worker started');
 
   return {
     async close() {
       log.info('worker stopping');
-      await Promise.all([ingest.close(), email.close()]);
+      await Promise.all([ingest.close(), email.close(), notices.close()]);
+      await emailQueue.close();
       mailTransport?.close();
       await knex.destroy();
-      await Promise.allSettled([blocking.quit(), emailBlocking.quit(), emitterRedis.quit()]);
+      await Promise.allSettled([blocking.quit(), emailBlocking.quit(), noticeBlocking.quit(), emitterRedis.quit(), queueRedis.quit()]);
       log.info('worker stopped');
     },
   };
+}
+
+/**
+ * Consumes the notice queue: the delayed jobs that show a notice when it starts and hide it when
+ * it ends. Jobs may wait up to a minute for their time, so several run at once.
+ */
+function startNoticeWorker(connection: Redis, prefix: string, deps: NoticeTransitionDependencies): Worker<NoticeJobData, NoticeTransitionOutcome> {
+  const worker = new Worker<NoticeJobData, NoticeTransitionOutcome>(
+    NOTICE_QUEUE,
+    (job: Job<NoticeJobData>) => runNoticeTransition(deps, job.data),
+    { connection, prefix, concurrency: 8 },
+  );
+  worker.on('failed', (job, error) => {
+    log.error({ err: error, jobId: job?.id, noticeId: job?.data.noticeId, attemptsMade: job?.attemptsMade }, 'notice job failed');
+    captureError(error, { jobId: job?.id ?? null, noticeId: job?.data.noticeId ?? null });
+  });
+  worker.on('error', (error) => log.error({ err: error }, 'notice worker error'));
+  return worker;
 }

@@ -38,6 +38,22 @@ export async function recreateDatabase(name: string): Promise<string> {
   return url;
 }
 
+/**
+ * Creates a database when it does not exist and applies pending migrations, keeping its data.
+ * For benchmarks that only add rows of their own.
+ */
+export async function migrateDatabase(name: string): Promise<string> {
+  const url = benchDatabaseUrl(name);
+  await ensureDatabase(url);
+  const knex = createKnex({ DATABASE_URL: url, DATABASE_POOL_MAX: 2 });
+  try {
+    await migrateToLatest(knex);
+  } finally {
+    await knex.destroy();
+  }
+  return url;
+}
+
 /** Runs SQL statements one after another on a fresh connection. */
 export async function runSql(databaseUrl: string, statements: readonly string[]): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });

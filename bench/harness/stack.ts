@@ -5,10 +5,15 @@ import { Redis } from 'ioredis';
 import { freePort, REPO_ROOT, startNodeProcess, startTsProcess, timeCommand, waitForHttp, type BenchProcess } from './processes.js';
 import { WORKER_NODE_OPTIONS } from '../../workers/node-options.js';
 
-/** The portal as the benchmarks run it: one server and one worker process on their own database and Redis prefix. */
+/** The portal as the benchmarks run it: server nodes and one worker process on their own database and Redis prefix. */
 export interface BenchStack {
+  /** Base URL of the first server node. */
   url: string;
+  /** Base URLs of every server node, in the order of `servers`. */
+  urls: string[];
+  /** The first server node. */
   server: BenchProcess;
+  servers: BenchProcess[];
   worker: BenchProcess;
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -24,6 +29,8 @@ export interface BenchStackOptions {
    * instead of the TypeScript source under tsx; see buildServerCode.
    */
   compiledDir?: string;
+  /** Number of server nodes (default 1); they share the database and the Redis prefix. */
+  servers?: number;
 }
 
 /** Admin credentials the stack is started with. */
@@ -36,13 +43,15 @@ export const BENCH_ADMIN = { email: 'bench-admin@example.org', password: 'bench-
 export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
   await clearRedisPrefix(options.redisPrefix);
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'fairport-bench-uploads-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const ports: number[] = [];
+  for (let node = 0; node < (options.servers ?? 1); node += 1) ports.push(await freePort());
+  const urls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const url = urls[0]!;
   const env: Record<string, string> = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: String(ports[0]),
     PUBLIC_URL: url,
     DATABASE_URL: options.databaseUrl,
     REDIS_PREFIX: options.redisPrefix,
@@ -53,24 +62,27 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     ...options.env,
   };
 
-  const server = startTsProcess('server', 'server/main.ts', env);
+  const servers = ports.map((port, node) =>
+    startTsProcess(node === 0 ? 'server' : `server-${node + 1}`, 'server/main.ts', { ...env, PORT: String(port), PUBLIC_URL: urls[node]! }),
+  );
+  const server = servers[0]!;
   // The worker runs with the same heap cap as under `npm start` and in Compose.
   const workerEnv = { ...env, NODE_OPTIONS: WORKER_NODE_OPTIONS };
   const worker = options.compiledDir
     ? startNodeProcess('worker', [path.join(options.compiledDir, 'workers/main.js')], workerEnv)
     : startTsProcess('worker', 'workers/main.ts', workerEnv);
   const stop = async () => {
-    await Promise.all([server.stop(), worker.stop()]);
+    await Promise.all([...servers.map((node) => node.stop()), worker.stop()]);
     await rm(uploadDir, { recursive: true, force: true });
   };
   try {
-    await waitForHttp(`${url}/api/v1/health`, [server, worker]);
+    await Promise.all(urls.map((nodeUrl) => waitForHttp(`${nodeUrl}/api/v1/health`, [...servers, worker])));
     await waitForLog(worker, 'worker started');
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, server, worker, env, stop };
+  return { url, urls, server, servers, worker, env, stop };
 }
 
 async function waitForLog(process: BenchProcess, message: string, timeoutMs = 30_000): Promise<void> {

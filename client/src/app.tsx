@@ -1,7 +1,11 @@
 import { Route, Router, type RouteSectionProps } from '@solidjs/router';
 import { Header } from './components/Header.js';
+import { NoticeBanner } from './components/NoticeBanner.js';
+import { AdminNoticesPage } from './pages/AdminNoticesPage.js';
 import { DatasetPage } from './pages/DatasetPage.js';
 import { NotFoundPage } from './pages/NotFoundPage.js';
+import { NotificationSettingsPage } from './pages/NotificationSettingsPage.js';
+import { NotificationsPage } from './pages/NotificationsPage.js';
 import { ProjectPage } from './pages/ProjectPage.js';
 import { ProjectsPage } from './pages/ProjectsPage.js';
 import { AccountPage } from './pages/AccountPage.js';
@@ -19,6 +23,7 @@ function Layout(props: RouteSectionProps) {
         Skip to content
       </a>
       <Header />
+      <NoticeBanner />
       <main id="main" class="page" tabindex="-1">
         {props.children}
       </main>
@@ -39,6 +44,9 @@ export function App() {
       <Route path="/reset-password" component={ResetPasswordPage} />
       <Route path="/account" component={AccountPage} />
       <Route path="/admin/audit-log" component={AuditLogPage} />
+      <Route path="/admin/notices" component={AdminNoticesPage} />
+      <Route path="/notifications" component={NotificationsPage} />
+      <Route path="/settings/notifications" component={NotificationSettingsPage} />
       <Route path="*" component={NotFoundPage} />
     </Router>
   );

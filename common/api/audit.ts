@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'token.revoke',
   'user.create',
   'user.update',
+  'member.add',
   'member.role-change',
   'member.remove',
   'invitation.create',

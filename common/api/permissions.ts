@@ -20,6 +20,7 @@ export const ACTIONS = [
   'project.update',
   'project.members.read',
   'project.members.manage',
+  'project.follow',
   'project.datasets.create',
   'dataset.read-metadata',
   'dataset.read-data',
@@ -27,6 +28,12 @@ export const ACTIONS = [
   'dataset.update',
   'dataset.publish',
   'contributor.claim',
+  'notices.read',
+  'notices.dismiss',
+  'notices.list',
+  'notices.manage',
+  'notifications.read',
+  'notifications.manage',
   'rooms.leave',
 ] as const;
 export type Action = (typeof ACTIONS)[number];

@@ -55,6 +55,7 @@ export const PERMISSIONS: Record<Action, PermissionRule> = {
   'project.update': { summary: "Change a project's metadata and contributors", scope: 'write', projectRoles: MANAGERS, portalRoles: ADMIN, others: 'nobody' },
   'project.members.read': { summary: "List a project's members and invitations", scope: 'read', projectRoles: ALL_PROJECT_ROLES, portalRoles: READ_ALL, others: 'nobody' },
   'project.members.manage': { summary: 'Invite, change and remove members (only owners and admins grant or take the owner role)', scope: 'write', projectRoles: MANAGERS, portalRoles: ADMIN, others: 'nobody' },
+  'project.follow': { summary: 'Follow a project to hear when its datasets are published, and stop following it', scope: 'write', projectRoles: ALL_PROJECT_ROLES, portalRoles: READ_ALL, others: 'visible' },
   'project.datasets.create': { summary: 'Create a dataset in a project', scope: 'write', projectRoles: EDITORS, portalRoles: ADMIN, others: 'nobody' },
   'dataset.read-metadata': { summary: "Read a dataset's metadata, fields and contributors", scope: 'read', projectRoles: ALL_PROJECT_ROLES, portalRoles: READ_ALL, others: 'visible' },
   'dataset.read-data': { summary: "Read a dataset's samples, measurements, changes and imports, and join its live room", scope: 'read', projectRoles: ALL_PROJECT_ROLES, portalRoles: READ_ALL, others: 'visible-unembargoed' },
@@ -62,6 +63,12 @@ export const PERMISSIONS: Record<Action, PermissionRule> = {
   'dataset.update': { summary: "Change a dataset's descriptive metadata and contributors", scope: 'write', projectRoles: MANAGERS, portalRoles: ADMIN, others: 'nobody' },
   'dataset.publish': { summary: "Change a dataset's visibility, draft or published state and embargo date", scope: 'write', projectRoles: MANAGERS, portalRoles: READ_ALL, others: 'nobody' },
   'contributor.claim': { summary: 'Claim a contributor record that carries the own verified ORCID iD', scope: 'write', projectRoles: [], portalRoles: [], others: 'signed-in' },
+  'notices.read': { summary: 'Read the notices active for oneself', scope: 'read', projectRoles: [], portalRoles: [], others: 'anyone' },
+  'notices.dismiss': { summary: 'Dismiss a dismissible notice on all the own devices', scope: 'write', projectRoles: [], portalRoles: [], others: 'signed-in' },
+  'notices.list': { summary: 'List every notice, past and scheduled ones included, and read any of them', scope: 'read', projectRoles: [], portalRoles: ADMIN, others: 'nobody' },
+  'notices.manage': { summary: 'Preview, publish, schedule, edit and withdraw notices, including maintenance', scope: 'write', projectRoles: [], portalRoles: ADMIN, others: 'nobody' },
+  'notifications.read': { summary: 'Read the own notifications and notification preferences', scope: 'read', projectRoles: [], portalRoles: [], others: 'signed-in' },
+  'notifications.manage': { summary: 'Mark the own notifications read and change the own preferences', scope: 'write', projectRoles: [], portalRoles: [], others: 'signed-in' },
   'rooms.leave': { summary: 'Leave a live room', scope: 'read', projectRoles: [], portalRoles: [], others: 'anyone' },
 };
 

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { QueryBuilder } from 'objection';
+import type { NoticeAudience } from '../../common/api/notices.js';
 import type { Action } from '../../common/api/permissions.js';
 import { ACTIONS } from '../../common/api/permissions.js';
 import type { ProjectRole } from '../../common/api/projects.js';
@@ -264,4 +266,52 @@ function deniedError(decision: Exclude<Decision, 'allow'>, actor: Actor, action:
 function tokenScopeMessage(actor: Actor, action: Action): string {
   if (PERMISSIONS[action].scope === 'session') return 'API tokens cannot do this; sign in with a browser session.';
   return `This API token is ${isSignedIn(actor) && actor.credential?.kind === 'token' ? actor.credential.scope : 'read'}-only; create a write token to do this.`;
+}
+
+/**
+ * Lists the projects whose rooms a user's sockets join: those the user is a member of. Project notices
+ * are sent only to these rooms, so they never reach a non-member, admins included.
+ */
+export async function noticeProjectIdsOf(actor: Actor): Promise<string[]> {
+  if (!isSignedIn(actor)) return [];
+  const memberships = await ProjectMember.query().where('userId', actor.id).select('projectId');
+  return memberships.map((membership) => membership.projectId);
+}
+
+/** Checks whether a notice's audience includes the actor: everyone, the actor's portal role, or a project the actor is a member of. */
+export async function isInNoticeAudience(actor: Actor, audience: NoticeAudience): Promise<boolean> {
+  if (audience.type === 'everyone') return true;
+  if (!isSignedIn(actor)) return false;
+  if (audience.type === 'role') return actor.role === audience.role;
+  const member = await ProjectMember.query().findById([audience.projectId, actor.id]);
+  return member !== undefined;
+}
+
+/** Limits a query of the `notices` table to the notices whose audience includes the actor, by the rules of isInNoticeAudience. */
+export function scopeNoticeAudience(knex: Knex, query: Knex.QueryBuilder, actor: Actor): Knex.QueryBuilder {
+  return query.where((audience) => {
+    audience.where('notices.audienceType', 'everyone');
+    if (!isSignedIn(actor)) return;
+    audience
+      .orWhere((role) => role.where('notices.audienceType', 'role').where('notices.audienceRole', actor.role))
+      .orWhere((project) =>
+        project
+          .where('notices.audienceType', 'project')
+          .whereIn('notices.audienceProjectId', knex('project_members').select('projectId').where('userId', actor.id)),
+      );
+  });
+}
+
+/**
+ * Limits a query of users to those who may read a published dataset, so a publication is
+ * announced only to followers who can open it: public and internal datasets to every account,
+ * private ones to project members, admins and curators, as the role table grants reading.
+ */
+export function scopeDatasetReaders(knex: Knex, query: Knex.QueryBuilder, dataset: Pick<Dataset, 'projectId' | 'visibility'>): Knex.QueryBuilder {
+  if (dataset.visibility !== 'private') return query;
+  return query.where((readers) =>
+    readers
+      .whereIn('users.role', ['admin', 'curator'])
+      .orWhereIn('users.id', knex('project_members').select('userId').where('projectId', dataset.projectId)),
+  );
 }

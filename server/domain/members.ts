@@ -1,6 +1,7 @@
 import type { Member } from '../../common/api/members.js';
 import type { ProjectRole } from '../../common/api/projects.js';
 import { Project } from '../db/models/project.js';
+import { User } from '../db/models/user.js';
 import { ProjectMember } from '../db/models/project-member.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import { iso } from './timestamps.js';
@@ -32,6 +33,11 @@ export async function listMembers(projectId: string, withEmail: boolean): Promis
 }
 
 /** Reads one membership, or throws 404. */
+/** The membership of a user in a project, or undefined. */
+export async function findMembership(projectId: string, userId: string): Promise<ProjectMember | undefined> {
+  return ProjectMember.query().findById([projectId, userId]);
+}
+
 export async function getMembership(projectId: string, userId: string): Promise<ProjectMember> {
   const member = await ProjectMember.query().findById([projectId, userId]);
   if (!member) throw notFound('Member', userId);
@@ -60,4 +66,22 @@ export async function setMemberRole(projectId: string, userId: string, role: Pro
     }
     return member;
   });
+}
+
+/**
+ * Adds a registered user to a project with a role. Throws 404 when no account has the id and 409
+ * when the user is a member already (change the role instead).
+ */
+export async function addMember(projectId: string, userId: string, role: ProjectRole): Promise<ProjectMember> {
+  const user = await User.query().findById(userId).select('id');
+  if (!user) throw notFound('User', userId);
+
+  try {
+    return await ProjectMember.query().insertAndFetch({ projectId, userId, role });
+  } catch (error) {
+    if ((error as { nativeError?: { code?: string } }).nativeError?.code === '23505') {
+      throw new HttpError('conflict', 'This user is a member of the project already; change their role instead.');
+    }
+    throw error;
+  }
 }

@@ -6,6 +6,7 @@ import { ERROR_CODES, type ErrorCode } from '../../common/errors.js';
 import type { Actor } from '../auth/actor.js';
 import { assertCredentialScope } from '../auth/policy.js';
 import { actorOf } from '../auth/request-actor.js';
+import { rejectWritesWhenReadOnly } from '../maintenance/read-only.js';
 import { fieldIssues, problemSchema, validationError } from './problem.js';
 import { findUnstorableText } from './text-safety.js';
 
@@ -44,6 +45,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   success: { status: number; description: string; schema?: z.ZodType; extraContent?: Record<string, z.ZodType> };
   /** The error codes this route can answer with, documented as problem+json responses. */
   errors: ErrorCode[];
+  /**
+   * `allowed` lets a write run while the portal is read-only for maintenance: signing in and out,
+   * managing notices (so admins can end the maintenance) and a user's own reading state. Every
+   * other POST, PATCH, PUT and DELETE answers 503 then.
+   */
+  readOnly?: 'allowed';
   handler(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;
 }
 
@@ -71,7 +78,8 @@ export function defineRoute<P extends z.ZodType = typeof empty, Q extends z.ZodT
     permission: spec.permission,
     mount(router) {
       // Path parameters are checked before any `before` middleware, which may read by id.
-      router[spec.method](toExpressPath(spec.path), checkParams(spec.params), ...(spec.before ?? []), createHandler(spec));
+      const guard = isGuardedWrite(spec) ? [rejectWritesWhenReadOnly] : [];
+      router[spec.method](toExpressPath(spec.path), checkParams(spec.params), ...guard, ...(spec.before ?? []), createHandler(spec));
     },
     operation() {
       return describeOperation(spec);
@@ -84,6 +92,10 @@ function checkParams(schema: z.ZodType | undefined): RequestHandler {
     if (schema) parse(schema, req.params, 'params');
     next();
   };
+}
+
+function isGuardedWrite(spec: { method: Method; readOnly?: 'allowed' }): boolean {
+  return spec.method !== 'get' && spec.readOnly !== 'allowed';
 }
 
 function createHandler<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(spec: RouteSpec<P, Q, B>): RequestHandler {
@@ -140,7 +152,8 @@ function describeOperation<P extends z.ZodType, Q extends z.ZodType, B extends z
         : {}),
     },
   };
-  for (const code of new Set<ErrorCode>(['validation_failed', ...spec.errors, 'internal'])) {
+  const guarded: ErrorCode[] = isGuardedWrite(spec) ? ['unavailable'] : [];
+  for (const code of new Set<ErrorCode>(['validation_failed', ...spec.errors, ...guarded, 'internal'])) {
     responses[`${ERROR_CODES[code]}` as `4${string}`] = {
       description: code,
       content: { 'application/problem+json': { schema: problemSchema } },

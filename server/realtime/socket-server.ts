@@ -16,6 +16,8 @@ import { redisKeys } from '../redis/connections.js';
 import { registerDatasetRoomHandlers } from './dataset-rooms.js';
 import { authorizeEvent } from './event-guard.js';
 import type { FairportSocket } from './socket-actor.js';
+import { guardSocketWrites } from '../maintenance/read-only.js';
+import { joinNoticeRooms } from './notice-rooms.js';
 
 const log = moduleLogger('realtime');
 
@@ -62,8 +64,11 @@ export function createSocketServer(
 
   io.on('connection', (socket) => {
     joinIdentityRooms(socket);
+    // Maintenance refuses write events first; the permission guard then checks what remains.
+    guardSocketWrites(socket);
     socket.use((packet, next) => void authorizeEvent(socket, packet, next, limits));
     registerDatasetRoomHandlers(socket);
+    void joinNoticeRooms(socket);
   });
   return io;
 }

@@ -68,7 +68,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const workers: ManagedProcess[] = [];
   for (let i = 0; i < (options.workers ?? 1); i += 1) {
-    workers.push(startTsProcess('workers/main.ts', env, outputLimit));
+    // Workers write links to the portal into emails, so they get the address of the first node.
+    workers.push(startTsProcess('workers/main.ts', { ...env, PUBLIC_URL: urls[0] ?? 'http://localhost:3000' }, outputLimit));
   }
 
   const stop = async () => {

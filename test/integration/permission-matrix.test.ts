@@ -98,6 +98,23 @@ const adminOnly = (ok: number) => (role: Role) => (role === 'anonymous' ? 401 : 
 
 const unique = () => randomBytes(4).toString('hex');
 
+const visibleSignedIn = (ok: number) => (role: Role, kind: Kind | null) => (!sees(role, kind) ? 404 : role === 'anonymous' ? 401 : ok);
+
+const NOTICE_BODY = { level: 'info', title: 'Matrix notice', bodyMarkdown: 'Checked', dismissible: true };
+
+/** A new draft dataset in the project, so each publish request has something to publish. */
+async function throwawayDraft(projectId: string): Promise<string> {
+  // Private, so publishing it does not open the project to outsiders for the other cases.
+  const [row] = await knex('datasets').insert({ projectId, title: `Draft ${unique()}`, visibility: 'private', state: 'draft' }).returning('id');
+  return row.id as string;
+}
+
+/** A dismissible notice made by the admin, one per request, so edits and withdrawals do not collide. */
+async function throwawayNotice(): Promise<string> {
+  const created = await clients.get('admin')!.post('/notices', NOTICE_BODY);
+  return created.body.id as string;
+}
+
 async function throwawayMember(projectId: string): Promise<string> {
   const [user] = await knex('users').insert({ email: `gone-${unique()}@example.org`, displayName: 'Throwaway' }).returning('id');
   await knex('project_members').insert({ projectId, userId: user.id, role: 'viewer' });
@@ -381,6 +398,64 @@ const ROUTE_CASES: Record<string, Case[]> = {
   'GET /imports/{importId}': [{ scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/imports/${w!.importId}` }), expect: readData(200) }],
   'GET /datasets/{datasetId}/changes': [
     { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/datasets/${w!.datasetId}/changes` }), expect: readData(200) },
+  ],
+
+  'PUT /projects/{projectId}/members/{userId}': [
+    {
+      scope: 'data',
+      request: async (_r, w) => ({ method: 'PUT', path: `/projects/${w!.projectId}/members/${await throwawayMember(w!.projectId)}`, body: { role: 'editor' } }),
+      expect: restricted(MANAGERS, 200),
+    },
+  ],
+  'POST /datasets/{datasetId}/publish': [
+    {
+      scope: 'data',
+      // A fresh draft each time: outsiders never see drafts, so they learn nothing of it.
+      request: async (_r, w) => ({ method: 'POST', path: `/datasets/${await throwawayDraft(w!.projectId)}/publish` }),
+      expect: (role) => (!isInside(role) ? 404 : PUBLISHERS.includes(role) ? 200 : 403),
+    },
+  ],
+  'GET /projects/{projectId}/follow': [
+    { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/projects/${w!.projectId}/follow` }), expect: visibleSignedIn(200) },
+  ],
+  'PUT /projects/{projectId}/follow': [
+    { scope: 'data', request: (_r, w) => ({ method: 'PUT', path: `/projects/${w!.projectId}/follow` }), expect: visibleSignedIn(200) },
+  ],
+  'DELETE /projects/{projectId}/follow': [
+    { scope: 'data', request: (_r, w) => ({ method: 'DELETE', path: `/projects/${w!.projectId}/follow` }), expect: visibleSignedIn(200) },
+  ],
+
+  'GET /notices/active': [{ scope: 'portal', request: () => ({ method: 'GET', path: '/notices/active' }), expect: anyone(200) }],
+  'POST /notices/preview': [
+    { scope: 'portal', request: () => ({ method: 'POST', path: '/notices/preview', body: { bodyMarkdown: 'Checked', audience: { type: 'everyone' } } }), expect: adminOnly(200) },
+  ],
+  'GET /notices': [{ scope: 'portal', request: () => ({ method: 'GET', path: '/notices' }), expect: adminOnly(200) }],
+  'POST /notices': [{ scope: 'portal', request: () => ({ method: 'POST', path: '/notices', body: NOTICE_BODY }), expect: adminOnly(201) }],
+  'GET /notices/{noticeId}': [
+    { scope: 'portal', request: async () => ({ method: 'GET', path: `/notices/${await throwawayNotice()}` }), expect: adminOnly(200) },
+  ],
+  'PATCH /notices/{noticeId}': [
+    { scope: 'portal', request: async () => ({ method: 'PATCH', path: `/notices/${await throwawayNotice()}`, body: { title: 'Checked' } }), expect: adminOnly(200) },
+  ],
+  'POST /notices/{noticeId}/withdraw': [
+    { scope: 'portal', request: async () => ({ method: 'POST', path: `/notices/${await throwawayNotice()}/withdraw` }), expect: adminOnly(200) },
+  ],
+  'POST /notices/{noticeId}/dismiss': [
+    { scope: 'portal', request: async () => ({ method: 'POST', path: `/notices/${await throwawayNotice()}/dismiss` }), expect: signedIn(204) },
+  ],
+  'GET /notifications': [{ scope: 'portal', request: () => ({ method: 'GET', path: '/notifications' }), expect: signedIn(200) }],
+  'POST /notifications/read-all': [{ scope: 'portal', request: () => ({ method: 'POST', path: '/notifications/read-all' }), expect: signedIn(200) }],
+  'POST /notifications/{notificationId}/read': [
+    {
+      scope: 'portal',
+      // Marks only the caller's own notifications, so an id of someone else's changes nothing.
+      request: () => ({ method: 'POST', path: `/notifications/${randomUUID()}/read` }),
+      expect: signedIn(200),
+    },
+  ],
+  'GET /notifications/preferences': [{ scope: 'portal', request: () => ({ method: 'GET', path: '/notifications/preferences' }), expect: signedIn(200) }],
+  'PATCH /notifications/preferences': [
+    { scope: 'portal', request: () => ({ method: 'PATCH', path: '/notifications/preferences', body: {} }), expect: signedIn(200) },
   ],
 };
 

@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import type { ImportCounts } from '../../common/api/imports.js';
+import type { NotifyDependencies } from '../../server/notifications/notify.js';
 import { moduleLogger } from '../../server/observability/logger.js';
 import type { RealtimePublisher } from '../../server/realtime/publisher.js';
 import type { UploadStore } from '../../server/storage/upload-store.js';
 import { analyseFile } from './analyse.js';
 import { stagingLine } from './copy-text.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
+import { notifyImportEnded } from './import-notifications.js';
 import type { ImportPlan } from './import-plan.js';
 import {
   loadImport,
@@ -36,6 +38,8 @@ export interface IngestDependencies {
   publisher: RealtimePublisher;
   /** Most issues stored on a failed import (IMPORT_ISSUES_MAX). */
   issuesMax: number;
+  /** Notifies the uploader when the import finished or failed; without it, no one is notified. */
+  notify?: NotifyDependencies;
 }
 
 /** The end state of one run of the job. */
@@ -81,6 +85,7 @@ export async function processImport(deps: IngestDependencies, importId: string, 
     deps.publisher.publishChange(result.change);
     const rows = result.counts.rows ?? 0;
     await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: 0, error: null });
+    await notifyImportEnded(deps.notify, record, { state: 'completed', samples: result.counts.samples ?? rows });
     log.info({ importId, changeSeq: result.change.seq, counts: result.counts, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
     return { state: 'completed', changeSeq: result.change.seq, counts: result.counts };
   } catch (error) {
@@ -183,6 +188,7 @@ async function handleFailure(deps: IngestDependencies, record: ImportRow, report
       mapping: error.mapping,
     });
     await reporter.finish({ state: 'failed', rowsDone: 0, rowsTotal: error.counts.rows ?? null, counts: error.counts, issueCount: error.issueCount, error: error.summary });
+    await notifyImportEnded(deps.notify, record, { state: 'failed', error: error.summary });
     log.info({ importId, issueCount: error.issueCount, reason: error.summary }, 'import rejected');
     return { state: 'failed', error: error.summary };
   }
@@ -202,6 +208,7 @@ async function handleFailure(deps: IngestDependencies, record: ImportRow, report
     const message = internalError(importId);
     await markFailed(deps.knex, importId, { error: message, issues: [], issueCount: 0, counts: {}, mapping: null });
     await reporter.finish({ state: 'failed', rowsDone: 0, rowsTotal: null, counts: {}, issueCount: 0, error: message });
+    await notifyImportEnded(deps.notify, record, { state: 'failed', error: message });
   } else {
     await markRequeued(deps.knex, importId);
     await reporter.finish({ state: 'queued', phase: 'queued', rowsDone: 0, rowsTotal: null, counts: {}, issueCount: 0, error: null });

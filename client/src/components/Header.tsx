@@ -3,6 +3,7 @@ import { createSignal, Show } from 'solid-js';
 import { errorMessage } from '../api/api-error.js';
 import { currentUser, isSessionChecked, signOut } from '../session/session.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
+import { NotificationBell } from './NotificationBell.js';
 
 /** Shows the portal header: name, navigation, the connection state and the account controls. */
 export function Header() {
@@ -40,6 +41,9 @@ export function Header() {
             <A href="/admin/audit-log" activeClass="is-active">
               Audit log
             </A>
+            <A href="/admin/notices" activeClass="is-active">
+              Notices
+            </A>
           </Show>
         </nav>
         <div class="site-header__end">
@@ -55,6 +59,7 @@ export function Header() {
             >
               {(user) => (
                 <span class="account">
+                  <NotificationBell />
                   <A href="/account" class="account__name" title={user().email ?? user().orcid ?? undefined}>
                     {user().displayName}
                   </A>

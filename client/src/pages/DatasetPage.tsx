@@ -10,6 +10,7 @@ import { AccessPanel } from '../dataset/AccessPanel.js';
 import { ContributorList } from '../dataset/ContributorList.js';
 import { formatDate } from '../format/dates.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { PublishButton } from '../components/PublishButton.js';
 import { usePageTitle } from '../components/page-title.js';
 import { DatasetMetadata } from '../dataset/DatasetMetadata.js';
 import { DatasetMetadataForm } from '../dataset/DatasetMetadataForm.js';
@@ -144,7 +145,7 @@ function DatasetView(props: { datasetId: string }) {
                 <span class="badge" data-visibility={current().visibility}>
                   {VISIBILITY_LABELS[current().visibility]}
                 </span>
-                <span class="badge" data-state={current().state}>
+                <span class="badge" data-state={current().state} data-dataset-state={current().state}>
                   {STATE_LABELS[current().state]}
                 </span>
                 <Show when={embargoed()}>
@@ -154,6 +155,9 @@ function DatasetView(props: { datasetId: string }) {
                 </Show>
                 <span class="badge">Version {current().version}</span>
               </p>
+              <Show when={may('dataset.publish')}>
+                <PublishButton dataset={current()} onPublished={() => void dataset.refetch()} />
+              </Show>
             </div>
             <Show when={liveProblem()}>
               {(message) => <p class="notice">Live updates are not available for this dataset: {message()}</p>}

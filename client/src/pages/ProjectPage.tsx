@@ -7,6 +7,7 @@ import { fetchProject } from '../api/projects.js';
 import { MembersPanel } from '../project/MembersPanel.js';
 import { DatasetList } from '../components/DatasetList.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { FollowButton } from '../components/FollowButton.js';
 import { KeywordList } from '../components/KeywordList.js';
 import { NewDatasetForm } from '../components/NewDatasetForm.js';
 import { usePageTitle } from '../components/page-title.js';
@@ -55,6 +56,9 @@ export function ProjectPage() {
             <div class="page-heading">
               <p class="eyebrow">Project</p>
               <h1>{current().title}</h1>
+              <Show when={currentUser()}>
+                <FollowButton projectId={current().id} />
+              </Show>
             </div>
             <section class="card stack" aria-labelledby="project-about">
               <h2 id="project-about">About this project</h2>

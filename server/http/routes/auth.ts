@@ -28,6 +28,7 @@ export function authRoutes(context: AppContext): Route[] {
       permission: 'auth.public',
       body: signIn,
       success: { status: 200, description: 'Signed in', schema: session },
+      readOnly: 'allowed',
       errors: ['unauthenticated', 'rate_limited'],
       async handler({ body, req, actor }) {
         const email = body.email.toLowerCase();
@@ -62,6 +63,7 @@ export function authRoutes(context: AppContext): Route[] {
       permission: 'auth.public',
       success: { status: 204, description: 'Signed out' },
       errors: [],
+      readOnly: 'allowed',
       async handler({ req, res, actor }) {
         if (isSignedIn(actor) && actor.credential?.kind === 'session') {
           await recordAudit({ action: 'auth.sign-out', actor, target: { type: 'user', id: actor.id }, ip: req.ip ?? null });

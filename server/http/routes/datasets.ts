@@ -4,6 +4,7 @@ import { ACCESS_PROPERTIES, dataset, datasetCreate, datasetListQuery, datasetUpd
 import { authorize, authorizeDataset, authorizeProject, requireSignedIn, scopeReadableDatasets } from '../../auth/policy.js';
 import type { Actor } from '../../auth/actor.js';
 import type { AppContext } from '../../context.js';
+import { announcePublication } from '../../notifications/publication.js';
 import { Dataset } from '../../db/models/dataset.js';
 import { recordAudit } from '../../domain/audit.js';
 import { createDataset, datasetsQuery, getDataset, toDatasetDto, updateDataset } from '../../domain/datasets.js';
@@ -106,8 +107,11 @@ export function datasetRoutes(context: AppContext): Route[] {
   ];
 }
 
-/** Audits a change of who may see a dataset and removes sockets that may no longer read it. */
-async function recordAccessChange(context: AppContext, before: Dataset, after: Dataset, actor: Actor, ip: string | undefined): Promise<void> {
+/**
+ * Audits a change of who may see a dataset, removes sockets that may no longer read it, and
+ * announces a publication to the project's followers.
+ */
+export async function recordAccessChange(context: AppContext, before: Dataset, after: Dataset, actor: Actor, ip: string | undefined): Promise<void> {
   const access = (dataset: Dataset) => ({
     visibility: dataset.visibility,
     state: dataset.state,
@@ -126,4 +130,7 @@ async function recordAccessChange(context: AppContext, before: Dataset, after: D
     ip: ip ?? null,
   });
   await context.socketAccess.revalidateDataset(after.id);
+  if (before.state === 'draft' && after.state === 'published' && actor.type === 'user') {
+    await announcePublication(context, actor, after);
+  }
 }

@@ -5,11 +5,15 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { changeRoutes } from './changes.js';
 import { contributorRoutes } from './contributors.js';
+import { datasetPublicationRoutes } from './dataset-publication.js';
 import { datasetRoutes } from './datasets.js';
 import { fieldRoutes } from './fields.js';
 import { importRoutes } from './imports.js';
 import { measurementRoutes } from './measurements.js';
 import { memberRoutes } from './members.js';
+import { noticeRoutes } from './notices.js';
+import { notificationRoutes } from './notifications.js';
+import { projectFollowRoutes } from './project-follows.js';
 import { projectRoutes } from './projects.js';
 import { sampleRoutes } from './samples.js';
 import { systemRoutes } from './system.js';
@@ -32,5 +36,9 @@ export function apiRoutes(context: AppContext): Route[] {
     ...measurementRoutes(),
     ...importRoutes(context),
     ...changeRoutes(),
+    ...projectFollowRoutes(context),
+    ...datasetPublicationRoutes(context),
+    ...noticeRoutes(context),
+    ...notificationRoutes(context),
   ];
 }

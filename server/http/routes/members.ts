@@ -7,9 +7,14 @@ import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../domain/audit.js';
 import { getDataset } from '../../domain/datasets.js';
 import { createInvitation, listProjectInvitations, revokeInvitation, toInvitationDto } from '../../domain/invitations.js';
-import { getMembership, listMembers, setMemberRole } from '../../domain/members.js';
+import { addMember, findMembership, getMembership, listMembers, setMemberRole } from '../../domain/members.js';
 import { getProject } from '../../domain/projects.js';
 import { enqueueEmail } from '../../jobs/queues.js';
+import { notifyUsersSafely } from '../../notifications/notify.js';
+import { rooms } from '../../../common/events.js';
+import type { Actor } from '../../auth/actor.js';
+import type { Project } from '../../db/models/project.js';
+import type { ProjectRole } from '../../../common/api/projects.js';
 import { invitationMessage } from '../../mail/messages.js';
 import { consumePoint } from '../rate-limit.js';
 import { defineRoute, type Route } from '../route.js';
@@ -99,6 +104,45 @@ export function memberRoutes(context: AppContext): Route[] {
           ip: req.ip ?? null,
         });
         await context.socketAccess.revalidateUser(params.userId);
+        await notifyMembershipChange(context, actor, project, params.userId, before.role, body.role);
+        const members = await listMembers(project.id, true);
+        return members.find((entry) => entry.userId === params.userId)!;
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/projects/{projectId}/members/{userId}',
+      operationId: 'putMember',
+      summary: "Add a registered user to a project, or change a member's role",
+      description: 'Adding someone who has no account yet goes through an invitation instead (POST /projects/{projectId}/invitations).',
+      tags: ['members'],
+      permission: 'project.members.manage',
+      params: memberParams,
+      body: memberUpdate,
+      success: { status: 200, description: 'The member', schema: member },
+      errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
+      async handler({ params, body, actor, req }) {
+        const project = await getProject(params.projectId);
+        await authorizeProject(actor, 'project.members.manage', project);
+        const before = await findMembership(project.id, params.userId);
+        await authorizeRoleChange(actor, project, before ? [before.role, body.role] : [body.role]);
+
+        if (before) {
+          await setMemberRole(project.id, params.userId, body.role);
+        } else {
+          await addMember(project.id, params.userId, body.role);
+        }
+        await recordAudit({
+          action: before ? 'member.role-change' : 'member.add',
+          actor,
+          target: { type: 'user', id: params.userId },
+          projectId: project.id,
+          details: { roleBefore: before?.role ?? null, roleAfter: body.role },
+          ip: req.ip ?? null,
+        });
+        await context.socketAccess.revalidateUser(params.userId);
+        context.userRooms.join(params.userId, rooms.project(project.id));
+        await notifyMembershipChange(context, actor, project, params.userId, before?.role ?? null, body.role);
         const members = await listMembers(project.id, true);
         return members.find((entry) => entry.userId === params.userId)!;
       },
@@ -129,6 +173,8 @@ export function memberRoutes(context: AppContext): Route[] {
           ip: req.ip ?? null,
         });
         await context.socketAccess.revalidateUser(params.userId);
+        context.userRooms.leave(params.userId, rooms.project(project.id));
+        await notifyMembershipChange(context, actor, project, params.userId, before.role, null);
         return undefined;
       },
     }),
@@ -204,4 +250,25 @@ export function memberRoutes(context: AppContext): Route[] {
       },
     }),
   ];
+}
+
+/** Tells a member in the app and by email that their membership changed, unless they changed it themselves. */
+async function notifyMembershipChange(
+  context: AppContext,
+  actor: Actor,
+  project: Project,
+  userId: string,
+  before: ProjectRole | null,
+  after: ProjectRole | null,
+): Promise<void> {
+  if (actor.type !== 'user' || actor.id === userId || before === after) return;
+
+  const facts = { projectId: project.id, projectTitle: project.title, byName: actor.displayName };
+  if (after === null) {
+    await notifyUsersSafely(context.notify, [userId], { kind: 'membership.removed', ...facts });
+  } else if (before === null) {
+    await notifyUsersSafely(context.notify, [userId], { kind: 'membership.added', ...facts, role: after });
+  } else {
+    await notifyUsersSafely(context.notify, [userId], { kind: 'membership.changed', ...facts, role: after, previousRole: before });
+  }
 }

@@ -1,0 +1,78 @@
+import type { RequestHandler } from 'express';
+import { Model } from 'objection';
+import type { Socket } from 'socket.io';
+import type { AckError } from '../../common/errors.js';
+import { READ_ONLY_SAFE_EVENTS } from '../../common/events.js';
+import { HttpError } from '../http/http-error.js';
+import type { NoticeRow } from '../notices/notice-record.js';
+import { readOnlyNoticeNow } from '../notices/notice-store.js';
+import { moduleLogger } from '../observability/logger.js';
+
+const log = moduleLogger('maintenance');
+
+// NOTE: only requests and socket events are refused; import jobs queued before the window still run and write.
+
+/**
+ * Throws 503 `unavailable` while a read-only maintenance notice is in force, with Retry-After
+ * set to the seconds until it ends when it has an end. The lookup reads the database on every
+ * write, so every node switches at the notice's own times without a cache to invalidate.
+ */
+export async function assertWritable(): Promise<void> {
+  const notice = await readOnlyNoticeNow(Model.knex());
+  if (!notice) return;
+  throw readOnlyError(notice, new Date());
+}
+
+/** Builds the error of a write refused during maintenance, in words a user can act on. */
+export function readOnlyError(notice: Pick<NoticeRow, 'title' | 'endsAt'>, now: Date): HttpError {
+  const until = notice.endsAt ? ` until ${notice.endsAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : ' until an admin ends the maintenance';
+  const message = `The portal is read-only for maintenance${until} (${notice.title}). Reading and live viewing still work; send your change again after the maintenance.`;
+  const retryAfterSeconds = notice.endsAt ? Math.max(1, Math.ceil((notice.endsAt.getTime() - now.getTime()) / 1000)) : undefined;
+  return new HttpError('unavailable', message, undefined, retryAfterSeconds);
+}
+
+/** Express middleware that refuses the request while the portal is read-only; mounted before upload parsers, so no file is received first. */
+export const rejectWritesWhenReadOnly: RequestHandler = async (_req, _res, next) => {
+  await assertWritable();
+  next();
+};
+
+/**
+ * Refuses every socket event outside READ_ONLY_SAFE_EVENTS while the portal is read-only. The
+ * acknowledgement, when the client asked for one, carries the `unavailable` error; the handler
+ * never runs. Joining rooms and receiving broadcasts go on.
+ */
+export function guardSocketWrites(socket: Socket): void {
+  socket.use(([event, ...args], next) => {
+    if (READ_ONLY_SAFE_EVENTS.has(event)) {
+      next();
+      return;
+    }
+    void checkSocketWrite(event, args.at(-1), next);
+  });
+}
+
+async function checkSocketWrite(event: string, ack: unknown, next: (error?: Error) => void): Promise<void> {
+  const refusal = await writeRefusal(event);
+  if (refusal === null) {
+    next();
+    return;
+  }
+  // Not calling next() drops the event, so its handler never runs.
+  if (typeof ack === 'function') {
+    const reply: AckError = { ok: false, error: { code: refusal.code, message: refusal.message } };
+    (ack as (result: AckError) => void)(reply);
+  }
+}
+
+/** Builds the error that rejects a socket write now, or returns null when writes are allowed. */
+async function writeRefusal(event: string): Promise<HttpError | null> {
+  try {
+    await assertWritable();
+    return null;
+  } catch (error) {
+    if (error instanceof HttpError) return error;
+    log.error({ err: error, event }, 'read-only check failed; socket event rejected');
+    return new HttpError('internal', 'The server could not check whether the portal is read-only; try again.');
+  }
+}

@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { REPO_ROOT } from './processes.js';
+
+/** Where browser tests save their screenshots (ignored by git). */
+export const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
+
+function newestModification(target: string): number {
+  const stats = statSync(target);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const entry of readdirSync(target)) {
+    if (entry === 'dist' || entry === 'node_modules') continue;
+    newest = Math.max(newest, newestModification(path.join(target, entry)));
+  }
+  return newest;
+}
+
+/** Builds the client unless `client/dist` is newer than its sources (`npm test` builds it first). */
+export function ensureClientBuilt(): void {
+  const bundle = path.join(REPO_ROOT, 'client', 'dist', 'index.html');
+  const sources = Math.max(newestModification(path.join(REPO_ROOT, 'client')), newestModification(path.join(REPO_ROOT, 'common')));
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
+  execFileSync('npm', ['run', 'build:client'], { cwd: REPO_ROOT, stdio: 'pipe' });
+}
+
+/** Starts Debian's Chromium headless, as every browser test here runs it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
