@@ -11,6 +11,7 @@ import { moduleLogger } from '../observability/logger.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { apiNotFound, problemHandler } from './problem.js';
 import { apiRoutes } from './routes/index.js';
+import { createResumableUploads } from '../uploads/resumable-uploads.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -47,6 +48,11 @@ function apiRouter(context: AppContext, sessionMiddleware: RequestHandler): expr
   router.use(express.json({ limit: context.config.JSON_BODY_MAX_BYTES, type: ['application/json', 'application/*+json'] }));
   router.use(sessionMiddleware);
   router.use(loadActor);
+
+  // Resumable uploads speak the tus protocol (HEAD, PATCH, OPTIONS), so they are mounted as they are.
+  const resumableUploads = createResumableUploads(context);
+  router.all('/uploads', resumableUploads);
+  router.all('/uploads/{*uploadPath}', resumableUploads);
 
   const routes = apiRoutes(context);
   for (const route of routes) route.mount(router);
