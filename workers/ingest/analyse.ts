@@ -22,6 +22,8 @@ import { resolveZipTable } from './zip-table.js';
 export interface AnalyseInput {
   /** Absolute path of the uploaded file. */
   file: string;
+  /** Opens the uploaded file as a byte stream; see TableLocation. */
+  open?: TableLocation['open'];
   existingFields: ReadonlyMap<string, ExistingField>;
   overrides: ImportMappingUpdate;
   progress: ScanProgress;
@@ -200,9 +202,10 @@ function numberStyleOf(input: AnalyseInput, scan: TableScan): NumberStyle {
 }
 
 /** Where the plan's table is, for the passes over it. */
-export function locationOf(input: { file: string }, source: SourcePlan, strict: boolean): TableLocation {
+export function locationOf(input: { file: string; open?: TableLocation['open'] }, source: SourcePlan, strict: boolean): TableLocation {
   const unpacked = source.unpacked !== null;
   return {
+    ...(input.open && !unpacked && source.entry === null ? { open: input.open } : {}),
     file: unpacked ? source.unpacked! : input.file,
     format: source.format,
     entry: unpacked ? null : source.entry,

@@ -107,7 +107,8 @@ function detectCoordinates(candidates: readonly RoleCandidate[]): CoordinatePair
   const swapped = looksSwapped(candidates[latitude]!.profile, candidates[longitude]!.profile);
   if (swapped) [latitude, longitude] = [longitude, latitude];
   const lon = candidates[longitude]!.profile;
-  const longitudes360 = lon.above180 > 0 && lon.negative === 0 && lon.outsideLongitude === lon.above180;
+  // As with swaps, a single longitude above 180 is a typo rather than a convention.
+  const longitudes360 = lon.above180 >= 3 && lon.above180 >= lon.present * 0.05 && lon.negative === 0 && lon.outsideLongitude === lon.above180;
   return { latitude, longitude, swapped, longitudes360 };
 }
 
@@ -122,12 +123,16 @@ function detectProjected(candidates: readonly RoleCandidate[]): CoordinatePair |
 
 /**
  * Tells whether a latitude column and a longitude column hold each other's values: the
- * "latitude" has values beyond ±90 that a longitude can have, while every "longitude" would be a
- * valid latitude. Headers are swapped in files more often than one would hope.
+ * "latitude" has several values beyond ±90 that a longitude can have (at least 3 and 5 %), while
+ * every "longitude" would be a valid latitude. Headers are swapped in files more often than one
+ * would hope.
  */
 function looksSwapped(latitude: ColumnProfile, longitude: ColumnProfile): boolean {
   if (latitude.latitudeLetters > 0 || longitude.longitudeLetters > 0) return false;
-  return latitude.outsideLatitude > 0 && latitude.outsideLongitude === 0 && longitude.outsideLatitude === 0 && longitude.present > 0;
+  // One or two latitudes beyond ±90 are typos; a swap shows in many values.
+  const beyond = latitude.outsideLatitude;
+  if (beyond < 3 || beyond < latitude.present * 0.05) return false;
+  return latitude.outsideLongitude === 0 && longitude.outsideLatitude === 0 && longitude.present > 0;
 }
 
 // A column whose values carry N or S is a latitude, and E or W a longitude, whatever its header.

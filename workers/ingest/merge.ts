@@ -234,7 +234,7 @@ async function insertFields(trx: Knex.Transaction, datasetId: string, fields: re
     const type = existing.get(field.key);
     // Another change may have created the field since the analysis; the same type can be shared.
     if (type !== undefined && type !== field.type) {
-      throw new Error(`Field "${field.key}" was created as ${type} while the import planned it as ${field.type}; the retry re-reads the fields`);
+      throw fieldsChanged(`field "${field.key}" was created as ${type}, but the import planned it as ${field.type}`);
     }
     return type === undefined;
   });
@@ -257,10 +257,17 @@ async function insertFields(trx: Knex.Transaction, datasetId: string, fields: re
 }
 
 /**
+ * The plan was made against the dataset's fields at analysis time; when someone changed them
+ * before the load, the file must be analysed again, which a change of the mapping does.
+ */
+function fieldsChanged(detail: string): ImportRejected {
+  return new ImportRejected(`The dataset's fields changed after the file was analysed: ${detail}. Nothing was loaded; change the mapping (or save it unchanged) to analyse the file again.`);
+}
+
+/**
  * Changes integer fields to number and returns the keys of the fields changed. Every stored
  * integer is a valid number, so no value changes. A field that is already a number is left as it
- * is. A field retyped otherwise or deleted since the analysis fails the attempt, and the retry
- * plans again with the current fields.
+ * is. A field retyped otherwise or deleted since the analysis rejects the load.
  */
 async function widenFields(trx: Knex.Transaction, datasetId: string, fields: readonly PlannedField[]): Promise<string[]> {
   if (fields.length === 0) return [];
@@ -273,7 +280,7 @@ async function widenFields(trx: Knex.Transaction, datasetId: string, fields: rea
     const type = current.get(field.key);
     if (type === field.type) return false;
     if (type !== field.widenedFrom) {
-      throw new Error(`Field "${field.key}" is ${type ?? 'deleted'} while the import planned to widen it from ${String(field.widenedFrom)}; the retry re-reads the fields`);
+      throw fieldsChanged(`field "${field.key}" is ${type ?? 'deleted'}, but the import planned to widen it from ${String(field.widenedFrom)}`);
     }
     return true;
   });

@@ -206,6 +206,7 @@ function plannedColumn(
   }
   if (candidate.excelSerialDates) notes.push(`Numbers are read as Excel serial dates (${input.dateSystem} date system).`);
   if (profile.signConflicts > 0) notes.push(`${profile.signConflicts} ${profile.signConflicts === 1 ? 'value has' : 'values have'} a minus sign that disagrees with the hemisphere letter.`);
+  if (targetField(target)?.widenedFrom === 'integer') notes.push('The existing integer field becomes a number field, because the file has decimals for it.');
   if (header.renamed === 'duplicate') notes.push(`Another column has the same header, so this one is stored as "${header.key}".`);
   if (header.renamed === 'blank') notes.push(`The header is empty, so the column is named "${header.label}".`);
   if (header.renamed === 'too_long') notes.push(`The header is too long for a field key, so it is stored as "${header.key}".`);

@@ -76,6 +76,7 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
     if (record.checksumSha256 === null) await recordChecksum(deps, record);
     const plan = await analyseFile({
       file: deps.uploads.pathOf(record.storageKey),
+      open: (options) => deps.uploads.openRead(record.storageKey, options),
       existingFields: await existingFieldsOf(deps.knex, record.datasetId),
       overrides: record.options ?? {},
       progress: (rows, fraction) => reporter.advance(rows, fraction),
@@ -105,7 +106,7 @@ async function validate(deps: IngestDependencies, record: ImportRow, plan: Impor
   try {
     await reporter.startPhase('analysing', plan.rowsTotal);
     const normaliser = new RowNormaliser(plan, issues);
-    const location = locationOf({ file: deps.uploads.pathOf(record.storageKey) }, plan.source, false);
+    const location = uploadLocation(deps, record, plan);
     const batches = normalisedBatches({ location, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
     for await (const _rows of batches) throwIfCancelled(reporter, record.id);
   } finally {
@@ -152,7 +153,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     const issues = new IssueCollector(deps.issuesMax);
     const normaliser = new RowNormaliser(plan, issues);
     const reject = record.invalidRows !== 'skip';
-    const location = locationOf({ file: deps.uploads.pathOf(record.storageKey) }, plan.source, false);
+    const location = uploadLocation(deps, record, plan);
     const batches = normalisedBatches({ location, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
 
     const result = await loadAndMerge(
@@ -175,6 +176,13 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     await reporter.settle();
     return handleFailure(deps, record, reporter, error, attempt);
   }
+}
+
+/** Where the load and the validation read the table: through the upload store, unless it was unpacked from a ZIP archive. */
+function uploadLocation(deps: IngestDependencies, record: ImportRow, plan: ImportPlan) {
+  const location = locationOf({ file: deps.uploads.pathOf(record.storageKey) }, plan.source, false);
+  if (plan.source.unpacked !== null || plan.source.entry !== null) return location;
+  return { ...location, open: (options: { highWaterMark: number }) => deps.uploads.openRead(record.storageKey, options) };
 }
 
 /** Passes valid rows on; under "reject", the first invalid row ends the load with the issues found. */

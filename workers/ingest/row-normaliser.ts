@@ -291,7 +291,7 @@ export class RowNormaliser implements CellContext {
         return undefined;
       }
       coordinate = parsed?.degrees ?? null;
-    } else return null;
+    }
 
     if (coordinate === null) {
       const expected = projected ? `a coordinate in EPSG:${this.plan.crs}` : `a ${axis} in degrees`;

@@ -39,7 +39,7 @@ export function raggedRowProblem(record: readonly unknown[], width: number, csv:
   for (let index = width; index < record.length; index += 1) {
     const cell = record[index];
     if (cell !== undefined && cell !== null && !(typeof cell === 'string' && cell.trim() === '')) {
-      return `the row has values beyond the ${width} columns of the header`;
+      return `the row has ${record.length} values but the header has ${width} columns`;
     }
   }
   return null;

@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { ImportFormat, TextEncodingName } from '../../common/api/imports.js';
 import { readCsvBatches, type CsvDelimiter } from './csv-source.js';
@@ -30,6 +31,8 @@ export interface TableLocation {
   sheet: string | null;
   /** Decode UTF-8 strictly, failing on invalid bytes; the analysis does, the load need not. */
   strict: boolean;
+  /** Opens the file as a byte stream; the upload store's reader by default, replaceable in tests. */
+  open?: (options: { highWaterMark: number }) => ReadStream;
 }
 
 /** Consecutive rows of a table as cell arrays, with the line (CSV) or row (sheet) of each. */
@@ -54,8 +57,8 @@ export interface TextInput {
 export async function openTextInput(location: TableLocation): Promise<TextInput> {
   const encoding = location.encoding ?? 'utf-8';
   if (location.entry === null) {
-    const raw = createReadStream(location.file, { highWaterMark: READ_CHUNK_BYTES });
-    const size = await fileSize(raw);
+    const raw = location.open ? location.open({ highWaterMark: READ_CHUNK_BYTES }) : createReadStream(location.file, { highWaterMark: READ_CHUNK_BYTES });
+    const size = (await stat(location.file)).size;
     const fraction = () => (size > 0 ? Math.min(1, raw.bytesRead / size) : 1);
     if (encoding === 'utf-8' && !location.strict) {
       // The analysis checked every byte, so Node's own decoder is safe and faster. It keeps a byte
@@ -121,7 +124,3 @@ function sheetBatch(batch: SheetRowBatch, total: number): RecordBatch {
   return { records: batch.rows, rowNumbers: batch.rowNumbers, errors: new Map(), fraction: total > 0 ? Math.min(1, batch.bytesRead / total) : 1 };
 }
 
-async function fileSize(stream: ReturnType<typeof createReadStream>): Promise<number> {
-  const { stat } = await import('node:fs/promises');
-  return (await stat(String(stream.path))).size;
-}

@@ -29,7 +29,7 @@ export class ZipArchive {
   static async open(file: string): Promise<ZipArchive> {
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
       yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, opened) => {
-        if (error || !opened) reject(new ZipArchiveError(`the ZIP archive cannot be read: ${error?.message ?? 'unknown error'}`));
+        if (error || !opened) reject(new ZipArchiveError(`it cannot be read (${(error?.message ?? 'unknown error').replace(/\.$/, '')})`));
         else resolve(opened);
       });
     });

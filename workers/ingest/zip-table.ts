@@ -42,7 +42,7 @@ export async function resolveZipTable(file: string): Promise<ZipTable> {
   try {
     archive = await ZipArchive.open(file);
   } catch (error) {
-    throw new ImportRejected(`The file looks like a ZIP archive but ${error instanceof ZipArchiveError ? error.message : 'cannot be read'}; upload it again or unpack it first.`);
+    throw new ImportRejected(`The file is a ZIP archive (or an XLSX or ODS workbook, which are ZIP archives) but ${error instanceof ZipArchiveError ? error.message : 'it cannot be read'}; save it again and upload it, or unpack it first.`);
   }
   try {
     if (archive.has('xl/workbook.xml')) return workbook('xlsx');
