@@ -1,5 +1,5 @@
 import { parseCoordinate } from './coordinates.js';
-import { MAX_EXCEL_SERIAL, possibleOrders, splitSeparatedDate } from './dates.js';
+import { MAX_EXCEL_SERIAL, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
 import type { MissingValues } from './missing-values.js';
 import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, type NumberShape } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
@@ -147,6 +147,7 @@ export class ColumnProfile {
     if (!separated) return false;
     const counts = separated.hour === null ? this.separatedDates : this.separatedDateTimes;
     if (separated.yearFirst) {
+      if (readSeparatedDate(separated, 'ymd') === null) return false;
       counts.yearFirst += 1;
       return true;
     }

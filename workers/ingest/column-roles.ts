@@ -55,7 +55,7 @@ const METRES = new Set(['m', 'metre', 'metres', 'meter', 'meters', 'm a.s.l.', '
  * Each column takes at most one role, and the others become fields. `projected` is true when the
  * coordinates are in a projected CRS, so easting and northing are the coordinate columns.
  */
-export function detectSampleRoles(candidates: readonly RoleCandidate[], projected: boolean): SampleRoles {
+export function detectSampleRoles(candidates: readonly RoleCandidate[], projected = false): SampleRoles {
   const used = new Set<number>();
   const take = (index: number | null): number | null => {
     if (index !== null) used.add(index);

@@ -40,8 +40,7 @@ export function splitSeparatedDate(trimmed: string): SeparatedDate | null {
  */
 export function possibleOrders(date: SeparatedDate): { dmy: boolean; mdy: boolean } {
   if (date.yearFirst) return { dmy: false, mdy: false };
-  const [first, second] = date.parts;
-  return { dmy: isDayMonth(first, second), mdy: isDayMonth(second, first) };
+  return { dmy: readSeparatedDate(date, 'dmy') !== null, mdy: readSeparatedDate(date, 'mdy') !== null };
 }
 
 /** Reads a separated date in the given order as a time in UTC, or returns null when it is no real date. */
@@ -87,10 +86,6 @@ export function excelSerialToTime(serial: number, system: DateSystem): ParsedTim
   const epochMs = epoch + whole * DAY_MS + seconds * 1000;
   const hasTime = seconds !== 0;
   return { epochMs, hasTime, precision: hasTime ? 'second' : 'day' };
-}
-
-function isDayMonth(day: number, month: number): boolean {
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
 function utcDay(year: number, month: number, day: number): number | null {
