@@ -136,7 +136,8 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
       options,
       revision: record.revision + 1,
       state: 'queued',
-      phase: 'queued',
+      // Queued for analysis: the phase says which job the import waits for.
+      phase: 'analysing',
       error: null,
       finishedAt: null,
     } as Partial<Import>)
@@ -159,7 +160,7 @@ export async function requestLoad(record: Import, invalidRows: InvalidRowPolicy)
     );
   }
   const [updated] = await Import.query()
-    .patch({ state: 'queued', phase: 'queued', invalidRows, loadRequestedAt: new Date() } as Partial<Import>)
+    .patch({ state: 'queued', phase: 'loading', invalidRows, loadRequestedAt: new Date() } as Partial<Import>)
     .where({ id: record.id, state: 'awaiting_review' })
     .returning('*');
   if (!updated) throw new HttpError('conflict', 'The import changed meanwhile; read it again.');

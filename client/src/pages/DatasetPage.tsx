@@ -1,9 +1,9 @@
 import { A, useParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
-import type { ImportRecord } from '../../../common/api/imports.js';
 import { ApiError } from '../api/api-error.js';
 import { loadClientConfig } from '../api/client-config.js';
 import { fetchDataset, fetchFields } from '../api/datasets.js';
+import { fetchImport } from '../api/imports.js';
 import { fetchProject } from '../api/projects.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { usePageTitle } from '../components/page-title.js';
@@ -88,9 +88,13 @@ function DatasetView(props: { datasetId: string }) {
   onCleanup(() => clearInterval(poll));
 
   const selectedImport = createMemo(() => imports.items().find((record) => record.id === selectedImportId()));
-  const onQueued = (record: ImportRecord) => {
-    imports.add(record);
-    setSelectedImportId(record.id);
+  const onUploaded = async (importId: string) => {
+    setSelectedImportId(importId);
+    try {
+      imports.add(await fetchImport(importId));
+    } catch {
+      void imports.refresh();
+    }
   };
 
   return (
@@ -162,9 +166,13 @@ function DatasetView(props: { datasetId: string }) {
             <section class="stack" aria-labelledby="imports-heading">
               <h2 id="imports-heading">Imports</h2>
               <Show when={currentUser()} fallback={<p class="muted">Sign in to upload files into this dataset.</p>}>
-                <UploadForm datasetId={props.datasetId} uploadMaxBytes={config.data()?.uploadMaxBytes} onQueued={onQueued} />
+                <UploadForm datasetId={props.datasetId} uploadMaxBytes={config.data()?.uploadMaxBytes} onUploaded={(importId) => void onUploaded(importId)} />
               </Show>
-              <Show when={selectedImport()}>{(record) => <ImportStatus record={record()} pace={imports.pace(record().id)} />}</Show>
+              <Show when={selectedImport()}>
+                {(record) => (
+                  <ImportStatus record={record()} pace={imports.pace(record().id)} canEdit={currentUser() !== null} onChanged={(changed) => imports.replace(changed)} />
+                )}
+              </Show>
               <Show when={imports.error()}>
                 <ErrorNotice error={imports.error()} title="The imports could not be loaded." onRetry={() => void imports.refresh()} />
               </Show>
