@@ -14,12 +14,19 @@ export class MissingValues {
   private readonly texts: Set<string>;
   private readonly numbers: Set<number>;
   private readonly longestText: number;
+  /** First characters of the numeric codes, and the longest text one can be written as ("-9999.000"). */
+  private readonly numericFirst: Set<number>;
+  private readonly longestNumeric: number;
 
   constructor(codes: readonly string[] = DEFAULT_MISSING_VALUE_CODES) {
     this.codes = [...new Set(['', ...codes.map((code) => code.trim())])];
     this.texts = new Set(this.codes.map((code) => code.toLowerCase()));
     this.numbers = new Set(this.codes.filter((code) => NUMERIC_CODE.test(code)).map(Number));
     this.longestText = Math.max(...this.codes.map((code) => code.length));
+    const numeric = this.codes.filter((code) => NUMERIC_CODE.test(code));
+    this.numericFirst = new Set(numeric.map((code) => code.charCodeAt(0)));
+    // Trailing decimal zeros ("-9999.000") lengthen a code by a few characters at most.
+    this.longestNumeric = numeric.length === 0 ? 0 : Math.max(...numeric.map((code) => code.length)) + 6;
   }
 
   /** Tells whether an already trimmed cell text is empty or a missing-value code. */
@@ -43,9 +50,8 @@ export class MissingValues {
   }
 
   private isNumericCode(trimmed: string): boolean {
-    const first = trimmed.charCodeAt(0);
-    // Only texts that start like a number are converted, which keeps ordinary words cheap.
-    if (!(first === 45 || first === 43 || (first >= 48 && first <= 57))) return false;
+    // Only texts that start like a code and are short enough are converted; this runs for every cell.
+    if (trimmed.length > this.longestNumeric || !this.numericFirst.has(trimmed.charCodeAt(0))) return false;
     if (!NUMERIC_CODE.test(trimmed)) return false;
     return this.numbers.has(Number(trimmed));
   }

@@ -55,9 +55,14 @@ export function numberShape(trimmed: string): NumberShape | null {
     if (digitCount <= 15 || Number.isSafeInteger(Number(trimmed))) return 'int';
     return 'dot';
   }
-  if (DOT3.test(trimmed)) return 'dot3';
-  if (COMMA3.test(trimmed)) return 'comma3';
-  if (DOT.test(trimmed)) return Number.isFinite(Number(trimmed)) ? 'dot' : null;
+  // "1.234" and "1,234" have at most 8 characters; longer texts skip those two tests.
+  if (trimmed.length <= 8 && DOT3.test(trimmed)) return 'dot3';
+  if (trimmed.length <= 8 && COMMA3.test(trimmed)) return 'comma3';
+  if (DOT.test(trimmed)) {
+    // Without an exponent, only an absurdly long number can overflow a double.
+    const surelyFinite = trimmed.length < 300 && trimmed.indexOf('e') < 0 && trimmed.indexOf('E') < 0;
+    return surelyFinite || Number.isFinite(Number(trimmed)) ? 'dot' : null;
+  }
   if (COMMA.test(trimmed)) return 'comma';
   if (GCOMMA.test(trimmed)) return 'gcomma';
   if (GDOT.test(trimmed)) return 'gdot';

@@ -70,6 +70,7 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
 
   const reporter = new ProgressReporter(deps.knex, deps.publisher, record, log);
   reporter.startHeartbeat();
+  const started = performance.now();
   log.info({ importId, datasetId: record.datasetId, sizeBytes: record.sizeBytes }, 'analysis started');
   try {
     await reporter.startPhase('analysing', null);
@@ -86,7 +87,8 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
     const outcome = await validate(deps, record, plan, reporter);
     if (!(await markAwaitingReview(deps.knex, importId, outcome))) throw new ImportCancelled(`Import ${importId} was cancelled`);
     await reporter.finish({ state: 'awaiting_review', phase: 'review', rowsDone: plan.rowsTotal, rowsTotal: plan.rowsTotal, counts: { rows: plan.rowsTotal, rejectedRows: outcome.rejectedRows }, issueCount: outcome.issueCount, error: null });
-    log.info({ importId, rows: plan.rowsTotal, issueCount: outcome.issueCount, format: plan.source.format, phaseSeconds: reporter.phaseSeconds() }, 'analysis finished; waiting for review');
+    const seconds = Math.round(performance.now() - started) / 1000;
+    log.info({ importId, rows: plan.rowsTotal, issueCount: outcome.issueCount, format: plan.source.format, seconds, phaseSeconds: reporter.phaseSeconds() }, 'analysis finished; waiting for review');
     return { state: 'awaiting_review', rows: plan.rowsTotal, issueCount: outcome.issueCount };
   } catch (error) {
     await reporter.settle();
@@ -147,6 +149,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
   const plan = record.plan;
   const reporter = new ProgressReporter(deps.knex, deps.publisher, record, log);
   reporter.startHeartbeat();
+  const started = performance.now();
   log.info({ importId, datasetId: record.datasetId, rows: plan.rowsTotal, invalidRows: record.invalidRows }, 'load started');
   try {
     await reporter.startPhase('loading', plan.rowsTotal);
@@ -169,7 +172,8 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     deps.publisher.publishChange(result.change);
     const rows = result.counts.rows ?? 0;
     await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: record.issueCount, error: null });
-    log.info({ importId, changeSeq: result.change.seq, counts: result.counts, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
+    const seconds = Math.round(performance.now() - started) / 1000;
+    log.info({ importId, changeSeq: result.change.seq, counts: result.counts, seconds, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
     await removeUnpacked(plan);
     return { state: 'completed', changeSeq: result.change.seq, counts: result.counts };
   } catch (error) {
