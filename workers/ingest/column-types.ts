@@ -58,7 +58,7 @@ export function typeAs(profile: ColumnProfile, type: FieldType, style: NumberSty
 
 /** Types a column of Excel serial day numbers as dates, or as date-times when some have a time of day. */
 export function typeAsExcelSerial(profile: ColumnProfile, style: NumberStyle): ColumnTyping {
-  const numbers = numericValues(profile, style, true);
+  const numbers = numericValues(profile, style, false);
   const type: FieldType = profile.shapes.dot + profile.shapes.comma > 0 ? 'datetime' : 'date';
   return { type, invalid: profile.present - Math.min(numbers, profile.excelSerials), dateOrder: 'dmy', dateOrderAmbiguous: false };
 }
