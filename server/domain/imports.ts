@@ -160,7 +160,7 @@ export async function requestLoad(record: Import, invalidRows: InvalidRowPolicy)
     );
   }
   const [updated] = await Import.query()
-    .patch({ state: 'queued', phase: 'loading', invalidRows, loadRequestedAt: new Date() } as Partial<Import>)
+    .patch({ state: 'queued', phase: 'loading', rowsDone: 0, invalidRows, loadRequestedAt: new Date() } as Partial<Import>)
     .where({ id: record.id, state: 'awaiting_review' })
     .returning('*');
   if (!updated) throw new HttpError('conflict', 'The import changed meanwhile; read it again.');
