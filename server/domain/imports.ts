@@ -136,7 +136,7 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
       options,
       revision: record.revision + 1,
       state: 'queued',
-      // Queued for analysis: the phase says which job the import waits for.
+      // Queued for analysis: the phase names the job the import waits for.
       phase: 'analysing',
       error: null,
       finishedAt: null,
@@ -169,7 +169,7 @@ export async function requestLoad(record: Import, invalidRows: InvalidRowPolicy)
 
 /**
  * Cancels an import that has not finished. A running load notices at its next progress write and
- * rolls back; one that commits first stays completed, and the cancel answers 409.
+ * rolls back. A load that commits first stays completed, and the cancel then fails with 409.
  */
 export async function cancelImport(record: Import): Promise<Import> {
   if (!UNFINISHED_STATES.includes(record.state)) throw new HttpError('conflict', `The import is already ${record.state}.`);
@@ -182,7 +182,7 @@ export async function cancelImport(record: Import): Promise<Import> {
   return updated as Import;
 }
 
-/** One page of the dataset's imports, newest first, after the import with id `afterId`. */
+/** Returns one page of the dataset's imports, newest first, after the import with id `afterId`. */
 export async function listImports(datasetId: string, afterId: string | null, limit: number): Promise<Import[]> {
   const query = Import.query()
     .where('datasetId', datasetId)

@@ -34,10 +34,10 @@ interface TusRejection {
 /**
  * Resumable uploads over the tus protocol (tus.io), served by @tus/server under
  * /api/v1/uploads behind the same session and permission checks as the REST API. The creation
- * request, which carries no file bytes, is checked for the dataset, the permission, the size
- * limit and the file type before any byte moves; the upload then lives as an import in the
- * `uploading` state, stored under its id (never the user's file name) in the shared upload
- * directory, where @tus/file-store keeps the offset so an upload resumes after a network drop, a
+ * request carries no file bytes, and it is checked for the dataset, the permission, the size
+ * limit and the file type before any byte moves. The upload then lives as an import in the
+ * `uploading` state. It is stored under its id (never the user's file name) in the shared upload
+ * directory, where @tus/file-store keeps the offset, so an upload resumes after a network drop, a
  * page reload or a server restart. A Redis lock keeps two server nodes from writing one upload.
  * When the last byte arrives the import is queued for analysis; the worker records the SHA-256.
  */

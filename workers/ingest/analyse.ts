@@ -183,7 +183,7 @@ function geoJsonCrs(scan: FeatureScan): number | null {
   return code === 4326 ? null : code;
 }
 
-/** An EPSG code written in a coordinate header's unit, as in "Easting [EPSG:2056]"; null when none is. */
+/** Returns the EPSG code written in a header's unit, as in "Easting [EPSG:2056]", or null. */
 function crsFromHeaders(headers: readonly unknown[]): number | null {
   for (const header of headers) {
     const match = /EPSG[:\s]*(\d{4,6})/i.exec(String(header ?? ''));
@@ -201,7 +201,7 @@ function numberStyleOf(input: AnalyseInput, scan: TableScan): NumberStyle {
   return { decimal: input.overrides.decimalMark ?? detected.decimal, group: input.overrides.thousandsSeparator ?? detected.group };
 }
 
-/** Where the plan's table is, for the passes over it. */
+/** Returns the location of the plan's table, for the passes over it. */
 export function locationOf(input: { file: string; open?: TableLocation['open'] }, source: SourcePlan, strict: boolean): TableLocation {
   const unpacked = source.unpacked !== null;
   return {
@@ -230,7 +230,7 @@ function rejectUnlessFeatureCollection(scan: FeatureScan): void {
 }
 
 // Title and comment lines above the header would confuse the delimiter guess, which wants
-// consistent rows; lines without any candidate delimiter and "#" lines are left out of the sample.
+// consistent rows. So lines without any candidate delimiter and "#" lines are left out of the sample.
 function withoutPreamble(sample: string): string {
   const lines = sample.split(/\r?\n/).slice(0, 200);
   const kept = lines.filter((line) => !line.trimStart().startsWith('#') && /[,;\t|]/.test(line));

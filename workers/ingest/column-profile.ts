@@ -27,8 +27,8 @@ const noSeparatedDates = (): SeparatedDateCounts => ({ yearFirst: 0, either: 0, 
 /**
  * Counts what the values of one column look like, over the whole column, so its type can be
  * inferred after one pass without keeping the values. Numbers are counted by shape, because the
- * file's decimal mark and digit groups are only decided at the end of the pass; dates written
- * with separators are counted by the orders they allow, for the same reason.
+ * file's decimal mark and digit groups are only decided at the end of the pass. For the same
+ * reason, dates written with separators are counted by the orders they allow.
  */
 export class ColumnProfile {
   /** Values that are not missing. */

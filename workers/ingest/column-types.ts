@@ -16,7 +16,7 @@ export interface ColumnTyping {
   invalid: number;
   /** Order of day and month for dates written with separators. */
   dateOrder: DateOrder;
-  /** True when no value told whether the day or the month comes first. */
+  /** True when no value shows whether the day or the month comes first. */
   dateOrderAmbiguous: boolean;
 }
 

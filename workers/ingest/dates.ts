@@ -16,7 +16,7 @@ export interface SeparatedDate {
 // elsewhere; a "-" between two-digit parts (03-04-2021) is read here too.
 const SEPARATED = /^(\d{1,4})([./-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
-/** Splits a trimmed text such as "03/04/2021 14:05" into its parts, or returns null when it is none. */
+/** Splits a trimmed text such as "03/04/2021 14:05" into its parts, or returns null for other text. */
 export function splitSeparatedDate(trimmed: string): SeparatedDate | null {
   if (trimmed.length < 6 || trimmed.length > 22) return null;
   const match = SEPARATED.exec(trimmed);
@@ -35,7 +35,7 @@ export function splitSeparatedDate(trimmed: string): SeparatedDate | null {
 }
 
 /**
- * Which orders a separated date can be read in: "13/04/2021" only day-first, "04/13/2021" only
+ * Returns the orders a separated date can be read in: "13/04/2021" only day-first, "04/13/2021" only
  * month-first, "03/04/2021" both.
  */
 export function possibleOrders(date: SeparatedDate): { dmy: boolean; mdy: boolean } {

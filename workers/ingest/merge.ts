@@ -23,7 +23,7 @@ export interface MergeInput {
   plan: ImportPlan;
   /** The mapping to store on the import, for people to see how columns were read. */
   mapping: Record<string, unknown>;
-  /** Where the measurements of qualified values are spooled until the samples are in. */
+  /** Path of the file that keeps the measurements of qualified values until the samples are in. */
   spoolPath: string;
 }
 
@@ -52,8 +52,8 @@ const DATASET_LOAD_LOCK = 4_000_404;
 /**
  * Loads an import's rows straight into `samples` with COPY, in one transaction that also creates
  * and widens fields, writes measurements, appends one change-log entry and marks the import
- * completed. A crash, a cancel or an invalid row under the "reject" policy rolls all of it back;
- * a second run of an import that already committed finds its change and stops.
+ * completed. A crash, a cancel or an invalid row under the "reject" policy rolls all of it back.
+ * A second run of an import that already committed finds its change and stops.
  */
 export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIterable<SampleRow[]>, hooks: MergeHooks): Promise<MergeResult> {
   const timer = stepTimer();
@@ -154,7 +154,7 @@ async function copyInto(trx: Knex.Transaction, table: string, columns: readonly 
 
 /**
  * Measurement lines written to a file during the samples COPY, because one connection can run
- * only one COPY at a time; they are copied once the samples exist.
+ * only one COPY at a time. They are copied once the samples exist.
  */
 class MeasurementSpool {
   lines = 0;
@@ -257,8 +257,8 @@ async function insertFields(trx: Knex.Transaction, datasetId: string, fields: re
 }
 
 /**
- * The plan was made against the dataset's fields at analysis time; when someone changed them
- * before the load, the file must be analysed again, which a change of the mapping does.
+ * Builds the rejection of a load whose plan no longer fits the dataset's fields, because someone
+ * changed them after the analysis. A change of the mapping analyses the file again.
  */
 function fieldsChanged(detail: string): ImportRejected {
   return new ImportRejected(`The dataset's fields changed after the file was analysed: ${detail}. Nothing was loaded; change the mapping (or save it unchanged) to analyse the file again.`);

@@ -3,7 +3,7 @@ import type { ThousandsSeparator } from '../../common/api/imports.js';
 /** The character that separates a number's whole part from its fraction. */
 export type DecimalMark = '.' | ',';
 
-/** How a file writes its numbers: the decimal mark and the digit group separator. */
+/** The number style of a file: its decimal mark and its digit group separator. */
 export interface NumberStyle {
   decimal: DecimalMark;
   group: ThousandsSeparator;
@@ -71,7 +71,7 @@ export function numberShape(trimmed: string): NumberShape | null {
   return null;
 }
 
-/** How a shape reads under a style: as an integer, a decimal, or not as a number. */
+/** Returns what a shape means under a style: an integer, a decimal, or no number (null). */
 export function shapeMeaning(shape: NumberShape, style: NumberStyle): 'integer' | 'decimal' | null {
   const { decimal, group } = style;
   switch (shape) {

@@ -182,7 +182,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
   }
 }
 
-/** Where the load and the validation read the table: through the upload store, unless it was unpacked from a ZIP archive. */
+/** Returns where the load and the validation read the table: through the upload store, unless it came out of a ZIP archive. */
 function uploadLocation(deps: IngestDependencies, record: ImportRow, plan: ImportPlan) {
   const location = locationOf({ file: deps.uploads.pathOf(record.storageKey) }, plan.source, false);
   if (plan.source.unpacked !== null || plan.source.entry !== null) return location;

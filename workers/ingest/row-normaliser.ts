@@ -70,7 +70,7 @@ export class RowNormaliser implements CellContext {
   private readonly timeColumn: PlannedColumn | undefined;
   private readonly elevationColumn: PlannedColumn | undefined;
   private readonly reading: CellReading;
-  /** Transform of coordinate columns and GeoJSON geometries to WGS 84; null when they are WGS 84. */
+  /** Transform of coordinate columns and WKT without an SRID to WGS 84; null when they are WGS 84. */
   private readonly transform: PositionTransform | null;
 
   // The cell being converted, for issues and qualified values.
@@ -103,7 +103,7 @@ export class RowNormaliser implements CellContext {
       const field = targetField(column.target);
       if (field === null) return [];
       const reading = { ...this.reading, dateOrder: column.dateOrder, excelSerialDates: column.excelSerialDates };
-      // GeoJSON geometries and WKT are transformed by the converter; coordinate columns are not geometries.
+      // WKT is transformed by its converter; GeoJSON features arrive transformed from the row source.
       return [{
         index: column.index,
         header: column.header,
@@ -361,7 +361,7 @@ function readingOf(plan: ImportPlan, transform: PositionTransform | null): CellR
     dateOrder: 'dmy',
     excelSerialDates: false,
     dateSystem: plan.dateSystem,
-    // GeoJSON geometries of a collection in another CRS; WKT columns use the plan's CRS too.
+    // WKT without an EWKT SRID is in the plan's CRS, like the coordinate columns.
     transform,
     transformForSrid: (srid) => (isKnownCrs(srid) ? transformFromEpsg(srid) : null),
   };

@@ -16,7 +16,7 @@ import { ZipArchive } from './zip-archive.js';
  */
 export const READ_CHUNK_BYTES = 128 * 1024;
 
-/** Where a table's rows come from: the uploaded file, or one entry of it when it is a ZIP archive. */
+/** The source of a table's rows: the uploaded file, or one entry of it when it is a ZIP archive. */
 export interface TableLocation {
   /** Absolute path of the uploaded file. */
   file: string;

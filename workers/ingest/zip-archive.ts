@@ -46,7 +46,7 @@ export class ZipArchive {
     return new ZipArchive(zip, byName);
   }
 
-  /** The files in the archive, folders left out. */
+  /** Lists the files in the archive, leaving out folders. */
   entries(): ZipEntryInfo[] {
     return [...this.byName.values()].map((entry) => ({ name: entry.fileName, uncompressedSize: entry.uncompressedSize }));
   }

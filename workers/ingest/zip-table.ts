@@ -49,10 +49,10 @@ export async function resolveZipTable(file: string): Promise<ZipTable> {
     if (archive.has('content.xml') && (await isOds(archive))) return workbook('ods');
 
     const tables = archive.entries().filter((entry) => !isMetadata(entry.name) && formatOfName(entry.name) !== null);
-    if (tables.length === 0) throw new ImportRejected('The ZIP archive holds no table (.csv, .tsv, .txt, .xlsx, .ods, .geojson or .json); add one and upload it again.');
+    if (tables.length === 0) throw new ImportRejected('The ZIP archive contains no table (.csv, .tsv, .txt, .xlsx, .ods, .geojson or .json); add one and upload it again.');
     if (tables.length > 1) {
       const names = tables.slice(0, 5).map((entry) => `"${entry.name}"`).join(', ');
-      throw new ImportRejected(`The ZIP archive holds ${tables.length} tables (${names}${tables.length > 5 ? ', …' : ''}); upload one table per import.`);
+      throw new ImportRejected(`The ZIP archive contains ${tables.length} tables (${names}${tables.length > 5 ? ', …' : ''}); upload one table per import.`);
     }
     const entry = tables[0]!.name;
     const format = formatOfName(entry)!;

@@ -20,16 +20,16 @@ export interface UploadHandle {
 /** Endpoint of the tus protocol on the portal's own origin. */
 export const RESUMABLE_UPLOAD_ENDPOINT = `${API_BASE}/uploads`;
 
-// Waits between attempts after a network error; tus-js-client asks the server for the offset
-// before each retry, so nothing that arrived is sent twice.
+// Waits between attempts after a network error. tus-js-client requests the server's offset before
+// each retry, so nothing that arrived is sent twice.
 const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10_000, 20_000, 30_000];
 // Bytes per PATCH request. Each request is acknowledged on its own, so a drop costs at most one.
 const CHUNK_BYTES = 16 * 1024 * 1024;
 
 /**
  * Uploads a file into a dataset over the tus resumable upload protocol (tus-js-client). The
- * browser remembers every started upload by a fingerprint of the file (name, type, size, last
- * change) in localStorage; choosing the same file again after a network drop or a page reload
+ * browser remembers every started upload in localStorage by a fingerprint of the file (name,
+ * type, size, last change). Choosing the same file again after a network drop or a page reload
  * continues where the server's copy ends instead of starting over.
  */
 export async function uploadImportFile(datasetId: string, file: File, onProgress: (progress: TransferProgress) => void): Promise<UploadHandle> {
@@ -74,7 +74,7 @@ async function sameDatasetUploads(upload: Upload, datasetId: string): Promise<Pr
 
 function importIdOf(url: string | null): string {
   const id = url?.split('/').pop() ?? '';
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new ApiError('unexpected_response', 0, 'The server answered the upload with an unexpected address.');
+  if (!/^[0-9a-f-]{36}$/.test(id)) throw new ApiError('unexpected_response', 0, 'The server returned an unexpected address for the upload.');
   return id;
 }
 

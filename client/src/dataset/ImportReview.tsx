@@ -31,9 +31,9 @@ const DELIMITER_LABELS: Record<string, string> = { ',': 'comma', ';': 'semicolon
 
 /**
  * Shows how the analysis proposes to read a file and map its columns onto the dataset, with
- * example values and what it found, and lets the uploader change a column's target, type, unit
- * and date order, or the file settings, before the load starts. Changes are sent to the server,
- * which analyses the file again with them.
+ * example values and what it found. The uploader changes a column's target, type, unit or date
+ * order, or the file settings, before the load starts. Changes go to the server, which analyses
+ * the file again with them.
  */
 export function ImportReview(props: { record: ImportRecord; mapping: ImportMapping; canEdit: boolean; onChanged(record: ImportRecord): void }) {
   const [edits, setEdits] = createStore<Record<number, ColumnEdit>>({});
