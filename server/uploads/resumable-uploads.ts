@@ -45,7 +45,7 @@ export function createResumableUploads(context: AppContext): RequestHandler {
   const actors = new WeakMap<IncomingMessage, Actor>();
   const server = new Server({
     path: RESUMABLE_UPLOAD_PATH,
-    datastore: new FileStore({ directory: path.join(path.resolve(context.config.UPLOAD_DIR), 'imports') }),
+    datastore: new ProgressFileStore(path.join(path.resolve(context.config.UPLOAD_DIR), 'imports'), (id, offset) => reportProgress(context, { id, offset })),
     relativeLocation: true,
     respectForwardedHeaders: context.config.TRUST_PROXY,
     maxSize: context.config.UPLOAD_MAX_BYTES,
@@ -77,6 +77,7 @@ export function createResumableUploads(context: AppContext): RequestHandler {
   });
 
   server.on(EVENTS.POST_RECEIVE, (_req, upload) => void reportProgress(context, upload));
+  // POST_RECEIVE comes only during requests longer than its interval; the store reports the end of each request.
   server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => void cancelTerminated(id));
 
   return (req, res, next) => {
@@ -116,7 +117,23 @@ async function checkNewUpload(context: AppContext, actor: SignedInActor, upload:
   }
 }
 
-async function reportProgress(context: AppContext, upload: Upload): Promise<void> {
+/** A file store that reports the offset after every request that wrote bytes, however short it was. */
+class ProgressFileStore extends FileStore {
+  constructor(
+    directory: string,
+    private readonly onWritten: (id: string, offset: number) => Promise<void>,
+  ) {
+    super({ directory });
+  }
+
+  override async write(...args: Parameters<FileStore['write']>): Promise<number> {
+    const offset = await super.write(...args);
+    await this.onWritten(args[1], offset);
+    return offset;
+  }
+}
+
+async function reportProgress(context: AppContext, upload: Pick<Upload, 'id' | 'offset'>): Promise<void> {
   try {
     if (!(await recordUploadProgress(upload.id, upload.offset))) return;
     const record = await findUploadImport(upload.id);

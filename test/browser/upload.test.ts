@@ -189,6 +189,9 @@ describe('dataset upload in the browser', () => {
     await page.reload();
     await page.unroute('**/api/v1/uploads/**', dropAfterFirstChunk);
     await expect.poll(() => page.locator('table.imports tbody tr .badge').first().textContent(), { timeout: 10_000 }).toBe('Uploading');
+    await page.getByRole('button', { name: 'Details' }).first().click();
+    await expect.poll(() => page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')).toBe(String(FIRST_CHUNK_BYTES));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'resume.png'), fullPage: true });
 
     await page.locator('input[type=file]').setInputFiles(file.path);
     await page.getByRole('button', { name: 'Upload', exact: true }).click();

@@ -103,6 +103,7 @@ describe('resumable uploads', () => {
 
     const half = Math.floor(file.length / 2);
     expect((await patch(location, 0, file.subarray(0, half))).status).toBe(204);
+    expect(await json<ImportRecord>('GET', `/imports/${importId}`)).toMatchObject({ state: 'uploading', bytesReceived: half });
 
     // The first node goes down; its replacement on the same port and the second node carry on.
     const [first] = stack.servers;
