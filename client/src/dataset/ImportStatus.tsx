@@ -57,6 +57,9 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
       <Show when={running()}>
         <p class="import-status__phase">{PHASE_LABELS[props.record.phase]}</p>
       </Show>
+      <Show when={props.record.state === 'uploading' && props.canEdit}>
+        <p class="small muted">If the upload stopped, choose the same file again above: it continues where the server's copy ends.</p>
+      </Show>
       <Show when={props.record.stalled}>
         <p class="notice notice--error" role="status">
           The worker processing this import stopped reporting{props.record.heartbeatAt ? ` at ${new Date(props.record.heartbeatAt).toLocaleTimeString()}` : ''}. The
