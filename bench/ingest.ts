@@ -240,7 +240,7 @@ function summariseImports(name: string, what: string, runs: ImportRun[], rows: n
   };
 }
 
-/** The XLSX benchmark: the reader alone in this process, then the whole path through the portal. */
+/** Measures the XLSX reader alone in this process, then the workbook through the whole path. */
 async function runXlsx(stack: BenchStack, databaseUrl: string, file: string, options: IngestBenchOptions): Promise<BenchmarkResult[]> {
   options.log(`generating a ${options.xlsxRows} x 20 XLSX workbook`);
   const cells = await writeSampleXlsx(file, options.xlsxRows);

@@ -18,7 +18,7 @@ const HTML_NOTE = "<img src=x onerror=document.title='injected'>";
 const FIRST_CHUNK_BYTES = 16 * 1024 * 1024;
 const LONG_NOTES_ROWS = 200;
 
-/** A CSV of 200 rows with 90 kB notes: larger than one upload request, quick to analyse. */
+/** Builds a CSV of 200 rows with 90 kB notes: larger than one upload request, quick to analyse. */
 function longNotesCsv(): Buffer {
   const lines = ['name,note'];
   for (let row = 1; row <= LONG_NOTES_ROWS; row += 1) lines.push(`N${row},${String(row % 10).repeat(90_000)}`);
@@ -183,7 +183,7 @@ describe('dataset upload in the browser', () => {
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await expect.poll(() => patches.filter((patch) => patch.offset === FIRST_CHUNK_BYTES).length, { timeout: 60_000 }).toBeGreaterThan(0);
 
-    // Everyone sees the half-finished upload, and it survives the reload. The network comes back
+    // The half-finished upload is listed for everyone, and it survives the reload. The network comes back
     // only after the reload, so the old page's retries cannot finish the upload first.
     reloaded = true;
     await page.reload();

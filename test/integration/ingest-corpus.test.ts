@@ -145,7 +145,7 @@ describe('dates', () => {
     expect(times(loaded)).toEqual(['2021-03-04T14:30:00.000Z', '2021-04-13T08:00:00.000Z']);
   });
 
-  it('flags dates whose order no value shows, and reads them as the uploader says', async () => {
+  it('flags ambiguous dates and takes the chosen order', async () => {
     const proposed = await load('dates-ambiguous.csv');
     expect(proposed.record.mapping.columns[1]).toMatchObject({ dateOrder: 'dmy', dateOrderAmbiguous: true });
     expect(times(proposed)).toEqual(['2021-04-03T00:00:00.000Z', '2021-06-05T00:00:00.000Z']);

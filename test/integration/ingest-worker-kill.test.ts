@@ -70,11 +70,11 @@ async function csvOf(name: string, rows: number): Promise<string> {
 }
 
 describe('a worker killed during a load', () => {
-  it('leaves the dataset unchanged, shows the import stalled, and the retry loads it exactly once', async () => {
+  it('rolls back, shows stalled, retries once', async () => {
     const project = await api<{ id: string }>('POST', '/projects', { title: 'Kill test' });
     const dataset = await api<{ id: string }>('POST', `/projects/${project.id}/datasets`, { title: 'Killed load' });
 
-    // The dataset already holds rows, which must be exactly the same after the kill.
+    // The dataset already contains rows, which must be exactly the same after the kill.
     const first = await upload(dataset.id, await csvOf('first', 50));
     await waitFor(first.id, (record) => record.state === 'awaiting_review');
     await api('POST', `/imports/${first.id}/start`, {});

@@ -97,7 +97,7 @@ describe('resumable uploads', () => {
     const importId = location.split('/').pop()!;
     expect(location).toBe(`/api/v1/uploads/${importId}`);
 
-    // Everyone viewing the dataset sees the upload from its creation on.
+    // Everyone viewing the dataset can follow the upload from its creation on.
     const uploading = await json<ImportRecord>('GET', `/imports/${importId}`);
     expect(uploading).toMatchObject({ state: 'uploading', phase: 'uploading', originalName: 'my stations (final).csv', sizeBytes: file.length, checksumSha256: null });
 
