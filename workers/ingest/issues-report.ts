@@ -35,6 +35,8 @@ export class IssuesReportWriter {
     await once(this.out, 'finish');
   }
 
+  // NOTE: writes do not wait for the file stream to drain; a file with millions of invalid rows
+  // buffers up to its whole report in memory before the disk catches up.
   private flush(): void {
     if (this.pending === '') return;
     this.out.write(this.pending);

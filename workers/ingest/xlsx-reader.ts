@@ -190,6 +190,8 @@ async function readWorkbookPart(archive: ZipArchive): Promise<Omit<Workbook, 'sh
   return { sheets, dateSystem };
 }
 
+// NOTE: every shared string is kept in memory while the sheet streams, so a workbook with many
+// millions of distinct strings can exceed the worker's 192 MiB heap.
 async function readSharedStrings(archive: ZipArchive): Promise<string[]> {
   if (!archive.has('xl/sharedStrings.xml')) return [];
   const strings: string[] = [];
