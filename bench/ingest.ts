@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,12 +7,17 @@ import { recreateDatabase, runSql } from './harness/database.js';
 import { timeCommand } from './harness/processes.js';
 import { median, round, type BenchmarkResult } from './harness/results.js';
 import { SAMPLE_CSV_SQL_COLUMNS, writeSampleCsv } from './harness/sample-csv.js';
+import { writeSampleXlsx } from './harness/sample-xlsx.js';
 import { BENCH_ADMIN, buildServerCode, logEntries, startBenchStack, type BenchStack } from './harness/stack.js';
+import { readXlsxRows } from '../workers/ingest/xlsx-reader.js';
+import { ZipArchive } from '../workers/ingest/zip-archive.js';
 
 /** Settings of the ingest benchmark. */
 export interface IngestBenchOptions {
   rows: number;
   runs: number;
+  /** Data rows of the generated XLSX workbook (20 columns); 0 skips the XLSX benchmark. */
+  xlsxRows: number;
   database: string;
   redisPrefix: string;
   /** Also run one import with the worker compiled by tsc, as production runs it. */
@@ -23,28 +29,37 @@ interface ImportJson {
   id: string;
   state: string;
   error: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
   counts: Record<string, number>;
 }
 
+/** The timings of one import through the whole path. */
 interface ImportRun {
   wholePathSeconds: number;
   uploadSeconds: number;
-  queueSeconds: number;
-  jobSeconds: number;
+  /** From the end of the upload to the poll that saw `awaiting_review`. */
+  analysisWaitSeconds: number;
+  /** From POST /start to the poll that saw `completed`. */
+  loadWaitSeconds: number;
+  /** The two jobs alone, from the worker's log lines. */
+  analysisJobSeconds: number;
+  loadJobSeconds: number;
   phaseSeconds: Record<string, number>;
   mergeSeconds: Record<string, number>;
 }
 
+const POLL_MS = 50;
+
 /**
- * Loads a generated CSV of `rows` samples through the whole portal (upload over HTTP, ingest
- * job, merge) and compares it with `psql \copy` of the same file into plain and spatial tables
- * of the same database. Runs each measurement `runs` times and reports medians.
+ * Loads a generated CSV of `rows` samples through the whole portal (upload over HTTP, analysis
+ * job, start of the load, load job) into a dataset with no rows and into one that already holds
+ * the same rows, and compares both with `psql \copy` of the same file into four tables of the
+ * same database; then does the same for a generated XLSX workbook. Runs each measurement `runs`
+ * times and reports medians.
  */
 export async function runIngestBenchmark(options: IngestBenchOptions): Promise<BenchmarkResult[]> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'fairport-bench-ingest-'));
   const csv = path.join(workDir, `samples-${options.rows}.csv`);
+  const xlsx = path.join(workDir, `samples-${options.xlsxRows}.xlsx`);
   try {
     options.log(`generating ${options.rows} rows`);
     const bytes = await writeSampleCsv(csv, options.rows);
@@ -57,10 +72,13 @@ export async function runIngestBenchmark(options: IngestBenchOptions): Promise<B
     const results: BenchmarkResult[] = [];
     const stack = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix });
     try {
-      const imports = await runImports(stack, databaseUrl, csv, options, options.runs);
+      const { empty, existing } = await runImports(stack, databaseUrl, csv, options, options.runs);
+      results.push(summariseImports('ingest-csv-empty-dataset', 'into a dataset with no rows (samples table empty)', empty, options.rows, bytes, baselines));
+      results.push(summariseImports('ingest-csv-dataset-with-rows', 'into the same dataset, which then holds the first import\'s rows with their GiST index', existing, options.rows, bytes, baselines));
+      if (options.xlsxRows > 0) results.push(...(await runXlsx(stack, databaseUrl, xlsx, options)));
       const worker = await stack.worker.peakRssMegabytes();
       const server = await stack.server.peakRssMegabytes();
-      results.push(...summariseImports(imports, options.rows, bytes, baselines, worker, server));
+      results.push({ name: 'process-memory', description: 'Peak resident set size (VmHWM) of the processes after every run above', workerPeakRssMegabytes: worker, serverPeakRssMegabytes: server });
     } finally {
       await stack.stop();
     }
@@ -71,8 +89,9 @@ export async function runIngestBenchmark(options: IngestBenchOptions): Promise<B
       await buildServerCode(compiledDir);
       const compiled = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix, compiledDir });
       try {
-        const [run] = await runImports(compiled, databaseUrl, csv, options, 1);
-        results.push(summariseCompiledRun(run!, options.rows, baselines, await compiled.worker.peakRssMegabytes()));
+        const { empty } = await runImports(compiled, databaseUrl, csv, options, 1);
+        const result = summariseImports('ingest-csv-empty-dataset-compiled-worker', 'as ingest-csv-empty-dataset, once, with the worker compiled by tsc and run by node as in production', empty, options.rows, bytes, baselines);
+        results.push({ ...result, workerPeakRssMegabytes: await compiled.worker.peakRssMegabytes() });
       } finally {
         await compiled.stop();
       }
@@ -85,10 +104,10 @@ export async function runIngestBenchmark(options: IngestBenchOptions): Promise<B
 
 interface Baselines {
   results: BenchmarkResult[];
-  plainRowsPerSecond: number;
-  spatialRowsPerSecond: number;
-  intoGistRowsPerSecond: number;
+  rowsPerSecond: Record<BaselineName, number>;
 }
+
+type BaselineName = 'psql-copy-plain' | 'psql-copy-spatial' | 'psql-copy-into-gist' | 'psql-copy-into-gist-with-rows';
 
 async function runCopyBaselines(databaseUrl: string, csv: string, options: IngestBenchOptions): Promise<Baselines> {
   const psql = (...commands: string[]) => timeCommand('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, ...commands.flatMap((c) => ['-c', c])]);
@@ -99,6 +118,7 @@ async function runCopyBaselines(databaseUrl: string, csv: string, options: Inges
   const spatialCopy: number[] = [];
   const spatialIndex: number[] = [];
   const intoIndex: number[] = [];
+  const intoIndexWithRows: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {
     await prepare(databaseUrl, [`DROP TABLE IF EXISTS bench_copy`, `CREATE TABLE bench_copy (${SAMPLE_CSV_SQL_COLUMNS})`]);
     plain.push(await psql(copy('bench_copy')));
@@ -107,158 +127,177 @@ async function runCopyBaselines(databaseUrl: string, csv: string, options: Inges
     spatialCopy.push(await psql(copy('bench_copy_spatial')));
     spatialIndex.push(await psql('CREATE INDEX ON bench_copy_spatial USING gist (geom)'));
 
+    // The same table, now holding the file's rows and their index, takes the file once more.
+    await prepare(databaseUrl, []);
+    intoIndexWithRows.push(await psql(copy('bench_copy_spatial')));
+
     await prepare(databaseUrl, [
       `DROP TABLE IF EXISTS bench_copy_indexed`,
       `CREATE TABLE bench_copy_indexed (${SAMPLE_CSV_SQL_COLUMNS}, ${geometry})`,
       'CREATE INDEX ON bench_copy_indexed USING gist (geom)',
     ]);
     intoIndex.push(await psql(copy('bench_copy_indexed')));
-    options.log(`  run ${run + 1}: plain ${plain.at(-1)!.toFixed(2)} s, spatial ${(spatialCopy.at(-1)! + spatialIndex.at(-1)!).toFixed(2)} s, into GiST ${intoIndex.at(-1)!.toFixed(2)} s`);
+    options.log(
+      `  run ${run + 1}: plain ${plain.at(-1)!.toFixed(2)} s, spatial ${(spatialCopy.at(-1)! + spatialIndex.at(-1)!).toFixed(2)} s, ` +
+        `into GiST ${intoIndex.at(-1)!.toFixed(2)} s, into GiST with rows ${intoIndexWithRows.at(-1)!.toFixed(2)} s`,
+    );
   }
   await runSql(databaseUrl, ['DROP TABLE IF EXISTS bench_copy', 'DROP TABLE IF EXISTS bench_copy_spatial', 'DROP TABLE IF EXISTS bench_copy_indexed']);
 
   const rows = options.rows;
   const spatialSeconds = plain.map((_, run) => spatialCopy[run]! + spatialIndex[run]!);
-  const results: BenchmarkResult[] = [
-    {
-      name: 'psql-copy-plain',
-      description: 'psql \\copy of the CSV into a new 12-column typed table without indexes',
-      rows,
-      seconds: round(median(plain)),
-      rowsPerSecond: Math.round(rows / median(plain)),
-      secondsPerRun: plain.map((value) => round(value)),
-    },
-    {
-      name: 'psql-copy-spatial',
-      description: 'psql \\copy into the same table plus a stored geometry column computed from lat/lon, then a GiST index built on it',
-      rows,
-      seconds: round(median(spatialSeconds)),
+  const result = (name: BaselineName, description: string, seconds: number[], extra: Record<string, unknown> = {}): BenchmarkResult => ({
+    name,
+    description,
+    rows,
+    seconds: round(median(seconds)),
+    rowsPerSecond: Math.round(rows / median(seconds)),
+    secondsPerRun: seconds.map((value) => round(value)),
+    ...extra,
+  });
+  const results = [
+    result('psql-copy-plain', 'psql \\copy of the CSV into a new 12-column typed table without indexes', plain),
+    result('psql-copy-spatial', 'psql \\copy into the same table plus a stored geometry column computed from lat/lon, then a GiST index built on it', spatialSeconds, {
       copySeconds: round(median(spatialCopy)),
       indexSeconds: round(median(spatialIndex)),
-      rowsPerSecond: Math.round(rows / median(spatialSeconds)),
-      secondsPerRun: spatialSeconds.map((value) => round(value)),
-    },
-    {
-      name: 'psql-copy-into-gist',
-      description: 'psql \\copy into the spatial table whose GiST index exists before the copy, as in a table that already has data',
-      rows,
-      seconds: round(median(intoIndex)),
-      rowsPerSecond: Math.round(rows / median(intoIndex)),
-      secondsPerRun: intoIndex.map((value) => round(value)),
-    },
+    }),
+    result('psql-copy-into-gist', 'psql \\copy into the spatial table whose GiST index exists before the copy, the table being empty', intoIndex),
+    result('psql-copy-into-gist-with-rows', 'psql \\copy into the spatial table that already holds the same rows and their GiST index', intoIndexWithRows),
   ];
-  return {
-    results,
-    plainRowsPerSecond: rows / median(plain),
-    spatialRowsPerSecond: rows / median(spatialSeconds),
-    intoGistRowsPerSecond: rows / median(intoIndex),
-  };
+  return { results, rowsPerSecond: Object.fromEntries(results.map((entry) => [entry.name, entry.rowsPerSecond as number])) as Record<BaselineName, number> };
 }
 
-async function runImports(stack: BenchStack, databaseUrl: string, csv: string, options: IngestBenchOptions, count: number): Promise<ImportRun[]> {
+/**
+ * Runs `count` pairs of imports: each pair empties the samples table, loads the file into a new
+ * dataset (the empty case) and then once more into the same dataset (the case of a dataset that
+ * already holds the rows with their GiST index).
+ */
+async function runImports(stack: BenchStack, databaseUrl: string, file: string, options: IngestBenchOptions, count: number): Promise<{ empty: ImportRun[]; existing: ImportRun[] }> {
   const api = new ApiClient(stack.url);
   await api.signIn(BENCH_ADMIN.email, BENCH_ADMIN.password);
   const project = await api.request<{ id: string }>('POST', '/projects', { title: 'Ingest benchmark' });
 
-  const runs: ImportRun[] = [];
+  const empty: ImportRun[] = [];
+  const existing: ImportRun[] = [];
   for (let run = 0; run < count; run += 1) {
-    // Every run loads into an empty samples table, as the baselines load into new tables.
     await prepare(databaseUrl, ['TRUNCATE samples, measurements']);
     const dataset = await api.request<{ id: string }>('POST', `/projects/${project.id}/datasets`, { title: `Benchmark run ${run + 1}` });
-
-    const started = performance.now();
-    const queued = await api.upload<ImportJson>(`/datasets/${dataset.id}/imports`, csv);
-    const uploaded = performance.now();
-    const finished = await pollImport(api, queued.id);
-    const ended = performance.now();
-    if (finished.state !== 'completed') throw new Error(`Import ${finished.id} ended ${finished.state}: ${finished.error}\n${stack.worker.output()}`);
-    if (finished.counts.samples !== options.rows) throw new Error(`Import loaded ${finished.counts.samples} of ${options.rows} rows`);
-
-    const jobSeconds = (Date.parse(finished.finishedAt!) - Date.parse(finished.startedAt!)) / 1000;
-    const logLine = logEntries(stack.worker, 'import completed').find((entry) => entry.importId === queued.id) ?? {};
-    runs.push({
-      wholePathSeconds: (ended - started) / 1000,
-      uploadSeconds: (uploaded - started) / 1000,
-      queueSeconds: Math.max(0, (ended - uploaded) / 1000 - jobSeconds),
-      jobSeconds,
-      phaseSeconds: (logLine.phaseSeconds ?? {}) as Record<string, number>,
-      mergeSeconds: (logLine.mergeSeconds ?? {}) as Record<string, number>,
-    });
-    options.log(`  run ${run + 1}: whole path ${runs.at(-1)!.wholePathSeconds.toFixed(2)} s, job ${jobSeconds.toFixed(2)} s`);
+    empty.push(await importOnce(stack, api, dataset.id, file, options.rows));
+    await prepare(databaseUrl, []);
+    existing.push(await importOnce(stack, api, dataset.id, file, options.rows));
+    options.log(`  run ${run + 1}: empty dataset ${empty.at(-1)!.wholePathSeconds.toFixed(2)} s, dataset with rows ${existing.at(-1)!.wholePathSeconds.toFixed(2)} s`);
   }
-  return runs;
+  return { empty, existing };
 }
 
-async function pollImport(api: ApiClient, importId: string): Promise<ImportJson> {
-  const deadline = Date.now() + 30 * 60_000;
-  for (;;) {
-    const record = await api.request<ImportJson>('GET', `/imports/${importId}`);
-    if (record.state === 'completed' || record.state === 'failed' || record.state === 'cancelled') return record;
-    if (Date.now() > deadline) throw new Error(`Import ${importId} did not finish within 30 minutes`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+async function importOnce(stack: BenchStack, api: ApiClient, datasetId: string, file: string, rows: number, contentType = 'text/csv'): Promise<ImportRun> {
+  const started = performance.now();
+  const queued = await api.upload<ImportJson>(`/datasets/${datasetId}/imports`, file, contentType);
+  const uploaded = performance.now();
+  await api.waitForState<ImportJson>(queued.id, ['awaiting_review'], undefined, POLL_MS);
+  const reviewed = performance.now();
+  await api.request('POST', `/imports/${queued.id}/start`, { invalidRows: 'reject' });
+  const finished = await api.waitForState<ImportJson>(queued.id, ['completed'], undefined, POLL_MS);
+  const ended = performance.now();
+  if (finished.counts.samples !== rows) throw new Error(`Import loaded ${finished.counts.samples} of ${rows} rows`);
+
+  const analysis = logEntries(stack.worker, 'analysis finished; waiting for review').find((entry) => entry.importId === queued.id) ?? {};
+  const load = logEntries(stack.worker, 'import completed').find((entry) => entry.importId === queued.id) ?? {};
+  return {
+    wholePathSeconds: (ended - started) / 1000,
+    uploadSeconds: (uploaded - started) / 1000,
+    analysisWaitSeconds: (reviewed - uploaded) / 1000,
+    loadWaitSeconds: (ended - reviewed) / 1000,
+    analysisJobSeconds: Number(analysis.seconds ?? Number.NaN),
+    loadJobSeconds: Number(load.seconds ?? Number.NaN),
+    phaseSeconds: { ...((analysis.phaseSeconds ?? {}) as Record<string, number>), ...((load.phaseSeconds ?? {}) as Record<string, number>) },
+    mergeSeconds: (load.mergeSeconds ?? {}) as Record<string, number>,
+  };
 }
 
-function summariseImports(
-  runs: ImportRun[],
-  rows: number,
-  bytes: number,
-  baselines: Baselines,
-  workerPeak: number | null,
-  serverPeak: number | null,
-): BenchmarkResult[] {
+function summariseImports(name: string, what: string, runs: ImportRun[], rows: number, bytes: number, baselines: Baselines): BenchmarkResult {
   const whole = median(runs.map((run) => run.wholePathSeconds));
-  const job = median(runs.map((run) => run.jobSeconds));
+  const rate = rows / whole;
+  return {
+    name,
+    description: `Upload over HTTP, analysis job, POST /start and load job, until GET /imports/{id} reports completed, ${what}`,
+    rows,
+    fileMegabytes: round(bytes / 1024 ** 2, 1),
+    seconds: round(whole),
+    rowsPerSecond: Math.round(rate),
+    uploadSeconds: round(median(runs.map((run) => run.uploadSeconds))),
+    analysisWaitSeconds: round(median(runs.map((run) => run.analysisWaitSeconds))),
+    loadWaitSeconds: round(median(runs.map((run) => run.loadWaitSeconds))),
+    analysisJobSeconds: round(median(runs.map((run) => run.analysisJobSeconds))),
+    loadJobSeconds: round(median(runs.map((run) => run.loadJobSeconds))),
+    phaseSeconds: medianOfKeys(runs.map((run) => run.phaseSeconds)),
+    mergeStepSeconds: medianOfKeys(runs.map((run) => run.mergeSeconds)),
+    secondsPerRun: runs.map((run) => round(run.wholePathSeconds)),
+    ratioToPlainCopy: round(rate / baselines.rowsPerSecond['psql-copy-plain']),
+    ratioToSpatialCopy: round(rate / baselines.rowsPerSecond['psql-copy-spatial']),
+    ratioToCopyIntoGist: round(rate / baselines.rowsPerSecond['psql-copy-into-gist']),
+    ratioToCopyIntoGistWithRows: round(rate / baselines.rowsPerSecond['psql-copy-into-gist-with-rows']),
+  };
+}
+
+/** Measures the XLSX reader alone in this process, then the workbook through the whole path. */
+async function runXlsx(stack: BenchStack, databaseUrl: string, file: string, options: IngestBenchOptions): Promise<BenchmarkResult[]> {
+  options.log(`generating a ${options.xlsxRows} x 20 XLSX workbook`);
+  const cells = await writeSampleXlsx(file, options.xlsxRows);
+  const megabytes = round((await stat(file)).size / 1024 ** 2, 1);
+
+  const readerSeconds: number[] = [];
+  for (let run = 0; run < options.runs; run += 1) readerSeconds.push(await timeXlsxReader(file, cells));
+
+  const api = new ApiClient(stack.url);
+  await api.signIn(BENCH_ADMIN.email, BENCH_ADMIN.password);
+  const project = await api.request<{ id: string }>('POST', '/projects', { title: 'XLSX benchmark' });
+  const runs: ImportRun[] = [];
+  for (let run = 0; run < options.runs; run += 1) {
+    await prepare(databaseUrl, ['TRUNCATE samples, measurements']);
+    const dataset = await api.request<{ id: string }>('POST', `/projects/${project.id}/datasets`, { title: `XLSX run ${run + 1}` });
+    runs.push(await importOnce(stack, api, dataset.id, file, options.xlsxRows, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'));
+    options.log(`  XLSX run ${run + 1}: reader ${readerSeconds[run]!.toFixed(2)} s, whole path ${runs.at(-1)!.wholePathSeconds.toFixed(2)} s`);
+  }
+  const reader = median(readerSeconds);
+  const whole = median(runs.map((run) => run.wholePathSeconds));
+  const jobs = median(runs.map((run) => run.analysisJobSeconds + run.loadJobSeconds));
   return [
     {
-      name: 'ingest-csv-whole-path',
-      description: 'Upload over HTTP to POST /datasets/{id}/imports until GET /imports/{id} reports completed',
-      rows,
-      fileMegabytes: round(bytes / 1024 ** 2, 1),
-      seconds: round(whole),
-      rowsPerSecond: Math.round(rows / whole),
-      uploadSeconds: round(median(runs.map((run) => run.uploadSeconds))),
-      queueAndPollSeconds: round(median(runs.map((run) => run.queueSeconds))),
-      secondsPerRun: runs.map((run) => round(run.wholePathSeconds)),
-      baseline: 'psql-copy-plain',
-      ratio: round(rows / whole / baselines.plainRowsPerSecond),
-      ratioToSpatialCopy: round(rows / whole / baselines.spatialRowsPerSecond),
-      ratioToCopyIntoGist: round(rows / whole / baselines.intoGistRowsPerSecond),
-      serverPeakRssMegabytes: serverPeak,
+      name: 'xlsx-reader',
+      description: 'readXlsxRows over the whole sheet in the benchmark process: unzip, shared strings, styles and sheet XML parsed with saxes',
+      cells,
+      fileMegabytes: megabytes,
+      seconds: round(reader),
+      cellsPerSecond: Math.round(cells / reader),
+      secondsPerRun: readerSeconds.map((value) => round(value)),
     },
     {
-      name: 'ingest-csv-job',
-      description: 'The ingest job alone, from the import row\'s startedAt to finishedAt (analyse, load into staging, merge)',
-      rows,
-      seconds: round(job),
-      rowsPerSecond: Math.round(rows / job),
+      name: 'ingest-xlsx-whole-path',
+      description: 'The workbook through the whole path as ingest-csv-empty-dataset: upload, analysis (one read), start, load (a second read)',
+      cells,
+      rows: options.xlsxRows,
+      seconds: round(whole),
+      cellsPerSecond: Math.round(cells / whole),
+      jobSeconds: round(jobs),
+      jobCellsPerSecond: Math.round(cells / jobs),
       phaseSeconds: medianOfKeys(runs.map((run) => run.phaseSeconds)),
-      mergeStepSeconds: medianOfKeys(runs.map((run) => run.mergeSeconds)),
-      secondsPerRun: runs.map((run) => round(run.jobSeconds)),
-      baseline: 'psql-copy-plain',
-      ratio: round(rows / job / baselines.plainRowsPerSecond),
-      ratioToSpatialCopy: round(rows / job / baselines.spatialRowsPerSecond),
-      ratioToCopyIntoGist: round(rows / job / baselines.intoGistRowsPerSecond),
-      workerPeakRssMegabytes: workerPeak,
+      secondsPerRun: runs.map((run) => round(run.wholePathSeconds)),
     },
   ];
 }
 
-function summariseCompiledRun(run: ImportRun, rows: number, baselines: Baselines, workerPeak: number | null): BenchmarkResult {
-  return {
-    name: 'ingest-csv-job-compiled-worker',
-    description: 'The ingest job alone, once, with the worker compiled by tsc and run by node as in production, for its memory',
-    rows,
-    seconds: round(run.jobSeconds),
-    rowsPerSecond: Math.round(rows / run.jobSeconds),
-    phaseSeconds: run.phaseSeconds,
-    mergeStepSeconds: run.mergeSeconds,
-    baseline: 'psql-copy-plain',
-    ratio: round(rows / run.jobSeconds / baselines.plainRowsPerSecond),
-    ratioToSpatialCopy: round(rows / run.jobSeconds / baselines.spatialRowsPerSecond),
-    ratioToCopyIntoGist: round(rows / run.jobSeconds / baselines.intoGistRowsPerSecond),
-    workerPeakRssMegabytes: workerPeak,
-  };
+async function timeXlsxReader(file: string, expectedCells: number): Promise<number> {
+  const started = performance.now();
+  const archive = await ZipArchive.open(file);
+  let cells = 0;
+  try {
+    for await (const batch of readXlsxRows(archive, null)) for (const row of batch.rows) cells += row.length;
+  } finally {
+    archive.close();
+  }
+  if (cells !== expectedCells) throw new Error(`The XLSX reader returned ${cells} cells of ${expectedCells}`);
+  return (performance.now() - started) / 1000;
 }
 
 function medianOfKeys(entries: Record<string, number>[]): Record<string, number> {

@@ -1,9 +1,9 @@
 /**
  * Runs the benchmarks and writes one JSON file per suite to bench/results/. Usage:
- * `npm run bench -- [--only ingest|notices] [--rows N] [--runs N] [--no-compiled-worker]
+ * `npm run bench -- [--only ingest|notices] [--rows N] [--runs N] [--xlsx-rows N] [--no-compiled-worker]
  * [--clients N] [--notices N] [--database NAME] [--redis-prefix PREFIX]`. By default both suites
- * run. Ingest loads 1,000,000 rows 3 times, plus once with the worker compiled by tsc. Notices
- * go to 5,000 clients, 100 times.
+ * run. Ingest loads 1,000,000 rows 3 times into an empty dataset and into one holding rows, a
+ * 50,000-row XLSX, and once more with the worker compiled by tsc. Notices go to 5,000 clients, 100 times.
  */
 import { parseArgs } from 'node:util';
 import { benchDatabaseUrl } from './harness/database.js';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     rows: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '3' },
+    'xlsx-rows': { type: 'string', default: '50000' },
     'no-compiled-worker': { type: 'boolean', default: false },
     clients: { type: 'string', default: '5000' },
     notices: { type: 'string', default: '100' },
@@ -35,6 +36,8 @@ function positiveInteger(name: string, value: string | undefined): number {
 
 const rows = positiveInteger('rows', values.rows);
 const runs = positiveInteger('runs', values.runs);
+const xlsxRows = Number(values['xlsx-rows']);
+if (!Number.isInteger(xlsxRows) || xlsxRows < 0) throw new Error(`--xlsx-rows must be a whole number, 0 or more (got ${values['xlsx-rows']})`);
 const clients = positiveInteger('clients', values.clients);
 const notices = positiveInteger('notices', values.notices);
 if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.only)) {
@@ -47,13 +50,17 @@ const database = values.database!;
 const redisPrefix = values['redis-prefix']!;
 
 if (suites.includes('ingest')) {
-  const settings = { rows, runs, database, redisPrefix, compiledWorker: !values['no-compiled-worker'] };
+  const settings = { rows, runs, xlsxRows, database, redisPrefix, compiledWorker: !values['no-compiled-worker'] };
   const machine = await machineFacts(benchDatabaseUrl('postgres'));
   const benchmarks: BenchmarkResult[] = await runIngestBenchmark({ ...settings, log });
   const file = await writeRun('ingest', { machine, settings, benchmarks });
   for (const result of benchmarks) {
-    const ratio = result.ratio === undefined ? '' : `  ratio ${result.ratio} to ${result.baseline}`;
-    log(`${result.name.padEnd(24)} ${String(result.seconds).padStart(8)} s  ${String(result.rowsPerSecond).padStart(8)} rows/s${ratio}`);
+    const rate = result.cellsPerSecond !== undefined ? `${String(result.cellsPerSecond).padStart(8)} cells/s` : `${String(result.rowsPerSecond ?? '').padStart(8)} rows/s`;
+    const ratios = ['ratioToPlainCopy', 'ratioToSpatialCopy', 'ratioToCopyIntoGist', 'ratioToCopyIntoGistWithRows']
+      .filter((key) => result[key] !== undefined)
+      .map((key) => `${key.replace('ratioTo', '')} ${String(result[key])}`)
+      .join(', ');
+    log(`${result.name.padEnd(42)} ${String(result.seconds ?? '').padStart(8)} s  ${rate}  ${ratios}`);
   }
   log(`wrote ${file}`);
 }

@@ -23,6 +23,10 @@ export interface ImportProgress {
   counts: ImportCounts;
   issueCount: number;
   error: string | null;
+  /** Bytes of the file received so far, while the upload is in progress. */
+  bytesReceived?: number;
+  /** True when a running import's worker stopped reporting (it died or hangs). */
+  stalled?: boolean;
 }
 
 /** Who made a change: a signed-in user, or an import job acting for one. */

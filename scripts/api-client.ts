@@ -53,15 +53,34 @@ export class ApiClient {
     return (await response.json()) as ImportRecord;
   }
 
-  /** Polls an import until it stops running; returns its final record. */
+  /** Starts the load of an analysed import; `skip` leaves out invalid rows. */
+  async startImport(importId: string, invalidRows: 'reject' | 'skip' = 'reject'): Promise<ImportRecord> {
+    return (await this.request('POST', `/imports/${importId}/start`, { invalidRows })).json() as Promise<ImportRecord>;
+  }
+
+  /**
+   * Polls an import until it waits for review or has ended (completed, failed or cancelled);
+   * returns that record.
+   */
   async waitForImport(importId: string, timeoutMs: number, intervalMs = 250): Promise<ImportRecord> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const record = await this.getImport(importId);
-      if (record.state !== 'queued' && record.state !== 'running') return record;
+      if (record.state !== 'uploading' && record.state !== 'queued' && record.state !== 'running') return record;
       if (Date.now() > deadline) throw new Error(`Import ${importId} is still ${record.state} after ${timeoutMs} ms.`);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
+  }
+
+  /**
+   * Waits for the analysis of an import and starts its load as proposed, as a script that trusts
+   * the analysis does; returns the import when it has ended.
+   */
+  async loadAsProposed(importId: string, timeoutMs: number, invalidRows: 'reject' | 'skip' = 'reject'): Promise<ImportRecord> {
+    const analysed = await this.waitForImport(importId, timeoutMs);
+    if (analysed.state !== 'awaiting_review') return analysed;
+    await this.startImport(importId, invalidRows);
+    return this.waitForImport(importId, timeoutMs);
   }
 
   private async listAll<T>(pathAndQuery: string): Promise<T[]> {

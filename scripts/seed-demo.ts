@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   }
 
   for (const { title, importId } of pending) {
-    const record = await api.waitForImport(importId, 10 * 60_000);
+    const record = await api.loadAsProposed(importId, 10 * 60_000);
     if (record.state === 'completed') {
       log.info({ title, counts: record.counts }, 'demo dataset loaded');
     } else {
@@ -66,7 +66,7 @@ async function loadIfMissing(
   let dataset = existing.find((candidate) => candidate.title === demo.metadata.title);
   if (dataset) {
     const imports = await api.listImports(dataset.id);
-    const busy = imports.some((record) => record.state === 'queued' || record.state === 'running');
+    const busy = imports.some((record) => ['uploading', 'queued', 'running', 'awaiting_review'].includes(record.state));
     if (dataset.sampleCount > 0 || busy) return null;
   } else {
     dataset = await api.createDataset(projectId, demo.metadata);

@@ -15,8 +15,9 @@ import { createPublisher } from '../server/realtime/publisher.js';
 import { createRedis, redisKeys } from '../server/redis/connections.js';
 import { UploadStore } from '../server/storage/upload-store.js';
 import { sendEmail, type EmailOutcome } from './email/send-email.js';
-import { processImport, type IngestOutcome } from './ingest/process-import.js';
 import { runNoticeTransition, type NoticeTransitionDependencies, type NoticeTransitionOutcome } from './notices/notice-transition.js';
+import { markFailed } from './ingest/import-record.js';
+import { runAnalysis, runLoad, type IngestOutcome } from './ingest/process-import.js';
 
 const log = moduleLogger('worker');
 
@@ -46,15 +47,29 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     QUEUES.ingest,
     (job: Job<IngestJobData>) => {
       const attempts = job.opts.attempts ?? 1;
-      return processImport(deps, job.data.importId, { isFinal: job.attemptsMade + 1 >= attempts });
+      const attempt = { isFinal: job.attemptsMade + 1 >= attempts };
+      return job.data.step === 'analyse' ? runAnalysis(deps, job.data.importId, attempt) : runLoad(deps, job.data.importId, attempt);
     },
-    { connection: blocking, prefix: keys.bullmq, concurrency: config.WORKER_CONCURRENCY },
+    // The lock is renewed at half its duration while a job runs; a worker that dies stops renewing
+    // it, and after it expires the stalled-job check of any worker puts the job back in the queue.
+    { connection: blocking, prefix: keys.bullmq, concurrency: config.WORKER_CONCURRENCY, lockDuration: config.JOB_LOCK_MS, stalledInterval: config.JOB_LOCK_MS },
   );
   ingest.on('failed', (job, error) => {
     const importId = job?.data.importId ?? null;
     log.error({ err: error, importId, jobId: job?.id, attemptsMade: job?.attemptsMade }, 'ingest job failed');
     captureError(error, { importId, jobId: job?.id ?? null });
+    // A job that stalled too often fails without its handler running; the import must not stay "running".
+    const final = job !== undefined && (job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(error.message));
+    if (importId && final) void failUnfinished(importId, error.message);
   });
+  ingest.on('stalled', (jobId) => log.warn({ jobId }, 'ingest job stalled (its worker stopped); it is queued again'));
+  const failUnfinished = async (importId: string, reason: string) => {
+    try {
+      await markFailed(knex, importId, { error: `The import failed: ${reason}. Upload the file again.`, issues: [], issueCount: 0, counts: {}, mapping: null });
+    } catch (error) {
+      log.error({ err: error, importId }, 'marking a failed import failed');
+    }
+  };
   ingest.on('error', (error) => log.error({ err: error }, 'ingest worker error'));
 
   const mailTransport = createMailTransport(config);

@@ -32,6 +32,21 @@ export class ApiClient {
     return this.parse<T>(response, `POST ${apiPath}`);
   }
 
+  /**
+   * Polls an import every `intervalMs` until it reaches one of `states`, failing when it ends in
+   * another state or after `timeoutMs`.
+   */
+  async waitForState<T extends { state: string; error?: string | null }>(importId: string, states: readonly string[], timeoutMs = 30 * 60_000, intervalMs = 100): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const record = await this.request<T>('GET', `/imports/${importId}`);
+      if (states.includes(record.state)) return record;
+      if (['completed', 'failed', 'cancelled'].includes(record.state)) throw new Error(`Import ${importId} ended ${record.state}: ${record.error ?? ''}`);
+      if (Date.now() > deadline) throw new Error(`Import ${importId} did not reach ${states.join(' or ')} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
   private async parse<T>(response: Response, request: string): Promise<T> {
     const setCookie = response.headers.get('set-cookie');
     if (setCookie) this.cookie = setCookie.split(';')[0]!;

@@ -1,26 +1,42 @@
-import type { ImportFormat, ImportRecord } from '../../common/api/imports.js';
+import type { ImportFormat, ImportMappingUpdate, ImportRecord, ImportState, InvalidRowPolicy } from '../../common/api/imports.js';
 import type { SignedInActor } from '../auth/actor.js';
 import type { Dataset } from '../db/models/dataset.js';
 import { Import } from '../db/models/import.js';
-import { notFound } from '../http/http-error.js';
+import { HttpError, notFound } from '../http/http-error.js';
 import { iso, isoOrNull } from './timestamps.js';
 
-export function toImportDto(record: Import): ImportRecord {
+/** States in which an import still changes: it may be cancelled in any of them. */
+export const UNFINISHED_STATES: readonly ImportState[] = ['uploading', 'queued', 'running', 'awaiting_review'];
+
+/**
+ * Converts an import to its API form. A running import whose worker wrote no heartbeat for
+ * `stallSeconds` is reported as stalled: its worker died or hangs, and BullMQ will hand the job to
+ * another worker once its lock expires, or fail it.
+ */
+export function toImportDto(record: Import, stallSeconds: number, now: number = Date.now()): ImportRecord {
+  const heartbeat = record.heartbeatAt ? new Date(record.heartbeatAt).getTime() : null;
+  const stalled = record.state === 'running' && heartbeat !== null && now - heartbeat > stallSeconds * 1000;
   return {
     id: record.id,
     datasetId: record.datasetId,
     userId: record.userId,
     originalName: record.originalName,
     sizeBytes: record.sizeBytes,
+    bytesReceived: record.bytesReceived,
     checksumSha256: record.checksumSha256,
     format: record.format,
     state: record.state,
     phase: record.phase,
+    stalled,
+    heartbeatAt: isoOrNull(record.heartbeatAt),
     rowsDone: record.rowsDone,
     rowsTotal: record.rowsTotal,
     counts: record.counts,
     issueCount: record.issueCount,
     issues: record.issues,
+    reportAvailable: record.reportKey !== null,
+    mapping: record.mapping,
+    invalidRows: record.invalidRows,
     error: record.error,
     changeSeq: record.changeSeq,
     createdAt: iso(record.createdAt),
@@ -29,23 +45,74 @@ export function toImportDto(record: Import): ImportRecord {
   };
 }
 
+/** A file stored completely, with its checksum, ready for analysis. */
 export interface StoredUpload {
   originalName: string;
   storageKey: string;
   sizeBytes: number;
   checksumSha256: string;
-  format: ImportFormat;
+  format: ImportFormat | null;
 }
 
-/** Records an uploaded file as a queued import of the dataset. */
+/** Records a completely uploaded file (a multipart upload) as an import queued for analysis. */
 export async function createImport(actor: SignedInActor, dataset: Dataset, upload: StoredUpload): Promise<Import> {
   return Import.query().insertAndFetch({
     datasetId: dataset.id,
     userId: actor.id,
     ...upload,
+    bytesReceived: upload.sizeBytes,
     state: 'queued',
     phase: 'queued',
   });
+}
+
+/** A resumable upload that has been created but whose bytes are still arriving. */
+export interface PendingUpload {
+  uploadId: string;
+  originalName: string;
+  storageKey: string;
+  sizeBytes: number;
+  format: ImportFormat | null;
+}
+
+/**
+ * Records a resumable upload as an import in the `uploading` state, so viewers see the transfer.
+ * The import takes the upload's id, so a client knows it from the upload URL.
+ */
+export async function createUploadingImport(actor: SignedInActor, dataset: Dataset, upload: PendingUpload): Promise<Import> {
+  return Import.query().insertAndFetch({
+    id: upload.uploadId,
+    datasetId: dataset.id,
+    userId: actor.id,
+    ...upload,
+    checksumSha256: null,
+    bytesReceived: 0,
+    state: 'uploading',
+    phase: 'uploading',
+  });
+}
+
+/** Finds the import of a resumable upload, or returns undefined. */
+export async function findUploadImport(uploadId: string): Promise<Import | undefined> {
+  return Import.query().findOne({ uploadId });
+}
+
+/** Records how many bytes of a resumable upload have arrived; returns false when it is no longer uploading. */
+export async function recordUploadProgress(uploadId: string, bytesReceived: number): Promise<boolean> {
+  const updated = await Import.query().patch({ bytesReceived }).where({ uploadId, state: 'uploading' });
+  return updated > 0;
+}
+
+/**
+ * Marks a resumable upload complete and queued for analysis; the worker records its checksum.
+ * Returns the import, or undefined when it was cancelled.
+ */
+export async function completeUpload(uploadId: string, sizeBytes: number): Promise<Import | undefined> {
+  const [updated] = await Import.query()
+    .patch({ bytesReceived: sizeBytes, sizeBytes, state: 'queued', phase: 'queued' })
+    .where({ uploadId, state: 'uploading' })
+    .returning('*');
+  return updated as Import | undefined;
 }
 
 export async function getImport(importId: string): Promise<Import> {
@@ -54,7 +121,68 @@ export async function getImport(importId: string): Promise<Import> {
   return record;
 }
 
-/** One page of the dataset's imports, newest first, after the import with id `afterId`. */
+/**
+ * Stores the uploader's changes to the proposed mapping (merged with earlier changes) and puts the
+ * import back in the queue for analysis. Allowed while the import waits for review, and after an
+ * analysis failed, since a wrong delimiter, encoding or header row is often why it did.
+ */
+export async function updateMapping(record: Import, update: ImportMappingUpdate): Promise<Import> {
+  if (record.state !== 'awaiting_review' && !(record.state === 'failed' && record.loadRequestedAt === null)) {
+    throw new HttpError('conflict', `The mapping can only be changed while the import waits for review; it is ${record.state}.`);
+  }
+  const options = mergeOptions(record.options ?? {}, update);
+  const [updated] = await Import.query()
+    .patch({
+      options,
+      revision: record.revision + 1,
+      state: 'queued',
+      // Queued for analysis: the phase names the job the import waits for.
+      phase: 'analysing',
+      error: null,
+      finishedAt: null,
+    } as Partial<Import>)
+    .where({ id: record.id, state: record.state })
+    .returning('*');
+  if (!updated) throw new HttpError('conflict', 'The import changed meanwhile; read it again and repeat the change.');
+  return updated as Import;
+}
+
+/**
+ * Starts the load of a reviewed import. With invalid rows, the uploader must choose to leave them
+ * out ("skip"); "reject" would load nothing, which is what cancelling the import does.
+ */
+export async function requestLoad(record: Import, invalidRows: InvalidRowPolicy): Promise<Import> {
+  if (record.state !== 'awaiting_review') throw new HttpError('conflict', `Only an import that waits for review can be started; it is ${record.state}.`);
+  if (record.issueCount > 0 && invalidRows === 'reject') {
+    throw new HttpError(
+      'conflict',
+      `${record.issueCount} values or rows of the file are invalid. Start with {"invalidRows": "skip"} to load the valid rows, fix the mapping, or cancel the import to load nothing.`,
+    );
+  }
+  const [updated] = await Import.query()
+    .patch({ state: 'queued', phase: 'loading', rowsDone: 0, invalidRows, loadRequestedAt: new Date() } as Partial<Import>)
+    .where({ id: record.id, state: 'awaiting_review' })
+    .returning('*');
+  if (!updated) throw new HttpError('conflict', 'The import changed meanwhile; read it again.');
+  return updated as Import;
+}
+
+/**
+ * Cancels an import that has not finished. A running load notices at its next progress write and
+ * rolls back. A load that commits first stays completed, and the cancel then fails with 409.
+ */
+export async function cancelImport(record: Import): Promise<Import> {
+  if (!UNFINISHED_STATES.includes(record.state)) throw new HttpError('conflict', `The import is already ${record.state}.`);
+  const [updated] = await Import.query()
+    .patch({ state: 'cancelled', phase: 'done', finishedAt: new Date() } as Partial<Import>)
+    .where({ id: record.id })
+    .whereIn('state', [...UNFINISHED_STATES])
+    .returning('*');
+  if (!updated) throw new HttpError('conflict', 'The import finished before it could be cancelled.');
+  return updated as Import;
+}
+
+/** Returns one page of the dataset's imports, newest first, after the import with id `afterId`. */
 export async function listImports(datasetId: string, afterId: string | null, limit: number): Promise<Import[]> {
   const query = Import.query()
     .where('datasetId', datasetId)
@@ -62,4 +190,12 @@ export async function listImports(datasetId: string, afterId: string | null, lim
     .limit(limit + 1);
   if (afterId) query.whereRaw('(created_at, id) < (SELECT created_at, id FROM imports WHERE id = ?)', [afterId]);
   return query;
+}
+
+function mergeOptions(current: ImportMappingUpdate, update: ImportMappingUpdate): ImportMappingUpdate {
+  const columns = new Map((current.columns ?? []).map((column) => [column.index, column]));
+  for (const column of update.columns ?? []) columns.set(column.index, { ...columns.get(column.index), ...column });
+  const merged: ImportMappingUpdate = { ...current, ...update };
+  if (columns.size > 0) merged.columns = [...columns.values()].sort((a, b) => a.index - b.index);
+  return merged;
 }

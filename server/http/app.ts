@@ -14,6 +14,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { apiNotFound, problemHandler } from './problem.js';
 import { apiRateLimit } from './rate-limit.js';
 import { apiRoutes } from './routes/index.js';
+import { createResumableUploads } from '../uploads/resumable-uploads.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -66,6 +67,11 @@ function apiRouter(context: AppContext, sessionMiddleware: RequestHandler): expr
   router.use(sessionMiddleware);
   router.use(loadActor);
   router.use(apiRateLimit(context.rateLimits));
+
+  // Resumable uploads speak the tus protocol (HEAD, PATCH, OPTIONS), so they are mounted as they are.
+  const resumableUploads = createResumableUploads(context);
+  router.all('/uploads', resumableUploads);
+  router.all('/uploads/{*uploadPath}', resumableUploads);
 
   const routes = apiRoutes(context);
   for (const route of routes) route.mount(router);

@@ -15,15 +15,27 @@ const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = {
   '.txt': 'csv',
   '.geojson': 'geojson',
   '.json': 'geojson',
+  '.xlsx': 'xlsx',
+  '.ods': 'ods',
 };
 
-const ACCEPTED = Object.keys(FORMAT_BY_EXTENSION).join(', ');
+/** The file types uploads accept, for messages: a ZIP archive holds one table of the others. */
+export const ACCEPTED_UPLOAD_EXTENSIONS = 'CSV or TSV (.csv, .tsv, .txt), Excel (.xlsx), OpenDocument (.ods), GeoJSON (.geojson, .json), or a .zip holding one of these';
+const ACCEPTED = [...Object.keys(FORMAT_BY_EXTENSION), '.zip'].join(', ');
 
-/** The import format of a file name, or null when the extension is not one the portal loads. */
+/**
+ * The import format of a file name, or null when the extension is not one the portal loads or
+ * when it is a ZIP archive, whose format the analysis finds inside.
+ */
 export function formatOfFileName(name: string): ImportFormat | null {
   const dot = name.lastIndexOf('.');
   if (dot < 0) return null;
   return FORMAT_BY_EXTENSION[name.slice(dot).toLowerCase()] ?? null;
+}
+
+/** Tells whether a file name has an extension uploads accept. */
+export function isAcceptedFileName(name: string): boolean {
+  return formatOfFileName(name) !== null || name.toLowerCase().endsWith('.zip');
 }
 
 type UploadedFile = Express.Multer.File & { upload?: StoredUpload; storageKey?: string };
@@ -57,7 +69,7 @@ function storeEngine(store: UploadStore): StorageEngine {
             storageKey,
             sizeBytes: size,
             checksumSha256: hash.digest('hex'),
-            format: formatOfFileName(file.originalname)!,
+            format: formatOfFileName(file.originalname),
           };
           callback(null, { size, upload } as Partial<UploadedFile>);
         })
@@ -95,13 +107,8 @@ export function uploadMiddleware(store: UploadStore, maxBytes: number): RequestH
         );
         return;
       }
-      if (formatOfFileName(file.originalname) === null) {
-        accept(
-          new HttpError(
-            'unsupported_media_type',
-            `"${file.originalname}" is not a file the portal can load; upload CSV or TSV (.csv, .tsv, .txt) or GeoJSON (.geojson, .json).`,
-          ),
-        );
+      if (!isAcceptedFileName(file.originalname)) {
+        accept(new HttpError('unsupported_media_type', `"${file.originalname}" is not a file the portal can load; upload ${ACCEPTED_UPLOAD_EXTENSIONS}.`));
         return;
       }
       accept(null, true);

@@ -7,12 +7,20 @@ export const QUEUES = {
   email: 'email',
 } as const;
 
+/** The two jobs of an import: analyse the uploaded file, then, after review, load it. */
+export type IngestStep = 'analyse' | 'load';
+
 /** Payload of an ingest job; everything else is read from the import's row. */
 export interface IngestJobData {
   importId: string;
+  /** Absent in jobs queued before the review step existed, which were loads. */
+  step?: IngestStep;
 }
 
-/** Creates the producer side of the ingest queue. The job id is the import id, so one import is queued at most once. */
+/**
+ * Creates the producer side of the ingest queue. Job ids are made from the import id, so one step
+ * of one import is queued at most once.
+ */
 export function createIngestQueue(connection: ConnectionOptions, prefix: string): Queue<IngestJobData> {
   return new Queue<IngestJobData>(QUEUES.ingest, {
     connection,
@@ -26,9 +34,17 @@ export function createIngestQueue(connection: ConnectionOptions, prefix: string)
   });
 }
 
-/** Queues the ingest of an import; queueing an import that is already queued does nothing. */
-export async function enqueueIngest(queue: Queue<IngestJobData>, importId: string): Promise<void> {
-  await queue.add('ingest', { importId }, { jobId: importId });
+/**
+ * Queues the analysis of an import. `revision` counts the analyses of the import (a changed mapping
+ * is analysed again), so each gets a job of its own; queueing the same revision again does nothing.
+ */
+export async function enqueueAnalysis(queue: Queue<IngestJobData>, importId: string, revision: number): Promise<void> {
+  await queue.add('analyse', { importId, step: 'analyse' }, { jobId: `${importId}.analyse.${revision}` });
+}
+
+/** Queues the load of a reviewed import; queueing it again does nothing. */
+export async function enqueueLoad(queue: Queue<IngestJobData>, importId: string): Promise<void> {
+  await queue.add('load', { importId, step: 'load' }, { jobId: `${importId}.load` });
 }
 
 /** Payload of an email job: the whole message, so a retry sends exactly what was queued. */

@@ -34,6 +34,25 @@ export class UploadStore {
     return createWriteStream(file, { flags: 'wx' });
   }
 
+  /**
+   * Absolute path of a file that belongs to an upload, such as its report of invalid rows: the
+   * upload's path with a fixed suffix, so it lives and goes with the upload.
+   */
+  derivedPath(key: string, suffix: string): string {
+    if (!/^[a-z][a-z.]*$/.test(suffix)) throw new Error(`Invalid suffix "${suffix}" for a file derived from an upload`);
+    return `${this.pathOf(key)}.${suffix}`;
+  }
+
+  /** Removes an upload and every file derived from it. */
+  async removeWithDerived(key: string): Promise<void> {
+    const file = this.pathOf(key);
+    const directory = path.dirname(file);
+    const base = path.basename(file);
+    const { readdir } = await import('node:fs/promises');
+    const names = await readdir(directory).catch(() => [] as string[]);
+    await Promise.all(names.filter((name) => name === base || name.startsWith(`${base}.`)).map((name) => rm(path.join(directory, name), { force: true })));
+  }
+
   openRead(key: string, options?: { start?: number; end?: number; highWaterMark?: number }): ReadStream {
     return createReadStream(this.pathOf(key), options);
   }

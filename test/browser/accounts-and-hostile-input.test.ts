@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, REPO_ROOT } from '../helpers/processes.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
+import { uploadAndLoad } from '../helpers/imports.js';
 
 /*
  * The account pages in Chromium, and hostile text: script tags and event handlers typed into
@@ -72,10 +73,8 @@ async function plantHostileText(cookie: string): Promise<void> {
   await api('PATCH', `/users/${member.id}`, cookie, { displayName: hostile('Renamed', PAYLOADS.svg) });
   await api('POST', '/account/tokens', cookie, { name: hostile('Token', PAYLOADS.img), scope: 'read' });
 
-  const form = new FormData();
-  form.set('file', new Blob(['name,depth\nA,1\n'], { type: 'text/csv' }), `${PAYLOADS.img}.csv`);
-  const upload = await fetch(`${stack.url}/api/v1/datasets/${dataset.id}/imports`, { method: 'POST', headers: { cookie }, body: form });
-  expect(upload.status).toBe(202);
+  const loaded = await uploadAndLoad(stack.url, cookie, dataset.id, `${PAYLOADS.img}.csv`, 'name,depth\nA,1\n');
+  expect(loaded.state).toBe('completed');
 }
 
 /** Fails when any payload ran or became markup on the current page. */

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
@@ -11,6 +13,17 @@ const ROWS = 200;
 const MISSING_DEPTH_ROW = 17;
 const HTML_NOTE_ROW = 2;
 const HTML_NOTE = "<img src=x onerror=document.title='injected'>";
+
+/** Bytes of the first PATCH request of tus-js-client, as the upload form configures it. */
+const FIRST_CHUNK_BYTES = 16 * 1024 * 1024;
+const LONG_NOTES_ROWS = 200;
+
+/** Builds a CSV of 200 rows with 90 kB notes: larger than one upload request, quick to analyse. */
+function longNotesCsv(): Buffer {
+  const lines = ['name,note'];
+  for (let row = 1; row <= LONG_NOTES_ROWS; row += 1) lines.push(`N${row},${String(row % 10).repeat(90_000)}`);
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
 
 /** Newest modification time under a folder, leaving out build output and dependencies. */
 function newestModification(target: string): number {
@@ -93,6 +106,15 @@ describe('dataset upload in the browser', () => {
     await page.locator('input[type=file]').setInputFiles({ name: 'lakes.csv', mimeType: 'text/csv', buffer: Buffer.from(lakeCsv()) });
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
+    // The analysis proposes how the columns are read; the uploader checks it and starts the load.
+    const review = page.locator('.import-review');
+    await expect.poll(() => review.count(), { timeout: 60_000 }).toBe(1);
+    const targets = await review.locator('tbody tr').evaluateAll((rows) => rows.map((row) => (row.querySelector('select') as unknown as { value: string }).value));
+    expect(targets).toEqual(['name', 'latitude', 'longitude', 'field', 'field']);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review.png'), fullPage: true });
+    await page.getByRole('button', { name: `Load ${ROWS} rows` }).click();
+
     const bar = page.getByRole('progressbar', { name: 'Import progress' });
     await expect.poll(() => bar.getAttribute('aria-valuetext'), { timeout: 60_000 }).toBe('completed');
     const max = await bar.getAttribute('aria-valuemax');
@@ -125,7 +147,6 @@ describe('dataset upload in the browser', () => {
     expect(await importRow.count()).toBe(1);
     expect(await importRow.locator('.badge').textContent()).toBe('Completed');
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'upload.png'), fullPage: true });
 
     await page.reload();
@@ -155,4 +176,60 @@ describe('dataset upload in the browser', () => {
     expect(await facts.getByRole('link', { name: 'CC0-1.0' }).count()).toBe(1);
     expect(await facts.getByRole('link', { name: '10.5281/zenodo.4242' }).getAttribute('href')).toBe('https://doi.org/10.5281/zenodo.4242');
   }, 60_000);
+
+  it('resumes an upload interrupted by a network drop after a page reload', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Resumed uploads' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Long notes' } });
+    const datasetId = (await dataset.json()).id as string;
+    // A file on disk keeps its modification time, which is part of the fingerprint the browser resumes by.
+    const file = { path: path.join(mkdtempSync(path.join(os.tmpdir(), 'fairport-resume-')), 'long-notes.csv'), buffer: longNotesCsv() };
+    writeFileSync(file.path, file.buffer);
+    expect(file.buffer.length).toBeGreaterThan(FIRST_CHUNK_BYTES);
+
+    // The first 16 MiB request goes through; then the network drops for every request after it.
+    const patches: { offset: number; afterReload: boolean }[] = [];
+    let reloaded = false;
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH' && request.url().includes('/api/v1/uploads/')) {
+        patches.push({ offset: Number(request.headers()['upload-offset']), afterReload: reloaded });
+      }
+    });
+    const dropAfterFirstChunk = (route: Route) => (route.request().method() === 'PATCH' && Number(route.request().headers()['upload-offset']) > 0 ? route.abort('connectionreset') : route.continue());
+    await page.route('**/api/v1/uploads/**', dropAfterFirstChunk);
+
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await page.locator('input[type=file]').setInputFiles(file.path);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await expect.poll(() => patches.filter((patch) => patch.offset === FIRST_CHUNK_BYTES).length, { timeout: 60_000 }).toBeGreaterThan(0);
+
+    // The half-finished upload is listed for everyone, and it survives the reload. The network comes back
+    // only after the reload, so the old page's retries cannot finish the upload first.
+    reloaded = true;
+    await page.reload();
+    await page.unroute('**/api/v1/uploads/**', dropAfterFirstChunk);
+    await expect.poll(() => page.locator('table.imports tbody tr .badge').first().textContent(), { timeout: 10_000 }).toBe('Uploading');
+    await page.getByRole('button', { name: 'Details' }).first().click();
+    await expect.poll(() => page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')).toBe(String(FIRST_CHUNK_BYTES));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'resume.png'), fullPage: true });
+
+    await page.locator('input[type=file]').setInputFiles(file.path);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const review = page.locator('.import-review');
+    await expect.poll(() => review.count(), { timeout: 60_000 }).toBe(1);
+
+    const resumed = patches.filter((patch) => patch.afterReload);
+    expect(resumed.length).toBeGreaterThan(0);
+    expect(resumed.every((patch) => patch.offset >= FIRST_CHUNK_BYTES)).toBe(true);
+    const imports = await (await page.request.get(`${stack.url}/api/v1/datasets/${datasetId}/imports`)).json();
+    expect(imports.items).toHaveLength(1);
+    expect(imports.items[0]).toMatchObject({
+      state: 'awaiting_review',
+      sizeBytes: file.buffer.length,
+      bytesReceived: file.buffer.length,
+      checksumSha256: createHash('sha256').update(file.buffer).digest('hex'),
+      counts: { rows: LONG_NOTES_ROWS },
+    });
+    expect(consoleErrors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET') && !error.includes('Failed to load resource'))).toEqual([]);
+  }, 180_000);
 });

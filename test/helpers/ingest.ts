@@ -6,7 +6,8 @@ import type { DatasetChange, ImportProgress } from '../../common/events.js';
 import { createKnex } from '../../server/db/knex.js';
 import type { RealtimePublisher } from '../../server/realtime/publisher.js';
 import { UploadStore } from '../../server/storage/upload-store.js';
-import { processImport, type AttemptInfo, type IngestOutcome } from '../../workers/ingest/process-import.js';
+import { runAnalysis, runLoad, type AttemptInfo, type IngestOutcome } from '../../workers/ingest/process-import.js';
+import type { ImportMappingUpdate, InvalidRowPolicy } from '../../common/api/imports.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { REPO_ROOT } from './processes.js';
 
@@ -38,9 +39,18 @@ export interface IngestWorld {
   /** Creates another empty dataset in the project. */
   createDataset(title?: string): Promise<string>;
   /** Stores a file as an upload and records a queued import of it; returns the import id. */
-  addImport(datasetId: string, file: { fixture: string } | { path: string } | { content: string | Buffer; name: string }, format?: 'csv' | 'geojson'): Promise<string>;
-  /** Runs the ingest job of an import in this process. */
-  run(importId: string, attempt?: AttemptInfo, uploads?: UploadStore): Promise<IngestOutcome>;
+  addImport(datasetId: string, file: { fixture: string } | { path: string } | { content: string | Buffer; name: string }, format?: 'csv' | 'geojson' | 'xlsx' | 'ods' | null): Promise<string>;
+  /**
+   * Runs the analysis of an import in this process and, when it waits for review, starts its
+   * load with the given policy for invalid rows (default "reject") and runs that too.
+   */
+  run(importId: string, attempt?: AttemptInfo, uploads?: UploadStore, invalidRows?: InvalidRowPolicy): Promise<IngestOutcome>;
+  /** Runs only the analysis job. */
+  analyse(importId: string, attempt?: AttemptInfo): Promise<IngestOutcome>;
+  /** Marks an analysed import's load requested, as POST /imports/{id}/start does, and runs the load job. */
+  load(importId: string, invalidRows?: InvalidRowPolicy, attempt?: AttemptInfo, uploads?: UploadStore): Promise<IngestOutcome>;
+  /** Stores mapping changes and queues the analysis again, as PATCH /imports/{id}/mapping does. */
+  changeMapping(importId: string, update: ImportMappingUpdate): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,13 +97,27 @@ export async function createIngestWorld(issuesMax = 50): Promise<IngestWorld> {
           storageKey: key,
           sizeBytes: (await stat(target)).size,
           checksumSha256: '0'.repeat(64),
-          format: format ?? (/\.(geo)?json$/.test(name) ? 'geojson' : 'csv'),
+          format: format ?? formatOf(name),
         })
         .returning('id');
       return record.id as string;
     },
-    run(importId, attempt = { isFinal: true }, customUploads = uploads) {
-      return processImport({ knex, uploads: customUploads, publisher, issuesMax }, importId, attempt);
+    async run(importId, attempt = { isFinal: true }, customUploads = uploads, invalidRows = 'reject') {
+      const analysed = await runAnalysis({ knex, uploads: customUploads, publisher, issuesMax }, importId, attempt);
+      if (analysed.state !== 'awaiting_review') return analysed;
+      return world.load(importId, invalidRows, attempt, customUploads);
+    },
+    analyse(importId, attempt = { isFinal: true }) {
+      return runAnalysis({ knex, uploads, publisher, issuesMax }, importId, attempt);
+    },
+    async load(importId, invalidRows = 'reject', attempt = { isFinal: true }, customUploads = uploads) {
+      await knex('imports').where({ id: importId, state: 'awaiting_review' }).update({ state: 'queued', phase: 'queued', invalidRows, loadRequestedAt: knex.fn.now() });
+      return runLoad({ knex, uploads: customUploads, publisher, issuesMax }, importId, attempt);
+    },
+    async changeMapping(importId, update) {
+      const record = await knex('imports').where({ id: importId }).first('options', 'revision');
+      const options = { ...(record.options as ImportMappingUpdate), ...update };
+      await knex('imports').where({ id: importId }).update({ options: JSON.stringify(options), revision: record.revision + 1, state: 'queued', phase: 'queued' });
     },
     async close() {
       await knex.destroy();
@@ -102,6 +126,14 @@ export async function createIngestWorld(issuesMax = 50): Promise<IngestWorld> {
     },
   };
   return world;
+}
+
+function formatOf(name: string): 'csv' | 'geojson' | 'xlsx' | 'ods' | null {
+  if (/\.(geo)?json$/i.test(name)) return 'geojson';
+  if (/\.xlsx$/i.test(name)) return 'xlsx';
+  if (/\.ods$/i.test(name)) return 'ods';
+  if (/\.zip$/i.test(name)) return null;
+  return 'csv';
 }
 
 /** What a dataset holds, for checking that a failed import changed nothing. */

@@ -20,7 +20,7 @@ interface ImportResult {
   counts: Record<string, number>;
   mapping: {
     location: Record<string, unknown>;
-    columns: { header: string; target: string; key?: string; type?: string; newField?: boolean }[];
+    columns: { header: string; target: string; key?: string; type?: string; existingField?: boolean }[];
   };
 }
 
@@ -58,7 +58,7 @@ describe('coordinate columns named by their header', () => {
     const record = await importFailing(datasetId, 'name,lat,lon,depth\nC,95,20,1\nD,11,21,2\nE,north,3,3\n');
     expect(record.issues).toEqual([
       { line: 2, column: 'lat', value: '95', reason: 'latitude 95 is outside -90 to 90' },
-      { line: 4, column: 'lat', value: 'north', reason: '"north" is not a latitude in decimal degrees' },
+      { line: 4, column: 'lat', value: 'north', reason: '"north" is not a latitude in degrees' },
     ]);
     expect(record.issueCount).toBe(2);
     expect(record.counts).toEqual({ rows: 3, rejectedRows: 2 });
@@ -72,16 +72,16 @@ describe('coordinate columns named by their header', () => {
   it('rejects a bad value in a small fresh file', async () => {
     const datasetId = await world.createDataset('Fresh, two rows');
     const record = await importFailing(datasetId, 'name,lat,lon\nA,10,20\nB,north,21\n');
-    expect(record.issues).toEqual([{ line: 3, column: 'lat', value: 'north', reason: '"north" is not a latitude in decimal degrees' }]);
-    expect(record.mapping.location).toEqual({ kind: 'columns', latitude: 'lat', longitude: 'lon' });
+    expect(record.issues).toEqual([{ line: 3, column: 'lat', value: 'north', reason: '"north" is not a latitude in degrees' }]);
+    expect(record.mapping.location).toEqual({ kind: 'columns', latitude: 'lat', longitude: 'lon', swapped: false, longitudes360: false });
   });
 
-  it('rejects degrees with hemisphere letters', async () => {
+  it('reads degrees with hemisphere letters', async () => {
     const datasetId = await world.createDataset('Fresh, letters');
-    const record = await importFailing(datasetId, 'name,Latitude (deg),lon_dd\nA,45°N,7°E\nB,46°N,8°E\n');
-    expect(record.issueCount).toBe(4);
-    expect(record.issues[0]).toEqual({ line: 2, column: 'Latitude (deg)', value: '45°N', reason: '"45°N" is not a latitude in decimal degrees' });
-    expect(record.issues[1]).toEqual({ line: 2, column: 'lon_dd', value: '7°E', reason: '"7°E" is not a longitude in decimal degrees' });
+    const importId = await world.addImport(datasetId, { content: 'name,Latitude (deg),lon_dd\nA,45°N,7°E\nB,46°S,8°W\n', name: 'letters.csv' });
+    expect((await world.run(importId)).state).toBe('completed');
+    const samples = await world.knex('samples').where({ datasetId }).orderBy('ord').select(world.knex.raw('ST_AsGeoJSON(location)::json AS location'));
+    expect(samples.map((sample) => sample.location.coordinates)).toEqual([[7, 45], [-8, -46]]);
   });
 
   it('rejects out-of-range and qualified values in a three-row file', async () => {
@@ -89,7 +89,7 @@ describe('coordinate columns named by their header', () => {
     const record = await importFailing(datasetId, 'name,Latitude,LNG\nA,10,200\nB,<5,21\nC,12,22\n');
     expect(record.issues).toEqual([
       { line: 2, column: 'LNG', value: '200', reason: 'longitude 200 is outside -180 to 180' },
-      { line: 3, column: 'Latitude', value: '<5', reason: '"<5" is not a latitude in decimal degrees' },
+      { line: 3, column: 'Latitude', value: '<5', reason: '"<5" is not a latitude in degrees' },
     ]);
   });
 
@@ -100,7 +100,7 @@ describe('coordinate columns named by their header', () => {
       { type: 'Feature', properties: { name: 'B', lat: true, lon: 21 }, geometry: null },
     ];
     const record = await importFailing(datasetId, JSON.stringify({ type: 'FeatureCollection', features }), 'geojson');
-    expect(record.issues).toEqual([{ line: null, column: 'lat', value: 'true', reason: 'Feature 2: true is not a latitude in decimal degrees' }]);
+    expect(record.issues).toEqual([{ line: null, column: 'lat', value: 'true', reason: 'Feature 2: true is not a latitude in degrees' }]);
   });
 
   it('leaves samples with missing coordinates unlocated', async () => {
@@ -116,7 +116,7 @@ describe('coordinate columns named by their header', () => {
     const datasetId = await world.createDataset('Mapping');
     const record = await importCsv(datasetId, 'name,decimalLatitude,decimalLongitude\nA,1.5,2.5\n');
     expect(record.state).toBe('completed');
-    expect(record.mapping.location).toEqual({ kind: 'columns', latitude: 'decimalLatitude', longitude: 'decimalLongitude' });
+    expect(record.mapping.location).toEqual({ kind: 'columns', latitude: 'decimalLatitude', longitude: 'decimalLongitude', swapped: false, longitudes360: false });
     expect(record.mapping.columns.map((column) => column.target)).toEqual(['name', 'latitude', 'longitude']);
   });
 });
@@ -148,8 +148,8 @@ describe('coordinate columns with a field of the same key', () => {
       { lat: 11.25, lon: 21 },
     ]);
 
-    expect(record.mapping.location).toEqual({ kind: 'columns', latitude: 'lat', longitude: 'lon' });
-    expect(record.mapping.columns[1]).toMatchObject({ header: 'lat', target: 'latitude', key: 'lat', type: 'number', newField: false });
+    expect(record.mapping.location).toEqual({ kind: 'columns', latitude: 'lat', longitude: 'lon', swapped: false, longitudes360: false });
+    expect(record.mapping.columns[1]).toMatchObject({ header: 'lat', target: 'latitude', key: 'lat', type: 'number', existingField: true });
     const snapshot = await datasetSnapshot(world.knex, datasetId);
     expect(snapshot).toMatchObject({ sampleCount: 2, locatedCount: 2, fields: ['lat', 'lon'] });
   });
@@ -171,7 +171,7 @@ describe('coordinate columns with a field of the same key', () => {
     ]);
     const record = await importFailing(datasetId, 'name,lat,lon\nA,north,20\nB,95,21\n');
     expect(record.issues).toEqual([
-      { line: 2, column: 'lat', value: 'north', reason: '"north" is not a latitude in decimal degrees' },
+      { line: 2, column: 'lat', value: 'north', reason: '"north" is not a latitude in degrees' },
       { line: 3, column: 'lat', value: '95', reason: 'latitude 95 is outside -90 to 90' },
     ]);
     expect(record.issueCount).toBe(2);

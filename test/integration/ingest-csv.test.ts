@@ -130,14 +130,14 @@ describe('CSV import of stations.csv', () => {
 
     const progress = world.publisher.progress.filter((entry) => entry.progress.importId === importId);
     expect(progress.every((entry) => entry.uploaderId === world.userId)).toBe(true);
-    expect(progress.map((entry) => entry.progress.phase)).toEqual(['analysing', 'loading', 'merging', 'done']);
+    expect(progress.map((entry) => entry.progress.phase)).toEqual(['analysing', 'review', 'loading', 'indexing', 'done']);
     expect(progress.at(-1)!.progress).toMatchObject({ state: 'completed', rowsDone: 4, rowsTotal: 4, issueCount: 0, error: null });
   });
 
   it('does not load again when the job runs a second time', async () => {
     const before = await datasetSnapshot(world.knex, datasetId);
     await world.knex('imports').where({ id: importId }).update({ state: 'running' });
-    const outcome = await world.run(importId);
+    const outcome = await world.load(importId);
     expect(outcome).toEqual({ state: 'completed', changeSeq: 1, counts: null });
     expect(await datasetSnapshot(world.knex, datasetId)).toEqual(before);
     const record = await world.knex('imports').where({ id: importId }).first('state', 'changeSeq', 'counts');

@@ -43,29 +43,29 @@ describe('files that cannot be imported', () => {
     const record = await importFailing({ fixture: 'empty.csv' });
     expect(record).toMatchObject({ state: 'failed', phase: 'done', issueCount: 0, issues: [] });
     expect(record.error).toBe(
-      'The file is empty; upload a CSV file with a header row and at least one data row, or a GeoJSON FeatureCollection.',
+      'The file is empty; upload a table with a header row and at least one data row, or a GeoJSON FeatureCollection.',
     );
   });
 
   it('rejects a header without rows', async () => {
     const record = await importFailing({ fixture: 'header-only.csv' });
-    expect(record.error).toBe('The file has a header row but no data rows; add at least one row below the header.');
+    expect(record.error).toBe('The table has a header row but no data rows; add at least one row below the header.');
   });
 
   it('rejects binary data', async () => {
     const record = await importFailing({ content: Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10]), name: 'data.csv' });
-    expect(record.error).toBe('The file is binary, not CSV or GeoJSON text; export the data as CSV (UTF-8) or GeoJSON and upload that file.');
+    expect(record.error).toBe('The file is binary, not CSV or GeoJSON text; export the data as CSV, XLSX, ODS or GeoJSON and upload that file.');
   });
 
   it('rejects an Excel workbook by name', async () => {
     const record = await importFailing({ content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), name: 'book.csv' });
-    expect(record.error).toContain('ZIP archive (an Excel .xlsx workbook is one)');
+    expect(record.error).toContain('The file is a ZIP archive (or an XLSX or ODS workbook, which are ZIP archives) but it cannot be read');
   });
 
   it('rejects an HTML page', async () => {
     const record = await importFailing({ fixture: 'page.html' }, 'csv');
     expect(record.error).toBe(
-      'The file is an HTML or XML document, not CSV or GeoJSON; export the data as CSV (UTF-8) or GeoJSON and upload that file.',
+      'The file is an HTML or XML document, not a table; export the data as CSV, XLSX, ODS or GeoJSON and upload that file.',
     );
   });
 

@@ -1,6 +1,4 @@
-import fs, { createReadStream, type ReadStream } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UploadStore } from '../../server/storage/upload-store.js';
 import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
 
 let world: IngestWorld;
@@ -20,31 +18,6 @@ async function datasetWithIntegerDepth(title: string): Promise<string> {
   const importId = await world.addImport(datasetId, { content: 'name,depth\nA,3\n', name: 'first.csv' });
   expect((await world.run(importId)).state).toBe('completed');
   return datasetId;
-}
-
-/**
- * An upload store that runs `beforeLoad` between the analysis and the load: the file opens for its
- * second full read (the load) only once `beforeLoad` has finished.
- */
-class DelayedLoadStore extends UploadStore {
-  private fullReads = 0;
-
-  constructor(
-    root: string,
-    private readonly beforeLoad: () => Promise<unknown>,
-  ) {
-    super(root);
-  }
-
-  override openRead(key: string, options?: { start?: number; end?: number; highWaterMark?: number }): ReadStream {
-    if (options?.end !== undefined) return super.openRead(key, options);
-    this.fullReads += 1;
-    if (this.fullReads !== 2) return super.openRead(key, options);
-
-    const ready = this.beforeLoad();
-    const open = (...args: Parameters<typeof fs.open>) => void ready.then(() => fs.open(...args));
-    return createReadStream(this.pathOf(key), { ...options, fs: { open, read: fs.read, close: fs.close } });
-  }
 }
 
 async function fieldTypes(datasetId: string) {
@@ -67,7 +40,7 @@ describe('integer fields that receive decimals', () => {
 
     const record = await world.knex('imports').where({ id: importId }).first('counts', 'mapping');
     expect(record.counts).toEqual({ rows: 2, samples: 2, located: 0, unlocated: 2, measurements: 0, fieldsCreated: 1, fieldsWidened: 1, rejectedRows: 0 });
-    expect(record.mapping.columns[1]).toMatchObject({ header: 'depth', target: 'field', key: 'depth', type: 'number', newField: false, widenedFrom: 'integer' });
+    expect(record.mapping.columns[1]).toMatchObject({ header: 'depth', target: 'field', key: 'depth', type: 'number', existingField: true, notes: ['The existing integer field becomes a number field, because the file has decimals for it.'] });
 
     const change = await world.knex('dataset_changes').where({ datasetId, importId }).first('seq', 'ops');
     expect(change.ops).toEqual([{ type: 'import.merge', importId, samplesAdded: 2, fieldsAdded: ['note'], fieldsWidened: ['depth'] }]);
@@ -136,17 +109,22 @@ describe('integer fields that receive decimals', () => {
     expect(change.ops[0].fieldsWidened).toEqual(['lat']);
   });
 
-  it('plans again when the field was retyped during the import', async () => {
+  it('rejects the load when the field was retyped after the analysis', async () => {
     const datasetId = await datasetWithIntegerDepth('Retyped meanwhile');
     const importId = await world.addImport(datasetId, { content: 'name,depth\nB,2.5\n', name: 'retyped.csv' });
-    const retyping = new DelayedLoadStore(world.uploads.root, () => world.knex('dataset_fields').where({ datasetId, key: 'depth' }).update({ type: 'text' }));
+    expect((await world.analyse(importId)).state).toBe('awaiting_review');
+    await world.knex('dataset_fields').where({ datasetId, key: 'depth' }).update({ type: 'text' });
 
-    await expect(world.run(importId, { isFinal: false }, retyping)).rejects.toThrow(
-      'Field "depth" is text while the import planned to widen it from integer; the retry re-reads the fields',
-    );
+    expect(await world.load(importId, 'reject', { isFinal: false })).toEqual({
+      state: 'failed',
+      error:
+        'The dataset\'s fields changed after the file was analysed: field "depth" is text, but the import planned to widen it from integer. Nothing was loaded; change the mapping (or save it unchanged) to analyse the file again.',
+    });
     expect(await fieldTypes(datasetId)).toEqual([{ key: 'depth', type: 'text', unit: 'm' }]);
     expect((await datasetSnapshot(world.knex, datasetId)).samples).toBe(1);
 
+    await world.knex('imports').where({ id: importId }).update({ loadRequestedAt: null });
+    await world.changeMapping(importId, {});
     expect((await world.run(importId)).state).toBe('completed');
     expect(await fieldTypes(datasetId)).toEqual([{ key: 'depth', type: 'text', unit: 'm' }]);
     const values = (await world.knex('samples').where({ datasetId, importId }).select('values')).map((row) => row.values);

@@ -17,7 +17,7 @@ afterAll(async () => {
 /**
  * An upload store that breaks the load half-way. Its second full read of a file is the load pass
  * (the analysis is the first), and it runs `onLoadChunk` when that read's second chunk arrives,
- * after the first chunk has gone into the staging table.
+ * after the first chunk has gone into the COPY.
  */
 class InterferingStore extends UploadStore {
   private fullReads = 0;
@@ -69,7 +69,7 @@ describe('crash safety', () => {
     const requeued = await world.knex('imports').where({ id: importId }).first('state', 'phase', 'error');
     expect(requeued).toEqual({ state: 'queued', phase: 'queued', error: null });
 
-    const outcome = await world.run(importId);
+    const outcome = await world.load(importId);
     expect(outcome).toMatchObject({ state: 'completed', changeSeq: 1 });
     expect(await datasetSnapshot(world.knex, datasetId)).toMatchObject({ samples: 20_000, sampleCount: 20_000, seq: 1, changes: 1 });
   });
@@ -100,7 +100,7 @@ describe('crash safety', () => {
     expect(await datasetSnapshot(world.knex, datasetId)).toMatchObject({ samples: 0, seq: 0, fields: [] });
     expect((await world.knex('imports').where({ id: importId }).first('state')).state).toBe('cancelled');
 
-    expect(await world.run(importId)).toEqual({ state: 'skipped', reason: 'the import was cancelled' });
+    expect(await world.load(importId)).toEqual({ state: 'skipped', reason: 'the import was cancelled' });
   });
 
   it('skips an already merged import', async () => {
@@ -109,7 +109,7 @@ describe('crash safety', () => {
     await world.run(importId);
     await world.knex('imports').where({ id: importId }).update({ state: 'queued', changeSeq: null });
 
-    expect(await world.run(importId)).toEqual({ state: 'completed', changeSeq: 1, counts: null });
+    expect(await world.load(importId)).toEqual({ state: 'completed', changeSeq: 1, counts: null });
     expect(await datasetSnapshot(world.knex, datasetId)).toMatchObject({ samples: 10, seq: 1, changes: 1 });
     expect(await world.knex('imports').where({ id: importId }).first('state', 'changeSeq')).toEqual({ state: 'completed', changeSeq: 1 });
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetChange, ImportProgress, ServerToClientEvents } from '../../common/events.js';
 import { rooms } from '../../common/events.js';
 import { loadConfig } from '../../server/config/load-config.js';
-import { createIngestQueue, enqueueIngest } from '../../server/jobs/queues.js';
+import { createIngestQueue, enqueueAnalysis, enqueueLoad } from '../../server/jobs/queues.js';
 import { redisKeys } from '../../server/redis/connections.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { uniqueRedisPrefix } from '../helpers/database.js';
@@ -85,14 +85,17 @@ describe('worker on the ingest queue', () => {
     const queueConnection = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
     redisClients.push(queueConnection);
     const queue = createIngestQueue(queueConnection, redisKeys(prefix).bullmq);
-    await enqueueIngest(queue, importId);
+    await enqueueAnalysis(queue, importId, 0);
+    await waitFor(() => progress.some((event) => event.importId === importId && event.state === 'awaiting_review'));
+    await world.knex('imports').where({ id: importId }).update({ state: 'queued', phase: 'queued', invalidRows: 'reject', loadRequestedAt: world.knex.fn.now() });
+    await enqueueLoad(queue, importId);
     await waitFor(() => progress.some((event) => event.importId === importId && event.state === 'completed'));
     await waitFor(() => changes.length > 0);
     await queue.close();
 
     const events = progress.filter((event) => event.importId === importId);
     const phases = [...new Set(events.map((event) => event.phase))];
-    expect(phases).toEqual(['analysing', 'loading', 'merging', 'done']);
+    expect(phases).toEqual(['analysing', 'review', 'loading', 'indexing', 'done']);
     expect(events.every((event) => event.datasetId === datasetId)).toBe(true);
     const loading = events.filter((event) => event.phase === 'loading');
     expect(loading[0]).toMatchObject({ state: 'running', rowsTotal: 3000 });

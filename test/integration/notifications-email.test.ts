@@ -9,6 +9,7 @@ import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import { TestClient } from '../helpers/api-server.js';
 import { LiveClient } from '../helpers/live-client.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { uploadAndLoad } from '../helpers/imports.js';
 
 interface Delivery {
   to: string[];
@@ -83,12 +84,9 @@ async function queuedEmailsTo(address: string): Promise<EmailJobData[]> {
   return jobs.filter((job) => job?.data.to === address).map((job) => job.data);
 }
 
-async function upload(client: TestClient, datasetId: string, name: string, content: string) {
-  const form = new FormData();
-  form.append('file', new Blob([content], { type: 'text/csv' }), name);
-  const response = await fetch(`${stack.url}/api/v1/datasets/${datasetId}/imports`, { method: 'POST', headers: { cookie: client.cookie }, body: form });
-  expect(response.status).toBe(202);
-  return (await response.json()) as { id: string };
+/** Uploads a file and, after its analysis, starts the load as proposed, as the uploader would. */
+function upload(client: TestClient, datasetId: string, name: string, content: string) {
+  return uploadAndLoad(stack.url, client.cookie, datasetId, name, content);
 }
 
 describe('membership notifications', () => {
@@ -193,7 +191,8 @@ describe('import notifications', () => {
     expect(finishedMail.text).toContain(`${stack.url}/datasets/${dataset.body.id}`);
     expect(done.id).toBeTruthy();
 
-    await upload(users.dana.client, dataset.body.id, 'broken.csv', 'name,temperature\nA,4.5\nB,warm\nC,6.0\n');
+    // A file that cannot be read at all fails in the analysis, before any review.
+    await upload(users.dana.client, dataset.body.id, 'broken.csv', '');
     const failed = await dana.waitFor('notification:new', (event) => event.notification.kind === 'import.failed', 60_000);
     expect(failed.notification.title).toBe('Import failed: broken.csv');
     const failedMail = await waitForEmail(users.dana.email, 'Import failed: broken.csv');

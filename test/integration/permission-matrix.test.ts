@@ -396,6 +396,23 @@ const ROUTE_CASES: Record<string, Case[]> = {
     { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/datasets/${w!.datasetId}/imports` }), expect: readData(200) },
   ],
   'GET /imports/{importId}': [{ scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/imports/${w!.importId}` }), expect: readData(200) }],
+  // The world's import finished long ago with no mapping and no issues file, so readers too get
+  // 404 here and the states below get 409; import-review-api.test.ts covers the successes.
+  'GET /imports/{importId}/mapping': [
+    { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/imports/${w!.importId}/mapping` }), expect: readData(404) },
+  ],
+  'PATCH /imports/{importId}/mapping': [
+    { scope: 'data', request: (_r, w) => ({ method: 'PATCH', path: `/imports/${w!.importId}/mapping`, body: {} }), expect: restricted(EDITORS, 409) },
+  ],
+  'POST /imports/{importId}/start': [
+    { scope: 'data', request: (_r, w) => ({ method: 'POST', path: `/imports/${w!.importId}/start`, body: {} }), expect: restricted(EDITORS, 409) },
+  ],
+  'POST /imports/{importId}/cancel': [
+    { scope: 'data', request: (_r, w) => ({ method: 'POST', path: `/imports/${w!.importId}/cancel` }), expect: restricted(EDITORS, 409) },
+  ],
+  'GET /imports/{importId}/issues.csv': [
+    { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/imports/${w!.importId}/issues.csv` }), expect: readData(404) },
+  ],
   'GET /datasets/{datasetId}/changes': [
     { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/datasets/${w!.datasetId}/changes` }), expect: readData(200) },
   ],

@@ -141,10 +141,14 @@ describe('checkUploadFile', () => {
   it('accepts the formats the server loads', () => {
     expect(checkUploadFile({ name: 'lakes.CSV', size: 10 }, 100)).toBeNull();
     expect(checkUploadFile({ name: 'points.geojson', size: 10 }, undefined)).toBeNull();
+    expect(checkUploadFile({ name: 'book.xlsx', size: 10 }, 100)).toBeNull();
+    expect(checkUploadFile({ name: 'book.ods', size: 10 }, 100)).toBeNull();
+    expect(checkUploadFile({ name: 'export.zip', size: 10 }, 100)).toBeNull();
   });
 
   it('rejects other types, empty and oversized files in words', () => {
-    expect(checkUploadFile({ name: 'table.xlsx', size: 10 }, 100)).toMatch(/not a file Fairport can load/);
+    expect(checkUploadFile({ name: 'table.xls', size: 10 }, 100)).toMatch(/not a file Fairport can load/);
+    expect(checkUploadFile({ name: 'report.pdf', size: 10 }, 100)).toMatch(/not a file Fairport can load/);
     expect(checkUploadFile({ name: 'empty.csv', size: 0 }, 100)).toMatch(/is empty/);
     expect(checkUploadFile({ name: 'big.csv', size: 3 * 1024 ** 3 }, 2 * 1024 ** 3)).toBe(
       '"big.csv" is 3 GiB, more than the upload limit of 2 GiB. Split it into smaller files.',

@@ -79,12 +79,12 @@ describe('importProgressValues', () => {
     expect(importProgressValues({ state: 'failed', rowsDone: 0, rowsTotal: null }).text).toBe('failed');
   });
 
-  it('is indeterminate while merging', () => {
-    expect(importProgressValues({ state: 'running', phase: 'merging', rowsDone: 0, rowsTotal: 400_000 })).toEqual({
+  it('is indeterminate while the indexes are updated', () => {
+    expect(importProgressValues({ state: 'running', phase: 'indexing', rowsDone: 400_000, rowsTotal: 400_000 })).toEqual({
       min: 0,
       max: 100,
       now: null,
-      text: '400,000 rows loaded',
+      text: '400,000 rows sent; updating indexes',
     });
     expect(importProgressValues({ state: 'running', phase: 'loading', rowsDone: 0, rowsTotal: 400_000 }).now).toBe(0);
   });
@@ -114,10 +114,16 @@ const record: ImportRecord = {
   userId: null,
   originalName: 'lakes.csv',
   sizeBytes: 1000,
+  bytesReceived: 1000,
   checksumSha256: 'ab',
   format: 'csv',
   state: 'running',
   phase: 'loading',
+  stalled: false,
+  heartbeatAt: null,
+  reportAvailable: false,
+  mapping: null,
+  invalidRows: 'reject',
   rowsDone: 100,
   rowsTotal: 200,
   counts: {},
@@ -162,8 +168,8 @@ describe('import merging', () => {
 
   it('lets a finished state win over any running one', () => {
     const finished = { ...record, state: 'completed' as const, phase: 'done' as const, rowsDone: 200 };
-    expect(isFurtherAlong(finished, { ...record, phase: 'merging', rowsDone: 200 })).toBe(true);
-    expect(applyProgress(finished, progress({ phase: 'merging', rowsDone: 200 }))).toBe(finished);
+    expect(isFurtherAlong(finished, { ...record, phase: 'indexing', rowsDone: 200 })).toBe(true);
+    expect(applyProgress(finished, progress({ phase: 'indexing', rowsDone: 200 }))).toBe(finished);
   });
 
   it('prefers the incoming record unless the current one is ahead', () => {
@@ -172,5 +178,23 @@ describe('import merging', () => {
     const fetchedLater = { ...record, rowsDone: 100, issues: [{ line: 3, column: 'lat', value: 'x', reason: 'not a number' }] };
     expect(pickFresher(record, fetchedLater)).toBe(fetchedLater);
     expect(pickFresher(undefined, fetched)).toBe(fetched);
+  });
+});
+
+describe('upload and review progress', () => {
+  it('counts bytes while the file arrives', () => {
+    expect(importProgressValues({ state: 'uploading', phase: 'uploading', rowsDone: 0, rowsTotal: null, bytesReceived: 512, sizeBytes: 2048 })).toEqual({
+      min: 0,
+      max: 2048,
+      now: 512,
+      text: '512 bytes of 2 KiB received (25%)',
+    });
+  });
+
+  it('accepts a new analysis after the review', () => {
+    const reviewed = { ...record, state: 'awaiting_review' as const, phase: 'review' as const, rowsDone: 200 };
+    expect(isFurtherAlong(reviewed, { ...record, state: 'queued', phase: 'analysing', rowsDone: 0 })).toBe(false);
+    expect(isFurtherAlong(reviewed, { ...record, state: 'running', phase: 'analysing', rowsDone: 10 })).toBe(false);
+    expect(isFurtherAlong({ ...record, phase: 'loading', rowsDone: 10 }, { ...record, state: 'running', phase: 'analysing', rowsDone: 10 })).toBe(true);
   });
 });

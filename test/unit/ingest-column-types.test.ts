@@ -1,15 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { ColumnProfile } from '../../workers/ingest/column-profile.js';
-import { inferColumnType, typeAsCoordinate, typeAsField, widenedFieldType } from '../../workers/ingest/column-types.js';
+import type { FieldType } from '../../common/api/fields.js';
+import { inferColumnType, invalidCoordinates, typeAs, widenedFieldType as widenedWithStyle } from '../../workers/ingest/column-types.js';
+import { DEFAULT_MISSING_VALUES } from '../../workers/ingest/missing-values.js';
+import { detectNumberStyle } from '../../workers/ingest/numbers.js';
 
 function profileOf(values: unknown[]): ColumnProfile {
-  const profile = new ColumnProfile();
+  const profile = new ColumnProfile(DEFAULT_MISSING_VALUES);
   for (const value of values) profile.observe(value);
   return profile;
 }
 
+// Each test column is its own file here, so its number style is detected from its values alone.
+function styleOf(profile: ColumnProfile) {
+  return detectNumberStyle(profile.shapes);
+}
+
 function typeOf(values: unknown[]) {
-  return inferColumnType(profileOf(values));
+  const profile = profileOf(values);
+  const typing = inferColumnType(profile, styleOf(profile));
+  return { type: typing.type, decimalMark: styleOf(profile).decimal, invalid: typing.invalid };
+}
+
+function typeAsField(profile: ColumnProfile, type: FieldType) {
+  const typing = typeAs(profile, type, styleOf(profile));
+  return { type: typing.type, decimalMark: styleOf(profile).decimal, invalid: typing.invalid };
+}
+
+function widenedFieldType(profile: ColumnProfile, type: FieldType) {
+  return widenedWithStyle(profile, type, styleOf(profile));
+}
+
+function typeAsCoordinate(profile: ColumnProfile) {
+  return { type: 'number', decimalMark: styleOf(profile).decimal, invalid: invalidCoordinates(profile, styleOf(profile)) };
 }
 
 describe('inferColumnType', () => {
@@ -68,7 +91,7 @@ describe('inferColumnType', () => {
   });
 });
 
-describe('typeAsField', () => {
+describe('typeAs', () => {
   it('counts the values that do not fit an existing field type', () => {
     expect(typeAsField(profileOf(['1', '2.5', 'x']), 'integer')).toEqual({ type: 'integer', decimalMark: '.', invalid: 2 });
     expect(typeAsField(profileOf(['1', 'x']), 'text').invalid).toBe(0);
@@ -94,7 +117,7 @@ describe('widenedFieldType', () => {
   });
 });
 
-describe('typeAsCoordinate', () => {
+describe('invalidCoordinates', () => {
   it('counts every value that is not a plain number', () => {
     expect(typeAsCoordinate(profileOf(['10', '-45.5', 'north', '<5', '', 'NA', true]))).toEqual({ type: 'number', decimalMark: '.', invalid: 3 });
   });

@@ -3,48 +3,52 @@ import { ColumnProfile } from '../../workers/ingest/column-profile.js';
 import { detectSampleRoles, type RoleCandidate } from '../../workers/ingest/column-roles.js';
 import { inferColumnType } from '../../workers/ingest/column-types.js';
 import { parseHeaders } from '../../workers/ingest/header-fields.js';
+import { DEFAULT_MISSING_VALUES } from '../../workers/ingest/missing-values.js';
+import { PLAIN_NUMBERS } from '../../workers/ingest/numbers.js';
 
 function candidates(table: Record<string, unknown[]>): RoleCandidate[] {
   const headers = parseHeaders(Object.keys(table));
   return headers.map((header) => {
-    const profile = new ColumnProfile();
+    const profile = new ColumnProfile(DEFAULT_MISSING_VALUES);
     for (const value of table[header.header]!) profile.observe(value);
-    return { key: header.key, unit: header.unit, profile, typing: inferColumnType(profile), eligible: true, hasField: false };
+    return { key: header.key, unit: header.unit, profile, typing: inferColumnType(profile, PLAIN_NUMBERS), eligible: true, hasField: false };
   });
 }
 
+const latlon = (table: Record<string, unknown[]>) => candidates(table);
+
 describe('detectSampleRoles', () => {
   it('finds latitude and longitude by their usual names', () => {
-    const roles = detectSampleRoles(candidates({ site: ['a', 'b'], Latitude: ['52.1', '0'], Longitude: ['4.3', '-0.0'] }));
+    const roles = detectSampleRoles(latlon({ site: ['a', 'b'], Latitude: ['52.1', '0'], Longitude: ['4.3', '-0.0'] }));
     expect(roles.latitude).toBe(1);
     expect(roles.longitude).toBe(2);
   });
 
   it('accepts lat/lng and decimalLatitude/decimalLongitude', () => {
-    expect(detectSampleRoles(candidates({ lng: ['1'], lat: ['2'] }))).toMatchObject({ latitude: 1, longitude: 0 });
-    expect(detectSampleRoles(candidates({ decimalLatitude: ['2'], decimalLongitude: ['1'] }))).toMatchObject({ latitude: 0, longitude: 1 });
+    expect(detectSampleRoles(latlon({ lng: ['1'], lat: ['2'] }))).toMatchObject({ latitude: 1, longitude: 0 });
+    expect(detectSampleRoles(latlon({ decimalLatitude: ['2'], decimalLongitude: ['1'] }))).toMatchObject({ latitude: 0, longitude: 1 });
   });
 
   it('keeps explicit coordinate columns even with out-of-range values, which are reported later', () => {
-    const roles = detectSampleRoles(candidates({ lat: ['95', '10'], lon: ['10', '20'] }));
+    const roles = detectSampleRoles(latlon({ lat: ['95', '10'], lon: ['10', '20'] }));
     expect(roles.latitude).toBe(0);
   });
 
   it('takes x and y only when every value is in degree range', () => {
-    expect(detectSampleRoles(candidates({ x: ['10.5', '-170'], y: ['45.1', '-89.9'] }))).toMatchObject({ latitude: 1, longitude: 0 });
-    const grid = detectSampleRoles(candidates({ x: ['455000', '455100'], y: ['5400000', '5400100'] }));
+    expect(detectSampleRoles(latlon({ x: ['10.5', '-170'], y: ['45.1', '-89.9'] }))).toMatchObject({ latitude: 1, longitude: 0 });
+    const grid = detectSampleRoles(latlon({ x: ['455000', '455100'], y: ['5400000', '5400100'] }));
     expect(grid.latitude).toBeNull();
     expect(grid.longitude).toBeNull();
   });
 
   it('needs both coordinates', () => {
-    expect(detectSampleRoles(candidates({ lat: ['1'], depth: ['2'] }))).toMatchObject({ latitude: null, longitude: null });
+    expect(detectSampleRoles(latlon({ lat: ['1'], depth: ['2'] }))).toMatchObject({ latitude: null, longitude: null });
   });
 
   it('takes coordinate headers whatever their values', () => {
-    expect(detectSampleRoles(candidates({ lat: ['45°N', '46°N'], lon: ['7°E', '8°E'] }))).toMatchObject({ latitude: 0, longitude: 1 });
-    expect(detectSampleRoles(candidates({ lat: ['10', 'north'], lon: ['<5', '21'] }))).toMatchObject({ latitude: 0, longitude: 1 });
-    expect(detectSampleRoles(candidates({ lat: ['', 'NA'], lon: ['', ''] }))).toMatchObject({ latitude: 0, longitude: 1 });
+    expect(detectSampleRoles(latlon({ lat: ['45°N', '46°N'], lon: ['7°E', '8°E'] }))).toMatchObject({ latitude: 0, longitude: 1 });
+    expect(detectSampleRoles(latlon({ lat: ['10', 'north'], lon: ['<5', '21'] }))).toMatchObject({ latitude: 0, longitude: 1 });
+    expect(detectSampleRoles(latlon({ lat: ['', 'NA'], lon: ['', ''] }))).toMatchObject({ latitude: 0, longitude: 1 });
   });
 
   it('recognises common coordinate header variants', () => {
@@ -59,14 +63,14 @@ describe('detectSampleRoles', () => {
       ['Latitude [decimal degrees]', 'Longitude [decimal degrees]'],
     ];
     for (const [latitude, longitude] of pairs) {
-      const roles = detectSampleRoles(candidates({ site: ['a'], [longitude!]: ['north'], [latitude!]: ['east'] }));
+      const roles = detectSampleRoles(latlon({ site: ['a'], [longitude!]: ['north'], [latitude!]: ['east'] }));
       expect(roles, `${latitude} and ${longitude}`).toMatchObject({ latitude: 2, longitude: 1 });
     }
   });
 
   it('keeps value checks for ambiguous headers', () => {
-    expect(detectSampleRoles(candidates({ x: ['10', 'east'], y: ['45', '46'] }))).toMatchObject({ latitude: null, longitude: null });
-    expect(detectSampleRoles(candidates({ east: ['10'], north: ['45'] }))).toMatchObject({ latitude: null, longitude: null });
+    expect(detectSampleRoles(latlon({ x: ['10', 'east'], y: ['45', '46'] }))).toMatchObject({ latitude: null, longitude: null });
+    expect(detectSampleRoles(latlon({ east: ['10'], north: ['45'] }))).toMatchObject({ latitude: null, longitude: null });
   });
 
   it('takes named coordinates that match existing fields', () => {
@@ -80,21 +84,21 @@ describe('detectSampleRoles', () => {
   });
 
   it('prefers name over id for the sample name', () => {
-    expect(detectSampleRoles(candidates({ id: ['1'], name: ['A'] })).name).toBe(1);
-    expect(detectSampleRoles(candidates({ id: ['x1'], value: ['1'] })).name).toBe(0);
-    expect(detectSampleRoles(candidates({ title: ['M 2.0'], id: ['ci1'] })).name).toBe(0);
+    expect(detectSampleRoles(latlon({ id: ['1'], name: ['A'] })).name).toBe(1);
+    expect(detectSampleRoles(latlon({ id: ['x1'], value: ['1'] })).name).toBe(0);
+    expect(detectSampleRoles(latlon({ title: ['M 2.0'], id: ['ci1'] })).name).toBe(0);
   });
 
   it('maps ISO times and epoch milliseconds to collected_at', () => {
-    expect(detectSampleRoles(candidates({ date: ['2024-01-02', '2024-01-03'] })).collectedAt).toEqual({ column: 0, epochMs: false });
-    expect(detectSampleRoles(candidates({ time: [1517966773840, 1517966037750] })).collectedAt).toEqual({ column: 0, epochMs: true });
-    expect(detectSampleRoles(candidates({ time: ['12', '13'] })).collectedAt).toBeNull();
+    expect(detectSampleRoles(latlon({ date: ['2024-01-02', '2024-01-03'] })).collectedAt).toEqual({ column: 0, epochMs: false });
+    expect(detectSampleRoles(latlon({ time: [1517966773840, 1517966037750] })).collectedAt).toEqual({ column: 0, epochMs: true });
+    expect(detectSampleRoles(latlon({ time: ['12', '13'] })).collectedAt).toBeNull();
   });
 
   it('maps elevation in metres, but not in feet', () => {
-    expect(detectSampleRoles(candidates({ 'Elevation (m)': ['10', '20'] })).elevation).toBe(0);
-    expect(detectSampleRoles(candidates({ altitude: ['10'] })).elevation).toBe(0);
-    expect(detectSampleRoles(candidates({ 'Elevation (ft)': ['10'] })).elevation).toBeNull();
+    expect(detectSampleRoles(latlon({ 'Elevation (m)': ['10', '20'] })).elevation).toBe(0);
+    expect(detectSampleRoles(latlon({ altitude: ['10'] })).elevation).toBe(0);
+    expect(detectSampleRoles(latlon({ 'Elevation (ft)': ['10'] })).elevation).toBeNull();
   });
 
   it('leaves columns that are not eligible alone', () => {

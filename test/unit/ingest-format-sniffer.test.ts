@@ -3,20 +3,20 @@ import { sniffFormat } from '../../workers/ingest/format-sniffer.js';
 
 describe('sniffFormat', () => {
   it('reads CSV text as UTF-8', () => {
-    expect(sniffFormat(Buffer.from('a,b\n1,2\n'))).toEqual({ kind: 'table', format: 'csv', encoding: 'utf8', sample: 'a,b\n1,2\n' });
+    expect(sniffFormat(Buffer.from('a,b\n1,2\n'))).toEqual({ kind: 'text', format: 'csv', encoding: 'utf-8', sample: 'a,b\n1,2\n' });
   });
 
   it('reads JSON as GeoJSON whatever the name said', () => {
-    expect(sniffFormat(Buffer.from('\uFEFF  {"type":"FeatureCollection"}'))).toMatchObject({ kind: 'table', format: 'geojson' });
+    expect(sniffFormat(Buffer.from('\uFEFF  {"type":"FeatureCollection"}'))).toMatchObject({ kind: 'text', format: 'geojson' });
   });
 
-  it('falls back to Latin-1 for text that is not UTF-8', () => {
-    expect(sniffFormat(Buffer.from('name;temp\nM\xfcnster;12\n', 'latin1'))).toMatchObject({ kind: 'table', encoding: 'latin1', sample: 'name;temp\nMünster;12\n' });
+  it('falls back to Windows-1252 for text that is not UTF-8', () => {
+    expect(sniffFormat(Buffer.from('name;temp\nM\xfcnster;12\n', 'latin1'))).toMatchObject({ kind: 'text', encoding: 'windows-1252', sample: 'name;temp\nMünster;12\n' });
   });
 
   it('reads UTF-16 little-endian text with its byte-order mark', () => {
     const head = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a\tb\n1\t2\n', 'utf16le')]);
-    expect(sniffFormat(head)).toMatchObject({ kind: 'table', format: 'csv', encoding: 'utf16le', sample: 'a\tb\n1\t2\n' });
+    expect(sniffFormat(head)).toMatchObject({ kind: 'text', format: 'csv', encoding: 'utf-16le', sample: 'a\tb\n1\t2\n' });
   });
 
   it('reports empty and whitespace-only files as empty', () => {
@@ -30,9 +30,14 @@ describe('sniffFormat', () => {
     expect((result as { reason: string }).reason).toContain('HTML');
   });
 
-  it('names known binary formats', () => {
-    const xlsx = sniffFormat(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
-    expect((xlsx as { reason: string }).reason).toContain('ZIP archive');
+  it('reads UTF-16 without a byte-order mark and UTF-16 big-endian', () => {
+    expect(sniffFormat(Buffer.from('name,depth\nA,1\n', 'utf16le'))).toMatchObject({ kind: 'text', encoding: 'utf-16le', sample: 'name,depth\nA,1\n' });
+    const bigEndian = Buffer.from('name,depth\n', 'utf16le').swap16();
+    expect(sniffFormat(Buffer.concat([Buffer.from([0xfe, 0xff]), bigEndian]))).toMatchObject({ kind: 'text', encoding: 'utf-16be', sample: 'name,depth\n' });
+  });
+
+  it('names known binary formats and hands ZIP containers to the ZIP reader', () => {
+    expect(sniffFormat(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]))).toEqual({ kind: 'zip' });
     const pdf = sniffFormat(Buffer.from('%PDF-1.7\n'));
     expect((pdf as { reason: string }).reason).toContain('PDF');
   });

@@ -3,15 +3,15 @@ import { parseHeader, parseHeaders } from '../../workers/ingest/header-fields.js
 
 describe('parseHeader', () => {
   it('takes the unit from round brackets', () => {
-    expect(parseHeader('Body Mass (g)', 1)).toEqual({ header: 'Body Mass (g)', label: 'Body Mass', unit: 'g', key: 'body_mass' });
+    expect(parseHeader('Body Mass (g)', 1)).toEqual({ header: 'Body Mass (g)', label: 'Body Mass', unit: 'g', key: 'body_mass', renamed: null });
   });
 
   it('takes the unit from square brackets', () => {
-    expect(parseHeader('Temp [°C]', 1)).toEqual({ header: 'Temp [°C]', label: 'Temp', unit: '°C', key: 'temp' });
+    expect(parseHeader('Temp [°C]', 1)).toEqual({ header: 'Temp [°C]', label: 'Temp', unit: '°C', key: 'temp', renamed: null });
   });
 
   it('keeps a header without a unit whole', () => {
-    expect(parseHeader('  Culmen Length  ', 1)).toEqual({ header: 'Culmen Length', label: 'Culmen Length', unit: null, key: 'culmen_length' });
+    expect(parseHeader('  Culmen Length  ', 1)).toEqual({ header: 'Culmen Length', label: 'Culmen Length', unit: null, key: 'culmen_length', renamed: null });
   });
 
   it('keeps a header that is only brackets as its label', () => {
@@ -28,7 +28,7 @@ describe('parseHeader', () => {
   });
 
   it('names an empty header after its position', () => {
-    expect(parseHeader('', 3)).toEqual({ header: '', label: 'Column 3', unit: null, key: 'column_3' });
+    expect(parseHeader('', 3)).toEqual({ header: '', label: 'Column 3', unit: null, key: 'column_3', renamed: 'blank' });
   });
 
   it('derives keys that match the field key rule', () => {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { isMissingText, isMissingValue } from '../../workers/ingest/missing-values.js';
+import { DEFAULT_MISSING_VALUES, MissingValues } from '../../workers/ingest/missing-values.js';
+
+const isMissingText = (text: string) => DEFAULT_MISSING_VALUES.isMissingText(text);
+const isMissingValue = (value: unknown) => DEFAULT_MISSING_VALUES.isMissingValue(value);
 
 describe('missing-value codes', () => {
-  it.each(['', 'NA', 'na', 'N/A', 'n/a', '#N/A', 'null', 'NULL', 'NaN', 'nan', '-'])('treats %j as missing', (text) => {
+  it.each(['', 'NA', 'na', 'N/A', 'n/a', '#N/A', 'null', 'NULL', 'NaN', 'nan', '-', '--', 'ND', 'n.d.', '-9999', '-9999.0', '-9999.00'])('treats %j as missing', (text) => {
     expect(isMissingText(text)).toBe(true);
   });
 
-  it.each(['0', '0.0', '-5', '-0', 'None', 'nil', 'N', 'false', 'NAN1', '--'])('keeps %j as a value', (text) => {
+  it.each(['0', '0.0', '-5', '-0', 'None', 'nil', 'N', 'false', 'NAN1', '-999', '-99990', '9999'])('keeps %j as a value', (text) => {
     expect(isMissingText(text)).toBe(false);
   });
 
@@ -21,5 +24,14 @@ describe('missing-value codes', () => {
     expect(isMissingValue(0)).toBe(false);
     expect(isMissingValue(false)).toBe(false);
     expect(isMissingValue({})).toBe(false);
+  });
+
+  it('takes the codes an uploader configures instead of the defaults', () => {
+    const custom = new MissingValues(['missing', '-999']);
+    expect(custom.isMissingText('MISSING')).toBe(true);
+    expect(custom.isMissingText('-999.0')).toBe(true);
+    expect(custom.isMissingNumber(-999)).toBe(true);
+    expect(custom.isMissingText('NA')).toBe(false);
+    expect(custom.isMissingText('')).toBe(true);
   });
 });

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { converterFor, type CellContext } from '../../workers/ingest/cell-converters.js';
+import type { FieldType } from '../../common/api/fields.js';
+import { converterFor as converterWith, type CellContext } from '../../workers/ingest/cell-converters.js';
+import { DEFAULT_MISSING_VALUES } from '../../workers/ingest/missing-values.js';
+
+/** A converter for a file whose numbers use the given decimal mark and no digit groups. */
+function converterFor(type: FieldType, decimal: '.' | ',') {
+  return converterWith(type, {
+    style: { decimal, group: '' },
+    missing: DEFAULT_MISSING_VALUES,
+    dateOrder: 'dmy',
+    excelSerialDates: false,
+    dateSystem: '1900',
+    transform: null,
+    transformForSrid: () => null,
+  });
+}
 import { parseQualified } from '../../workers/ingest/qualifiers.js';
 
 function recordingContext() {

@@ -1,101 +1,219 @@
-import type { ImportFormat } from '../../common/api/imports.js';
-import type { UploadStore } from '../../server/storage/upload-store.js';
-import { scanCsv, type ScanProgress, type TableScan } from './csv-scan.js';
-import { detectDelimiter } from './csv-source.js';
-import { SNIFF_BYTES, sniffFormat, type TextEncoding } from './format-sniffer.js';
+import { open } from 'node:fs/promises';
+import type { ImportMappingUpdate, TextEncodingName } from '../../common/api/imports.js';
+import { detectDelimiter, type CsvDelimiter } from './csv-source.js';
+import { epsgCodeOf, isKnownCrs } from '../../server/geo/crs.js';
+import type { DateSystem } from './dates.js';
+import { sniffFormat } from './format-sniffer.js';
 import { MAX_FEATURE_COLUMNS, scanFeatures, type FeatureScan } from './geojson-scan.js';
 import { JsonSyntaxError } from './geojson-source.js';
 import { ImportRejected } from './ingest-errors.js';
-import type { ImportPlan } from './import-plan.js';
-import { buildPlan, type ExistingField } from './plan-builder.js';
-import { openTextStream } from './text-stream.js';
+import type { ImportPlan, SourcePlan } from './import-plan.js';
+import { DEFAULT_MISSING_VALUE_CODES, MissingValues } from './missing-values.js';
+import { detectNumberStyle, NUMBER_SHAPES, type NumberShape, type NumberStyle } from './numbers.js';
+import { inspectOds } from './ods-reader.js';
+import { buildPlan, type ExistingField, type TableScan } from './plan-builder.js';
+import { MAX_TABLE_COLUMNS, scanTable, type ScanProgress } from './table-scan.js';
+import { openTextInput, type TableLocation } from './table-source.js';
+import { ENCODING_SAMPLE_BYTES, NotUtf8Error } from './text-decoding.js';
+import { inspectXlsx } from './xlsx-reader.js';
+import { resolveZipTable } from './zip-table.js';
 
-/** Most columns a CSV file may have; each becomes a field. */
-export const MAX_CSV_COLUMNS = 1000;
-
-/** The file to analyse and the dataset it goes into. */
+/** The file to analyse, the dataset it goes into, and the uploader's changes to an earlier mapping. */
 export interface AnalyseInput {
-  uploads: UploadStore;
-  storageKey: string;
-  sizeBytes: number;
-  /** The format the upload was recorded with; the content decides when they differ. */
-  declaredFormat: ImportFormat;
+  /** Absolute path of the uploaded file. */
+  file: string;
+  /** Opens the uploaded file as a byte stream; see TableLocation. */
+  open?: TableLocation['open'];
   existingFields: ReadonlyMap<string, ExistingField>;
+  overrides: ImportMappingUpdate;
   progress: ScanProgress;
 }
 
+const ENCODING_NAMES: Record<TextEncodingName, string> = {
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 (little-endian)',
+  'utf-16be': 'UTF-16 (big-endian)',
+  'windows-1252': 'Windows-1252 (Latin-1)',
+};
+const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs', '|': 'vertical bars' };
+
 /**
- * Reads the file once and decides how it maps onto the dataset: format, encoding, delimiter,
- * column types, coordinates and the fields to create. Throws ImportRejected when the file as a
- * whole cannot be imported (empty, binary, not a FeatureCollection, no rows).
+ * Reads the file once (GeoJSON, CSV, XLSX or ODS, directly or inside a ZIP archive) and decides how
+ * it maps onto the dataset: encoding, delimiter, header row, number style, column types, date
+ * orders, coordinates and the fields to create. Throws ImportRejected when the file as a whole
+ * cannot be imported (empty, binary, not a FeatureCollection, no rows).
  */
 export async function analyseFile(input: AnalyseInput): Promise<ImportPlan> {
-  const sniffed = sniffFormat(await readHead(input.uploads, input.storageKey));
-  if (sniffed.kind === 'empty') {
-    throw new ImportRejected('The file is empty; upload a CSV file with a header row and at least one data row, or a GeoJSON FeatureCollection.');
-  }
+  const head = await readHead(input.file, ENCODING_SAMPLE_BYTES);
+  const sniffed = sniffFormat(head);
+  if (sniffed.kind === 'empty') throw new ImportRejected('The file is empty; upload a table with a header row and at least one data row, or a GeoJSON FeatureCollection.');
   if (sniffed.kind === 'rejected') throw new ImportRejected(sniffed.reason);
 
-  if (sniffed.format === 'csv') return analyseCsv(input, sniffed.encoding, sniffed.sample);
-  return analyseGeoJson(input, sniffed.encoding);
+  if (sniffed.kind === 'zip') {
+    const table = await resolveZipTable(input.file);
+    const source: SourcePlan = { format: table.format, container: table.container, entry: table.entry, unpacked: table.unpacked, encoding: table.encoding, delimiter: null, sheet: null, sheets: [] };
+    if (table.format === 'geojson') return analyseGeoJson(input, source, table.sample!);
+    if (table.format === 'csv') return analyseCsv(input, source, table.sample!);
+    return analyseSpreadsheet(input, source);
+  }
+  const source: SourcePlan = { format: sniffed.format, container: null, entry: null, unpacked: null, encoding: sniffed.encoding, delimiter: null, sheet: null, sheets: [] };
+  return sniffed.format === 'geojson' ? analyseGeoJson(input, source, sniffed.sample) : analyseCsv(input, source, sniffed.sample);
 }
 
-async function analyseCsv(input: AnalyseInput, encoding: TextEncoding, sample: string): Promise<ImportPlan> {
-  const delimiter = detectDelimiter(sample);
+async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: string): Promise<ImportPlan> {
+  const delimiter = input.overrides.delimiter ?? detectDelimiter(withoutPreamble(sample));
   if (delimiter === null) {
     throw new ImportRejected(
       'No column delimiter was found in the first rows; separate the columns with commas, semicolons, tabs or "|", with the same number of columns in every row.',
     );
   }
+  const notes: string[] = [];
+  let encoding = input.overrides.encoding ?? detected.encoding ?? 'utf-8';
+  let source: SourcePlan = { ...detected, encoding, delimiter };
+  const missing = new MissingValues(input.overrides.missingValues ?? DEFAULT_MISSING_VALUE_CODES);
 
-  const stream = openTextStream(input.uploads, input.storageKey, encoding);
-  const scan = await scanCsv(stream, delimiter, input.sizeBytes, input.progress);
-  if (scan.headers.length > MAX_CSV_COLUMNS) {
-    throw new ImportRejected(`The file has ${scan.headers.length} columns, more than the ${MAX_CSV_COLUMNS} a dataset can take; split it into several files.`);
+  let scan;
+  try {
+    scan = await scanTable(locationOf(input, source, true), missing, input.overrides.headerRow ?? null, input.progress);
+  } catch (error) {
+    if (!(error instanceof NotUtf8Error) || input.overrides.encoding) throw error;
+    // The sample was UTF-8 but a later byte is not, as in a UTF-8 file appended to in Latin-1.
+    encoding = 'windows-1252';
+    source = { ...source, encoding };
+    notes.push('The start of the file looked like UTF-8 but later bytes are not, so the whole file is read as Windows-1252.');
+    scan = await scanTable(locationOf(input, source, true), missing, input.overrides.headerRow ?? null, input.progress);
   }
-  rejectWithoutRows(scan, 'The file has a header row but no data rows; add at least one row below the header.');
+  notes.unshift(`Text encoding: ${ENCODING_NAMES[encoding]}; columns separated by ${DELIMITER_NAMES[delimiter]}.`);
+  return planTable(input, source, scan, missing, '1900', notes);
+}
+
+async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Promise<ImportPlan> {
+  const archiveFile = detected.unpacked ?? input.file;
+  const { ZipArchive } = await import('./zip-archive.js');
+  const archive = await ZipArchive.open(archiveFile);
+  let info;
+  try {
+    info = detected.format === 'xlsx' ? await inspectXlsx(archive) : await inspectOds(archive);
+  } finally {
+    archive.close();
+  }
+  if (info.sheets.length === 0) throw new ImportRejected('The workbook has no sheets.');
+  const sheet = input.overrides.sheet ?? info.sheets[0]!;
+  if (!info.sheets.includes(sheet)) throw new ImportRejected(`The workbook has no sheet named "${sheet}"; its sheets are ${info.sheets.map((name) => `"${name}"`).join(', ')}.`);
+
+  const source: SourcePlan = { ...detected, encoding: null, sheet, sheets: info.sheets };
+  const missing = new MissingValues(input.overrides.missingValues ?? DEFAULT_MISSING_VALUE_CODES);
+  const scan = await scanTable(locationOf(input, source, true), missing, input.overrides.headerRow ?? null, input.progress);
+  const dateSystem = input.overrides.dateSystem ?? info.dateSystem;
+  const notes = [`Sheet "${sheet}" of ${info.sheets.length}.${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
+  return planTable(input, source, scan, missing, dateSystem, notes);
+}
+
+function planTable(input: AnalyseInput, source: SourcePlan, scan: Awaited<ReturnType<typeof scanTable>>, missing: MissingValues, dateSystem: DateSystem, notes: string[]): ImportPlan {
+  if (scan.headers.length > MAX_TABLE_COLUMNS) {
+    throw new ImportRejected(`The table has ${scan.headers.length} columns, more than the ${MAX_TABLE_COLUMNS} a dataset can take; split it into several files.`);
+  }
+  if (scan.rows === 0) throw new ImportRejected('The table has a header row but no data rows; add at least one row below the header.');
+  if (scan.skippedAbove > 0) notes.push(`The header is on ${source.format === 'csv' ? 'line' : 'row'} ${scan.headerRow}; the ${scan.skippedAbove} ${scan.skippedAbove === 1 ? 'line' : 'lines'} above it (titles, comments, metadata) are not imported.`);
+
+  const style = numberStyleOf(input, scan);
+  if (style.decimal === ',' || style.group !== '') notes.push(`Numbers use "${style.decimal}" as the decimal mark${style.group === '' ? '' : ` and "${style.group === ' ' ? 'space' : style.group}" between digit groups`}.`);
+  const crs = input.overrides.crs !== undefined ? input.overrides.crs : crsFromHeaders(scan.headers);
+  if (crs !== null) notes.push(`Coordinates are read in EPSG:${crs} and stored in WGS 84.`);
 
   return buildPlan({
-    format: 'csv',
-    encoding,
-    delimiter,
+    source,
+    headerRow: scan.headerRow,
     scan,
     featureSources: [],
     hasGeometries: false,
     existingFields: input.existingFields,
+    style,
+    missingValues: [...missing.codes],
+    dateSystem,
+    crs,
+    overrides: input.overrides,
+    notes,
   });
 }
 
-async function analyseGeoJson(input: AnalyseInput, encoding: TextEncoding): Promise<ImportPlan> {
-  const stream = openTextStream(input.uploads, input.storageKey, encoding);
-
+async function analyseGeoJson(input: AnalyseInput, source: SourcePlan, _sample: string): Promise<ImportPlan> {
+  const missing = new MissingValues(input.overrides.missingValues ?? DEFAULT_MISSING_VALUE_CODES);
+  const text = await openTextInput(locationOf(input, source, true));
   let scan: FeatureScan;
   try {
-    scan = await scanFeatures(stream, input.sizeBytes, input.progress);
+    scan = await scanFeatures(text.stream, text.fraction, missing, input.progress);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    throw new ImportRejected(
-      `The file is not valid JSON (${error.message}); check that it is complete and is a GeoJSON FeatureCollection, or upload it as CSV.`,
-    );
+    throw new ImportRejected(`The file is not valid JSON (${error.message}); check that it is complete and is a GeoJSON FeatureCollection, or upload it as CSV.`);
+  } finally {
+    text.close();
   }
 
   rejectUnlessFeatureCollection(scan);
-  rejectWithoutRows(scan, 'The FeatureCollection has no features; add at least one feature.');
+  if (scan.rows === 0) throw new ImportRejected('The FeatureCollection has no features; add at least one feature.');
   if (scan.tooManyColumns) {
-    throw new ImportRejected(
-      `The features have more than ${MAX_FEATURE_COLUMNS} distinct properties, more than a dataset can take; split the file or drop properties.`,
-    );
+    throw new ImportRejected(`The features have more than ${MAX_FEATURE_COLUMNS} distinct properties, more than a dataset can take; split the file or drop properties.`);
   }
+  const crs = input.overrides.crs !== undefined ? input.overrides.crs : geoJsonCrs(scan);
+  const notes = crs === null ? [] : [`The collection's coordinates are in EPSG:${crs}; they are transformed to WGS 84.`];
 
   return buildPlan({
-    format: 'geojson',
-    encoding,
-    delimiter: null,
+    source,
+    headerRow: null,
     scan,
     featureSources: scan.sources,
     hasGeometries: scan.geometries > 0,
     existingFields: input.existingFields,
+    style: { decimal: '.', group: '' },
+    missingValues: [...missing.codes],
+    dateSystem: '1900',
+    crs,
+    overrides: input.overrides,
+    notes,
   });
+}
+
+function geoJsonCrs(scan: FeatureScan): number | null {
+  if (scan.crsName === null) return null;
+  const code = epsgCodeOf(scan.crsName);
+  if (code === null || !isKnownCrs(code)) {
+    throw new ImportRejected(`The collection names the coordinate reference system "${scan.crsName}", which the portal does not know; give its EPSG code in the mapping or convert the file to WGS 84.`);
+  }
+  return code === 4326 ? null : code;
+}
+
+/** Returns the EPSG code written in a header's unit, as in "Easting [EPSG:2056]", or null. */
+function crsFromHeaders(headers: readonly unknown[]): number | null {
+  for (const header of headers) {
+    const match = /EPSG[:\s]*(\d{4,6})/i.exec(String(header ?? ''));
+    if (match && isKnownCrs(Number(match[1]))) return Number(match[1]) === 4326 ? null : Number(match[1]);
+  }
+  return null;
+}
+
+function numberStyleOf(input: AnalyseInput, scan: TableScan): NumberStyle {
+  const totals = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
+  for (const profile of scan.profiles) {
+    for (const shape of NUMBER_SHAPES) totals[shape] += profile.shapes[shape];
+  }
+  const detected = detectNumberStyle(totals);
+  return { decimal: input.overrides.decimalMark ?? detected.decimal, group: input.overrides.thousandsSeparator ?? detected.group };
+}
+
+/** Returns the location of the plan's table, for the passes over it. */
+export function locationOf(input: { file: string; open?: TableLocation['open'] }, source: SourcePlan, strict: boolean): TableLocation {
+  const unpacked = source.unpacked !== null;
+  return {
+    ...(input.open && !unpacked && source.entry === null ? { open: input.open } : {}),
+    file: unpacked ? source.unpacked! : input.file,
+    format: source.format,
+    entry: unpacked ? null : source.entry,
+    encoding: source.encoding,
+    delimiter: source.delimiter,
+    sheet: source.sheet,
+    strict,
+  };
 }
 
 function rejectUnlessFeatureCollection(scan: FeatureScan): void {
@@ -111,12 +229,22 @@ function rejectUnlessFeatureCollection(scan: FeatureScan): void {
   throw new ImportRejected(`The file is ${found}, not a GeoJSON FeatureCollection; upload a FeatureCollection or a CSV file.`);
 }
 
-function rejectWithoutRows(scan: TableScan, summary: string): void {
-  if (scan.rows === 0) throw new ImportRejected(summary);
+// Title and comment lines above the header would confuse the delimiter guess, which wants
+// consistent rows. So lines without any candidate delimiter and "#" lines are left out of the sample.
+function withoutPreamble(sample: string): string {
+  const lines = sample.split(/\r?\n/).slice(0, 200);
+  const kept = lines.filter((line) => !line.trimStart().startsWith('#') && /[,;\t|]/.test(line));
+  return kept.length > 0 ? kept.join('\n') : sample;
 }
 
-async function readHead(uploads: UploadStore, storageKey: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of uploads.openRead(storageKey, { start: 0, end: SNIFF_BYTES - 1 })) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** Reads the first bytes of a file. */
+export async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,9 +1,13 @@
 import type { FieldType } from '../../common/api/fields.js';
+import type { DateOrder } from '../../common/api/imports.js';
+import { transformGeometry, type PositionTransform } from '../../server/geo/crs.js';
+import { excelSerialToTime, readSeparatedDate, splitSeparatedDate, type DateSystem } from './dates.js';
 import { checkGeometry } from './geometry-check.js';
-import { isMissingText } from './missing-values.js';
-import { decimalJson, numberShape, type DecimalMark } from './numbers.js';
+import type { MissingValues } from './missing-values.js';
+import { decimalJson, numberShape, parseNumber, shapeMeaning, type NumberStyle } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
-import { formatDate, formatDateTime, isCanonicalUtc, parseEpochMs, parseIsoTime } from './temporal.js';
+import { formatDate, formatDateTime, isCanonicalUtc, parseEpochMs, parseIsoTime, type ParsedTime } from './temporal.js';
+import { parseWkt } from './wkt.js';
 
 /** Maximum length of a text cell, as the samples API allows. */
 export const MAX_TEXT_LENGTH = 100_000;
@@ -23,41 +27,56 @@ export interface CellContext {
  */
 export type CellConverter = (value: unknown, context: CellContext) => string | undefined;
 
+/** How the cells of a file are read: its number style, missing-value codes and date settings. */
+export interface CellReading {
+  style: NumberStyle;
+  missing: MissingValues;
+  dateOrder: DateOrder;
+  /** Read numbers as Excel serial day numbers in a date or date-time column. */
+  excelSerialDates: boolean;
+  dateSystem: DateSystem;
+  /** Transforms WKT positions to WGS 84; null when they are WGS 84 already. */
+  transform: PositionTransform | null;
+  /** Transform for WKT with an EWKT SRID prefix; returns null for an unknown code. */
+  transformForSrid(srid: number): PositionTransform | null;
+}
+
 const TRUE_WORDS = new Set(['true', 'yes']);
 const FALSE_WORDS = new Set(['false', 'no']);
 
-/** Returns the converter for a field type, reading numbers with the column's decimal mark. */
-export function converterFor(type: FieldType, decimalMark: DecimalMark): CellConverter {
+/** Returns the converter for a field type, with the file's way of writing values. */
+export function converterFor(type: FieldType, reading: CellReading): CellConverter {
+  const present = (value: string) => presentText(value, reading.missing);
   switch (type) {
     case 'text':
     case 'term':
-      return convertText;
+      return (value, context) => convertText(value, context, reading);
     case 'number':
-      return (value, context) => convertNumber(value, context, decimalMark);
+      return (value, context) => convertNumber(value, context, reading, false);
     case 'integer':
-      return convertInteger;
+      return (value, context) => convertNumber(value, context, reading, true);
     case 'boolean':
-      return convertBoolean;
+      return (value, context) => convertBoolean(value, context, present);
     case 'date':
-      return convertDate;
+      return (value, context) => convertTime(value, context, reading, false);
     case 'datetime':
-      return convertDateTime;
+      return (value, context) => convertTime(value, context, reading, true);
     case 'geometry':
-      return convertGeometry;
+      return (value, context) => convertGeometry(value, context, reading);
   }
 }
 
 /** Trims a text cell, returning undefined when it is missing. */
-export function presentText(value: string): string | undefined {
+export function presentText(value: string, missing: MissingValues): string | undefined {
   const trimmed = value.trim();
-  return isMissingText(trimmed) ? undefined : trimmed;
+  return missing.isMissingText(trimmed) ? undefined : trimmed;
 }
 
-function convertText(value: unknown, context: CellContext): string | undefined {
+function convertText(value: unknown, context: CellContext, reading: CellReading): string | undefined {
   if (value === null || value === undefined) return undefined;
   let text: string | undefined;
-  if (typeof value === 'string') text = presentText(value);
-  else if (typeof value === 'number') text = Number.isNaN(value) ? undefined : String(value);
+  if (typeof value === 'string') text = presentText(value, reading.missing);
+  else if (typeof value === 'number') text = reading.missing.isMissingValue(value) ? undefined : String(value);
   else text = typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   if (text === undefined) return undefined;
 
@@ -68,35 +87,33 @@ function convertText(value: unknown, context: CellContext): string | undefined {
   return JSON.stringify(text);
 }
 
-function convertNumber(value: unknown, context: CellContext, decimalMark: DecimalMark): string | undefined {
-  if (typeof value === 'number') return finiteNumber(value, context);
-  if (typeof value !== 'string') return invalidUnlessMissing(value, context, 'is not a number');
-
-  const text = presentText(value);
-  if (text === undefined) return undefined;
-  const json = decimalJson(text, decimalMark);
-  if (json !== null) return json;
-  return qualifiedOrInvalid(text, context, decimalMark, 'is not a number');
-}
-
-function convertInteger(value: unknown, context: CellContext): string | undefined {
+function convertNumber(value: unknown, context: CellContext, reading: CellReading, integer: boolean): string | undefined {
+  const expected = integer ? 'is not a whole number' : 'is not a number';
   if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) return String(value);
-    return invalidUnlessMissing(value, context, 'is not a whole number');
+    if (reading.missing.isMissingValue(value)) return undefined;
+    if (!Number.isFinite(value)) return invalid(value, context, `${value} is not a finite number`);
+    if (integer && !Number.isSafeInteger(value)) return invalid(value, context, `${value} ${expected}`);
+    return String(value);
   }
-  if (typeof value !== 'string') return invalidUnlessMissing(value, context, 'is not a whole number');
+  if (typeof value !== 'string') return invalidUnlessMissing(value, context, expected);
 
-  const text = presentText(value);
+  const text = presentText(value, reading.missing);
   if (text === undefined) return undefined;
-  if (numberShape(text) === 'integer') return String(Number(text));
-  return qualifiedOrInvalid(text, context, '.', 'is not a whole number');
+  if (integer) {
+    const shape = numberShape(text);
+    if (shape !== null && shapeMeaning(shape, reading.style) === 'integer') return String(parseNumber(text, reading.style));
+  } else {
+    const json = decimalJson(text, reading.style);
+    if (json !== null) return json;
+  }
+  return qualifiedOrInvalid(text, context, reading.style, expected);
 }
 
-function convertBoolean(value: unknown, context: CellContext): string | undefined {
+function convertBoolean(value: unknown, context: CellContext, present: (value: string) => string | undefined): string | undefined {
   if (typeof value === 'boolean') return String(value);
   if (typeof value !== 'string') return invalidUnlessMissing(value, context, 'is not true, false, yes or no');
 
-  const text = presentText(value);
+  const text = present(value);
   if (text === undefined) return undefined;
   const lower = text.toLowerCase();
   if (TRUE_WORDS.has(lower)) return 'true';
@@ -105,62 +122,73 @@ function convertBoolean(value: unknown, context: CellContext): string | undefine
   return undefined;
 }
 
-function convertDate(value: unknown, context: CellContext): string | undefined {
-  if (typeof value !== 'string') return invalidUnlessMissing(value, context, 'is not a date (YYYY-MM-DD)');
-  const text = presentText(value);
-  if (text === undefined) return undefined;
-
-  const time = parseIsoTime(text);
-  if (time && !time.hasTime) return JSON.stringify(formatDate(time.epochMs));
-  const reason = time ? 'has a time of day, but the field holds dates' : 'is not a date (YYYY-MM-DD)';
-  context.invalid(text, `"${text}" ${reason}`);
-  return undefined;
-}
-
-function convertDateTime(value: unknown, context: CellContext): string | undefined {
-  const reason = 'is not an ISO 8601 date-time such as 2024-05-01T12:00:00Z';
+function convertTime(value: unknown, context: CellContext, reading: CellReading, withTime: boolean): string | undefined {
+  const expected = withTime ? 'is not a date-time such as 2024-05-01T12:00:00Z' : 'is not a date such as 2024-05-01';
+  let time: ParsedTime | null = null;
+  let written: unknown = value;
   if (typeof value === 'number') {
-    const time = parseEpochMs(value);
-    if (time) return JSON.stringify(formatDateTime(time.epochMs));
-    return invalidUnlessMissing(value, context, reason);
+    if (reading.missing.isMissingValue(value)) return undefined;
+    time = reading.excelSerialDates ? excelSerialToTime(value, reading.dateSystem) : withTime ? parseEpochMs(value) : null;
+  } else if (typeof value === 'string') {
+    const text = presentText(value, reading.missing);
+    if (text === undefined) return undefined;
+    if (withTime && isCanonicalUtc(text)) return `"${text}"`;
+    written = text;
+    time = readTimeText(text, reading);
+  } else {
+    return invalidUnlessMissing(value, context, expected);
   }
-  if (typeof value !== 'string') return invalidUnlessMissing(value, context, reason);
 
-  const text = presentText(value);
-  if (text === undefined) return undefined;
-  if (isCanonicalUtc(text)) return `"${text}"`;
-  const time = parseIsoTime(text);
-  if (time) return JSON.stringify(formatDateTime(time.epochMs));
-  context.invalid(text, `"${text}" ${reason}`);
-  return undefined;
+  if (time === null) return invalid(written, context, `${JSON.stringify(written)} ${expected}`);
+  if (!withTime && time.hasTime) return invalid(written, context, `${JSON.stringify(written)} has a time of day, but the field holds dates`);
+  return JSON.stringify(withTime ? formatDateTime(time.epochMs) : formatDate(time.epochMs));
 }
 
-function convertGeometry(value: unknown, context: CellContext): string | undefined {
+/** Reads a date or date-time text: ISO 8601, a date with separators in the column's order, or an Excel serial. */
+export function readTimeText(text: string, reading: CellReading): ParsedTime | null {
+  const iso = parseIsoTime(text);
+  if (iso) return iso;
+  const separated = splitSeparatedDate(text);
+  if (separated) return readSeparatedDate(separated, reading.dateOrder);
+  if (!reading.excelSerialDates) return null;
+  const serial = parseNumber(text, reading.style);
+  return serial === null ? null : excelSerialToTime(serial, reading.dateSystem);
+}
+
+function convertGeometry(value: unknown, context: CellContext, reading: CellReading): string | undefined {
   if (value === null || value === undefined) return undefined;
-  const check = checkGeometry(value);
-  if (check.problem !== null) {
-    context.invalid(value, `the geometry is invalid: ${check.problem}`);
-    return undefined;
+  let geometry: unknown = value;
+  let transform = reading.transform;
+  if (typeof value === 'string') {
+    const text = presentText(value, reading.missing);
+    if (text === undefined) return undefined;
+    const parsed = parseWkt(text);
+    if (!parsed) return invalid(text, context, `"${text.slice(0, 60)}" is not a WKT geometry such as POINT (7.44 46.95)`);
+    geometry = parsed.geometry;
+    if (parsed.srid !== null) {
+      transform = reading.transformForSrid(parsed.srid);
+      if (transform === null) return invalid(text, context, `EPSG:${parsed.srid} is not a coordinate reference system the portal knows`);
+    }
   }
-  return check.empty ? undefined : JSON.stringify(value);
+
+  // GeoJSON geometry objects arrive in WGS 84 already: the row source transforms whole features.
+  if (transform !== null && typeof value === 'string') transformGeometry(geometry as { type: string }, transform);
+  const check = checkGeometry(geometry);
+  if (check.problem !== null) return invalid(value, context, `the geometry is invalid: ${check.problem}`);
+  return check.empty ? undefined : JSON.stringify(geometry);
 }
 
-function finiteNumber(value: number, context: CellContext): string | undefined {
-  if (Number.isNaN(value)) return undefined;
-  if (Number.isFinite(value)) return String(value);
-  context.invalid(value, `${value} is not a finite number`);
-  return undefined;
-}
-
-function qualifiedOrInvalid(text: string, context: CellContext, decimalMark: DecimalMark, reason: string): string | undefined {
-  const qualified = parseQualified(text, decimalMark);
-  if (qualified === null) {
-    context.invalid(text, `"${text}" ${reason}`);
-    return undefined;
-  }
+function qualifiedOrInvalid(text: string, context: CellContext, style: NumberStyle, reason: string): string | undefined {
+  const qualified = parseQualified(text, style);
+  if (qualified === null) return invalid(text, context, `"${text}" ${reason}`);
   context.qualified(qualified.qualifier, qualified.value, text);
   // The cell keeps the value as written, and the measurement stores the parsed limit.
   return JSON.stringify(text);
+}
+
+function invalid(value: unknown, context: CellContext, reason: string): undefined {
+  context.invalid(value, reason);
+  return undefined;
 }
 
 function invalidUnlessMissing(value: unknown, context: CellContext, reason: string): undefined {

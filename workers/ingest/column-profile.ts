@@ -1,39 +1,77 @@
-import { isMissingText } from './missing-values.js';
-import { numberShape } from './numbers.js';
+import { parseCoordinate } from './coordinates.js';
+import { MAX_EXCEL_SERIAL, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
+import type { MissingValues } from './missing-values.js';
+import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, type NumberShape } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN, isCanonicalUtc, parseIsoTime } from './temporal.js';
+import { looksLikeWkt, parseWkt } from './wkt.js';
 
 const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no']);
 const MAX_EXAMPLES = 3;
+const MAX_EXAMPLE_LENGTH = 200;
+
+/** Counts of dates written with separators (03/04/2021), by the orders they can be read in. */
+export interface SeparatedDateCounts {
+  /** Year first (2021/04/03): one reading only. */
+  yearFirst: number;
+  /** Both day-first and month-first give a real date (03/04/2021). */
+  either: number;
+  /** Only day-first does (13/04/2021). */
+  dayFirst: number;
+  /** Only month-first does (04/13/2021). */
+  monthFirst: number;
+}
+
+const noSeparatedDates = (): SeparatedDateCounts => ({ yearFirst: 0, either: 0, dayFirst: 0, monthFirst: 0 });
 
 /**
  * Counts what the values of one column look like, over the whole column, so its type can be
- * inferred after one pass without keeping the values. Feed it CSV text or GeoJSON property values.
+ * inferred after one pass without keeping the values. Numbers are counted by shape, because the
+ * file's decimal mark and digit groups are only decided at the end of the pass. For the same
+ * reason, dates written with separators are counted by the orders they allow.
  */
 export class ColumnProfile {
   /** Values that are not missing. */
   present = 0;
-  integers = 0;
-  /** Numbers with a fraction or an exponent written with ".", and integers beyond 2^53. */
-  decimals = 0;
-  /** Numbers written with a decimal comma, such as "3,5". */
-  decimalCommas = 0;
-  /** Integers written with leading zeros, such as "007". */
-  leadingZeros = 0;
+  /** Empty cells and cells holding a missing-value code. */
+  missing = 0;
+  /** Missing-value codes other than the empty cell, with how often each occurred. */
+  readonly missingCodes = new Map<string, number>();
+  readonly shapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
   /** Values such as "<0.01", ">10000" or "BDL". */
   qualified = 0;
   booleans = 0;
-  dates = 0;
-  datetimes = 0;
+  isoDates = 0;
+  isoDateTimes = 0;
+  readonly separatedDates = noSeparatedDates();
+  readonly separatedDateTimes = noSeparatedDates();
   /** Integers that read as plausible epoch milliseconds. */
   epochMs = 0;
+  /** Numbers that are plausible Excel serial dates (1 to 2,958,465). */
+  excelSerials = 0;
   /** Objects and arrays (GeoJSON properties only). */
   structured = 0;
-  /** Plain numbers outside -90..90 and -180..180, for judging coordinate columns. */
+  /** Well-Known Text geometries, and the SRIDs their EWKT prefixes named. */
+  wkt = 0;
+  readonly wktSrids = new Set<number>();
+  /** Coordinates in degrees and minutes (ddm), with seconds (dms), or decimal with a hemisphere letter. */
+  ddm = 0;
+  dms = 0;
+  letteredDecimal = 0;
+  /** Hemisphere letters seen: N or S marks a latitude, E or W a longitude. */
+  latitudeLetters = 0;
+  longitudeLetters = 0;
+  /** Coordinates whose minus sign disagrees with their letter ("-12.5 N"). */
+  signConflicts = 0;
+  /** Plain numbers outside -90..90 and -180..180, above 180 (0 to 360 longitudes) and below 0. */
   outsideLatitude = 0;
   outsideLongitude = 0;
+  above180 = 0;
+  negative = 0;
   /** The first few values as written, for the proposed mapping. */
   readonly examples: string[] = [];
+
+  constructor(private readonly missingValues: MissingValues) {}
 
   /** Counts one cell value. */
   observe(value: unknown): void {
@@ -41,11 +79,18 @@ export class ColumnProfile {
       this.observeText(value);
       return;
     }
-    if (value === null || value === undefined) return;
+    if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) {
+      this.missing += 1;
+      return;
+    }
     if (typeof value === 'number') {
-      if (Number.isNaN(value)) return;
+      if (this.missingValues.isMissingNumber(value)) {
+        this.countMissingCode(String(value));
+        return;
+      }
       this.countPresent(String(value));
-      this.countNumber(value, Number.isSafeInteger(value));
+      this.shapes[Number.isSafeInteger(value) ? 'int' : 'dot'] += 1;
+      this.countRange(value, Number.isSafeInteger(value));
       return;
     }
     if (typeof value === 'boolean') {
@@ -59,23 +104,21 @@ export class ColumnProfile {
 
   private observeText(text: string): void {
     const trimmed = hasOuterSpace(text) ? text.trim() : text;
-    if (isMissingText(trimmed)) return;
+    if (this.missingValues.isMissingText(trimmed)) {
+      if (trimmed === '') this.missing += 1;
+      else this.countMissingCode(trimmed);
+      return;
+    }
     this.countPresent(trimmed);
 
     const shape = numberShape(trimmed);
-    if (shape === 'integer' || shape === 'decimal') {
-      this.countNumber(Number(trimmed), shape === 'integer');
+    if (shape !== null) {
+      this.shapes[shape] += 1;
+      if (shape === 'int' || shape === 'dot') this.countRange(Number(trimmed), shape === 'int');
+      else if (shape === 'comma') this.countRange(Number(trimmed.replace(',', '.')), false);
       return;
     }
-    if (shape === 'decimal-comma') {
-      this.decimalCommas += 1;
-      return;
-    }
-    if (shape === 'leading-zero') {
-      this.leadingZeros += 1;
-      return;
-    }
-    if (parseQualified(trimmed) !== null) {
+    if (parseQualified(trimmed, '.') !== null || parseQualified(trimmed, ',') !== null) {
       this.qualified += 1;
       return;
     }
@@ -83,26 +126,84 @@ export class ColumnProfile {
       this.booleans += 1;
       return;
     }
+    if (this.observeTime(trimmed)) return;
+    if (this.observeCoordinate(trimmed)) return;
+    if (looksLikeWkt(trimmed)) this.observeWkt(trimmed);
+  }
+
+  private observeTime(trimmed: string): boolean {
     if (isCanonicalUtc(trimmed)) {
-      this.datetimes += 1;
-      return;
+      this.isoDateTimes += 1;
+      return true;
     }
     const time = parseIsoTime(trimmed);
-    if (time?.hasTime === true) this.datetimes += 1;
-    else if (time) this.dates += 1;
+    if (time) {
+      if (time.hasTime) this.isoDateTimes += 1;
+      else this.isoDates += 1;
+      return true;
+    }
+
+    const separated = splitSeparatedDate(trimmed);
+    if (!separated) return false;
+    const counts = separated.hour === null ? this.separatedDates : this.separatedDateTimes;
+    if (separated.yearFirst) {
+      if (readSeparatedDate(separated, 'ymd') === null) return false;
+      counts.yearFirst += 1;
+      return true;
+    }
+    const { dmy, mdy } = possibleOrders(separated);
+    if (dmy && mdy) counts.either += 1;
+    else if (dmy) counts.dayFirst += 1;
+    else if (mdy) counts.monthFirst += 1;
+    return dmy || mdy;
+  }
+
+  private observeCoordinate(trimmed: string): boolean {
+    // Only texts with a digit first or a hemisphere letter first can be coordinates; words are skipped cheaply.
+    const first = trimmed.charCodeAt(0) | 0x20;
+    const digitFirst = (first >= 48 && first <= 57) || first === 0x2d || first === 0x2b;
+    if (!digitFirst && first !== 0x6e && first !== 0x73 && first !== 0x65 && first !== 0x77) return false;
+
+    const coordinate = parseCoordinate(trimmed, PLAIN_NUMBERS);
+    if (!coordinate || coordinate.notation === 'decimal' && coordinate.hemisphere === null) return false;
+    if (coordinate.notation === 'dms') this.dms += 1;
+    else if (coordinate.notation === 'ddm') this.ddm += 1;
+    else this.letteredDecimal += 1;
+    if (coordinate.hemisphere === 'N' || coordinate.hemisphere === 'S') this.latitudeLetters += 1;
+    else if (coordinate.hemisphere !== null) this.longitudeLetters += 1;
+    if (coordinate.conflict) this.signConflicts += 1;
+    return true;
+  }
+
+  private observeWkt(trimmed: string): void {
+    const parsed = parseWkt(trimmed);
+    if (!parsed) return;
+    this.wkt += 1;
+    if (parsed.srid !== null) this.wktSrids.add(parsed.srid);
   }
 
   private countPresent(example: string): void {
     this.present += 1;
-    if (this.examples.length < MAX_EXAMPLES) this.examples.push(example.slice(0, 200));
+    if (this.examples.length < MAX_EXAMPLES) this.examples.push(example.slice(0, MAX_EXAMPLE_LENGTH));
   }
 
-  private countNumber(value: number, isInteger: boolean): void {
-    if (isInteger) this.integers += 1;
-    else this.decimals += 1;
+  private countMissingCode(code: string): void {
+    this.missing += 1;
+    this.missingCodes.set(code, (this.missingCodes.get(code) ?? 0) + 1);
+  }
+
+  private countRange(value: number, isInteger: boolean): void {
     if (isInteger && value >= EPOCH_MS_MIN && value < EPOCH_MS_MAX) this.epochMs += 1;
+    if (value >= 1 && value <= MAX_EXCEL_SERIAL) this.excelSerials += 1;
     if (value < -90 || value > 90) this.outsideLatitude += 1;
     if (value < -180 || value > 180) this.outsideLongitude += 1;
+    if (value > 180 && value <= 360) this.above180 += 1;
+    if (value < 0) this.negative += 1;
+  }
+
+  /** Coordinates written in degrees with minutes or seconds, or with a hemisphere letter. */
+  get sexagesimal(): number {
+    return this.ddm + this.dms + this.letteredDecimal;
   }
 }
 

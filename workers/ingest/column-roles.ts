@@ -22,19 +22,29 @@ export interface SampleRoles {
   name: number | null;
   latitude: number | null;
   longitude: number | null;
+  /** True when the columns were found to hold each other's values and were exchanged. */
+  swapped: boolean;
+  /** True when the longitudes run from 0 to 360. */
+  longitudes360: boolean;
+  /** A WKT geometry column that gives the location when there are no coordinate columns. */
+  geometry: number | null;
   collectedAt: { column: number; epochMs: boolean } | null;
   elevation: number | null;
 }
 
 // Header keys in order of preference, each base name also with a suffix such as `_dd` or `_wgs84`.
 // A column under one of these headers is a coordinate whatever its values, and every value that is
-// not a decimal-degree number in range is reported. The ambiguous x and y are coordinates only when
-// every value is in range, because they are just as often metres on a local grid.
-const COORDINATE_SUFFIXES = ['', '_dd', '_deg', '_degrees', '_decimal', '_dec', '_wgs84', '_wgs_84'];
+// not a coordinate in range is reported. The ambiguous x and y are coordinates only when every
+// value is in range, because they are just as often metres on a local grid; with a projected CRS
+// chosen they, and easting and northing, are read in that CRS.
+const COORDINATE_SUFFIXES = ['', '_dd', '_deg', '_degrees', '_decimal', '_dec', '_wgs84', '_wgs_84', '_dms', '_ddm'];
 const LATITUDE_KEYS = withSuffixes(['latitude', 'lat', 'decimallatitude', 'decimal_latitude', 'gps_latitude', 'gps_lat']);
 const LONGITUDE_KEYS = withSuffixes(['longitude', 'lon', 'lng', 'long', 'decimallongitude', 'decimal_longitude', 'gps_longitude', 'gps_lon', 'gps_lng']);
 const AMBIGUOUS_LATITUDE_KEYS = ['y', 'ycoord', 'y_coord', 'coord_y', 'y_coordinate'];
 const AMBIGUOUS_LONGITUDE_KEYS = ['x', 'xcoord', 'x_coord', 'coord_x', 'x_coordinate'];
+const NORTHING_KEYS = ['northing', 'north', 'n', ...AMBIGUOUS_LATITUDE_KEYS];
+const EASTING_KEYS = ['easting', 'east', 'e', ...AMBIGUOUS_LONGITUDE_KEYS];
+const GEOMETRY_KEYS = ['geometry', 'geom', 'wkt', 'the_geom', 'shape', 'location', 'footprint'];
 const NAME_KEYS = ['name', 'sample_name', 'samplename', 'sample', 'sample_id', 'sampleid', 'sample_code', 'specimen', 'specimen_id', 'title', 'label', 'id', 'identifier'];
 const TIME_KEYS = ['collected_at', 'collection_date', 'collection_time', 'collected', 'sampling_date', 'sampling_time', 'sample_date', 'sampled_at', 'event_date', 'eventdate', 'observed_at', 'observation_date', 'datetime', 'date_time', 'timestamp', 'date', 'time'];
 const ELEVATION_KEYS = ['elevation', 'altitude', 'elev', 'alt', 'elevation_m', 'altitude_m', 'elev_m', 'alt_m'];
@@ -42,19 +52,20 @@ const METRES = new Set(['m', 'metre', 'metres', 'meter', 'meters', 'm a.s.l.', '
 
 /**
  * Finds the columns that become the sample's location, name, collection time and elevation.
- * Each column takes at most one role, and the others become fields. A coordinate column whose key
- * is also a field of the dataset fills that field too.
+ * Each column takes at most one role, and the others become fields. `projected` is true when the
+ * coordinates are in a projected CRS, so easting and northing are the coordinate columns.
  */
-export function detectSampleRoles(candidates: readonly RoleCandidate[]): SampleRoles {
+export function detectSampleRoles(candidates: readonly RoleCandidate[], projected = false): SampleRoles {
   const used = new Set<number>();
   const take = (index: number | null): number | null => {
     if (index !== null) used.add(index);
     return index;
   };
 
-  const location = detectCoordinates(candidates);
+  const location = projected ? detectProjected(candidates) : detectCoordinates(candidates);
   take(location?.latitude ?? null);
   take(location?.longitude ?? null);
+  const geometry = location ? null : take(findByKeys(candidates, GEOMETRY_KEYS, used, (column) => isFree(column) && column.typing.type === 'geometry'));
 
   const name = take(findByKeys(candidates, NAME_KEYS, used, isFree));
   const collectedAt = detectCollectedAt(candidates, used);
@@ -65,22 +76,73 @@ export function detectSampleRoles(candidates: readonly RoleCandidate[]): SampleR
     name,
     latitude: location?.latitude ?? null,
     longitude: location?.longitude ?? null,
+    swapped: location?.swapped ?? false,
+    longitudes360: location?.longitudes360 ?? false,
+    geometry,
     collectedAt,
     elevation,
   };
 }
 
-function detectCoordinates(candidates: readonly RoleCandidate[]): { latitude: number; longitude: number } | null {
+interface CoordinatePair {
+  latitude: number;
+  longitude: number;
+  swapped: boolean;
+  longitudes360: boolean;
+}
+
+function detectCoordinates(candidates: readonly RoleCandidate[]): CoordinatePair | null {
   const none = new Set<number>();
   const named = (column: RoleCandidate) => column.eligible;
-  const latitude =
+  let latitude =
     findByKeys(candidates, LATITUDE_KEYS, none, named) ??
+    findByLetters(candidates, 'latitude') ??
     findByKeys(candidates, AMBIGUOUS_LATITUDE_KEYS, none, (column) => isCleanFree(column) && column.profile.outsideLatitude === 0);
-  const longitude =
+  let longitude =
     findByKeys(candidates, LONGITUDE_KEYS, none, named) ??
+    findByLetters(candidates, 'longitude') ??
     findByKeys(candidates, AMBIGUOUS_LONGITUDE_KEYS, none, (column) => isCleanFree(column) && column.profile.outsideLongitude === 0);
-  if (latitude === null || longitude === null) return null;
-  return { latitude, longitude };
+  if (latitude === null || longitude === null || latitude === longitude) return null;
+
+  const swapped = looksSwapped(candidates[latitude]!.profile, candidates[longitude]!.profile);
+  if (swapped) [latitude, longitude] = [longitude, latitude];
+  const lon = candidates[longitude]!.profile;
+  // As with swaps, a single longitude above 180 is a typo rather than a convention.
+  const longitudes360 = lon.above180 >= 3 && lon.above180 >= lon.present * 0.05 && lon.negative === 0 && lon.outsideLongitude === lon.above180;
+  return { latitude, longitude, swapped, longitudes360 };
+}
+
+function detectProjected(candidates: readonly RoleCandidate[]): CoordinatePair | null {
+  const none = new Set<number>();
+  const numeric = (column: RoleCandidate) => column.eligible && isNumeric(column);
+  const northing = findByKeys(candidates, [...NORTHING_KEYS, ...LATITUDE_KEYS], none, numeric);
+  const easting = findByKeys(candidates, [...EASTING_KEYS, ...LONGITUDE_KEYS], none, numeric);
+  if (northing === null || easting === null || northing === easting) return null;
+  return { latitude: northing, longitude: easting, swapped: false, longitudes360: false };
+}
+
+/**
+ * Tells whether a latitude column and a longitude column hold each other's values: the
+ * "latitude" has several values beyond ±90 that a longitude can have (at least 3 and 5 %), while
+ * every "longitude" would be a valid latitude. Headers are swapped in files more often than one
+ * would hope.
+ */
+function looksSwapped(latitude: ColumnProfile, longitude: ColumnProfile): boolean {
+  if (latitude.latitudeLetters > 0 || longitude.longitudeLetters > 0) return false;
+  // One or two latitudes beyond ±90 are typos; a swap shows in many values.
+  const beyond = latitude.outsideLatitude;
+  if (beyond < 3 || beyond < latitude.present * 0.05) return false;
+  return latitude.outsideLongitude === 0 && longitude.outsideLatitude === 0 && longitude.present > 0;
+}
+
+// A column whose values carry N or S is a latitude, and E or W a longitude, whatever its header.
+function findByLetters(candidates: readonly RoleCandidate[], axis: 'latitude' | 'longitude'): number | null {
+  const index = candidates.findIndex((column) => {
+    if (!column.eligible || column.hasField) return false;
+    const letters = axis === 'latitude' ? column.profile.latitudeLetters : column.profile.longitudeLetters;
+    return letters > 0 && letters >= column.profile.present * 0.5;
+  });
+  return index >= 0 ? index : null;
 }
 
 function detectCollectedAt(candidates: readonly RoleCandidate[], used: ReadonlySet<number>): SampleRoles['collectedAt'] {

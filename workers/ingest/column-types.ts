@@ -1,6 +1,7 @@
 import type { FieldType } from '../../common/api/fields.js';
-import type { ColumnProfile } from './column-profile.js';
-import type { DecimalMark } from './numbers.js';
+import type { DateOrder } from '../../common/api/imports.js';
+import type { ColumnProfile, SeparatedDateCounts } from './column-profile.js';
+import { NUMBER_SHAPES, shapeMeaning, type NumberStyle } from './numbers.js';
 
 /**
  * Share of a column's values that must fit a type for the column to get it. The rest are reported
@@ -11,38 +12,55 @@ export const NEARLY_ALL = 0.9;
 /** The type a column gets and how its values are read. */
 export interface ColumnTyping {
   type: FieldType;
-  decimalMark: DecimalMark;
   /** Present values that do not fit the type; each becomes an issue when the file is loaded. */
   invalid: number;
+  /** Order of day and month for dates written with separators. */
+  dateOrder: DateOrder;
+  /** True when no value shows whether the day or the month comes first. */
+  dateOrderAmbiguous: boolean;
 }
 
 // When two types fit equally many values, the narrower one wins: the first in this list.
-const CANDIDATES: readonly FieldType[] = ['integer', 'number', 'boolean', 'date', 'datetime'];
+const CANDIDATES: readonly FieldType[] = ['integer', 'number', 'boolean', 'date', 'datetime', 'geometry'];
 
-/** Infers a column's type from the profile of all its values. */
-export function inferColumnType(profile: ColumnProfile): ColumnTyping {
-  const decimalMark = decimalMarkOf(profile);
-  if (profile.present === 0 || profile.structured > 0) return { type: 'text', decimalMark, invalid: 0 };
+/** Infers a column's type from the profile of all its values, reading numbers in the file's style. */
+export function inferColumnType(profile: ColumnProfile, style: NumberStyle): ColumnTyping {
+  const { dateOrder, dateOrderAmbiguous } = dateOrderOf(profile);
+  const base = { dateOrder, dateOrderAmbiguous };
+  if (profile.present === 0 || (profile.structured > 0 && profile.structured < profile.present)) return { type: 'text', invalid: 0, ...base };
 
   let best: FieldType = 'text';
   let bestFitting = 0;
   for (const type of CANDIDATES) {
-    if (type === 'integer' && profile.integers === 0) continue;
-    const fitting = fittingValues(profile, type, decimalMark);
+    const fitting = fittingValues(profile, type, style, dateOrder);
+    if (type === 'integer' && fitting === profile.qualified) continue;
     if (fitting > bestFitting) {
       best = type;
       bestFitting = fitting;
     }
   }
 
-  if (bestFitting < NEARLY_ALL * profile.present) return { type: 'text', decimalMark, invalid: 0 };
-  return { type: best, decimalMark, invalid: profile.present - bestFitting };
+  if (bestFitting < NEARLY_ALL * profile.present) return { type: 'text', invalid: 0, ...base };
+  return { type: best, invalid: profile.present - bestFitting, ...base };
 }
 
-/** Types a column that maps onto an existing field with that field's type, whatever its values are. */
-export function typeAsField(profile: ColumnProfile, type: FieldType): ColumnTyping {
-  const decimalMark = decimalMarkOf(profile);
-  return { type, decimalMark, invalid: profile.present - fittingValues(profile, type, decimalMark) };
+/** Types a column with a given type (an existing field's, or the uploader's choice), whatever its values are. */
+export function typeAs(profile: ColumnProfile, type: FieldType, style: NumberStyle, dateOrder?: DateOrder): ColumnTyping {
+  const detected = dateOrderOf(profile);
+  const order = dateOrder ?? detected.dateOrder;
+  return {
+    type,
+    invalid: profile.present - fittingValues(profile, type, style, order),
+    dateOrder: order,
+    dateOrderAmbiguous: dateOrder === undefined && detected.dateOrderAmbiguous,
+  };
+}
+
+/** Types a column of Excel serial day numbers as dates, or as date-times when some have a time of day. */
+export function typeAsExcelSerial(profile: ColumnProfile, style: NumberStyle): ColumnTyping {
+  const numbers = numericValues(profile, style, false);
+  const type: FieldType = profile.shapes.dot + profile.shapes.comma > 0 ? 'datetime' : 'date';
+  return { type, invalid: profile.present - Math.min(numbers, profile.excelSerials), dateOrder: 'dmy', dateOrderAmbiguous: false };
 }
 
 /**
@@ -50,44 +68,63 @@ export function typeAsField(profile: ColumnProfile, type: FieldType): ColumnTypi
  * widened to number, which keeps every integer the field stores valid. Other types are kept, and
  * the values that do not fit them are invalid.
  */
-export function widenedFieldType(profile: ColumnProfile, type: FieldType): FieldType {
+export function widenedFieldType(profile: ColumnProfile, type: FieldType, style: NumberStyle): FieldType {
   if (type !== 'integer') return type;
-  const decimalMark = decimalMarkOf(profile);
-  return fittingValues(profile, 'number', decimalMark) > fittingValues(profile, 'integer', decimalMark) ? 'number' : 'integer';
+  const { dateOrder } = dateOrderOf(profile);
+  return fittingValues(profile, 'number', style, dateOrder) > fittingValues(profile, 'integer', style, dateOrder) ? 'number' : 'integer';
 }
 
 /**
- * Types a latitude or longitude column. Its values must be plain decimal numbers, so qualified
- * values such as "<5" are invalid here; the range is checked separately.
+ * Counts the present values of a latitude or longitude column that are not coordinates. Plain
+ * numbers, numbers with leading zeros, and degrees with minutes, seconds or hemisphere letters
+ * are coordinates; the range is checked separately.
  */
-export function typeAsCoordinate(profile: ColumnProfile): ColumnTyping {
-  const decimalMark = decimalMarkOf(profile);
-  const numbers = profile.integers + profile.leadingZeros + (decimalMark === ',' ? profile.decimalCommas : profile.decimals);
-  return { type: 'number', decimalMark, invalid: profile.present - numbers };
+export function invalidCoordinates(profile: ColumnProfile, style: NumberStyle): number {
+  return profile.present - numericValues(profile, style, false) - profile.shapes.lz - profile.sexagesimal;
 }
 
 /** Counts the present values of a column that fit a type. */
-export function fittingValues(profile: ColumnProfile, type: FieldType, decimalMark: DecimalMark): number {
+export function fittingValues(profile: ColumnProfile, type: FieldType, style: NumberStyle, dateOrder: DateOrder): number {
   switch (type) {
     case 'text':
     case 'term':
       return profile.present;
     case 'integer':
-      return profile.integers + profile.qualified;
+      return numericValues(profile, style, true) + profile.qualified;
     case 'number':
-      return profile.integers + profile.qualified + (decimalMark === ',' ? profile.decimalCommas : profile.decimals);
+      return numericValues(profile, style, false) + profile.qualified;
     case 'boolean':
       return profile.booleans;
     case 'date':
-      return profile.dates;
+      return profile.isoDates + separatedFitting(profile.separatedDates, dateOrder);
     case 'datetime':
-      return profile.dates + profile.datetimes;
+      return profile.isoDates + profile.isoDateTimes + separatedFitting(profile.separatedDates, dateOrder) + separatedFitting(profile.separatedDateTimes, dateOrder);
     case 'geometry':
-      return profile.structured;
+      return profile.structured + profile.wkt;
   }
 }
 
-function decimalMarkOf(profile: ColumnProfile): DecimalMark {
-  // "3,5" means 3.5 only in a column that never writes a decimal point.
-  return profile.decimalCommas > 0 && profile.decimals === 0 ? ',' : '.';
+/** Decides a column's day-month order from the dates that allow only one of them. */
+export function dateOrderOf(profile: ColumnProfile): { dateOrder: DateOrder; dateOrderAmbiguous: boolean } {
+  const dayFirst = profile.separatedDates.dayFirst + profile.separatedDateTimes.dayFirst;
+  const monthFirst = profile.separatedDates.monthFirst + profile.separatedDateTimes.monthFirst;
+  const either = profile.separatedDates.either + profile.separatedDateTimes.either;
+  if (monthFirst > dayFirst) return { dateOrder: 'mdy', dateOrderAmbiguous: false };
+  const yearFirst = profile.separatedDates.yearFirst + profile.separatedDateTimes.yearFirst;
+  if (dayFirst === 0 && either === 0 && yearFirst > 0) return { dateOrder: 'ymd', dateOrderAmbiguous: false };
+  return { dateOrder: 'dmy', dateOrderAmbiguous: dayFirst === 0 && either > 0 };
+}
+
+function separatedFitting(counts: SeparatedDateCounts, order: DateOrder): number {
+  if (order === 'ymd') return counts.yearFirst;
+  return counts.yearFirst + counts.either + (order === 'mdy' ? counts.monthFirst : counts.dayFirst);
+}
+
+function numericValues(profile: ColumnProfile, style: NumberStyle, integersOnly: boolean): number {
+  let count = 0;
+  for (const shape of NUMBER_SHAPES) {
+    const meaning = shapeMeaning(shape, style);
+    if (meaning === 'integer' || (meaning === 'decimal' && !integersOnly)) count += profile.shapes[shape];
+  }
+  return count;
 }

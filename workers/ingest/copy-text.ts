@@ -1,4 +1,4 @@
-import type { StagingRow } from './row-normaliser.js';
+import type { QualifiedCell, SampleRow } from './row-normaliser.js';
 
 const NULL = '\\N';
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -19,30 +19,65 @@ export function copyNumber(value: number | null): string {
   return value === null ? NULL : String(value);
 }
 
-/**
- * The columns of the staging table in the order `stagingLine` writes them. The staging table
- * fills `ord` itself, from the samples' own sequence, in the order the lines arrive.
- */
-export const STAGING_COPY_COLUMNS = [
+/** The columns of `samples` that `sampleLine` writes, in its order; `ord` comes from the table's own sequence. */
+export const SAMPLE_COPY_COLUMNS = [
   'id',
+  'dataset_id',
   'name',
-  'longitude',
-  'latitude',
+  'location',
   'location_text',
   'elevation',
   'collected_at',
   'collected_at_precision',
   'values',
-  'qualified',
-  'shape',
+  'import_id',
 ] as const;
 
-/** Encodes one staging row, with its sample id, as a COPY text line. */
-export function stagingLine(id: string, row: StagingRow): string {
+/** The columns of `measurements` that `measurementLines` writes. */
+export const MEASUREMENT_COPY_COLUMNS = ['sample_id', 'field_id', 'value_number', 'value_text', 'unit', 'qualifier', 'detection_limit', 'import_id'] as const;
+
+const point = Buffer.alloc(25);
+// Little-endian EWKB of a Point with an SRID: byte order, type 0x20000001 (point with SRID), 4326.
+point.writeUInt8(1, 0);
+point.writeUInt32LE(0x20000001, 1);
+point.writeUInt32LE(4326, 5);
+
+/**
+ * Encodes a WGS 84 point as hex EWKB, the text form PostGIS reads for geometry input. It is parsed
+ * faster than WKT and keeps every bit of both doubles.
+ */
+export function pointEwkbHex(longitude: number, latitude: number): string {
+  point.writeDoubleLE(longitude, 9);
+  point.writeDoubleLE(latitude, 17);
+  return point.toString('hex');
+}
+
+/** Encodes one sample with its id, dataset and import as a COPY text line. */
+export function sampleLine(id: string, datasetId: string, importId: string, row: SampleRow): string {
+  const location = row.longitude === null || row.latitude === null ? NULL : pointEwkbHex(row.longitude, row.latitude);
   return (
-    `${id}\t${copyText(row.name)}\t${copyNumber(row.longitude)}\t${copyNumber(row.latitude)}\t` +
-    `${copyText(row.locationText)}\t${copyNumber(row.elevation)}\t${copyText(row.collectedAt)}\t` +
-    `${copyText(row.collectedAtPrecision)}\t${copyText(row.valuesJson)}\t${copyText(row.qualifiedJson)}\t` +
-    `${copyText(row.shapeJson)}\n`
+    `${id}\t${datasetId}\t${copyText(row.name)}\t${location}\t${copyText(row.locationText)}\t${copyNumber(row.elevation)}\t` +
+    `${copyText(row.collectedAt)}\t${copyText(row.collectedAtPrecision)}\t${copyText(row.valuesJson)}\t${importId}\n`
   );
+}
+
+/** A field's id and unit, for writing its measurements. */
+export interface MeasuredField {
+  id: string;
+  unit: string | null;
+}
+
+/**
+ * Encodes the qualified values of one sample as measurement COPY lines. Only "<" gives a
+ * detection limit: ">" is an upper bound of the range, and "bdl" gives no number.
+ */
+export function measurementLines(sampleId: string, importId: string, cells: readonly QualifiedCell[], fields: ReadonlyMap<string, MeasuredField>): string {
+  let text = '';
+  for (const cell of cells) {
+    const field = fields.get(cell.key);
+    if (!field) continue;
+    const limit = cell.qualifier === '<' ? cell.value : null;
+    text += `${sampleId}\t${field.id}\t${copyNumber(cell.value)}\t${copyText(cell.text)}\t${copyText(field.unit)}\t${cell.qualifier}\t${copyNumber(limit)}\t${importId}\n`;
+  }
+  return text;
 }

@@ -1,4 +1,4 @@
-import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
 
 /** Column delimiters the portal recognises, in the order a tie between them is broken. */
@@ -22,6 +22,12 @@ export interface CsvBatch {
   bytesRead: number;
 }
 
+/** Input of readCsvBatches: a text stream, and how many bytes of the file are read so far. */
+export interface CsvInput {
+  stream: Readable;
+  bytesRead(): number;
+}
+
 /**
  * Guesses the delimiter from the start of a file: the candidate that splits the first rows into
  * the most consistent number of columns, at least two. Returns null when no candidate does.
@@ -37,9 +43,10 @@ export function detectDelimiter(sample: string): CsvDelimiter | null {
 /**
  * Streams a CSV file as batches of records, one batch per chunk the file stream reads. The file
  * stream is paused while the caller works on a batch, so memory holds about one chunk at a time
- * however large the file is. The stream must have its encoding set, so chunks are strings.
+ * however large the file is. The stream must deliver strings.
  */
-export async function* readCsvBatches(input: ReadStream, delimiter: CsvDelimiter): AsyncGenerator<CsvBatch> {
+export async function* readCsvBatches(source: CsvInput, delimiter: CsvDelimiter): AsyncGenerator<CsvBatch> {
+  const input = source.stream;
   const pending: CsvBatch[] = [];
   let nextRecord = 0;
   let finished = false;
@@ -47,7 +54,7 @@ export async function* readCsvBatches(input: ReadStream, delimiter: CsvDelimiter
   let pausedHandle: Papa.Parser | null = null;
   let wake: (() => void) | null = null;
 
-  Papa.parse<string[]>(input, {
+  Papa.parse<string[]>(input as unknown as NodeJS.ReadableStream, {
     delimiter,
     skipEmptyLines: false,
     chunk(results, handle) {
@@ -55,7 +62,7 @@ export async function* readCsvBatches(input: ReadStream, delimiter: CsvDelimiter
         firstRecord: nextRecord,
         records: results.data,
         errors: results.errors.map((error) => ({ record: nextRecord + (error.row ?? 0), message: error.message })),
-        bytesRead: input.bytesRead,
+        bytesRead: source.bytesRead(),
       });
       nextRecord += results.data.length;
       // PapaParse's own pause stops parsing but not the file stream, so pause both.

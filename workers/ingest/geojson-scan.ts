@@ -1,6 +1,8 @@
-import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { ColumnProfile } from './column-profile.js';
-import type { ScanProgress, TableScan } from './csv-scan.js';
+import type { MissingValues } from './missing-values.js';
+import type { TableScan } from './plan-builder.js';
+import type { ScanProgress } from './table-scan.js';
 import { featureProblem, isFeature, isPointGeometry } from './feature-rows.js';
 import { FeatureCollectionReader } from './geojson-source.js';
 import type { FeatureColumnSource } from './import-plan.js';
@@ -16,6 +18,8 @@ export interface FeatureScan extends TableScan {
   geometries: number;
   /** True when the columns exceeded MAX_FEATURE_COLUMNS and the rest were not profiled. */
   tooManyColumns: boolean;
+  /** The collection's `crs` member, when it has one. */
+  crsName: string | null;
 }
 
 /** Most distinct property names a collection may have; each becomes a field. */
@@ -29,8 +33,8 @@ export const GEOMETRY_HEADER = 'geometry';
  * Reads a GeoJSON file once and profiles the feature id, every property, a third point coordinate
  * and non-point geometries as columns, in the order they first appear.
  */
-export async function scanFeatures(input: ReadStream, sizeBytes: number, progress: ScanProgress): Promise<FeatureScan> {
-  const reader = new FeatureCollectionReader(input);
+export async function scanFeatures(input: Readable, fraction: () => number, missing: MissingValues, progress: ScanProgress): Promise<FeatureScan> {
+  const reader = new FeatureCollectionReader(input, fraction);
   const scan: FeatureScan = {
     headers: [],
     profiles: [],
@@ -41,6 +45,7 @@ export async function scanFeatures(input: ReadStream, sizeBytes: number, progres
     hasFeaturesMember: false,
     geometries: 0,
     tooManyColumns: false,
+    crsName: null,
   };
   const columnIndex = new Map<string, number>();
   const column = (id: string, header: string, source: FeatureColumnSource): ColumnProfile | null => {
@@ -53,7 +58,7 @@ export async function scanFeatures(input: ReadStream, sizeBytes: number, progres
     columnIndex.set(id, scan.headers.length);
     scan.headers.push(header);
     scan.sources.push(source);
-    const profile = new ColumnProfile();
+    const profile = new ColumnProfile(missing);
     scan.profiles.push(profile);
     return profile;
   };
@@ -64,11 +69,12 @@ export async function scanFeatures(input: ReadStream, sizeBytes: number, progres
       if (!observeFeature(feature, column)) scan.brokenRows += 1;
       else if (isFeature(feature) && feature.geometry) scan.geometries += 1;
     }
-    progress(scan.rows, sizeBytes > 0 ? batch.bytesRead / sizeBytes : 1);
+    progress(scan.rows, batch.fraction);
   }
 
   scan.rootType = reader.rootType;
   scan.hasFeaturesMember = reader.hasFeatures;
+  scan.crsName = reader.crsName;
   return scan;
 }
 

@@ -1,4 +1,4 @@
-import type { ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import parser from 'stream-json/parser.js';
 import pick from 'stream-json/filters/pick.js';
@@ -9,8 +9,8 @@ export interface FeatureBatch {
   /** Index of the first feature of the batch in the collection. */
   firstFeature: number;
   features: unknown[];
-  /** Bytes of the file read so far. */
-  bytesRead: number;
+  /** Share of the file read so far, 0 to 1. */
+  fraction: number;
 }
 
 /** Raised when the file is not valid JSON, with the parser's own message. */
@@ -32,8 +32,13 @@ export class FeatureCollectionReader {
   rootType: string | null = null;
   /** Whether the top-level object had a `features` member. */
   hasFeatures = false;
+  /** The name in a `crs` member (GeoJSON 2008), such as "urn:ogc:def:crs:EPSG::2056"; null when there is none. */
+  crsName: string | null = null;
 
-  constructor(private readonly input: ReadStream) {}
+  constructor(
+    private readonly input: Readable,
+    private readonly fraction: () => number,
+  ) {}
 
   /** Yields the features in batches; throws JsonSyntaxError when the file is not valid JSON. */
   async *batches(): AsyncGenerator<FeatureBatch> {
@@ -57,7 +62,7 @@ export class FeatureCollectionReader {
       for await (const item of features as AsyncIterable<{ key: number; value: unknown }>) {
         batch.push(item.value);
         if (batch.length < BATCH_SIZE) continue;
-        yield { firstFeature, features: batch, bytesRead: this.input.bytesRead };
+        yield { firstFeature, features: batch, fraction: this.fraction() };
         firstFeature += batch.length;
         batch = [];
       }
@@ -66,10 +71,13 @@ export class FeatureCollectionReader {
     } finally {
       this.input.destroy();
     }
-    if (batch.length > 0) yield { firstFeature, features: batch, bytesRead: this.input.bytesRead };
+    if (batch.length > 0) yield { firstFeature, features: batch, fraction: this.fraction() };
   }
 
   private inspectTopLevel(stack: readonly (string | number | null)[], token: { name: string; value?: unknown }): boolean {
+    if (stack.length === 3 && stack[0] === 'crs' && stack[1] === 'properties' && stack[2] === 'name' && token.name === 'stringValue') {
+      this.crsName = String(token.value);
+    }
     if (stack.length !== 1) return false;
     if (stack[0] === 'type' && token.name === 'stringValue') this.rootType = String(token.value);
     if (stack[0] !== 'features') return false;

@@ -1,8 +1,9 @@
 import type { FieldType } from '../../common/api/fields.js';
-import type { ImportFormat } from '../../common/api/imports.js';
+import type { CoordinateNotation, DateOrder, ImportFormat, TextEncodingName } from '../../common/api/imports.js';
 import type { CsvDelimiter } from './csv-source.js';
-import type { TextEncoding } from './format-sniffer.js';
-import type { DecimalMark } from './numbers.js';
+import type { DateSystem } from './dates.js';
+import type { HeaderRename } from './header-fields.js';
+import type { NumberStyle } from './numbers.js';
 
 /** A dataset field a column fills: one that exists, or one the import creates. */
 export interface PlannedField {
@@ -10,6 +11,8 @@ export interface PlannedField {
   label: string;
   type: FieldType;
   unit: string | null;
+  /** Set for new fields whose header had to be renamed, so the header as written is kept. */
+  description: string;
   /** True when the dataset already has this field. */
   existing: boolean;
   /** The existing field's type when the import widens it (integer to number); otherwise null. */
@@ -18,19 +21,21 @@ export interface PlannedField {
 
 /**
  * The sample column or field a file column fills. A latitude or longitude column also fills the
- * dataset's field of the same key, when there is one.
+ * dataset's field of the same key, when there is one; a geometry column is the location and a field.
  */
 export type ColumnTarget =
   | { kind: 'name' }
   | { kind: 'latitude'; field: PlannedField | null }
   | { kind: 'longitude'; field: PlannedField | null }
+  | { kind: 'geometry'; field: PlannedField }
   | { kind: 'collected_at'; epochMs: boolean }
   | { kind: 'elevation' }
-  | { kind: 'field'; field: PlannedField };
+  | { kind: 'field'; field: PlannedField }
+  | { kind: 'skip' };
 
 /** Returns the dataset field a column fills, or null when it fills only a sample column. */
 export function targetField(target: ColumnTarget): PlannedField | null {
-  if (target.kind === 'field' || target.kind === 'latitude' || target.kind === 'longitude') return target.field;
+  if (target.kind === 'field' || target.kind === 'latitude' || target.kind === 'longitude' || target.kind === 'geometry') return target.field;
   return null;
 }
 
@@ -41,42 +46,83 @@ export type FeatureColumnSource =
   | { kind: 'third-coordinate' }
   | { kind: 'geometry' };
 
+/** Counts of a column's cells, for the mapping shown to the uploader. */
+export interface ColumnStats {
+  present: number;
+  missing: number;
+  invalid: number;
+  qualified: number;
+}
+
 /** One column of the file and what the import does with it. */
 export interface PlannedColumn {
   /** Position of the column's cell in a source row. */
   index: number;
   /** The header or property name as written. */
   header: string;
+  key: string;
+  label: string;
+  renamed: HeaderRename | null;
   target: ColumnTarget;
-  decimalMark: DecimalMark;
+  dateOrder: DateOrder;
+  dateOrderAmbiguous: boolean;
+  /** Numbers in this date column are Excel serial day numbers. */
+  excelSerialDates: boolean;
+  coordinateNotation: CoordinateNotation | null;
   /** The first few values as written, for showing the mapping. */
   examples: string[];
+  stats: ColumnStats;
+  notes: string[];
 }
 
 /** The source of a sample's location. */
 export type LocationSource =
-  | { kind: 'columns'; latitude: number; longitude: number }
-  | { kind: 'geometry' }
+  | { kind: 'columns'; latitude: number; longitude: number; swapped: boolean; longitudes360: boolean }
+  | { kind: 'geometry'; column: number | null }
   | { kind: 'none' };
 
-/** The analysis of a file: how every column maps onto the dataset, and what is wrong with it. */
-export interface ImportPlan {
+/** Where the table is and how its text is read. */
+export interface SourcePlan {
   format: ImportFormat;
-  encoding: TextEncoding;
-  /** The CSV delimiter; null for GeoJSON. */
+  container: 'zip' | null;
+  /** Name of the table inside the ZIP archive. */
+  entry: string | null;
+  /** Path of the table unpacked next to the upload, when it is a workbook inside a ZIP archive. */
+  unpacked: string | null;
+  encoding: TextEncodingName | null;
   delimiter: CsvDelimiter | null;
-  /** Number of header columns (CSV), or of columns found in the features (GeoJSON). */
+  sheet: string | null;
+  sheets: string[];
+}
+
+/**
+ * The analysis of a file: how every column maps onto the dataset, and what is wrong with it. It is
+ * stored as JSON on the import, so the load reads the file by it without analysing again.
+ */
+export interface ImportPlan {
+  source: SourcePlan;
+  /** Line or row number of the header; data rows come after it. Null for GeoJSON. */
+  headerRow: number | null;
+  style: NumberStyle;
+  missingValues: string[];
+  dateSystem: DateSystem;
+  /** EPSG code of the coordinates, when they are not WGS 84 longitude and latitude. */
+  crs: number | null;
+  /** Number of header columns (tables), or of columns found in the features (GeoJSON). */
   width: number;
   columns: PlannedColumn[];
   /** For GeoJSON, where each column's value comes from, by column index. */
   featureColumns: FeatureColumnSource[];
   location: LocationSource;
-  /** Data rows (CSV) or features (GeoJSON). */
+  /** Data rows (tables) or features (GeoJSON). */
   rowsTotal: number;
   /** The fields the merge creates, in column order. */
   newFields: PlannedField[];
   /** The existing fields the merge widens, in column order. */
   widenedFields: PlannedField[];
-  /** How many invalid values and rows the analysis counted; above zero the load cannot succeed. */
+  /** How many invalid values and rows the analysis counted from the column profiles. */
   expectedIssues: number;
+  /** True when some values can only be checked by converting them (coordinates in other notations, geometries). */
+  needsValidation: boolean;
+  notes: string[];
 }

@@ -1,17 +1,33 @@
 import type { Knex } from 'knex';
-import type { ImportCounts, ImportFormat, ImportIssue, ImportState } from '../../common/api/imports.js';
+import type {
+  ImportCounts,
+  ImportFormat,
+  ImportIssue,
+  ImportMapping,
+  ImportMappingUpdate,
+  ImportPhase,
+  ImportState,
+  InvalidRowPolicy,
+} from '../../common/api/imports.js';
+import type { ImportPlan } from './import-plan.js';
 
-/** The columns of an import's row that the job reads. */
+/** The columns of an import's row that the jobs read. */
 export interface ImportRow {
   id: string;
   datasetId: string;
   userId: string | null;
   storageKey: string;
   sizeBytes: number;
-  format: ImportFormat;
+  checksumSha256: string | null;
+  format: ImportFormat | null;
   state: ImportState;
   rowsTotal: number | null;
   counts: ImportCounts;
+  plan: ImportPlan | null;
+  options: ImportMappingUpdate;
+  invalidRows: InvalidRowPolicy | null;
+  issueCount: number;
+  loadRequestedAt: Date | null;
 }
 
 /** How a failed import is recorded. */
@@ -20,42 +36,79 @@ export interface ImportFailure {
   issues: ImportIssue[];
   issueCount: number;
   counts: ImportCounts;
-  mapping: Record<string, unknown> | null;
+  mapping: ImportMapping | Record<string, unknown> | null;
 }
 
-/** States from which a job may (re)start an import. */
-const STARTABLE_STATES: ImportState[] = ['queued', 'running', 'failed'];
+/** What the analysis hands to the review. */
+export interface AnalysisOutcome {
+  plan: ImportPlan;
+  mapping: ImportMapping;
+  issues: ImportIssue[];
+  issueCount: number;
+  rejectedRows: number;
+  /** Storage key of the CSV of every issue, or null when there are none. */
+  reportKey: string | null;
+}
+
+/** States from which a job may (re)start: queued, or running when a worker died or BullMQ retries. */
+const STARTABLE_STATES: ImportState[] = ['queued', 'running'];
 
 /** Loads an import's row, or returns undefined when it does not exist. */
 export async function loadImport(knex: Knex, importId: string): Promise<ImportRow | undefined> {
   return knex('imports')
     .where({ id: importId })
-    .first('id', 'datasetId', 'userId', 'storageKey', 'sizeBytes', 'format', 'state', 'rowsTotal', 'counts');
+    .first('id', 'datasetId', 'userId', 'storageKey', 'sizeBytes', 'checksumSha256', 'format', 'state', 'rowsTotal', 'counts', 'plan', 'options', 'invalidRows', 'issueCount', 'loadRequestedAt');
 }
 
 /** Returns the seq of the change an earlier run of the import committed, or null when none did. */
-export async function mergedChangeSeq(knex: Knex, record: ImportRow): Promise<number | null> {
+export async function mergedChangeSeq(knex: Knex, record: Pick<ImportRow, 'id' | 'datasetId'>): Promise<number | null> {
   const change = await knex('dataset_changes').where({ datasetId: record.datasetId, importId: record.id }).first('seq');
   return change ? (change as { seq: number }).seq : null;
 }
 
-/** Marks the import running from its first phase; returns false when it was cancelled or completed meanwhile. */
-export async function markRunning(knex: Knex, importId: string): Promise<boolean> {
-  const updated = await knex('imports')
-    .where({ id: importId })
-    .whereIn('state', STARTABLE_STATES)
+/**
+ * Marks the import running in a phase; returns false when it was cancelled, completed or is
+ * waiting for another step meanwhile. `load` tells which job is starting: the load runs only
+ * after the uploader asked for it, the analysis only before.
+ */
+export async function markRunning(knex: Knex, importId: string, phase: ImportPhase, load: boolean): Promise<boolean> {
+  const query = knex('imports').where({ id: importId }).whereIn('state', STARTABLE_STATES);
+  if (load) query.whereNotNull('loadRequestedAt');
+  else query.whereNull('loadRequestedAt');
+  const updated = await query
     .update({
       state: 'running',
-      phase: 'analysing',
+      phase,
       rowsDone: 0,
-      rowsTotal: null,
-      counts: JSON.stringify({}),
-      issues: JSON.stringify([]),
-      issueCount: 0,
       error: null,
       changeSeq: null,
       startedAt: knex.fn.now(),
       finishedAt: null,
+      heartbeatAt: knex.fn.now(),
+      updatedAt: knex.fn.now(),
+      ...(load ? {} : { rowsTotal: null, counts: JSON.stringify({}), issues: JSON.stringify([]), issueCount: 0, reportKey: null }),
+    })
+    .returning('id');
+  return updated.length > 0;
+}
+
+/** Stores the analysis and waits for the uploader; returns false when the import was cancelled meanwhile. */
+export async function markAwaitingReview(knex: Knex, importId: string, outcome: AnalysisOutcome): Promise<boolean> {
+  const updated = await knex('imports')
+    .where({ id: importId, state: 'running' })
+    .update({
+      state: 'awaiting_review',
+      phase: 'review',
+      format: outcome.plan.source.format,
+      plan: JSON.stringify(outcome.plan),
+      mapping: JSON.stringify(outcome.mapping),
+      rowsDone: outcome.plan.rowsTotal,
+      rowsTotal: outcome.plan.rowsTotal,
+      counts: JSON.stringify({ rows: outcome.plan.rowsTotal, rejectedRows: outcome.rejectedRows }),
+      issues: JSON.stringify(outcome.issues),
+      issueCount: outcome.issueCount,
+      reportKey: outcome.reportKey,
+      heartbeatAt: knex.fn.now(),
       updatedAt: knex.fn.now(),
     })
     .returning('id');
@@ -74,9 +127,10 @@ export async function markCompletedFromChange(knex: Knex, importId: string, chan
 }
 
 /** Records a failed import with its report; a cancelled import stays cancelled. */
-export async function markFailed(knex: Knex, importId: string, failure: ImportFailure): Promise<void> {
-  await knex('imports')
-    .where({ id: importId, state: 'running' })
+export async function markFailed(knex: Knex, importId: string, failure: ImportFailure): Promise<boolean> {
+  const updated = await knex('imports')
+    .where({ id: importId })
+    .whereIn('state', ['queued', 'running'])
     .update({
       state: 'failed',
       phase: 'done',
@@ -87,7 +141,9 @@ export async function markFailed(knex: Knex, importId: string, failure: ImportFa
       ...(failure.mapping ? { mapping: JSON.stringify(failure.mapping) } : {}),
       finishedAt: knex.fn.now(),
       updatedAt: knex.fn.now(),
-    });
+    })
+    .returning('id');
+  return updated.length > 0;
 }
 
 /** Puts a running import back in the queue after an unexpected error, before BullMQ retries it. */

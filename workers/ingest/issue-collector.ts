@@ -11,9 +11,13 @@ export interface RowPosition {
   feature: number | null;
 }
 
+/** Receives every issue, past `max` too, for the downloadable report. */
+export type IssueSink = (issue: ImportIssue) => void;
+
 /**
  * Keeps the first `max` issues of a file in file order and counts all of them, so a file with a
- * million bad rows produces a small report that still gives their number.
+ * million bad rows produces a small report that still gives their number. A sink, when given,
+ * receives every issue for the full report file.
  */
 export class IssueCollector {
   readonly issues: ImportIssue[] = [];
@@ -23,7 +27,10 @@ export class IssueCollector {
   rejectedRows = 0;
   private lastRejected: RowPosition | null = null;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly sink: IssueSink | null = null,
+  ) {}
 
   /** Records an invalid value or row. */
   add(position: RowPosition, column: string | null, value: unknown, reason: string): void {
@@ -33,16 +40,20 @@ export class IssueCollector {
       this.rejectedRows += 1;
       this.lastRejected = { line: position.line, feature: position.feature };
     }
-    if (this.issues.length >= this.max) return;
+    if (this.issues.length >= this.max && this.sink === null) return;
 
     const prefix = position.feature === null ? '' : `Feature ${position.feature}: `;
-    this.issues.push({ line: position.line, column, value: describeValue(value), reason: `${prefix}${reason}` });
+    const issue = { line: position.line, column, value: describeValue(value), reason: `${prefix}${reason}` };
+    this.sink?.(issue);
+    if (this.issues.length < this.max) this.issues.push(issue);
   }
 
   /** Records a problem with the whole file rather than one row. */
   addFileIssue(reason: string): void {
     this.count += 1;
-    if (this.issues.length < this.max) this.issues.push({ line: null, column: null, value: null, reason });
+    const issue = { line: null, column: null, value: null, reason };
+    this.sink?.(issue);
+    if (this.issues.length < this.max) this.issues.push(issue);
   }
 }
 

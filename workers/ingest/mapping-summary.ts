@@ -1,41 +1,81 @@
+import type { ColumnTarget as ColumnTargetName, ImportColumn, ImportMapping } from '../../common/api/imports.js';
 import { targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
 
 /**
- * Describes how the file was read and where each column went, as stored in `imports.mapping`,
- * so people (and a later review step) can see the mapping behind the import.
+ * Describes how the file was read and where each column goes, as the uploader reviews it and as
+ * `imports.mapping` stores it: the proposal before the load, the record of it after.
  */
-export function summariseMapping(plan: ImportPlan): Record<string, unknown> {
-  return {
-    format: plan.format,
-    encoding: plan.encoding,
-    delimiter: plan.delimiter,
-    location: summariseLocation(plan),
-    rows: plan.rowsTotal,
-    columns: plan.columns.map(summariseColumn),
-  };
-}
-
-// Names the columns by their headers as written, like the column entries and the issues do.
-function summariseLocation(plan: ImportPlan): Record<string, unknown> {
+export function summariseMapping(plan: ImportPlan): ImportMapping {
   const location = plan.location;
-  if (location.kind !== 'columns') return { kind: location.kind };
   return {
-    kind: 'columns',
-    latitude: plan.columns[location.latitude]!.header,
-    longitude: plan.columns[location.longitude]!.header,
+    format: plan.source.format,
+    container: plan.source.container,
+    entry: plan.source.entry,
+    encoding: plan.source.encoding,
+    delimiter: plan.source.delimiter,
+    decimalMark: plan.style.decimal,
+    thousandsSeparator: plan.style.group,
+    headerRow: plan.headerRow,
+    sheet: plan.source.sheet,
+    sheets: plan.source.sheets,
+    dateSystem: plan.dateSystem,
+    crs: plan.crs,
+    missingValues: plan.missingValues.filter((code) => code !== ''),
+    rows: plan.rowsTotal,
+    location: {
+      kind: location.kind,
+      latitude: location.kind === 'columns' ? plan.columns[location.latitude]!.header : null,
+      longitude: location.kind === 'columns' ? plan.columns[location.longitude]!.header : null,
+      swapped: location.kind === 'columns' && location.swapped,
+      longitudes360: location.kind === 'columns' && location.longitudes360,
+    },
+    columns: plan.columns.map(summariseColumn),
+    notes: plan.notes,
   };
 }
 
-function summariseColumn(column: PlannedColumn): Record<string, unknown> {
-  const target = column.target;
-  const field = targetField(target);
+function summariseColumn(column: PlannedColumn): ImportColumn {
+  const field = targetField(column.target);
   return {
+    index: column.index,
     header: column.header,
-    target: target.kind,
-    ...(field ? { key: field.key, type: field.type, unit: field.unit, newField: !field.existing } : {}),
-    ...(field?.widenedFrom ? { widenedFrom: field.widenedFrom } : {}),
-    ...(target.kind === 'collected_at' && target.epochMs ? { epochMilliseconds: true } : {}),
-    ...(column.decimalMark === ',' ? { decimalMark: ',' } : {}),
+    key: column.key,
+    label: column.label,
+    renamed: column.renamed,
+    target: column.target.kind as ColumnTargetName,
+    type: field?.type ?? sampleColumnType(column),
+    unit: field?.unit ?? null,
+    existingField: field?.existing ?? false,
+    dateOrder: isDateColumn(column) ? column.dateOrder : null,
+    dateOrderAmbiguous: isDateColumn(column) && column.dateOrderAmbiguous,
+    excelSerialDates: column.excelSerialDates,
+    coordinateNotation: column.coordinateNotation,
     examples: column.examples,
+    present: column.stats.present,
+    missing: column.stats.missing,
+    invalid: column.stats.invalid,
+    qualified: column.stats.qualified,
+    notes: column.notes,
   };
+}
+
+function sampleColumnType(column: PlannedColumn): ImportColumn['type'] {
+  switch (column.target.kind) {
+    case 'latitude':
+    case 'longitude':
+    case 'elevation':
+      return 'number';
+    case 'collected_at':
+      return 'datetime';
+    case 'geometry':
+      return 'geometry';
+    default:
+      return 'text';
+  }
+}
+
+function isDateColumn(column: PlannedColumn): boolean {
+  if (column.target.kind === 'collected_at') return true;
+  const field = targetField(column.target);
+  return field !== null && (field.type === 'date' || field.type === 'datetime');
 }

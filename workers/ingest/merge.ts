@@ -1,77 +1,209 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { ImportCounts } from '../../common/api/imports.js';
 import type { DatasetChange } from '../../common/events.js';
 import { appendChange } from '../../server/domain/change-log.js';
+import { measurementLines, MEASUREMENT_COPY_COLUMNS, SAMPLE_COPY_COLUMNS, sampleLine, type MeasuredField } from './copy-text.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
-import type { PlannedField } from './import-plan.js';
-import { STAGING_TABLE } from './staging-table.js';
+import type { ImportPlan, PlannedField } from './import-plan.js';
+import type { SampleRow } from './row-normaliser.js';
+import { sampleIdGenerator } from './sample-ids.js';
 
-/** The import's ids and the counts of the load, as the merge needs them. */
+/** The import's ids and what the merge needs to know about the load. */
 export interface MergeInput {
   importId: string;
   datasetId: string;
   userId: string | null;
-  newFields: PlannedField[];
-  /** Existing fields to widen (integer to number) because the file has decimals in them. */
-  widenedFields: PlannedField[];
-  /** Data rows in the file. */
-  rows: number;
-  /** Rows in the staging table. */
-  loaded: number;
-  located: number;
-  /** Whether any row has qualified values, which become measurements. */
-  hasQualifiedValues: boolean;
+  plan: ImportPlan;
   /** The mapping to store on the import, for people to see how columns were read. */
   mapping: Record<string, unknown>;
+  /** Path of the file that keeps the measurements of qualified values until the samples are in. */
+  spoolPath: string;
+}
+
+/** Hooks through which the load reports progress and learns of a cancel. */
+export interface MergeHooks {
+  /** Called once every row was sent, when PostgreSQL finishes indexes, measurements and counts. */
+  indexing(): Promise<void>;
+  /** Throws ImportCancelled when the import was cancelled. */
+  checkCancelled(): void;
+  /** Counts of the rows read so far: those loaded and those left out as invalid. */
+  counts(): { located: number; rejectedRows: number };
 }
 
 /** The committed change and the import's final counts. */
 export interface MergeResult {
   change: DatasetChange;
   counts: ImportCounts;
-  /** Seconds each statement of the merge took, for the job's log line. */
+  /** Seconds each step of the merge took, for the job's log line. */
   stepSeconds: Record<string, number>;
 }
 
+// Loads into one dataset wait for each other (so their rows keep file order), without holding
+// the dataset's row lock, which live edits need, for the whole load.
+const DATASET_LOAD_LOCK = 4_000_404;
+
 /**
- * Merges the staged rows into the dataset inside the load transaction: creates the new fields,
- * widens existing ones, inserts samples and measurements, appends one change-log entry and marks
- * the import completed.
- * The dataset row is locked first, so concurrent merges into one dataset run one after another,
- * and a second run of the same import finds the first one's change and stops.
+ * Loads an import's rows straight into `samples` with COPY, in one transaction that also creates
+ * and widens fields, writes measurements, appends one change-log entry and marks the import
+ * completed. A crash, a cancel or an invalid row under the "reject" policy rolls all of it back.
+ * A second run of an import that already committed finds its change and stops.
  */
-export async function mergeStaging(trx: Knex.Transaction, input: MergeInput): Promise<MergeResult> {
-  await lockDataset(trx, input.datasetId);
-  const merged = await trx('dataset_changes').where({ datasetId: input.datasetId, importId: input.importId }).first('seq');
-  if (merged) throw new ImportAlreadyMerged(`Import ${input.importId} was merged as change ${String(merged.seq)}`);
-
+export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIterable<SampleRow[]>, hooks: MergeHooks): Promise<MergeResult> {
   const timer = stepTimer();
-  const fieldsAdded = await timer.time('fields', () => insertFields(trx, input.datasetId, input.newFields));
-  const fieldsWidened = await timer.time('widening', () => widenFields(trx, input.datasetId, input.widenedFields));
-  const samples = await timer.time('samples', () => insertSamples(trx, input));
-  const measurements = input.hasQualifiedValues ? await timer.time('measurements', () => insertMeasurements(trx, input)) : 0;
+  try {
+    return await knex.transaction(async (trx) => {
+      await trx.raw('SELECT pg_advisory_xact_lock(?, hashtext(?))', [DATASET_LOAD_LOCK, input.datasetId]);
+      const dataset = await trx('datasets').where({ id: input.datasetId }).first('id');
+      if (!dataset) throw new ImportRejected('The dataset was deleted while the file was being imported.');
+      const merged = await trx('dataset_changes').where({ datasetId: input.datasetId, importId: input.importId }).first('seq');
+      if (merged) throw new ImportAlreadyMerged(`Import ${input.importId} was merged as change ${String(merged.seq)}`);
 
-  // Widened fields are named only when there are some, so the usual op and counts stay as they were.
-  const widened = fieldsWidened.length > 0;
-  const change = await appendChange(trx, {
-    datasetId: input.datasetId,
-    author: { type: 'import', id: input.importId, userId: input.userId },
-    mutationId: null,
-    ops: [{ type: 'import.merge', importId: input.importId, samplesAdded: samples, fieldsAdded, ...(widened ? { fieldsWidened } : {}) }],
-  });
+      const fieldsAdded = await timer.time('fields', () => insertFields(trx, input.datasetId, input.plan.newFields));
+      const fieldsWidened = await timer.time('widening', () => widenFields(trx, input.datasetId, input.plan.widenedFields));
+      const measured = await measuredFields(trx, input.datasetId);
 
-  const counts: ImportCounts = {
-    rows: input.rows,
-    samples,
-    located: input.located,
-    unlocated: samples - input.located,
-    measurements,
-    fieldsCreated: fieldsAdded.length,
-    ...(widened ? { fieldsWidened: fieldsWidened.length } : {}),
-    rejectedRows: 0,
-  };
-  await markCompleted(trx, input, counts, change.seq);
-  return { change, counts, stepSeconds: timer.seconds };
+      const spool = new MeasurementSpool(input.spoolPath);
+      const samples = await timer.time('samples', () => copySamples(trx, input, rows, measured, spool, hooks));
+      const measurements = spool.lines > 0 ? await timer.time('measurements', () => copyMeasurements(trx, spool)) : 0;
+      if (input.plan.location.kind === 'geometry') await timer.time('shapes', () => locateShapes(trx, input));
+
+      // Widened fields are named only when there are some, so the usual op and counts stay as they were.
+      const widened = fieldsWidened.length > 0;
+      const change = await appendChange(trx, {
+        datasetId: input.datasetId,
+        author: { type: 'import', id: input.importId, userId: input.userId },
+        mutationId: null,
+        ops: [{ type: 'import.merge', importId: input.importId, samplesAdded: samples, fieldsAdded, ...(widened ? { fieldsWidened } : {}) }],
+      });
+
+      const { located, rejectedRows } = hooks.counts();
+      const counts: ImportCounts = {
+        rows: input.plan.rowsTotal,
+        samples,
+        located,
+        unlocated: samples - located,
+        measurements,
+        fieldsCreated: fieldsAdded.length,
+        ...(widened ? { fieldsWidened: fieldsWidened.length } : {}),
+        rejectedRows,
+      };
+      await markCompleted(trx, input, counts, change.seq);
+      return { change, counts, stepSeconds: timer.seconds };
+    });
+  } finally {
+    await rm(input.spoolPath, { force: true });
+  }
+}
+
+async function copySamples(
+  trx: Knex.Transaction,
+  input: MergeInput,
+  batches: AsyncIterable<SampleRow[]>,
+  measured: ReadonlyMap<string, MeasuredField>,
+  spool: MeasurementSpool,
+  hooks: MergeHooks,
+): Promise<number> {
+  const nextId = sampleIdGenerator();
+  let loaded = 0;
+  async function* lines(): AsyncGenerator<string> {
+    for await (const rows of batches) {
+      hooks.checkCancelled();
+      if (rows.length === 0) continue;
+      let text = '';
+      for (const row of rows) {
+        const id = nextId();
+        text += sampleLine(id, input.datasetId, input.importId, row);
+        if (row.qualified) spool.add(measurementLines(id, input.importId, row.qualified, measured));
+      }
+      loaded += rows.length;
+      await spool.drain();
+      yield text;
+    }
+    await hooks.indexing();
+  }
+
+  await copyInto(trx, 'samples', SAMPLE_COPY_COLUMNS, lines());
+  return loaded;
+}
+
+async function copyMeasurements(trx: Knex.Transaction, spool: MeasurementSpool): Promise<number> {
+  await spool.close();
+  await copyInto(trx, 'measurements', MEASUREMENT_COPY_COLUMNS, createReadStream(spool.path));
+  return spool.lines;
+}
+
+/**
+ * Streams COPY text into a table over the transaction's own connection, with backpressure: the
+ * source is read only as fast as PostgreSQL takes the data. If the source throws, the COPY is
+ * aborted and the error is passed on.
+ */
+async function copyInto(trx: Knex.Transaction, table: string, columns: readonly string[], source: AsyncIterable<string | Buffer>): Promise<void> {
+  // A transaction's client hands out the transaction's connection, so COPY runs inside it.
+  const connection = (await trx.client.acquireConnection()) as pg.PoolClient;
+  const list = columns.map((column) => `"${column}"`).join(', ');
+  const copy = connection.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`));
+  await pipeline(source instanceof Readable ? source : Readable.from(source), copy);
+}
+
+/**
+ * Measurement lines written to a file during the samples COPY, because one connection can run
+ * only one COPY at a time. They are copied once the samples exist.
+ */
+class MeasurementSpool {
+  lines = 0;
+  private out: ReturnType<typeof createWriteStream> | null = null;
+  private pending = '';
+
+  constructor(readonly path: string) {}
+
+  add(text: string): void {
+    if (text === '') return;
+    this.lines += countLines(text);
+    this.pending += text;
+  }
+
+  async drain(): Promise<void> {
+    if (this.pending === '') return;
+    this.out ??= createWriteStream(this.path);
+    const ok = this.out.write(this.pending);
+    this.pending = '';
+    if (!ok) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    if (!this.out) return;
+    this.out.end();
+    await once(this.out, 'finish');
+  }
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) count += 1;
+  return count;
+}
+
+/**
+ * Gives samples located by a line or polygon their location: a point PostGIS guarantees to lie on
+ * the shape (ST_PointOnSurface), unlike a centroid. Their shape is the value of the geometry field.
+ */
+async function locateShapes(trx: Knex.Transaction, input: MergeInput): Promise<void> {
+  const location = input.plan.location;
+  const column = location.kind === 'geometry' && location.column !== null ? input.plan.columns[location.column] : input.plan.columns.find((candidate) => candidate.target.kind === 'field' && candidate.target.field.type === 'geometry');
+  if (!column) return;
+  await trx.raw(
+    `UPDATE samples SET location = ST_SetSRID(ST_PointOnSurface(ST_GeomFromGeoJSON("values"->?)), 4326)
+     WHERE import_id = ? AND dataset_id = ? AND location IS NULL AND ("values"->?) IS NOT NULL`,
+    [column.key, input.importId, input.datasetId, column.key],
+  );
 }
 
 function stepTimer() {
@@ -87,9 +219,9 @@ function stepTimer() {
   };
 }
 
-async function lockDataset(trx: Knex.Transaction, datasetId: string): Promise<void> {
-  const dataset = await trx('datasets').where({ id: datasetId }).forUpdate().first('id');
-  if (!dataset) throw new ImportRejected('The dataset was deleted while the file was being imported.');
+async function measuredFields(trx: Knex.Transaction, datasetId: string): Promise<Map<string, MeasuredField>> {
+  const rows: { key: string; id: string; unit: string | null }[] = await trx('dataset_fields').where({ datasetId }).select('key', 'id', 'unit');
+  return new Map(rows.map((row) => [row.key, { id: row.id, unit: row.unit }]));
 }
 
 async function insertFields(trx: Knex.Transaction, datasetId: string, fields: readonly PlannedField[]): Promise<string[]> {
@@ -102,7 +234,7 @@ async function insertFields(trx: Knex.Transaction, datasetId: string, fields: re
     const type = existing.get(field.key);
     // Another change may have created the field since the analysis; the same type can be shared.
     if (type !== undefined && type !== field.type) {
-      throw new Error(`Field "${field.key}" was created as ${type} while the import planned it as ${field.type}; the retry re-reads the fields`);
+      throw fieldsChanged(`field "${field.key}" was created as ${type}, but the import planned it as ${field.type}`);
     }
     return type === undefined;
   });
@@ -117,6 +249,7 @@ async function insertFields(trx: Knex.Transaction, datasetId: string, fields: re
       label: field.label,
       type: field.type,
       unit: field.unit,
+      description: field.description ?? '',
       position: first + offset,
     })),
   );
@@ -124,10 +257,17 @@ async function insertFields(trx: Knex.Transaction, datasetId: string, fields: re
 }
 
 /**
+ * Builds the rejection of a load whose plan no longer fits the dataset's fields, because someone
+ * changed them after the analysis. A change of the mapping analyses the file again.
+ */
+function fieldsChanged(detail: string): ImportRejected {
+  return new ImportRejected(`The dataset's fields changed after the file was analysed: ${detail}. Nothing was loaded; change the mapping (or save it unchanged) to analyse the file again.`);
+}
+
+/**
  * Changes integer fields to number and returns the keys of the fields changed. Every stored
  * integer is a valid number, so no value changes. A field that is already a number is left as it
- * is. A field retyped otherwise or deleted since the analysis fails the attempt, and the retry
- * plans again with the current fields.
+ * is. A field retyped otherwise or deleted since the analysis rejects the load.
  */
 async function widenFields(trx: Knex.Transaction, datasetId: string, fields: readonly PlannedField[]): Promise<string[]> {
   if (fields.length === 0) return [];
@@ -140,7 +280,7 @@ async function widenFields(trx: Knex.Transaction, datasetId: string, fields: rea
     const type = current.get(field.key);
     if (type === field.type) return false;
     if (type !== field.widenedFrom) {
-      throw new Error(`Field "${field.key}" is ${type ?? 'deleted'} while the import planned to widen it from ${String(field.widenedFrom)}; the retry re-reads the fields`);
+      throw fieldsChanged(`field "${field.key}" is ${type ?? 'deleted'}, but the import planned to widen it from ${String(field.widenedFrom)}`);
     }
     return true;
   });
@@ -152,57 +292,22 @@ async function widenFields(trx: Knex.Transaction, datasetId: string, fields: rea
   return toWiden.map((field) => field.key);
 }
 
-async function insertSamples(trx: Knex.Transaction, input: MergeInput): Promise<number> {
-  // Only points come as longitude and latitude; other geometries are located at a point that
-  // PostGIS guarantees to lie on them (ST_PointOnSurface), unlike a centroid.
-  const result = await trx.raw(
-    `INSERT INTO samples (id, dataset_id, ord, name, location, location_text, elevation, collected_at,
-                          collected_at_precision, "values", import_id)
-     SELECT s.id, ?, s.ord, s.name,
-            CASE
-              WHEN s.longitude IS NOT NULL THEN ST_SetSRID(ST_MakePoint(s.longitude, s.latitude), 4326)
-              WHEN s.shape IS NOT NULL THEN ST_SetSRID(ST_PointOnSurface(ST_GeomFromGeoJSON(s.shape)), 4326)
-            END,
-            s.location_text, s.elevation, s.collected_at, s.collected_at_precision, s."values", ?
-     FROM ${STAGING_TABLE} s`,
-    [input.datasetId, input.importId],
-  );
-  return (result as { rowCount: number }).rowCount;
-}
-
-async function insertMeasurements(trx: Knex.Transaction, input: MergeInput): Promise<number> {
-  // Each qualified cell is [qualifier, number or null, text as written]. Only "<" gives a
-  // detection limit: ">" is an upper bound of the range, and "bdl" gives no number.
-  const result = await trx.raw(
-    `INSERT INTO measurements (sample_id, field_id, value_number, value_text, unit, qualifier, detection_limit, import_id)
-     SELECT s.id, f.id, (q.value->>1)::double precision, q.value->>2, f.unit, q.value->>0,
-            CASE WHEN q.value->>0 = '<' THEN (q.value->>1)::double precision END, ?
-     FROM ${STAGING_TABLE} s
-     CROSS JOIN LATERAL jsonb_each(s.qualified) AS q(key, value)
-     JOIN dataset_fields f ON f.dataset_id = ? AND f.key = q.key
-     WHERE s.qualified IS NOT NULL`,
-    [input.importId, input.datasetId],
-  );
-  return (result as { rowCount: number }).rowCount;
-}
-
 async function markCompleted(trx: Knex.Transaction, input: MergeInput, counts: ImportCounts, changeSeq: number): Promise<void> {
   const updated = await trx('imports')
     .where({ id: input.importId, state: 'running' })
     .update({
       state: 'completed',
       phase: 'done',
-      rowsDone: input.rows,
-      rowsTotal: input.rows,
+      rowsDone: input.plan.rowsTotal,
+      rowsTotal: input.plan.rowsTotal,
       counts: JSON.stringify(counts),
-      issues: JSON.stringify([]),
-      issueCount: 0,
       error: null,
       changeSeq,
       mapping: JSON.stringify(input.mapping),
       // now() would give the transaction's start, before the load; the finish is the clock time.
       finishedAt: trx.raw('clock_timestamp()'),
       updatedAt: trx.raw('clock_timestamp()'),
+      heartbeatAt: trx.raw('clock_timestamp()'),
     })
     .returning('id');
   if (updated.length === 0) throw new ImportCancelled(`Import ${input.importId} is no longer running`);

@@ -1,23 +1,61 @@
 /**
  * Codes that tables use for "no value", compared without regard to case after trimming. A cell
  * holding one of them is an empty cell: it gets no value and never counts against a column's type.
+ * -9999 is the usual sentinel of instrument and climate data; it also matches -9999.0.
+ * The uploader can replace the list during review.
  */
-export const MISSING_VALUE_CODES: readonly string[] = ['', 'na', 'n/a', '#n/a', 'null', 'nan', '-'];
+export const DEFAULT_MISSING_VALUE_CODES: readonly string[] = ['', 'NA', 'N/A', '#N/A', 'null', 'NaN', '-', '--', 'ND', 'n.d.', '-9999'];
 
-const codes = new Set(MISSING_VALUE_CODES);
-const longestCode = Math.max(...MISSING_VALUE_CODES.map((code) => code.length));
+const NUMERIC_CODE = /^[+-]?\d+(?:\.\d+)?$/;
 
-/** Tells whether an already trimmed cell text is empty or a missing-value code. */
-export function isMissingText(trimmed: string): boolean {
-  // Checking the length first keeps the common case (a real value) free of a lowercase copy.
-  if (trimmed.length > longestCode) return false;
-  return codes.has(trimmed.toLowerCase());
+/** A set of missing-value codes, with numeric codes also matched by value ("-9999.00"). */
+export class MissingValues {
+  readonly codes: readonly string[];
+  private readonly texts: Set<string>;
+  private readonly numbers: Set<number>;
+  private readonly longestText: number;
+  /** First characters of the numeric codes, and the longest text one can be written as ("-9999.000"). */
+  private readonly numericFirst: Set<number>;
+  private readonly longestNumeric: number;
+
+  constructor(codes: readonly string[] = DEFAULT_MISSING_VALUE_CODES) {
+    this.codes = [...new Set(['', ...codes.map((code) => code.trim())])];
+    this.texts = new Set(this.codes.map((code) => code.toLowerCase()));
+    this.numbers = new Set(this.codes.filter((code) => NUMERIC_CODE.test(code)).map(Number));
+    this.longestText = Math.max(...this.codes.map((code) => code.length));
+    const numeric = this.codes.filter((code) => NUMERIC_CODE.test(code));
+    this.numericFirst = new Set(numeric.map((code) => code.charCodeAt(0)));
+    // Trailing decimal zeros ("-9999.000") lengthen a code by a few characters at most.
+    this.longestNumeric = numeric.length === 0 ? 0 : Math.max(...numeric.map((code) => code.length)) + 6;
+  }
+
+  /** Tells whether an already trimmed cell text is empty or a missing-value code. */
+  isMissingText(trimmed: string): boolean {
+    if (trimmed.length === 0) return true;
+    if (trimmed.length <= this.longestText && this.texts.has(trimmed.toLowerCase())) return true;
+    return this.numbers.size > 0 && this.isNumericCode(trimmed);
+  }
+
+  /** Tells whether a number is one of the numeric codes, for spreadsheet cells that hold numbers. */
+  isMissingNumber(value: number): boolean {
+    return this.numbers.has(value);
+  }
+
+  /** Tells whether a cell value from any source (CSV text, spreadsheet cell, GeoJSON property) has no value. */
+  isMissingValue(value: unknown): boolean {
+    if (value === null || value === undefined) return true;
+    if (typeof value === 'string') return this.isMissingText(value.trim());
+    if (typeof value === 'number') return Number.isNaN(value) || this.numbers.has(value);
+    return false;
+  }
+
+  private isNumericCode(trimmed: string): boolean {
+    // Only texts that start like a code and are short enough are converted; this runs for every cell.
+    if (trimmed.length > this.longestNumeric || !this.numericFirst.has(trimmed.charCodeAt(0))) return false;
+    if (!NUMERIC_CODE.test(trimmed)) return false;
+    return this.numbers.has(Number(trimmed));
+  }
 }
 
-/** Tells whether a cell value from any source (CSV text, GeoJSON property) has no value. */
-export function isMissingValue(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  if (typeof value === 'string') return isMissingText(value.trim());
-  if (typeof value === 'number') return Number.isNaN(value);
-  return false;
-}
+/** The default codes, for callers that have no import-specific list. */
+export const DEFAULT_MISSING_VALUES = new MissingValues();

@@ -1,68 +1,167 @@
-/** The character that separates a number's whole part from its fraction in a column. */
+import type { ThousandsSeparator } from '../../common/api/imports.js';
+
+/** The character that separates a number's whole part from its fraction. */
 export type DecimalMark = '.' | ',';
 
-// Plain decimal notation as tables write it; unlike Number(), this rejects hex, binary,
-// "Infinity" and digit separators, which are never meant as measurements. Each digit run can be
-// matched in one way only, so a long run of digits followed by a stray letter fails in linear
-// time instead of backtracking quadratically.
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** The number style of a file: its decimal mark and its digit group separator. */
+export interface NumberStyle {
+  decimal: DecimalMark;
+  group: ThousandsSeparator;
+}
+
+/** Numbers as programs write them: a decimal point and no digit groups. */
+export const PLAIN_NUMBERS: NumberStyle = { decimal: '.', group: '' };
+
+/**
+ * The shape of a number as written. Some shapes read differently under different styles: "1,234"
+ * is 1.234 with a decimal comma and 1234 with comma groups, so the analysis counts shapes first and
+ * picks the file's style after the whole file was seen.
+ */
+export const NUMBER_SHAPES = [
+  'int', // 42, -7
+  'lz', // 007: a code with leading zeros
+  'dot', // 3.14, 1234.5, 1e-3
+  'comma', // 3,14, 1234,5
+  'dot3', // 1.234: a decimal point or a dot group
+  'comma3', // 1,234: a decimal comma or a comma group
+  'gcomma', // 1,234,567 or 1,234.5
+  'gdot', // 1.234.567 or 1.234,5
+  'gspace', // 1 234 or 1 234,5 or 1 234.5
+  'gapos', // 1'234 or 1'234.5
+] as const;
+export type NumberShape = (typeof NUMBER_SHAPES)[number];
+
+const INT = /^[+-]?\d+$/;
+// Each digit run can be matched in one way only, so a long run of digits followed by a stray
+// letter fails in linear time instead of backtracking quadratically.
+const DOT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 // No measurement is written with more characters than this; longer texts are not numbers.
 const MAX_NUMBER_LENGTH = 400;
-const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
-const INTEGER = /^[+-]?\d+$/;
+const COMMA = /^[+-]?\d+,\d+$/;
+const DOT3 = /^[+-]?[1-9]\d{0,2}\.\d{3}$/;
+const COMMA3 = /^[+-]?[1-9]\d{0,2},\d{3}$/;
+const GCOMMA = /^[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$/;
+const GDOT = /^[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$/;
+const GSPACE = /^[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$/;
+const GAPOS = /^[+-]?[1-9]\d{0,2}(?:['\u2019]\d{3})+(?:\.\d+)?$/;
 
-/** The kind of number a trimmed text is, or null when it is none. */
-export type NumberShape = 'integer' | 'decimal' | 'decimal-comma' | 'leading-zero' | null;
-
-/**
- * Classifies a trimmed text as a number. "007" is `leading-zero`: codes such as postal codes and
- * station ids keep their zeros, so such a column stays text.
- */
-export function numberShape(trimmed: string): NumberShape {
+/** Classifies a trimmed text as a number shape, or returns null when it is no number. */
+export function numberShape(trimmed: string): NumberShape | null {
   if (trimmed.length > MAX_NUMBER_LENGTH) return null;
   const first = trimmed.charCodeAt(0);
   const startsLikeNumber = (first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46;
   if (!startsLikeNumber) return null;
 
-  if (INTEGER.test(trimmed)) {
+  if (INT.test(trimmed)) {
     const signLength = first === 43 || first === 45 ? 1 : 0;
     const digitCount = trimmed.length - signLength;
-    if (digitCount > 1 && trimmed.charCodeAt(signLength) === 48) return 'leading-zero';
-    // Up to 15 digits is always below 2^53; only longer ones need converting to check.
-    if (digitCount <= 15 || Number.isSafeInteger(Number(trimmed))) return 'integer';
-    return 'decimal';
+    if (digitCount > 1 && trimmed.charCodeAt(signLength) === 48) return 'lz';
+    // Up to 15 digits is always below 2^53; longer integers are stored as decimals.
+    if (digitCount <= 15 || Number.isSafeInteger(Number(trimmed))) return 'int';
+    return 'dot';
   }
-  if (DECIMAL.test(trimmed)) {
+  // "1.234" and "1,234" have at most 8 characters; longer texts skip those two tests.
+  if (trimmed.length <= 8 && DOT3.test(trimmed)) return 'dot3';
+  if (trimmed.length <= 8 && COMMA3.test(trimmed)) return 'comma3';
+  if (DOT.test(trimmed)) {
     // Without an exponent, only an absurdly long number can overflow a double.
-    const finite = trimmed.length < 300 && !/[eE]/.test(trimmed) ? true : Number.isFinite(Number(trimmed));
-    return finite ? 'decimal' : null;
+    const surelyFinite = trimmed.length < 300 && trimmed.indexOf('e') < 0 && trimmed.indexOf('E') < 0;
+    return surelyFinite || Number.isFinite(Number(trimmed)) ? 'dot' : null;
   }
-  if (DECIMAL_COMMA.test(trimmed)) return 'decimal-comma';
+  if (COMMA.test(trimmed)) return 'comma';
+  if (GCOMMA.test(trimmed)) return 'gcomma';
+  if (GDOT.test(trimmed)) return 'gdot';
+  if (GSPACE.test(trimmed)) return 'gspace';
+  if (GAPOS.test(trimmed)) return 'gapos';
   return null;
 }
+
+/** Returns what a shape means under a style: an integer, a decimal, or no number (null). */
+export function shapeMeaning(shape: NumberShape, style: NumberStyle): 'integer' | 'decimal' | null {
+  const { decimal, group } = style;
+  switch (shape) {
+    case 'int':
+      return 'integer';
+    case 'lz':
+      return null;
+    case 'dot':
+      return decimal === '.' ? 'decimal' : null;
+    case 'comma':
+      return decimal === ',' ? 'decimal' : null;
+    case 'dot3':
+      if (decimal === '.') return 'decimal';
+      return group === '.' ? 'integer' : null;
+    case 'comma3':
+      if (decimal === ',') return 'decimal';
+      return group === ',' ? 'integer' : null;
+    case 'gcomma':
+      return group === ',' && decimal === '.' ? 'decimal' : null;
+    case 'gdot':
+      return group === '.' && decimal === ',' ? 'decimal' : null;
+    case 'gspace':
+      return group === ' ' ? 'decimal' : null;
+    case 'gapos':
+      return group === "'" && decimal === '.' ? 'decimal' : null;
+  }
+}
+
+/**
+ * Picks a file's number style from how often each shape occurred. Shapes that only one style
+ * reads decide it; "1,234" and "1.234" alone leave the usual decimal point.
+ */
+export function detectNumberStyle(counts: Readonly<Record<NumberShape, number>>): NumberStyle {
+  const commaEvidence = counts.comma + counts.gdot;
+  const dotEvidence = counts.dot + counts.gcomma + counts.gapos;
+  const decimal: DecimalMark = commaEvidence > dotEvidence ? ',' : '.';
+
+  const groups: [ThousandsSeparator, number][] =
+    decimal === '.'
+      ? [[',', counts.gcomma], [' ', counts.gspace], ["'", counts.gapos]]
+      : [['.', counts.gdot], [' ', counts.gspace]];
+  const [group, count] = groups.reduce((best, candidate) => (candidate[1] > best[1] ? candidate : best));
+  return { decimal, group: count > 0 ? group : '' };
+}
+
+/** Parses a trimmed text as a finite number in the style, or returns null. */
+export function parseNumber(trimmed: string, style: NumberStyle): number | null {
+  const shape = numberShape(trimmed);
+  if (shape === null || shapeMeaning(shape, style) === null) return null;
+  if (shape === 'int' || shape === 'dot') return Number(trimmed);
+
+  let text = trimmed;
+  if (style.group !== '') text = text.replace(GROUP_CHARACTERS[style.group], '');
+  if (style.decimal === ',') text = text.replace(',', '.');
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+const GROUP_CHARACTERS: Record<Exclude<ThousandsSeparator, ''>, RegExp> = {
+  ',': /,/g,
+  '.': /\./g,
+  ' ': /[ \u00a0\u202f]/g,
+  "'": /['\u2019]/g,
+};
 
 // A plain decimal that is also a JSON number: no sign "+", no leading zeros, no bare ".", no exponent.
 const JSON_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 const MAX_VERBATIM_LENGTH = 17;
 
 /**
- * Returns a trimmed number text as JSON number text, or null when it is not a finite number. A
- * plain decimal such as "8.60" is kept as written, which saves a parse and a format per cell and
- * keeps the written precision in jsonb. Anything else is parsed with the decimal mark and written
- * in JavaScript's shortest form.
+ * Returns a trimmed number text as JSON number text, or null when it is not a finite number in the
+ * style. A plain decimal such as "8.60" is kept as written, which saves a parse and a format per
+ * cell and keeps the written precision in jsonb.
  */
-export function decimalJson(trimmed: string, mark: DecimalMark): string | null {
-  if (trimmed.length <= MAX_VERBATIM_LENGTH && JSON_DECIMAL.test(trimmed)) return trimmed;
-  const value = parseDecimal(trimmed, mark);
+export function decimalJson(trimmed: string, style: NumberStyle): string | null {
+  if (style.decimal === '.' && trimmed.length <= MAX_VERBATIM_LENGTH && JSON_DECIMAL.test(trimmed)) {
+    // "1.234" is 1234 when dots group digits, so only take the shortcut when they cannot.
+    if (style.group !== '.' || !DOT3.test(trimmed)) return trimmed;
+  }
+  const value = parseNumber(trimmed, style);
   return value === null ? null : String(value);
 }
 
-/** Parses a trimmed text as a finite number with the column's decimal mark, or returns null. */
+/** Parses a trimmed plain decimal ("3.5", "-12", "1e3") or, with a decimal comma, "3,5". */
 export function parseDecimal(trimmed: string, mark: DecimalMark): number | null {
-  if (trimmed.length > MAX_NUMBER_LENGTH) return null;
-  if (mark === ',' && DECIMAL_COMMA.test(trimmed)) return Number(trimmed.replace(',', '.'));
-  if (!DECIMAL.test(trimmed)) return null;
-  const value = Number(trimmed);
-  return Number.isFinite(value) ? value : null;
+  return parseNumber(trimmed, { decimal: mark, group: '' });
 }

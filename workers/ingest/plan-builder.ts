@@ -1,12 +1,22 @@
 import type { FieldType } from '../../common/api/fields.js';
-import type { ImportFormat } from '../../common/api/imports.js';
+import type { CoordinateNotation, ImportMappingUpdate } from '../../common/api/imports.js';
+import type { ColumnProfile } from './column-profile.js';
 import { detectSampleRoles, type RoleCandidate, type SampleRoles } from './column-roles.js';
-import { inferColumnType, typeAsCoordinate, typeAsField, widenedFieldType, type ColumnTyping } from './column-types.js';
-import type { CsvDelimiter } from './csv-source.js';
-import type { TextEncoding } from './format-sniffer.js';
-import type { TableScan } from './csv-scan.js';
-import { parseHeaders, type HeaderField } from './header-fields.js';
-import { targetField, type ColumnTarget, type FeatureColumnSource, type ImportPlan, type LocationSource, type PlannedColumn, type PlannedField } from './import-plan.js';
+import { inferColumnType, invalidCoordinates, typeAs, typeAsExcelSerial, widenedFieldType, type ColumnTyping } from './column-types.js';
+import { WGS84 } from '../../server/geo/crs.js';
+import type { DateSystem } from './dates.js';
+import { MAX_LABEL_LENGTH, parseHeaders, type HeaderField } from './header-fields.js';
+import {
+  targetField,
+  type ColumnTarget,
+  type FeatureColumnSource,
+  type ImportPlan,
+  type LocationSource,
+  type PlannedColumn,
+  type PlannedField,
+  type SourcePlan,
+} from './import-plan.js';
+import type { NumberStyle } from './numbers.js';
 
 /** A field the dataset already has, as the plan needs it. */
 export interface ExistingField {
@@ -16,17 +26,32 @@ export interface ExistingField {
   unit: string | null;
 }
 
-/** Everything the plan is made from: the file's scan and the dataset's fields. */
+/** The result of one pass over a table: its columns, their profiles and the count of broken rows. */
+export interface TableScan {
+  headers: unknown[];
+  profiles: ColumnProfile[];
+  /** Data rows, blank rows not counted. */
+  rows: number;
+  /** Rows that cannot be read at all: wrong number of values, broken quoting, not a feature. */
+  brokenRows: number;
+}
+
+/** Everything the plan is made from: the file's scan, the dataset's fields and the uploader's changes. */
 export interface PlanInput {
-  format: ImportFormat;
-  encoding: TextEncoding;
-  delimiter: CsvDelimiter | null;
+  source: SourcePlan;
+  headerRow: number | null;
   scan: TableScan;
   /** For GeoJSON: where each column comes from. */
   featureSources: FeatureColumnSource[];
   /** For GeoJSON: whether any feature has a geometry, which then is the location. */
   hasGeometries: boolean;
   existingFields: ReadonlyMap<string, ExistingField>;
+  style: NumberStyle;
+  missingValues: string[];
+  dateSystem: DateSystem;
+  crs: number | null;
+  overrides: ImportMappingUpdate;
+  notes: string[];
 }
 
 // USGS earthquake feeds (recognised by their `mag` and `magType` properties) write positions as
@@ -34,86 +59,202 @@ export interface PlanInput {
 // coordinate an altitude or elevation.
 const USGS_DEPTH_HEADER = 'Depth (km)';
 const THIRD_COORDINATE_HEADER = 'Altitude';
+const DATE_KEY = /(^|_)(date|datum|day|time|timestamp|collected|sampled)(_|$)/;
+
+type ColumnOverride = NonNullable<ImportMappingUpdate['columns']>[number];
 
 /** Maps every column of a scanned file onto the sample's columns or onto dataset fields. */
 export function buildPlan(input: PlanInput): ImportPlan {
   const { scan, featureSources } = input;
   const headers = scan.headers.map((header, index) => headerOf(header, featureSources[index], scan.headers));
   const parsed = parseHeaders(headers);
+  const overrides = new Map((input.overrides.columns ?? []).map((column) => [column.index, column]));
+  const projected = input.crs !== null && input.crs !== WGS84 && input.source.format !== 'geojson';
 
-  const candidates = parsed.map((header, index) => candidateOf(header, index, input));
-  const roles = detectSampleRoles(candidates);
+  const candidates = parsed.map((header, index) => candidateOf(header, index, input, overrides.get(index)));
+  const roles = applyRoleOverrides(detectSampleRoles(candidates.map((candidate) => candidate.role), projected), overrides, candidates);
   // A GeoJSON feature's geometry is its location; latitude-like properties then stay fields.
-  if (input.format === 'geojson' && input.hasGeometries) {
+  if (input.source.format === 'geojson' && input.hasGeometries) {
     roles.latitude = null;
     roles.longitude = null;
+    roles.geometry = null;
   }
 
-  const columns = parsed.map((header, index): PlannedColumn => ({
-    index,
-    header: header.header,
-    target: targetOf(header, index, roles, candidates[index]!.typing, input.existingFields),
-    decimalMark: candidates[index]!.typing.decimalMark,
-    examples: scan.profiles[index]!.examples,
-  }));
-
+  const columns = parsed.map((header, index) => plannedColumn(header, index, roles, candidates[index]!, input, overrides.get(index)));
   const fields = columns.flatMap((column) => targetField(column.target) ?? []);
+  const location = locationOf(input, roles);
   return {
-    format: input.format,
-    encoding: input.encoding,
-    delimiter: input.delimiter,
+    source: input.source,
+    headerRow: input.headerRow,
+    style: input.style,
+    missingValues: input.missingValues,
+    dateSystem: input.dateSystem,
+    crs: input.crs,
     width: headers.length,
     columns,
     featureColumns: featureSources,
-    location: locationOf(input, roles),
+    location,
     rowsTotal: scan.rows,
     newFields: fields.filter((field) => !field.existing),
     widenedFields: fields.filter((field) => field.widenedFrom !== null),
-    expectedIssues: countExpectedIssues(scan, candidates, roles),
+    expectedIssues: scan.brokenRows + columns.reduce((sum, column) => sum + column.stats.invalid, 0),
+    needsValidation: needsValidation(columns, input),
+    notes: [...input.notes, ...locationNotes(location, columns)],
   };
 }
 
-function headerOf(header: string, source: FeatureColumnSource | undefined, all: readonly string[]): string {
+interface Candidate {
+  role: RoleCandidate;
+  excelSerialDates: boolean;
+}
+
+function headerOf(header: unknown, source: FeatureColumnSource | undefined, all: readonly unknown[]): unknown {
   if (source?.kind !== 'third-coordinate') return header;
   return all.includes('mag') && all.includes('magType') ? USGS_DEPTH_HEADER : THIRD_COORDINATE_HEADER;
 }
 
-function candidateOf(header: HeaderField, index: number, input: PlanInput): RoleCandidate {
+function candidateOf(header: HeaderField, index: number, input: PlanInput, override: ColumnOverride | undefined): Candidate {
   const profile = input.scan.profiles[index]!;
   const source = input.featureSources[index];
   const existing = input.existingFields.get(header.key);
   const synthetic = source?.kind === 'third-coordinate' || source?.kind === 'geometry';
+  const style = input.style;
 
   let typing: ColumnTyping;
-  if (existing) typing = typeAsField(profile, widenedFieldType(profile, existing.type));
-  else if (source?.kind === 'geometry') typing = typeAsField(profile, 'geometry');
-  else typing = inferColumnType(profile);
+  let excelSerialDates = override?.excelSerialDates ?? false;
+  if (existing) typing = typeAs(profile, widenedFieldType(profile, existing.type, style), style, override?.dateOrder);
+  else if (source?.kind === 'geometry') typing = typeAs(profile, 'geometry', style);
+  else if (override?.type) typing = excelSerialDates && (override.type === 'date' || override.type === 'datetime') ? { ...typeAsExcelSerial(profile, style), type: override.type } : typeAs(profile, override.type, style, override.dateOrder);
+  else {
+    typing = inferColumnType(profile, style);
+    if (override?.dateOrder) typing = typeAs(profile, typing.type, style, override.dateOrder);
+    if (override?.excelSerialDates === undefined && looksLikeExcelSerials(header.key, profile, typing)) excelSerialDates = true;
+    if (excelSerialDates) typing = typeAsExcelSerial(profile, style);
+  }
 
-  return { key: header.key, unit: header.unit, profile, typing, eligible: !synthetic, hasField: existing !== undefined };
+  return { role: { key: header.key, unit: header.unit, profile, typing, eligible: !synthetic, hasField: existing !== undefined }, excelSerialDates };
 }
 
-function targetOf(
+// A numeric column under a date-like header whose values all lie in Excel's serial day range was
+// most likely pasted from Excel without its date format.
+function looksLikeExcelSerials(key: string, profile: ColumnProfile, typing: ColumnTyping): boolean {
+  if (typing.type !== 'integer' && typing.type !== 'number') return false;
+  if (!DATE_KEY.test(key) || profile.present === 0) return false;
+  return profile.excelSerials === profile.present && profile.epochMs === 0;
+}
+
+function applyRoleOverrides(roles: SampleRoles, overrides: ReadonlyMap<number, ColumnOverride>, candidates: readonly Candidate[]): SampleRoles {
+  const result = { ...roles };
+  const release = (index: number) => {
+    if (result.name === index) result.name = null;
+    if (result.latitude === index) result.latitude = null;
+    if (result.longitude === index) result.longitude = null;
+    if (result.geometry === index) result.geometry = null;
+    if (result.collectedAt?.column === index) result.collectedAt = null;
+    if (result.elevation === index) result.elevation = null;
+  };
+  for (const [index, override] of overrides) {
+    if (!override.target || index >= candidates.length) continue;
+    release(index);
+    switch (override.target) {
+      case 'name':
+        result.name = index;
+        break;
+      case 'latitude':
+        result.latitude = index;
+        result.swapped = false;
+        break;
+      case 'longitude':
+        result.longitude = index;
+        result.swapped = false;
+        break;
+      case 'geometry':
+        result.geometry = index;
+        break;
+      case 'collected_at':
+        result.collectedAt = { column: index, epochMs: candidates[index]!.role.typing.type === 'integer' && !candidates[index]!.excelSerialDates };
+        break;
+      case 'elevation':
+        result.elevation = index;
+        break;
+    }
+  }
+  return result;
+}
+
+function plannedColumn(
   header: HeaderField,
   index: number,
   roles: SampleRoles,
-  typing: ColumnTyping,
-  existingFields: ReadonlyMap<string, ExistingField>,
-): ColumnTarget {
+  candidate: Candidate,
+  input: PlanInput,
+  override: ColumnOverride | undefined,
+): PlannedColumn {
+  const { profile, typing } = candidate.role;
+  const target = targetOf(header, index, roles, typing, input, override);
+  const coordinate = target.kind === 'latitude' || target.kind === 'longitude';
+  const notes: string[] = [];
+  let invalid = typing.invalid;
+  if (target.kind === 'skip') invalid = 0;
+  else if (target.kind === 'name') invalid = 0;
+  else if (coordinate) invalid = coordinateIssues(profile, target.kind, roles, input);
+  else if (target.kind === 'collected_at' && typing.type !== 'date' && typing.type !== 'datetime' && !roles.collectedAt?.epochMs) invalid = profile.present;
+
+  for (const [code, count] of profile.missingCodes) notes.push(`${count} ${count === 1 ? 'cell holds' : 'cells hold'} "${code}", read as a missing value`);
+  if (typing.dateOrderAmbiguous && (typing.type === 'date' || typing.type === 'datetime')) {
+    notes.push('No date showed whether the day or the month comes first; day first is assumed. Check the order.');
+  }
+  if (candidate.excelSerialDates) notes.push(`Numbers are read as Excel serial dates (${input.dateSystem} date system).`);
+  if (profile.signConflicts > 0) notes.push(`${profile.signConflicts} ${profile.signConflicts === 1 ? 'value has' : 'values have'} a minus sign that disagrees with the hemisphere letter.`);
+  if (targetField(target)?.widenedFrom === 'integer') notes.push('The existing integer field becomes a number field, because the file has decimals for it.');
+  if (header.renamed === 'duplicate') notes.push(`Another column has the same header, so this one is stored as "${header.key}".`);
+  if (header.renamed === 'blank') notes.push(`The header is empty, so the column is named "${header.label}".`);
+  if (header.renamed === 'too_long') notes.push(`The header is too long for a field key, so it is stored as "${header.key}".`);
+
+  return {
+    index,
+    header: header.header,
+    key: targetField(target)?.key ?? header.key,
+    label: targetField(target)?.label ?? header.label,
+    renamed: header.renamed,
+    target,
+    dateOrder: typing.dateOrder,
+    dateOrderAmbiguous: typing.dateOrderAmbiguous,
+    excelSerialDates: candidate.excelSerialDates,
+    coordinateNotation: coordinate ? notationOf(profile) : null,
+    examples: profile.examples,
+    stats: { present: profile.present, missing: profile.missing, invalid, qualified: profile.qualified },
+    notes,
+  };
+}
+
+function targetOf(header: HeaderField, index: number, roles: SampleRoles, typing: ColumnTyping, input: PlanInput, override: ColumnOverride | undefined): ColumnTarget {
+  if (override?.target === 'skip') return { kind: 'skip' };
+  // An unnamed column without a single value is an artefact of the export, such as a delimiter at the end of every line.
+  if (!override?.target && header.renamed === 'blank' && input.scan.profiles[index]!.present === 0) return { kind: 'skip' };
   if (roles.name === index) return { kind: 'name' };
-  if (roles.latitude === index) return { kind: 'latitude', field: existingFieldOf(header, typing, existingFields) };
-  if (roles.longitude === index) return { kind: 'longitude', field: existingFieldOf(header, typing, existingFields) };
+  if (roles.latitude === index) return { kind: 'latitude', field: existingFieldOf(header, typing, input.existingFields) };
+  if (roles.longitude === index) return { kind: 'longitude', field: existingFieldOf(header, typing, input.existingFields) };
   if (roles.collectedAt?.column === index) return { kind: 'collected_at', epochMs: roles.collectedAt.epochMs };
   if (roles.elevation === index) return { kind: 'elevation' };
 
-  const field: PlannedField = existingFieldOf(header, typing, existingFields) ?? {
+  const field: PlannedField = existingFieldOf(header, typing, input.existingFields) ?? newField(header, typing, override);
+  if (roles.geometry === index) return { kind: 'geometry', field: { ...field, type: field.existing ? field.type : 'geometry' } };
+  return { kind: 'field', field };
+}
+
+function newField(header: HeaderField, typing: ColumnTyping, override: ColumnOverride | undefined): PlannedField {
+  const label = override?.label ?? header.label;
+  const renamed = header.renamed !== null || header.header.length > MAX_LABEL_LENGTH;
+  return {
     key: header.key,
-    label: header.label,
+    label,
     type: typing.type,
-    unit: header.unit,
+    unit: override?.unit !== undefined ? override.unit : header.unit,
+    description: renamed ? `Column header in the uploaded file: "${header.header}"` : '',
     existing: false,
     widenedFrom: null,
   };
-  return { kind: 'field', field };
 }
 
 // The column was typed with the field's type, widened where its values needed that.
@@ -121,33 +262,51 @@ function existingFieldOf(header: HeaderField, typing: ColumnTyping, existingFiel
   const existing = existingFields.get(header.key);
   if (!existing) return null;
   const widenedFrom = typing.type === existing.type ? null : existing.type;
-  return { key: existing.key, label: existing.label, type: typing.type, unit: existing.unit, existing: true, widenedFrom };
+  return { key: existing.key, label: existing.label, type: typing.type, unit: existing.unit, description: '', existing: true, widenedFrom };
 }
 
 function locationOf(input: PlanInput, roles: SampleRoles): LocationSource {
-  if (input.format === 'geojson' && input.hasGeometries) return { kind: 'geometry' };
+  if (input.source.format === 'geojson' && input.hasGeometries) return { kind: 'geometry', column: null };
   if (roles.latitude !== null && roles.longitude !== null) {
-    return { kind: 'columns', latitude: roles.latitude, longitude: roles.longitude };
+    return { kind: 'columns', latitude: roles.latitude, longitude: roles.longitude, swapped: roles.swapped, longitudes360: roles.longitudes360 };
   }
+  if (roles.geometry !== null) return { kind: 'geometry', column: roles.geometry };
   return { kind: 'none' };
 }
 
-function countExpectedIssues(scan: TableScan, candidates: readonly RoleCandidate[], roles: SampleRoles): number {
-  let expected = scan.brokenRows;
-  candidates.forEach((candidate, index) => {
-    // The name takes any text, so its column's type never makes a value invalid.
-    if (index === roles.name) return;
-    if (index === roles.latitude) expected += coordinateIssues(candidate, candidate.profile.outsideLatitude);
-    else if (index === roles.longitude) expected += coordinateIssues(candidate, candidate.profile.outsideLongitude);
-    else expected += candidate.typing.invalid;
-  });
-  return expected;
+function coordinateIssues(profile: ColumnProfile, axis: 'latitude' | 'longitude', roles: SampleRoles, input: PlanInput): number {
+  const notCoordinates = invalidCoordinates(profile, input.style);
+  if (input.crs !== null && input.crs !== WGS84) return notCoordinates;
+  let outside = axis === 'latitude' ? profile.outsideLatitude : profile.outsideLongitude;
+  if (axis === 'longitude' && roles.longitudes360) outside -= profile.above180;
+  return notCoordinates + outside + profile.signConflicts;
 }
 
-function coordinateIssues(candidate: RoleCandidate, outsideRange: number): number {
-  const coordinate = typeAsCoordinate(candidate.profile).invalid + outsideRange;
-  if (!candidate.hasField) return coordinate;
-  // A value that is no coordinate is reported once, for the coordinate and not for the field.
-  // The two counts overlap, so the larger one is a lower bound of the issues.
-  return Math.max(coordinate, candidate.typing.invalid);
+function notationOf(profile: ColumnProfile): CoordinateNotation {
+  const kinds = [profile.present - profile.sexagesimal > 0 ? 'decimal' : null, profile.ddm > 0 ? 'ddm' : null, profile.dms > 0 ? 'dms' : null].filter(
+    (kind): kind is CoordinateNotation => kind !== null,
+  );
+  if (kinds.length > 1) return 'mixed';
+  return kinds[0] ?? 'decimal';
+}
+
+// Values in other notations, other CRSs and geometries are only fully checked by converting them.
+function needsValidation(columns: readonly PlannedColumn[], input: PlanInput): boolean {
+  if (input.crs !== null && input.crs !== WGS84) return true;
+  return columns.some((column) => {
+    const kind = column.target.kind;
+    if (kind === 'geometry' || column.target.kind === 'field' && column.target.field.type === 'geometry') return true;
+    if ((kind === 'latitude' || kind === 'longitude') && column.coordinateNotation !== 'decimal') return true;
+    return kind === 'name' && column.stats.present > 0 && column.examples.some((example) => example.length >= 200);
+  });
+}
+
+function locationNotes(location: LocationSource, columns: readonly PlannedColumn[]): string[] {
+  if (location.kind !== 'columns') return [];
+  const notes: string[] = [];
+  const latitude = columns[location.latitude]!.header;
+  const longitude = columns[location.longitude]!.header;
+  if (location.swapped) notes.push(`The column "${longitude}" holds values beyond ±90, so it is read as the longitude and "${latitude}" as the latitude.`);
+  if (location.longitudes360) notes.push(`Longitudes in "${longitude}" run from 0 to 360; values above 180 are stored as negative (west) longitudes.`);
+  return notes;
 }

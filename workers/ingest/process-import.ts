@@ -1,16 +1,20 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type { ImportCounts } from '../../common/api/imports.js';
 import type { NotifyDependencies } from '../../server/notifications/notify.js';
 import { moduleLogger } from '../../server/observability/logger.js';
 import type { RealtimePublisher } from '../../server/realtime/publisher.js';
 import type { UploadStore } from '../../server/storage/upload-store.js';
-import { analyseFile } from './analyse.js';
-import { stagingLine } from './copy-text.js';
+import { analyseFile, locationOf } from './analyse.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
 import { notifyImportEnded } from './import-notifications.js';
 import type { ImportPlan } from './import-plan.js';
 import {
   loadImport,
+  markAwaitingReview,
   markCompletedFromChange,
   markFailed,
   markRequeued,
@@ -19,15 +23,14 @@ import {
   type ImportRow,
 } from './import-record.js';
 import { IssueCollector } from './issue-collector.js';
+import { IssuesReportWriter } from './issues-report.js';
 import { summariseMapping } from './mapping-summary.js';
-import { mergeStaging, type MergeResult } from './merge.js';
+import { loadAndMerge } from './merge.js';
 import type { ExistingField } from './plan-builder.js';
 import { ProgressReporter } from './progress-reporter.js';
-import { RowNormaliser, type StagingRow } from './row-normaliser.js';
+import { RowNormaliser } from './row-normaliser.js';
 import { rowIssuesRejection } from './row-rejection.js';
 import { normalisedBatches } from './row-source.js';
-import { sampleIdGenerator } from './sample-ids.js';
-import { copyIntoStaging, createStagingTable } from './staging-table.js';
 
 const log = moduleLogger('ingest');
 
@@ -36,15 +39,16 @@ export interface IngestDependencies {
   knex: Knex;
   uploads: UploadStore;
   publisher: RealtimePublisher;
-  /** Most issues stored on a failed import (IMPORT_ISSUES_MAX). */
+  /** Most issues stored on an import's row (IMPORT_ISSUES_MAX); the report file has them all. */
   issuesMax: number;
   /** Notifies the uploader when the import finished or failed; without it, no one is notified. */
   notify?: NotifyDependencies;
 }
 
-/** The end state of one run of the job. */
+/** The end state of one run of a job. */
 export type IngestOutcome =
   | { state: 'completed'; changeSeq: number; counts: ImportCounts | null }
+  | { state: 'awaiting_review'; rows: number; issueCount: number }
   | { state: 'failed'; error: string }
   | { state: 'skipped'; reason: string };
 
@@ -58,13 +62,81 @@ const internalError = (importId: string) =>
   `The import failed because of an internal error (reference ${importId}); try again later, and if it fails again tell the portal's administrators.`;
 
 /**
- * Runs the ingest job of one import: analyse the file, load its rows into a staging table and
- * merge them into the dataset in one transaction. A file that cannot be imported ends `failed`
- * with a report and nothing loaded. A run for an import whose merge already committed only marks
- * it completed, and cancelled imports are skipped. Unexpected errors are thrown after the import
- * is put back in the queue, so BullMQ retries; on the final attempt it is marked failed instead.
+ * Runs the analysis of an uploaded file: reads it whole, proposes the mapping onto the dataset,
+ * and, when values may be invalid, reads it once more to list every invalid value (line,
+ * column, value, reason) into the import's issues and a downloadable CSV. The import then waits
+ * for the uploader's review. A file that cannot be imported at all ends `failed`.
  */
-export async function processImport(deps: IngestDependencies, importId: string, attempt: AttemptInfo = { isFinal: true }): Promise<IngestOutcome> {
+export async function runAnalysis(deps: IngestDependencies, importId: string, attempt: AttemptInfo = { isFinal: true }): Promise<IngestOutcome> {
+  const record = await loadImport(deps.knex, importId);
+  if (!record) return skip(importId, 'the import does not exist');
+  if (!(await markRunning(deps.knex, importId, 'analysing', false))) return skip(importId, `the import is ${record.state}, not waiting for analysis`);
+
+  const reporter = new ProgressReporter(deps.knex, deps.publisher, record, log);
+  reporter.startHeartbeat();
+  const started = performance.now();
+  log.info({ importId, datasetId: record.datasetId, sizeBytes: record.sizeBytes }, 'analysis started');
+  try {
+    await reporter.startPhase('analysing', null);
+    if (record.checksumSha256 === null) await recordChecksum(deps, record);
+    const plan = await analyseFile({
+      file: deps.uploads.pathOf(record.storageKey),
+      open: (options) => deps.uploads.openRead(record.storageKey, options),
+      existingFields: await existingFieldsOf(deps.knex, record.datasetId),
+      overrides: record.options ?? {},
+      progress: (rows, fraction) => reporter.advance(rows, fraction),
+    });
+    throwIfCancelled(reporter, importId);
+
+    const outcome = await validate(deps, record, plan, reporter);
+    if (!(await markAwaitingReview(deps.knex, importId, outcome))) throw new ImportCancelled(`Import ${importId} was cancelled`);
+    await reporter.finish({ state: 'awaiting_review', phase: 'review', rowsDone: plan.rowsTotal, rowsTotal: plan.rowsTotal, counts: { rows: plan.rowsTotal, rejectedRows: outcome.rejectedRows }, issueCount: outcome.issueCount, error: null });
+    const seconds = Math.round(performance.now() - started) / 1000;
+    log.info({ importId, rows: plan.rowsTotal, issueCount: outcome.issueCount, format: plan.source.format, seconds, phaseSeconds: reporter.phaseSeconds() }, 'analysis finished; waiting for review');
+    return { state: 'awaiting_review', rows: plan.rowsTotal, issueCount: outcome.issueCount };
+  } catch (error) {
+    await reporter.settle();
+    return handleFailure(deps, record, reporter, error, attempt);
+  }
+}
+
+async function validate(deps: IngestDependencies, record: ImportRow, plan: ImportPlan, reporter: ProgressReporter) {
+  const mapping = summariseMapping(plan);
+  if (plan.expectedIssues === 0 && !plan.needsValidation) {
+    return { plan, mapping, issues: [], issueCount: 0, rejectedRows: 0, reportKey: null };
+  }
+
+  const reportKey = `${record.storageKey}.issues.csv`;
+  const report = new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, 'issues.csv'));
+  const issues = new IssueCollector(deps.issuesMax, (issue) => report.add(issue));
+  try {
+    await reporter.startPhase('analysing', plan.rowsTotal);
+    const normaliser = new RowNormaliser(plan, issues);
+    const location = uploadLocation(deps, record, plan);
+    const batches = normalisedBatches({ location, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
+    for await (const _rows of batches) throwIfCancelled(reporter, record.id);
+  } finally {
+    await report.close();
+  }
+  countColumnIssues(mapping, issues);
+  return { plan, mapping, issues: issues.issues, issueCount: issues.count, rejectedRows: issues.rejectedRows, reportKey: issues.count > 0 ? reportKey : null };
+}
+
+// The profile counts only what it can see without converting; the validation pass is exact.
+function countColumnIssues(mapping: ReturnType<typeof summariseMapping>, issues: IssueCollector): void {
+  if (issues.count > issues.issues.length) return;
+  const byColumn = new Map<string, number>();
+  for (const issue of issues.issues) if (issue.column !== null) byColumn.set(issue.column, (byColumn.get(issue.column) ?? 0) + 1);
+  for (const column of mapping.columns) column.invalid = byColumn.get(column.header) ?? 0;
+}
+
+/**
+ * Runs the load of a reviewed import: streams the file through the plan straight into the
+ * dataset with COPY, in one transaction. Under the "skip" policy invalid rows are left out;
+ * under "reject" any invalid row rolls the load back. Unexpected errors are thrown after the
+ * import is put back in the queue, so BullMQ retries; on the final attempt it is marked failed.
+ */
+export async function runLoad(deps: IngestDependencies, importId: string, attempt: AttemptInfo = { isFinal: true }): Promise<IngestOutcome> {
   const record = await loadImport(deps.knex, importId);
   if (!record) return skip(importId, 'the import does not exist');
   if (record.state === 'cancelled') return skip(importId, 'the import was cancelled');
@@ -75,18 +147,39 @@ export async function processImport(deps: IngestDependencies, importId: string, 
     log.info({ importId, changeSeq: committedSeq }, 'import was already merged; marked completed without loading again');
     return { state: 'completed', changeSeq: committedSeq, counts: null };
   }
-  if (record.state === 'completed') return skip(importId, 'the import is already completed');
-  if (!(await markRunning(deps.knex, importId))) return skip(importId, 'the import is no longer queued');
+  if (!record.plan) return skip(importId, 'the import has not been analysed');
+  if (!(await markRunning(deps.knex, importId, 'loading', true))) return skip(importId, `the import is ${record.state}, not waiting for its load`);
 
+  const plan = record.plan;
   const reporter = new ProgressReporter(deps.knex, deps.publisher, record, log);
-  log.info({ importId, datasetId: record.datasetId, sizeBytes: record.sizeBytes }, 'import started');
+  reporter.startHeartbeat();
+  const started = performance.now();
+  log.info({ importId, datasetId: record.datasetId, rows: plan.rowsTotal, invalidRows: record.invalidRows }, 'load started');
   try {
-    const result = await runImport(deps, record, reporter);
+    await reporter.startPhase('loading', plan.rowsTotal);
+    const issues = new IssueCollector(deps.issuesMax);
+    const normaliser = new RowNormaliser(plan, issues);
+    const reject = record.invalidRows !== 'skip';
+    const location = uploadLocation(deps, record, plan);
+    const batches = normalisedBatches({ location, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
+
+    const result = await loadAndMerge(
+      deps.knex,
+      { importId, datasetId: record.datasetId, userId: record.userId, plan, mapping: summariseMapping(plan), spoolPath: deps.uploads.derivedPath(record.storageKey, 'measurements') },
+      rejectingInvalid(batches, issues, reject, plan.rowsTotal),
+      {
+        indexing: () => reporter.startPhase('indexing', plan.rowsTotal),
+        checkCancelled: () => throwIfCancelled(reporter, importId),
+        counts: () => ({ located: normaliser.located, rejectedRows: issues.rejectedRows }),
+      },
+    );
     deps.publisher.publishChange(result.change);
     const rows = result.counts.rows ?? 0;
-    await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: 0, error: null });
+    await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: record.issueCount, error: null });
     await notifyImportEnded(deps.notify, record, { state: 'completed', samples: result.counts.samples ?? rows });
-    log.info({ importId, changeSeq: result.change.seq, counts: result.counts, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
+    const seconds = Math.round(performance.now() - started) / 1000;
+    log.info({ importId, changeSeq: result.change.seq, counts: result.counts, seconds, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
+    await removeUnpacked(plan);
     return { state: 'completed', changeSeq: result.change.seq, counts: result.counts };
   } catch (error) {
     await reporter.settle();
@@ -94,99 +187,27 @@ export async function processImport(deps: IngestDependencies, importId: string, 
   }
 }
 
-async function runImport(deps: IngestDependencies, record: ImportRow, reporter: ProgressReporter): Promise<MergeResult> {
-  await reporter.startPhase('analysing', null);
-  const plan = await analyseFile({
-    uploads: deps.uploads,
-    storageKey: record.storageKey,
-    sizeBytes: record.sizeBytes,
-    declaredFormat: record.format,
-    existingFields: await existingFieldsOf(deps.knex, record.datasetId),
-    progress: (rows, fraction) => reporter.advance(rows, fraction),
-  });
-  throwIfCancelled(reporter, record.id);
+/** Returns where the load and the validation read the table: through the upload store, unless it came out of a ZIP archive. */
+function uploadLocation(deps: IngestDependencies, record: ImportRow, plan: ImportPlan) {
+  const location = locationOf({ file: deps.uploads.pathOf(record.storageKey) }, plan.source, false);
+  if (plan.source.unpacked !== null || plan.source.entry !== null) return location;
+  return { ...location, open: (options: { highWaterMark: number }) => deps.uploads.openRead(record.storageKey, options) };
+}
 
-  const issues = new IssueCollector(deps.issuesMax);
-  try {
-    if (plan.expectedIssues > 0) await collectIssues(deps, record, plan, issues, reporter);
-    return await loadAndMerge(deps, record, plan, issues, reporter);
-  } catch (error) {
-    if (error instanceof ImportRejected) error.mapping ??= summariseMapping(plan);
-    throw error;
+/** Passes valid rows on; under "reject", the first invalid row ends the load with the issues found. */
+async function* rejectingInvalid<T>(batches: AsyncIterable<T[]>, issues: IssueCollector, reject: boolean, rows: number): AsyncGenerator<T[]> {
+  for await (const batch of batches) {
+    if (reject && issues.count > 0) throw rowIssuesRejection(issues, rows);
+    yield batch;
   }
-}
-
-/**
- * Reads the file once more without loading, to list the invalid values the analysis counted.
- * The analysis keeps only counts, so this pass finds where they are.
- */
-async function collectIssues(deps: IngestDependencies, record: ImportRow, plan: ImportPlan, issues: IssueCollector, reporter: ProgressReporter): Promise<void> {
-  const normaliser = new RowNormaliser(plan, issues);
-  const batches = normalisedBatches({ ...sourceOf(deps, record), plan, normaliser, progress: (rows, fraction) => reporter.advance(rows, fraction) });
-  for await (const _rows of batches) throwIfCancelled(reporter, record.id);
-  if (issues.count > 0) throw rowIssuesRejection(issues, plan.rowsTotal);
-}
-
-async function loadAndMerge(deps: IngestDependencies, record: ImportRow, plan: ImportPlan, issues: IssueCollector, reporter: ProgressReporter): Promise<MergeResult> {
-  await reporter.startPhase('loading', plan.rowsTotal);
-  const normaliser = new RowNormaliser(plan, issues);
-
-  return deps.knex.transaction(async (trx) => {
-    await createStagingTable(trx);
-    const batches = normalisedBatches({ ...sourceOf(deps, record), plan, normaliser, progress: (rows) => reporter.advance(rows, rows / plan.rowsTotal) });
-    const loaded = { rows: 0 };
-    await copyIntoStaging(trx, copyChunks(batches, loaded, issues, reporter, record.id));
-    if (issues.count > 0) throw rowIssuesRejection(issues, plan.rowsTotal);
-
-    await reporter.startPhase('merging', plan.rowsTotal);
-    return mergeStaging(trx, {
-      importId: record.id,
-      datasetId: record.datasetId,
-      userId: record.userId,
-      newFields: plan.newFields,
-      widenedFields: plan.widenedFields,
-      rows: plan.rowsTotal,
-      loaded: loaded.rows,
-      located: normaliser.located,
-      hasQualifiedValues: normaliser.qualifiedValues > 0,
-      mapping: summariseMapping(plan),
-    });
-  });
-}
-
-/**
- * Encodes normalised batches as COPY text. Once a row is invalid, nothing more is sent. The file
- * is still read to the end, so the report lists every issue, and the caller then rolls back.
- */
-async function* copyChunks(
-  batches: AsyncIterable<StagingRow[]>,
-  loaded: { rows: number },
-  issues: IssueCollector,
-  reporter: ProgressReporter,
-  importId: string,
-): AsyncGenerator<string> {
-  const nextId = sampleIdGenerator();
-  for await (const rows of batches) {
-    throwIfCancelled(reporter, importId);
-    if (issues.count > 0 || rows.length === 0) continue;
-
-    let text = '';
-    for (const row of rows) text += stagingLine(nextId(), row);
-    loaded.rows += rows.length;
-    yield text;
-  }
+  if (reject && issues.count > 0) throw rowIssuesRejection(issues, rows);
 }
 
 async function handleFailure(deps: IngestDependencies, record: ImportRow, reporter: ProgressReporter, error: unknown, attempt: AttemptInfo): Promise<IngestOutcome> {
   const importId = record.id;
+  reporter.stopHeartbeat();
   if (error instanceof ImportRejected) {
-    await markFailed(deps.knex, importId, {
-      error: error.summary,
-      issues: error.issues,
-      issueCount: error.issueCount,
-      counts: error.counts,
-      mapping: error.mapping,
-    });
+    await markFailed(deps.knex, importId, { error: error.summary, issues: error.issues, issueCount: error.issueCount, counts: error.counts, mapping: error.mapping });
     await reporter.finish({ state: 'failed', rowsDone: 0, rowsTotal: error.counts.rows ?? null, counts: error.counts, issueCount: error.issueCount, error: error.summary });
     await notifyImportEnded(deps.notify, record, { state: 'failed', error: error.summary });
     log.info({ importId, issueCount: error.issueCount, reason: error.summary }, 'import rejected');
@@ -216,8 +237,17 @@ async function handleFailure(deps: IngestDependencies, record: ImportRow, report
   throw error;
 }
 
-function sourceOf(deps: IngestDependencies, record: ImportRow) {
-  return { uploads: deps.uploads, storageKey: record.storageKey, sizeBytes: record.sizeBytes };
+/** Computes the SHA-256 of a file that arrived by resumable upload, whose bytes came in several requests. */
+async function recordChecksum(deps: IngestDependencies, record: ImportRow): Promise<void> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(deps.uploads.pathOf(record.storageKey)), hash);
+  const checksum = hash.digest('hex');
+  await deps.knex('imports').where({ id: record.id }).update({ checksumSha256: checksum });
+  record.checksumSha256 = checksum;
+}
+
+async function removeUnpacked(plan: ImportPlan): Promise<void> {
+  if (plan.source.unpacked) await rm(plan.source.unpacked, { force: true });
 }
 
 function throwIfCancelled(reporter: ProgressReporter, importId: string): void {

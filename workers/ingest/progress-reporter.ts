@@ -7,6 +7,13 @@ import type { RealtimePublisher } from '../../server/realtime/publisher.js';
 /** Shortest time between two progress updates of one import: at most 4 a second. */
 export const PROGRESS_INTERVAL_MS = 250;
 
+/**
+ * Longest time between two writes of a running import's heartbeat, even when no row moves (a long
+ * COPY tail, an index update). The API reports an import as stalled when its heartbeat is much
+ * older than this.
+ */
+export const HEARTBEAT_INTERVAL_MS = 5000;
+
 /** The import a reporter reports on. */
 export interface ReportedImport {
   id: string;
@@ -47,6 +54,7 @@ export class ProgressReporter {
   private inFlight: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private holding = false;
+  private heartbeat: NodeJS.Timeout | null = null;
   private readonly finishedPhaseSeconds: Partial<Record<ImportPhase, number>> = {};
 
   constructor(
@@ -62,6 +70,21 @@ export class ProgressReporter {
     const seconds = { ...this.finishedPhaseSeconds };
     if (this.phase !== 'queued') seconds[this.phase] = round((this.now() - this.phaseStartedAt) / 1000);
     return seconds;
+  }
+
+  /** Starts writing the heartbeat; `finish` stops it. */
+  startHeartbeat(): void {
+    this.heartbeat ??= setInterval(() => {
+      if (this.holding || this.inFlight || this.timer) return;
+      if (this.now() - this.lastSentAt >= HEARTBEAT_INTERVAL_MS) this.send();
+    }, HEARTBEAT_INTERVAL_MS / 5);
+    this.heartbeat.unref();
+  }
+
+  /** Stops the heartbeat, for an import that leaves the running state. */
+  stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   /** Starts a phase and sends it at once; resolves when the row is written. */
@@ -106,6 +129,7 @@ export class ProgressReporter {
 
   /** Sends the final state. The code that ended the import has written its row already. */
   async finish(final: FinalProgress): Promise<void> {
+    this.stopHeartbeat();
     await this.settle();
     this.publisher.publishImportProgress(
       {
@@ -148,7 +172,7 @@ export class ProgressReporter {
   private async write(progress: ImportProgress): Promise<boolean> {
     const updated = await this.knex('imports')
       .where({ id: this.target.id, state: 'running' })
-      .update({ phase: progress.phase, rowsDone: progress.rowsDone, rowsTotal: progress.rowsTotal, updatedAt: this.knex.fn.now() })
+      .update({ phase: progress.phase, rowsDone: progress.rowsDone, rowsTotal: progress.rowsTotal, heartbeatAt: this.knex.fn.now(), updatedAt: this.knex.fn.now() })
       .returning('id');
     return updated.length > 0;
   }

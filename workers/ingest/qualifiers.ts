@@ -1,4 +1,4 @@
-import { parseDecimal, type DecimalMark } from './numbers.js';
+import { parseNumber, type DecimalMark, type NumberStyle } from './numbers.js';
 
 /** A value that a lab reported relative to a limit rather than as a plain number. */
 export interface QualifiedValue {
@@ -8,13 +8,13 @@ export interface QualifiedValue {
   value: number | null;
 }
 
-const BELOW_DETECTION_LIMIT = new Set(['bdl', 'b.d.l.', '<dl', '<lod']);
+const BELOW_DETECTION_LIMIT = new Set(['bdl', 'b.d.l.', '<dl', '<lod', '<loq', 'below detection limit']);
 
 /**
- * Reads a trimmed text such as "<0.01", "> 10000" or "BDL" as a qualified value, or returns null
- * when the text is not one.
+ * Reads a trimmed text such as "<0.01", "> 10000", "<0,01" (with a decimal comma) or "BDL" as a
+ * qualified value, or returns null when the text is not one.
  */
-export function parseQualified(trimmed: string, mark: DecimalMark = '.'): QualifiedValue | null {
+export function parseQualified(trimmed: string, style: NumberStyle | DecimalMark = '.'): QualifiedValue | null {
   if (trimmed.length === 0) return null;
   const first = trimmed.charCodeAt(0);
   const isComparison = first === 60 || first === 62; // '<' or '>'
@@ -23,7 +23,8 @@ export function parseQualified(trimmed: string, mark: DecimalMark = '.'): Qualif
   if (BELOW_DETECTION_LIMIT.has(trimmed.toLowerCase())) return { qualifier: 'bdl', value: null };
   if (!isComparison) return null;
 
-  const value = parseDecimal(trimmed.slice(1).trimStart(), mark);
+  const numberStyle = typeof style === 'string' ? { decimal: style, group: '' as const } : style;
+  const value = parseNumber(trimmed.slice(1).trimStart(), numberStyle);
   if (value === null) return null;
   return { qualifier: first === 60 ? '<' : '>', value };
 }

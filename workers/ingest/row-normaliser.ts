@@ -1,20 +1,33 @@
-import { converterFor, presentText, type CellContext, type CellConverter } from './cell-converters.js';
+import { converterFor, presentText, readTimeText, type CellContext, type CellConverter, type CellReading } from './cell-converters.js';
+import { parseCoordinate } from './coordinates.js';
+import { isKnownCrs, transformFromEpsg, transformGeometry, WGS84, type PositionTransform } from '../../server/geo/crs.js';
+import { excelSerialToTime } from './dates.js';
 import { isPointGeometry } from './feature-rows.js';
 import { checkGeometry, positionProblem } from './geometry-check.js';
 import { targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
 import type { IssueCollector, RowPosition } from './issue-collector.js';
-import { parseDecimal, type DecimalMark } from './numbers.js';
-import { formatDateTime, isCanonicalUtc, parseEpochMs, parseIsoTime, type ParsedTime, type TimePrecision } from './temporal.js';
+import { MissingValues } from './missing-values.js';
+import { parseNumber } from './numbers.js';
+import { formatDateTime, isCanonicalUtc, parseEpochMs, type ParsedTime, type TimePrecision } from './temporal.js';
+import { parseWkt } from './wkt.js';
 
 /** Maximum length of a sample name, as the samples API allows. */
 export const MAX_NAME_LENGTH = 500;
 
-/** One sample as it goes into the staging table. */
-export interface StagingRow {
+/** A value such as "<0.01" of one field, which becomes a measurement. */
+export interface QualifiedCell {
+  key: string;
+  qualifier: '<' | '>' | 'bdl';
+  value: number | null;
+  text: string;
+}
+
+/** One sample as it goes into the samples table. */
+export interface SampleRow {
   name: string;
   longitude: number | null;
   latitude: number | null;
-  /** The coordinates as the file wrote them, "latitude, longitude"; null for GeoJSON. */
+  /** The coordinates as the file wrote them, "latitude, longitude"; null for geometries. */
   locationText: string | null;
   elevation: number | null;
   /** ISO 8601 in UTC. */
@@ -22,15 +35,16 @@ export interface StagingRow {
   collectedAtPrecision: TimePrecision | null;
   /** JSON object text of the field values by key; missing values are absent. */
   valuesJson: string;
-  /** JSON object text of the qualified values by field key, as [qualifier, number, text]; null when none. */
-  qualifiedJson: string | null;
-  /** GeoJSON text of a non-point geometry whose representative point is the location. */
-  shapeJson: string | null;
+  /** Qualified values, one measurement each; null when none. */
+  qualified: QualifiedCell[] | null;
+  /** True when the location is a non-point geometry, whose representative point PostGIS computes after the load. */
+  locatedByShape: boolean;
 }
 
 interface FieldColumn {
   index: number;
   header: string;
+  key: string;
   /** `"key":` ready to be put in front of the value. */
   jsonKey: string;
   convert: CellConverter;
@@ -43,22 +57,26 @@ type Axis = 'latitude' | 'longitude';
 const AXIS_LIMITS: Record<Axis, number> = { latitude: 90, longitude: 180 };
 
 /**
- * Turns source rows into staging rows by the plan: picks the sample's own columns, converts every
- * field value to its type and checks coordinates. Invalid values go to the issue collector and
- * make the row invalid, so `normalise` returns null for it.
+ * Turns source rows into sample rows by the plan: picks the sample's own columns, converts every
+ * field value to its type and reads and checks coordinates. Invalid values go to the issue
+ * collector and make the row invalid, so `normalise` returns null for it.
  */
 export class RowNormaliser implements CellContext {
   private readonly fields: FieldColumn[];
   private readonly nameColumn: PlannedColumn | undefined;
   private readonly latitudeColumn: PlannedColumn | undefined;
   private readonly longitudeColumn: PlannedColumn | undefined;
+  private readonly geometryColumn: PlannedColumn | undefined;
   private readonly timeColumn: PlannedColumn | undefined;
   private readonly elevationColumn: PlannedColumn | undefined;
+  private readonly reading: CellReading;
+  /** Transform of coordinate columns and WKT without an SRID to WGS 84; null when they are WGS 84. */
+  private readonly transform: PositionTransform | null;
 
   // The cell being converted, for issues and qualified values.
   private position: RowPosition = { line: null, feature: null };
   private column: FieldColumn | PlannedColumn | null = null;
-  private qualifiedJson = '';
+  private qualifiedCells: QualifiedCell[] = [];
   // Indexes of the current row's coordinate columns whose value is invalid. Their fields are not
   // converted, so a bad coordinate is reported once.
   private readonly invalidCoordinates: number[] = [];
@@ -75,18 +93,24 @@ export class RowNormaliser implements CellContext {
     this.nameColumn = columnFor('name');
     this.latitudeColumn = columnFor('latitude');
     this.longitudeColumn = columnFor('longitude');
+    this.geometryColumn = columnFor('geometry');
     this.timeColumn = columnFor('collected_at');
     this.elevationColumn = columnFor('elevation');
+    this.transform = plan.crs === null || plan.crs === WGS84 ? null : transformFromEpsg(plan.crs);
+    this.reading = readingOf(plan, this.transform);
+
     this.fields = plan.columns.flatMap((column) => {
       const field = targetField(column.target);
       if (field === null) return [];
-      const { key, type } = field;
+      const reading = { ...this.reading, dateOrder: column.dateOrder, excelSerialDates: column.excelSerialDates };
+      // WKT is transformed by its converter; GeoJSON features arrive transformed from the row source.
       return [{
         index: column.index,
         header: column.header,
-        jsonKey: `${JSON.stringify(key)}:`,
-        convert: converterFor(type, column.decimalMark),
-        coordinate: column.target.kind !== 'field',
+        key: field.key,
+        jsonKey: `${JSON.stringify(field.key)}:`,
+        convert: converterFor(field.type, reading),
+        coordinate: column.target.kind === 'latitude' || column.target.kind === 'longitude',
       }];
     });
   }
@@ -95,12 +119,12 @@ export class RowNormaliser implements CellContext {
    * Normalises one row. `geometry` is the GeoJSON feature's geometry member, if any. Returns null
    * when the row has an issue.
    */
-  normalise(cells: ArrayLike<unknown>, position: RowPosition, geometry: unknown = null): StagingRow | null {
+  normalise(cells: ArrayLike<unknown>, position: RowPosition, geometry: unknown = null): SampleRow | null {
     const issuesBefore = this.issues.count;
     this.position = position;
-    this.qualifiedJson = '';
+    this.qualifiedCells = [];
 
-    const row: StagingRow = {
+    const row: SampleRow = {
       name: this.readName(cells),
       longitude: null,
       latitude: null,
@@ -109,19 +133,21 @@ export class RowNormaliser implements CellContext {
       collectedAt: null,
       collectedAtPrecision: null,
       valuesJson: '{}',
-      qualifiedJson: null,
-      shapeJson: null,
+      qualified: null,
+      locatedByShape: false,
     };
     // Coordinates come before the field values, which skip the fields of invalid coordinates.
     this.invalidCoordinates.length = 0;
-    if (this.plan.location.kind === 'columns') this.readCoordinates(cells, row);
-    else if (this.plan.location.kind === 'geometry') this.readGeometry(geometry, row);
+    const location = this.plan.location;
+    if (location.kind === 'columns') this.readCoordinates(cells, row);
+    else if (location.kind === 'geometry' && location.column === null) this.readGeometry(geometry, row);
+    else if (location.kind === 'geometry' && this.geometryColumn) this.readGeometryColumn(cells[this.geometryColumn.index], row);
     row.valuesJson = this.readValues(cells);
     this.readTime(cells, row);
 
     if (this.issues.count > issuesBefore) return null;
-    if (this.qualifiedJson !== '') row.qualifiedJson = `{${this.qualifiedJson}}`;
-    if (row.longitude !== null || row.shapeJson !== null) this.located += 1;
+    if (this.qualifiedCells.length > 0) row.qualified = this.qualifiedCells;
+    if (row.longitude !== null || row.locatedByShape) this.located += 1;
     return row;
   }
 
@@ -136,8 +162,7 @@ export class RowNormaliser implements CellContext {
 
   qualified(qualifier: '<' | '>' | 'bdl', value: number | null, text: string): void {
     const field = this.column as FieldColumn;
-    const entry = `${field.jsonKey}[${JSON.stringify(qualifier)},${value === null ? 'null' : String(value)},${JSON.stringify(text)}]`;
-    this.qualifiedJson = this.qualifiedJson === '' ? entry : `${this.qualifiedJson},${entry}`;
+    this.qualifiedCells.push({ key: field.key, qualifier, value, text });
     this.qualifiedValues += 1;
   }
 
@@ -158,7 +183,7 @@ export class RowNormaliser implements CellContext {
     if (!this.nameColumn) return '';
     const value = cells[this.nameColumn.index];
     if (value === null || value === undefined) return '';
-    const name = typeof value === 'string' ? (presentText(value) ?? '') : String(value);
+    const name = typeof value === 'string' ? (presentText(value, this.reading.missing) ?? '') : String(value);
     if (name.length <= MAX_NAME_LENGTH) return name;
 
     this.column = this.nameColumn;
@@ -169,38 +194,41 @@ export class RowNormaliser implements CellContext {
   private readNumber(cells: ArrayLike<unknown>, column: PlannedColumn | undefined): number | null {
     if (!column) return null;
     const value = cells[column.index];
-    if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+    if (typeof value === 'number') return Number.isFinite(value) && !this.reading.missing.isMissingNumber(value) ? value : null;
     if (typeof value !== 'string') return null;
 
-    const text = presentText(value);
+    const text = presentText(value, this.reading.missing);
     if (text === undefined) return null;
-    const number = parseDecimal(text, column.decimalMark as DecimalMark);
+    const number = parseNumber(text, this.reading.style);
     if (number !== null) return number;
     this.column = column;
     this.invalid(text, `"${text}" is not a number`);
     return null;
   }
 
-  private readTime(cells: ArrayLike<unknown>, row: StagingRow): void {
+  private readTime(cells: ArrayLike<unknown>, row: SampleRow): void {
     const column = this.timeColumn;
     if (!column || column.target.kind !== 'collected_at') return;
     const value = cells[column.index];
     let time: ParsedTime | null = null;
-    if (typeof value === 'number') time = parseEpochMs(value);
-    else if (typeof value === 'string') {
-      const text = presentText(value);
+    if (typeof value === 'number') {
+      if (this.reading.missing.isMissingNumber(value)) return;
+      time = column.excelSerialDates ? excelSerialToTime(value, this.plan.dateSystem) : parseEpochMs(value);
+    } else if (typeof value === 'string') {
+      const text = presentText(value, this.reading.missing);
       if (text === undefined) return;
       if (!column.target.epochMs && isCanonicalUtc(text)) {
         row.collectedAt = text;
         row.collectedAtPrecision = 'millisecond';
         return;
       }
-      time = column.target.epochMs ? parseEpochMs(Number(text)) : parseIsoTime(text);
+      const reading = { ...this.reading, dateOrder: column.dateOrder, excelSerialDates: column.excelSerialDates };
+      time = column.target.epochMs ? parseEpochMs(Number(text)) : readTimeText(text, reading);
     } else if (value === null || value === undefined) return;
 
     if (time === null) {
       this.column = column;
-      const expected = column.target.epochMs ? 'a time in epoch milliseconds' : 'an ISO 8601 date or date-time';
+      const expected = column.target.epochMs ? 'a time in epoch milliseconds' : 'a date or date-time';
       this.invalid(value, `${JSON.stringify(value)} is not ${expected}`);
       return;
     }
@@ -208,11 +236,12 @@ export class RowNormaliser implements CellContext {
     row.collectedAtPrecision = time.precision;
   }
 
-  private readCoordinates(cells: ArrayLike<unknown>, row: StagingRow): void {
+  private readCoordinates(cells: ArrayLike<unknown>, row: SampleRow): void {
     const latitudeColumn = this.latitudeColumn!;
     const longitudeColumn = this.longitudeColumn!;
-    const latitude = this.readCoordinate(cells, latitudeColumn, 'latitude');
-    const longitude = this.readCoordinate(cells, longitudeColumn, 'longitude');
+    const projected = this.transform !== null;
+    let latitude = this.readCoordinate(cells, latitudeColumn, 'latitude', projected);
+    let longitude = this.readCoordinate(cells, longitudeColumn, 'longitude', projected);
     if (latitude === undefined || longitude === undefined) return;
     if (latitude === null && longitude === null) return;
 
@@ -221,32 +250,57 @@ export class RowNormaliser implements CellContext {
       this.invalid(null, `the ${latitude === null ? 'latitude' : 'longitude'} is missing while the ${latitude === null ? 'longitude' : 'latitude'} is given`);
       return;
     }
+    if (this.transform) {
+      [longitude, latitude] = this.transform(longitude, latitude);
+      const problem = positionProblem([longitude, latitude]);
+      if (problem !== null) {
+        this.column = latitudeColumn;
+        this.invalid(`${textOf(cells[longitudeColumn.index])} ${textOf(cells[latitudeColumn.index])}`, `the position is outside the area of EPSG:${this.plan.crs}: ${problem}`);
+        return;
+      }
+    }
     row.latitude = latitude;
     row.longitude = longitude;
     row.locationText = `${textOf(cells[latitudeColumn.index])}, ${textOf(cells[longitudeColumn.index])}`;
   }
 
   /**
-   * Reads one coordinate in decimal degrees. Returns null for a missing value, and undefined after
-   * recording an issue for a value that is not a number or is out of range.
+   * Reads one coordinate in any notation the analysis accepts. Returns null for a missing value,
+   * and undefined after recording an issue for a value that is no coordinate, is out of range, or
+   * whose sign disagrees with its hemisphere letter. Projected coordinates are checked after the
+   * transform instead.
    */
-  private readCoordinate(cells: ArrayLike<unknown>, column: PlannedColumn, axis: Axis): number | null | undefined {
+  private readCoordinate(cells: ArrayLike<unknown>, column: PlannedColumn, axis: Axis, projected: boolean): number | null | undefined {
     const value = cells[column.index];
     if (value === null || value === undefined) return null;
 
     let written: unknown = value;
     let coordinate: number | null = null;
-    if (typeof value === 'number') coordinate = Number.isFinite(value) ? value : null;
+    if (typeof value === 'number') coordinate = Number.isFinite(value) && !this.reading.missing.isMissingNumber(value) ? value : null;
     else if (typeof value === 'string') {
-      const text = presentText(value);
+      const text = presentText(value, this.reading.missing);
       if (text === undefined) return null;
       written = text;
-      coordinate = parseDecimal(text, column.decimalMark);
+      const parsed = parseCoordinate(text, this.reading.style);
+      if (parsed?.conflict) {
+        this.invalidCoordinate(column, written, `"${text}" has a minus sign but the hemisphere letter ${parsed.hemisphere} says otherwise`);
+        return undefined;
+      }
+      if (parsed?.hemisphere && axisOfLetter(parsed.hemisphere) !== axis) {
+        this.invalidCoordinate(column, written, `"${text}" is marked ${parsed.hemisphere}, which is not a ${axis}`);
+        return undefined;
+      }
+      coordinate = parsed?.degrees ?? null;
     }
 
     if (coordinate === null) {
-      this.invalidCoordinate(column, written, `${JSON.stringify(written)} is not a ${axis} in decimal degrees`);
+      const expected = projected ? `a coordinate in EPSG:${this.plan.crs}` : `a ${axis} in degrees`;
+      this.invalidCoordinate(column, written, `${JSON.stringify(written)} is not ${expected}`);
       return undefined;
+    }
+    if (projected) return coordinate;
+    if (axis === 'longitude' && this.plan.location.kind === 'columns' && this.plan.location.longitudes360 && coordinate > 180 && coordinate <= 360) {
+      coordinate -= 360;
     }
     const limit = AXIS_LIMITS[axis];
     if (coordinate < -limit || coordinate > limit) {
@@ -262,7 +316,8 @@ export class RowNormaliser implements CellContext {
     this.invalid(value, reason);
   }
 
-  private readGeometry(geometry: unknown, row: StagingRow): void {
+  /** Reads a GeoJSON feature's geometry, already in WGS 84, as the location. */
+  private readGeometry(geometry: unknown, row: SampleRow): void {
     if (geometry === null || geometry === undefined) return;
     this.column = null;
     if (isPointGeometry(geometry)) {
@@ -275,10 +330,45 @@ export class RowNormaliser implements CellContext {
       row.latitude = geometry.coordinates[1] as number;
       return;
     }
-    // Other geometries are checked as the value of their geometry field; only the valid ones get here.
+    // Other geometries are checked as the value of their geometry field; only the valid ones count.
     const check = checkGeometry(geometry);
-    if (check.problem === null && !check.empty) row.shapeJson = JSON.stringify(geometry);
+    if (check.problem === null && !check.empty) row.locatedByShape = true;
   }
+
+  /** Reads the location from a WKT or GeoJSON-text column; invalid text is reported by the column's field. */
+  private readGeometryColumn(value: unknown, row: SampleRow): void {
+    if (typeof value !== 'string') return;
+    const text = presentText(value, this.reading.missing);
+    if (text === undefined) return;
+    const parsed = parseWkt(text);
+    if (!parsed) return;
+    const transform = parsed.srid !== null ? this.reading.transformForSrid(parsed.srid) : this.transform;
+    if (parsed.srid !== null && transform === null) return;
+    if (transform) transformGeometry(parsed.geometry, transform);
+    const check = checkGeometry(parsed.geometry);
+    if (check.problem !== null || check.empty) return;
+    if (isPointGeometry(parsed.geometry)) {
+      row.longitude = parsed.geometry.coordinates[0] as number;
+      row.latitude = parsed.geometry.coordinates[1] as number;
+    } else row.locatedByShape = true;
+  }
+}
+
+function readingOf(plan: ImportPlan, transform: PositionTransform | null): CellReading {
+  return {
+    style: plan.style,
+    missing: new MissingValues(plan.missingValues),
+    dateOrder: 'dmy',
+    excelSerialDates: false,
+    dateSystem: plan.dateSystem,
+    // WKT without an EWKT SRID is in the plan's CRS, like the coordinate columns.
+    transform,
+    transformForSrid: (srid) => (isKnownCrs(srid) ? transformFromEpsg(srid) : null),
+  };
+}
+
+function axisOfLetter(letter: string): Axis {
+  return letter === 'N' || letter === 'S' ? 'latitude' : 'longitude';
 }
 
 function textOf(value: unknown): string {

@@ -1,18 +1,14 @@
-import type { UploadStore } from '../../server/storage/upload-store.js';
-import type { ScanProgress } from './csv-scan.js';
-import { isBlankRecord } from './csv-scan.js';
-import { readCsvBatches } from './csv-source.js';
+import { transformFromEpsg, transformGeometry, WGS84 } from '../../server/geo/crs.js';
 import { FeatureCellMapper, featureProblem, type FeatureLike } from './feature-rows.js';
 import { FeatureCollectionReader } from './geojson-source.js';
 import type { ImportPlan } from './import-plan.js';
-import type { RowNormaliser, StagingRow } from './row-normaliser.js';
-import { openTextStream } from './text-stream.js';
+import type { RowNormaliser, SampleRow } from './row-normaliser.js';
+import { forEachRecord, raggedRowProblem, type ScanProgress } from './table-scan.js';
+import { openTextInput, readRecords, type TableLocation } from './table-source.js';
 
 /** The file a pass reads, and how it reports progress. */
 export interface RowSourceInput {
-  uploads: UploadStore;
-  storageKey: string;
-  sizeBytes: number;
+  location: TableLocation;
   plan: ImportPlan;
   normaliser: RowNormaliser;
   progress: ScanProgress;
@@ -22,67 +18,68 @@ export interface RowSourceInput {
  * Reads the file again and yields its valid rows normalised, one batch per chunk read. Invalid
  * rows go to the normaliser's issue collector and are left out of the batches.
  */
-export function normalisedBatches(input: RowSourceInput): AsyncGenerator<StagingRow[]> {
-  return input.plan.format === 'csv' ? csvRows(input) : featureRows(input);
+export function normalisedBatches(input: RowSourceInput): AsyncGenerator<SampleRow[]> {
+  return input.plan.source.format === 'geojson' ? featureRows(input) : tableRows(input);
 }
 
-async function* csvRows(input: RowSourceInput): AsyncGenerator<StagingRow[]> {
+async function* tableRows(input: RowSourceInput): AsyncGenerator<SampleRow[]> {
   const { plan, normaliser } = input;
-  const stream = openTextStream(input.uploads, input.storageKey, plan.encoding);
+  const headerRow = plan.headerRow ?? 1;
+  const csv = plan.source.format === 'csv';
   let rowsDone = 0;
 
-  for await (const batch of readCsvBatches(stream, plan.delimiter ?? ',')) {
-    const rows: StagingRow[] = [];
-    const brokenRecords = new Map(batch.errors.map((error) => [error.record, error.message]));
-    batch.records.forEach((record, offset) => {
-      const recordIndex = batch.firstRecord + offset;
-      if (recordIndex === 0 || isBlankRecord(record)) return;
+  for await (const batch of readRecords(input.location)) {
+    const rows: SampleRow[] = [];
+    forEachRecord(batch, (record, rowNumber, error) => {
+      if (rowNumber <= headerRow) return;
       rowsDone += 1;
-
-      const position = { line: recordIndex + 1, feature: null };
-      const syntaxError = brokenRecords.get(recordIndex);
-      if (syntaxError !== undefined) {
-        normaliser.rejectRow(position, `the row cannot be read: ${syntaxError}`);
+      const position = { line: rowNumber, feature: null };
+      if (error !== undefined) {
+        normaliser.rejectRow(position, `the row cannot be read: ${error}`);
         return;
       }
-      if (record.length !== plan.width) {
-        normaliser.rejectRow(position, `the row has ${record.length} values but the header has ${plan.width} columns`);
+      const ragged = raggedRowProblem(record, plan.width, csv);
+      if (ragged !== null) {
+        normaliser.rejectRow(position, ragged);
         return;
       }
       const row = normaliser.normalise(record, position);
       if (row) rows.push(row);
     });
-    input.progress(rowsDone, fractionOf(batch.bytesRead, input.sizeBytes));
+    input.progress(rowsDone, batch.fraction);
     yield rows;
   }
 }
 
-async function* featureRows(input: RowSourceInput): AsyncGenerator<StagingRow[]> {
+async function* featureRows(input: RowSourceInput): AsyncGenerator<SampleRow[]> {
   const { plan, normaliser } = input;
-  const stream = openTextStream(input.uploads, input.storageKey, plan.encoding);
+  const text = await openTextInput(input.location);
   const mapper = new FeatureCellMapper(plan.featureColumns);
-  const reader = new FeatureCollectionReader(stream);
+  const reader = new FeatureCollectionReader(text.stream, text.fraction);
+  const transform = plan.crs === null || plan.crs === WGS84 ? null : transformFromEpsg(plan.crs);
   let rowsDone = 0;
 
-  for await (const batch of reader.batches()) {
-    const rows: StagingRow[] = [];
-    batch.features.forEach((feature, offset) => {
-      rowsDone += 1;
-      const position = { line: null, feature: batch.firstFeature + offset + 1 };
-      const problem = featureProblem(feature);
-      if (problem !== null) {
-        normaliser.rejectRow(position, problem);
-        return;
-      }
-      const value = feature as FeatureLike;
-      const row = normaliser.normalise(mapper.cells(value), position, value.geometry);
-      if (row) rows.push(row);
-    });
-    input.progress(rowsDone, fractionOf(batch.bytesRead, input.sizeBytes));
-    yield rows;
+  try {
+    for await (const batch of reader.batches()) {
+      const rows: SampleRow[] = [];
+      batch.features.forEach((feature, offset) => {
+        rowsDone += 1;
+        const position = { line: null, feature: batch.firstFeature + offset + 1 };
+        const problem = featureProblem(feature);
+        if (problem !== null) {
+          normaliser.rejectRow(position, problem);
+          return;
+        }
+        const value = feature as FeatureLike;
+        // A collection in another CRS is transformed once here, before its geometry is both the location and a field value.
+        if (transform && value.geometry && typeof value.geometry === 'object') transformGeometry(value.geometry as { type: string }, transform);
+        const row = normaliser.normalise(mapper.cells(value), position, value.geometry);
+        if (row) rows.push(row);
+      });
+      input.progress(rowsDone, batch.fraction);
+      yield rows;
+    }
+  } finally {
+    text.close();
   }
-}
-
-function fractionOf(bytesRead: number, sizeBytes: number): number {
-  return sizeBytes > 0 ? Math.min(1, bytesRead / sizeBytes) : 1;
 }

@@ -1,5 +1,7 @@
-import { For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import type { ImportRecord } from '../../../common/api/imports.js';
+import { errorMessage } from '../api/api-error.js';
+import { cancelImport, importIssuesUrl } from '../api/imports.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import {
   formatEta,
@@ -11,15 +13,30 @@ import {
   summariseCounts,
 } from '../format/import-progress.js';
 import { formatCount, plural } from '../format/numbers.js';
+import { ImportReview } from './ImportReview.js';
 import type { ImportPace } from './imports-store.js';
 
-/** Shows one import in detail: phase, progress, rate and time left while it runs, then its counts or issues. */
-export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | undefined }) {
+/**
+ * Shows one import in detail: phase, progress, rate and time left while it runs, the proposed
+ * mapping while it waits for review, then its counts or issues. A running import whose worker
+ * stopped reporting is shown as stalled.
+ */
+export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | undefined; canEdit: boolean; onChanged(record: ImportRecord): void }) {
   const values = () => importProgressValues(props.record);
   const running = () => !isFinished(props.record.state);
+  const [cancelProblem, setCancelProblem] = createSignal<string | null>(null);
   const tone = () => {
     if (props.record.state === 'completed') return 'success';
+    if (props.record.stalled) return 'danger';
     return running() ? 'default' : 'danger';
+  };
+  const onCancel = async () => {
+    setCancelProblem(null);
+    try {
+      props.onChanged(await cancelImport(props.record.id));
+    } catch (caught) {
+      setCancelProblem(errorMessage(caught));
+    }
   };
   const paceText = () => {
     if (!running() || !props.pace) return '';
@@ -32,13 +49,22 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
         <h3 id={`import-${props.record.id}`}>
           Import of <span class="file-name">{props.record.originalName}</span>
         </h3>
-        <span class="badge" data-state={props.record.state}>
-          {STATE_LABELS[props.record.state]}
+        <span class="badge" data-state={props.record.stalled ? 'failed' : props.record.state}>
+          {props.record.stalled ? 'Stalled' : STATE_LABELS[props.record.state]}
         </span>
       </header>
 
       <Show when={running()}>
         <p class="import-status__phase">{PHASE_LABELS[props.record.phase]}</p>
+      </Show>
+      <Show when={props.record.state === 'uploading' && props.canEdit}>
+        <p class="small muted">If the upload stopped, choose the same file again above: it continues where the server's copy ends.</p>
+      </Show>
+      <Show when={props.record.stalled}>
+        <p class="notice notice--error" role="status">
+          The worker processing this import stopped reporting{props.record.heartbeatAt ? ` at ${new Date(props.record.heartbeatAt).toLocaleTimeString()}` : ''}. The
+          job is handed to another worker when one is running; nothing is added to the dataset until a load completes.
+        </p>
       </Show>
       <ProgressBar label="Import progress" values={values()} tone={tone()} />
       <p class="import-status__numbers" aria-live="polite">
@@ -47,6 +73,25 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
           <span class="muted"> · {paceText()}</span>
         </Show>
       </p>
+
+      <Show when={props.canEdit && running() && props.record.state !== 'awaiting_review'}>
+        <div class="button-row">
+          <button type="button" class="button button--quiet" onClick={() => void onCancel()}>
+            Cancel import
+          </button>
+        </div>
+      </Show>
+      <Show when={cancelProblem()}>
+        {(message) => (
+          <p class="notice notice--error" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+
+      <Show when={props.record.state === 'awaiting_review' && props.record.mapping}>
+        {(mapping) => <ImportReview record={props.record} mapping={mapping()} canEdit={props.canEdit} onChanged={props.onChanged} />}
+      </Show>
 
       <Show when={props.record.state === 'completed'}>
         <p>{summariseCounts(props.record.counts) || 'The import finished.'}</p>
@@ -67,6 +112,13 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
       </Show>
 
       <IssueList record={props.record} />
+      <Show when={props.record.reportAvailable}>
+        <p>
+          <a href={importIssuesUrl(props.record.id)} download="">
+            Download all {plural(props.record.issueCount, 'invalid value')} as CSV
+          </a>
+        </p>
+      </Show>
     </section>
   );
 }

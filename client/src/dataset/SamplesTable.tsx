@@ -56,7 +56,7 @@ export function SamplesTable(props: { datasetId: string; fields: Field[]; expect
         <ErrorNotice error={rows.error()} title="Rows could not be loaded." onRetry={() => rows.retry()} />
       </Show>
       <Show when={isEmpty()}>
-        <p class="empty">No samples yet. Upload a CSV or GeoJSON file to add rows.</p>
+        <p class="empty">No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file to add rows.</p>
       </Show>
       {/* The grid stays in the DOM while empty: the virtualiser reads its scroll element when it mounts and would miss one added later. */}
       <div

@@ -1,19 +1,23 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
-import type { ImportRecord } from '../../../common/api/imports.js';
 import { errorMessage } from '../api/api-error.js';
 import { uploadImportFile, type TransferProgress, type UploadHandle } from '../api/upload.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { formatBytes } from '../format/numbers.js';
 import { ACCEPTED_EXTENSIONS, checkUploadFile } from './upload-check.js';
 
-/** Uploads a chosen CSV or GeoJSON file into the dataset and shows the transfer. */
-export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | undefined; onQueued(record: ImportRecord): void }) {
+/**
+ * Uploads a chosen table into the dataset over a resumable upload and shows the transfer. A
+ * dropped connection is retried by itself; after a reload, choosing the same file again continues
+ * where the server's copy ends.
+ */
+export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | undefined; onUploaded(importId: string): void }) {
   const [file, setFile] = createSignal<File | null>(null);
   const [transfer, setTransfer] = createSignal<TransferProgress | null>(null);
   const [error, setError] = createSignal<string | null>(null);
+  const [paused, setPaused] = createSignal(false);
   let handle: UploadHandle | null = null;
   let form: HTMLFormElement | undefined;
-  onCleanup(() => handle?.abort());
+  onCleanup(() => handle?.pause());
 
   const fileProblem = () => {
     const chosen = file();
@@ -23,6 +27,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
   const onChoose = (event: Event & { currentTarget: HTMLInputElement }) => {
     setFile(event.currentTarget.files?.[0] ?? null);
     setError(null);
+    setPaused(false);
   };
 
   const onSubmit = async (event: SubmitEvent) => {
@@ -31,19 +36,26 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
     if (!chosen || handle || fileProblem()) return;
 
     setError(null);
-    setTransfer({ loaded: 0, total: chosen.size });
-    handle = uploadImportFile(props.datasetId, chosen, setTransfer);
+    setPaused(false);
+    setTransfer({ loaded: 0, total: chosen.size, resumed: false });
     try {
-      const record = await handle.done;
-      props.onQueued(record);
+      handle = await uploadImportFile(props.datasetId, chosen, setTransfer);
+      const importId = await handle.done;
+      props.onUploaded(importId);
       form?.reset();
       setFile(null);
+      setTransfer(null);
     } catch (caught) {
-      setError(`The upload failed: ${errorMessage(caught)}`);
+      setError(`The upload stopped: ${errorMessage(caught)}`);
     } finally {
       handle = null;
-      setTransfer(null);
     }
+  };
+
+  const onPause = () => {
+    handle?.pause();
+    handle = null;
+    setPaused(true);
   };
 
   const transferValues = () => {
@@ -52,29 +64,31 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
       min: 0 as const,
       max: Math.max(current.total, 1),
       now: current.loaded,
-      text: `${formatBytes(current.loaded)} of ${formatBytes(current.total)} sent`,
+      text: `${formatBytes(current.loaded)} of ${formatBytes(current.total)} sent${current.resumed ? ' (continuing an earlier upload)' : ''}`,
     };
   };
+  const busy = () => transfer() !== null && !paused() && error() === null;
 
   return (
     <form ref={form} class="form upload-form" onSubmit={(event) => void onSubmit(event)} aria-labelledby="upload-heading">
       <h3 id="upload-heading">Upload a file</h3>
       <p class="muted">
-        CSV or TSV with a header row, or GeoJSON. Columns named like latitude and longitude (or lat and lon) become the sample
-        locations; other columns become fields.
+        CSV or TSV, Excel (.xlsx), OpenDocument (.ods) or GeoJSON, or a ZIP holding one of these. The file is analysed first, and you check
+        how its columns will be read before anything is added. An interrupted upload continues where it stopped when you choose the same
+        file again.
         <Show when={props.uploadMaxBytes}>{(max) => ` Files up to ${formatBytes(max())}.`}</Show>
       </p>
       <div class="upload-form__row">
         <label class="file-input">
           <span class="visually-hidden">File to upload</span>
-          <input type="file" name="file" accept={ACCEPTED_EXTENSIONS.join(',')} onChange={onChoose} disabled={transfer() !== null} />
+          <input type="file" name="file" accept={ACCEPTED_EXTENSIONS.join(',')} onChange={onChoose} disabled={busy()} />
         </label>
-        <button type="submit" class="button button--primary" disabled={!file() || transfer() !== null || fileProblem() !== null}>
-          Upload
+        <button type="submit" class="button button--primary" disabled={!file() || busy() || fileProblem() !== null}>
+          {paused() || error() !== null ? 'Resume upload' : 'Upload'}
         </button>
-        <Show when={transfer()}>
-          <button type="button" class="button" onClick={() => handle?.abort()}>
-            Cancel
+        <Show when={busy()}>
+          <button type="button" class="button" onClick={onPause}>
+            Pause
           </button>
         </Show>
       </div>
@@ -88,7 +102,10 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
       <Show when={transfer()}>
         <div class="stack-small">
           <ProgressBar label="Upload progress" values={transferValues()} />
-          <p class="small">{transferValues().text}</p>
+          <p class="small">
+            {transferValues().text}
+            <Show when={paused()}> · paused; press Resume upload to continue</Show>
+          </p>
         </div>
       </Show>
     </form>

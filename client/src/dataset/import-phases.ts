@@ -1,4 +1,4 @@
 import type { ImportPhase } from '../../../common/api/imports.js';
 
-/** The phases of an import in the order a job passes through them. */
-export const IMPORT_PHASE_ORDER: readonly ImportPhase[] = ['queued', 'analysing', 'loading', 'merging', 'done'];
+/** The phases of an import in the order it passes through them. */
+export const IMPORT_PHASE_ORDER: readonly ImportPhase[] = ['uploading', 'queued', 'analysing', 'review', 'loading', 'indexing', 'done'];

@@ -21,10 +21,18 @@ export interface ImportsStore {
   refresh(): Promise<void>;
   /** Adds an import this browser just uploaded. */
   add(record: ImportRecord): void;
+  /** Replaces an import with the server's answer to this browser's own request (review, start, cancel). */
+  replace(record: ImportRecord): void;
   applyLive(progress: ImportProgress): void;
 }
 
 const RECENT_IMPORTS = 20;
+/**
+ * A running import that sent no event for this long is read from the API again, which reports it
+ * as stalled when its worker stopped writing its heartbeat. Events come at least every 5 s while
+ * a worker lives.
+ */
+const SILENCE_CHECK_MS = 15_000;
 
 /**
  * Keeps a dataset's recent imports up to date from the API and from `import:progress` events.
@@ -36,8 +44,18 @@ export function createImportsStore(datasetId: string): ImportsStore {
   const [loaded, setLoaded] = createSignal(false);
   const [error, setError] = createSignal<unknown>(null);
   let disposed = false;
+  const lastEventAt = new Map<string, number>();
+  const silenceCheck = setInterval(() => {
+    const now = Date.now();
+    for (const record of state.items) {
+      if (record.state !== 'running' || now - (lastEventAt.get(record.id) ?? 0) < SILENCE_CHECK_MS) continue;
+      lastEventAt.set(record.id, now);
+      void fetchFinished(record.id);
+    }
+  }, SILENCE_CHECK_MS / 3);
   onCleanup(() => {
     disposed = true;
+    clearInterval(silenceCheck);
   });
 
   const upsert = (record: ImportRecord) => {
@@ -86,6 +104,7 @@ export function createImportsStore(datasetId: string): ImportsStore {
   };
 
   const applyLive = (progress: ImportProgress) => {
+    lastEventAt.set(progress.importId, Date.now());
     setState('pace', progress.importId, { ratePerSecond: progress.ratePerSecond, etaSeconds: progress.etaSeconds });
     const existing = state.items.find((item) => item.id === progress.importId);
     if (!existing) {
@@ -95,7 +114,9 @@ export function createImportsStore(datasetId: string): ImportsStore {
     }
     const wasFinished = isFinished(existing.state);
     upsert(applyProgress(existing, progress));
-    if (!wasFinished && isFinished(progress.state)) void fetchFinished(progress.importId);
+    // The events carry no mapping and no issue list, so the record is read when they matter.
+    const needsDetail = (isFinished(progress.state) && !wasFinished) || (progress.state === 'awaiting_review' && existing.state !== 'awaiting_review');
+    if (needsDetail) void fetchFinished(progress.importId);
   };
 
   return {
@@ -105,6 +126,15 @@ export function createImportsStore(datasetId: string): ImportsStore {
     error,
     refresh,
     add: upsert,
+    replace: (record) => {
+      setState(
+        produce((draft) => {
+          const index = draft.items.findIndex((item) => item.id === record.id);
+          if (index < 0) draft.items.unshift(record);
+          else draft.items[index] = record;
+        }),
+      );
+    },
     applyLive,
   };
 }

@@ -1,17 +1,21 @@
 import type { ImportCounts, ImportPhase, ImportState } from '../../../common/api/imports.js';
-import { formatCount, plural } from './numbers.js';
+import { formatBytes, formatCount, plural } from './numbers.js';
 
 export const PHASE_LABELS: Record<ImportPhase, string> = {
+  uploading: 'Uploading the file',
   queued: 'Waiting in the queue',
   analysing: 'Analysing the file',
+  review: 'Waiting for review',
   loading: 'Loading rows',
-  merging: 'Adding the rows to the dataset',
+  indexing: 'Updating indexes and dataset statistics',
   done: 'Done',
 };
 
 export const STATE_LABELS: Record<ImportState, string> = {
+  uploading: 'Uploading',
   queued: 'Queued',
   running: 'Running',
+  awaiting_review: 'Awaiting review',
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
@@ -63,18 +67,30 @@ export interface ProgressValues {
 }
 
 /**
- * Computes a progress bar for an import; a completed import always shows a full bar. The worker
- * sends no row counts while it merges, so the merge shows as indeterminate rather than stuck at 0%.
+ * Computes a progress bar for an import; a completed import always shows a full bar. While the
+ * file arrives the bar counts bytes. After the last row is sent, PostgreSQL finishes the indexes
+ * without row counts, so that phase shows as indeterminate rather than stuck at 100%.
  */
 export function importProgressValues(progress: {
   state: ImportState;
   phase?: ImportPhase;
   rowsDone: number;
   rowsTotal: number | null;
+  bytesReceived?: number;
+  sizeBytes?: number;
 }): ProgressValues {
   const { state, phase, rowsDone, rowsTotal } = progress;
   const known = rowsTotal !== null && rowsTotal > 0;
 
+  if (state === 'uploading') {
+    const total = Math.max(progress.sizeBytes ?? 0, 1);
+    const received = Math.min(progress.bytesReceived ?? 0, total);
+    return { min: 0, max: total, now: received, text: `${formatBytes(received)} of ${formatBytes(total)} received (${Math.floor((received / total) * 100)}%)` };
+  }
+  if (state === 'awaiting_review') {
+    const max = Math.max(rowsTotal ?? 0, 1);
+    return { min: 0, max, now: max, text: rowsTotal === null ? 'analysed' : `${plural(rowsTotal, 'row')} analysed` };
+  }
   if (state === 'completed') {
     const max = Math.max(rowsTotal ?? 0, rowsDone, 1);
     return { min: 0, max, now: max, text: 'completed' };
@@ -84,8 +100,8 @@ export function importProgressValues(progress: {
     const text = rowsDone > 0 ? `${state} after ${plural(rowsDone, 'row')}` : state;
     return { min: 0, max, now: Math.min(rowsDone, max), text };
   }
-  if (phase === 'merging' && rowsDone === 0) {
-    return { min: 0, max: 100, now: null, text: rowsTotal === null ? 'merging' : `${plural(rowsTotal, 'row')} loaded` };
+  if (phase === 'indexing') {
+    return { min: 0, max: 100, now: null, text: rowsTotal === null ? 'updating indexes' : `${plural(rowsTotal, 'row')} sent; updating indexes` };
   }
   if (!known) {
     return { min: 0, max: 100, now: null, text: rowsDone > 0 ? `${plural(rowsDone, 'row')} so far` : STATE_LABELS[state].toLowerCase() };

@@ -1,10 +1,10 @@
 import { A, useParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
-import type { ImportRecord } from '../../../common/api/imports.js';
 import { ApiError } from '../api/api-error.js';
 import { loadClientConfig } from '../api/client-config.js';
 import { fetchDataset, fetchFields, updateDataset } from '../api/datasets.js';
 import { fetchDatasetContributors, fetchDatasetPermissions } from '../api/members.js';
+import { fetchImport } from '../api/imports.js';
 import { fetchProject } from '../api/projects.js';
 import { AccessPanel } from '../dataset/AccessPanel.js';
 import { ContributorList } from '../dataset/ContributorList.js';
@@ -102,9 +102,13 @@ function DatasetView(props: { datasetId: string }) {
   onCleanup(() => clearInterval(poll));
 
   const selectedImport = createMemo(() => imports.items().find((record) => record.id === selectedImportId()));
-  const onQueued = (record: ImportRecord) => {
-    imports.add(record);
-    setSelectedImportId(record.id);
+  const onUploaded = async (importId: string) => {
+    setSelectedImportId(importId);
+    try {
+      imports.add(await fetchImport(importId));
+    } catch {
+      void imports.refresh();
+    }
   };
 
   return (
@@ -228,9 +232,13 @@ function DatasetView(props: { datasetId: string }) {
             <section class="stack" aria-labelledby="imports-heading">
               <h2 id="imports-heading">Imports</h2>
               <Show when={may('dataset.edit-data')} fallback={<p class="muted">{currentUser() ? 'Your role in this project does not allow uploads.' : 'Sign in to upload files into this dataset.'}</p>}>
-                <UploadForm datasetId={props.datasetId} uploadMaxBytes={config.data()?.uploadMaxBytes} onQueued={onQueued} />
+                <UploadForm datasetId={props.datasetId} uploadMaxBytes={config.data()?.uploadMaxBytes} onUploaded={(importId) => void onUploaded(importId)} />
               </Show>
-              <Show when={selectedImport()}>{(record) => <ImportStatus record={record()} pace={imports.pace(record().id)} />}</Show>
+              <Show when={selectedImport()}>
+                {(record) => (
+                  <ImportStatus record={record()} pace={imports.pace(record().id)} canEdit={may('dataset.edit-data')} onChanged={(changed) => imports.replace(changed)} />
+                )}
+              </Show>
               <Show when={imports.error()}>
                 <ErrorNotice error={imports.error()} title="The imports could not be loaded." onRetry={() => void imports.refresh()} />
               </Show>

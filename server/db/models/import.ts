@@ -1,12 +1,12 @@
 import type { RelationMappings } from 'objection';
-import type { ImportCounts, ImportFormat, ImportIssue, ImportPhase, ImportState } from '../../../common/api/imports.js';
+import type { ImportCounts, ImportFormat, ImportIssue, ImportMapping, ImportMappingUpdate, ImportPhase, ImportState, InvalidRowPolicy } from '../../../common/api/imports.js';
 import { BaseModel } from './base-model.js';
 import { Dataset } from './dataset.js';
 
 /** An uploaded file and the job that loads it into a dataset. */
 export class Import extends BaseModel {
   static override tableName = 'imports';
-  static override jsonAttributes = ['mapping', 'counts', 'issues'];
+  static override jsonAttributes = ['mapping', 'counts', 'issues', 'plan', 'options'];
 
   id!: string;
   datasetId!: string;
@@ -14,9 +14,20 @@ export class Import extends BaseModel {
   originalName!: string;
   storageKey!: string;
   sizeBytes!: number;
-  checksumSha256!: string;
-  format!: ImportFormat;
-  mapping!: Record<string, unknown> | null;
+  checksumSha256!: string | null;
+  format!: ImportFormat | null;
+  mapping!: ImportMapping | null;
+  /** The worker's plan for the load, as the analysis made it; internal, never sent to clients. */
+  plan!: Record<string, unknown> | null;
+  /** The uploader's changes to the proposed mapping. */
+  options!: ImportMappingUpdate;
+  invalidRows!: InvalidRowPolicy | null;
+  bytesReceived!: number;
+  heartbeatAt!: Date | null;
+  reportKey!: string | null;
+  revision!: number;
+  uploadId!: string | null;
+  loadRequestedAt!: Date | null;
   state!: ImportState;
   phase!: ImportPhase;
   rowsDone!: number;

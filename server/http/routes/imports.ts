@@ -1,33 +1,42 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { pageOf, pageQuery, uuid } from '../../../common/api/common.js';
-import { importRecord } from '../../../common/api/imports.js';
+import { importMapping, importMappingUpdate, importRecord, importStart } from '../../../common/api/imports.js';
 import type { AppContext } from '../../context.js';
 import { authorizeDataset, requireSignedIn } from '../../auth/policy.js';
 import { actorOf } from '../../auth/request-actor.js';
+import type { Actor } from '../../auth/actor.js';
 import { getDataset } from '../../domain/datasets.js';
-import { createImport, getImport, listImports, toImportDto } from '../../domain/imports.js';
-import { enqueueIngest } from '../../jobs/queues.js';
+import { isKnownCrs } from '../../geo/crs.js';
+import { cancelImport, createImport, getImport, listImports, requestLoad, toImportDto, updateMapping } from '../../domain/imports.js';
+import type { Import } from '../../db/models/import.js';
+import { enqueueAnalysis, enqueueLoad } from '../../jobs/queues.js';
 import { moduleLogger } from '../../observability/logger.js';
-import { notFoundAs } from '../http-error.js';
+import { HttpError, notFoundAs } from '../http-error.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import { defineRoute, type Route } from '../route.js';
-import { storedUpload, uploadMiddleware } from '../upload.js';
+import { ACCEPTED_UPLOAD_EXTENSIONS, storedUpload, uploadMiddleware } from '../upload.js';
 
 const log = moduleLogger('imports');
 const datasetParams = z.object({ datasetId: uuid });
 const importParams = z.object({ importId: uuid });
 
-/** Uploading files into a dataset and following their imports. */
+/** Uploading files into a dataset, reviewing how they will be read, and following their imports. */
 export function importRoutes(context: AppContext): Route[] {
+  const dto = (record: Import) => toImportDto(record, context.config.IMPORT_STALL_SECONDS);
   return [
     defineRoute({
       method: 'post',
       path: '/datasets/{datasetId}/imports',
       operationId: 'createImport',
-      summary: 'Upload a CSV or GeoJSON file into a dataset',
+      summary: 'Upload a table into a dataset in one request',
       description:
-        'Stores the file, records its SHA-256, and queues a job that loads it. Follow the job with ' +
-        '`GET /imports/{importId}` or the `import:progress` Socket.IO event.',
+        'Stores the file, records its SHA-256, and queues its analysis. When the analysis is done the import is ' +
+        '`awaiting_review`: read the proposed mapping with `GET /imports/{importId}/mapping`, change it with `PATCH`, ' +
+        'and start the load with `POST /imports/{importId}/start`. Browsers upload resumably over the tus protocol at ' +
+        '`/api/v1/uploads` (metadata `datasetId` and `filename`) instead. Follow the import with `GET /imports/{importId}` ' +
+        'or the `import:progress` Socket.IO event.',
       tags: ['imports'],
       permission: 'dataset.edit-data',
       params: datasetParams,
@@ -49,11 +58,11 @@ export function importRoutes(context: AppContext): Route[] {
         required: true,
         content: {
           'multipart/form-data': {
-            schema: z.object({ file: z.string().meta({ format: 'binary', description: '.csv, .tsv, .txt, .geojson or .json' }) }),
+            schema: z.object({ file: z.string().meta({ format: 'binary', description: ACCEPTED_UPLOAD_EXTENSIONS }) }),
           },
         },
       },
-      success: { status: 202, description: 'The queued import', schema: importRecord },
+      success: { status: 202, description: 'The import, queued for analysis', schema: importRecord },
       errors: ['unauthenticated', 'forbidden', 'not_found', 'payload_too_large', 'unsupported_media_type'],
       async handler({ params, actor, req }) {
         const user = requireSignedIn(actor);
@@ -67,9 +76,9 @@ export function importRoutes(context: AppContext): Route[] {
           await context.uploads.remove(upload.storageKey);
           throw error;
         }
-        await enqueueIngest(context.ingestQueue, record.id);
-        log.info({ importId: record.id, datasetId: dataset.id, sizeBytes: upload.sizeBytes, format: upload.format }, 'queued import');
-        return toImportDto(record);
+        await enqueueAnalysis(context.ingestQueue, record.id, record.revision);
+        log.info({ importId: record.id, datasetId: dataset.id, sizeBytes: upload.sizeBytes, format: upload.format }, 'queued import for analysis');
+        return dto(record);
       },
     }),
     defineRoute({
@@ -88,24 +97,175 @@ export function importRoutes(context: AppContext): Route[] {
         await authorizeDataset(actor, 'read', dataset);
         const afterId = query.cursor ? decodeCursor(query.cursor, ['uuid'])[0] : null;
         const rows = await listImports(dataset.id, afterId, query.limit);
-        return toPage(rows, query.limit, (last) => [last.id], toImportDto);
+        return toPage(rows, query.limit, (last) => [last.id], dto);
       },
     }),
     defineRoute({
       method: 'get',
       path: '/imports/{importId}',
       operationId: 'getImport',
-      summary: 'Read an import: state, phase, progress, counts and issues',
+      summary: 'Read an import: state, phase, progress, mapping, counts and issues',
       tags: ['imports'],
       permission: 'dataset.read-data',
       params: importParams,
       success: { status: 200, description: 'The import', schema: importRecord },
       errors: ['not_found'],
       async handler({ params, actor }) {
-        const record = await getImport(params.importId);
-        await notFoundAs('Import', record.id, authorizeDataset(actor, 'read', await getDataset(record.datasetId)));
-        return toImportDto(record);
+        return dto(await readableImport(actor, params.importId));
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/imports/{importId}/mapping',
+      operationId: 'getImportMapping',
+      summary: 'Read how the analysis proposes to read the file and map its columns onto the dataset',
+      description: 'Every column with its target, type, unit, date order, coordinate notation, example values, counts and notes. 404 until the analysis is done.',
+      tags: ['imports'],
+      permission: 'dataset.read-data',
+      params: importParams,
+      success: { status: 200, description: 'The proposed mapping', schema: importMapping },
+      errors: ['not_found'],
+      async handler({ params, actor }) {
+        const record = await readableImport(actor, params.importId);
+        if (!record.mapping) throw new HttpError('not_found', `Import ${record.id} has not been analysed yet; it is ${record.state}.`);
+        return record.mapping;
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/imports/{importId}/mapping',
+      operationId: 'updateImportMapping',
+      summary: 'Change the proposed mapping; the file is analysed again with the changes',
+      description:
+        'Column changes are given by column index (see the mapping): target, type, unit, label, date order, Excel serial dates. ' +
+        'File settings: header row, sheet, encoding, delimiter, decimal mark, thousands separator, date system, EPSG code of the ' +
+        'coordinates, missing-value codes. Changes add to earlier ones. The import returns to `queued` and then to `awaiting_review`.',
+      tags: ['imports'],
+      permission: 'dataset.edit-data',
+      params: importParams,
+      body: importMappingUpdate,
+      success: { status: 202, description: 'The import, queued for analysis again', schema: importRecord },
+      errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
+      async handler({ params, actor, body }) {
+        const record = await editableImport(actor, params.importId);
+        if (body.crs !== undefined && body.crs !== null && !isKnownCrs(body.crs)) {
+          throw new HttpError('validation_failed', `EPSG:${body.crs} is not a coordinate reference system the portal knows.`, [{ field: 'body.crs', message: 'unknown EPSG code' }]);
+        }
+        const updated = await updateMapping(record, body);
+        await enqueueAnalysis(context.ingestQueue, updated.id, updated.revision);
+        publishState(context, updated);
+        log.info({ importId: updated.id, revision: updated.revision }, 'mapping changed; queued for analysis again');
+        return dto(updated);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/imports/{importId}/start',
+      operationId: 'startImport',
+      summary: 'Start loading a reviewed import into the dataset',
+      description:
+        'With invalid rows (issueCount > 0), `invalidRows: "skip"` loads the valid rows and leaves out the others; ' +
+        '`"reject"` (the default) is refused with 409 then, because it would load nothing: cancel the import instead.',
+      tags: ['imports'],
+      permission: 'dataset.edit-data',
+      params: importParams,
+      body: importStart,
+      success: { status: 202, description: 'The import, queued for loading', schema: importRecord },
+      errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
+      async handler({ params, actor, body }) {
+        const record = await editableImport(actor, params.importId);
+        const updated = await requestLoad(record, body.invalidRows);
+        await enqueueLoad(context.ingestQueue, updated.id);
+        publishState(context, updated);
+        log.info({ importId: updated.id, invalidRows: body.invalidRows }, 'load requested');
+        return dto(updated);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/imports/{importId}/cancel',
+      operationId: 'cancelImport',
+      summary: 'Cancel an import that has not finished; nothing of it is loaded',
+      description: 'A load in progress rolls back at its next progress write. 409 when the import already finished.',
+      tags: ['imports'],
+      permission: 'dataset.edit-data',
+      params: importParams,
+      success: { status: 200, description: 'The cancelled import', schema: importRecord },
+      errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
+      async handler({ params, actor }) {
+        const record = await editableImport(actor, params.importId);
+        const updated = await cancelImport(record);
+        await removeQueuedJobs(context, updated);
+        publishState(context, updated);
+        log.info({ importId: updated.id }, 'import cancelled');
+        return dto(updated);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/imports/{importId}/issues.csv',
+      operationId: 'downloadImportIssues',
+      summary: 'Download every invalid value of an import as CSV (line, column, value, reason)',
+      description: 'Cells that a spreadsheet would run as a formula start with an apostrophe. 404 when the import has no issues.',
+      tags: ['imports'],
+      permission: 'dataset.read-data',
+      params: importParams,
+      success: { status: 200, description: 'The issues as CSV', extraContent: {} },
+      errors: ['not_found'],
+      async handler({ params, actor, res }) {
+        const record = await readableImport(actor, params.importId);
+        if (!record.reportKey) throw new HttpError('not_found', `Import ${record.id} has no list of invalid rows.`);
+        const file = context.uploads.derivedPath(record.storageKey, 'issues.csv');
+        res.status(200);
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="import-${record.id}-issues.csv"`);
+        await pipeline(createReadStream(file), res);
       },
     }),
   ];
+}
+
+async function readableImport(actor: Actor, importId: string): Promise<Import> {
+  const record = await getImport(importId);
+  await notFoundAs('Import', record.id, authorizeDataset(actor, 'read', await getDataset(record.datasetId)));
+  return record;
+}
+
+// Whoever may edit the dataset may review, start or cancel its imports, like its rows.
+// The check comes before the sign-in demand, so an import of a hidden dataset answers 404 to all.
+async function editableImport(actor: Actor, importId: string): Promise<Import> {
+  const record = await getImport(importId);
+  await notFoundAs('Import', record.id, authorizeDataset(actor, 'edit', await getDataset(record.datasetId)));
+  requireSignedIn(actor);
+  return record;
+}
+
+async function removeQueuedJobs(context: AppContext, record: Import): Promise<void> {
+  // A job that waits is removed; one that runs notices the cancel itself. remove() leaves active jobs alone.
+  for (const jobId of [`${record.id}.analyse.${record.revision}`, `${record.id}.load`]) {
+    try {
+      await context.ingestQueue.remove(jobId);
+    } catch (error) {
+      log.warn({ err: error, importId: record.id, jobId }, 'removing a queued job of a cancelled import failed');
+    }
+  }
+}
+
+function publishState(context: AppContext, record: Import): void {
+  context.publisher.publishImportProgress(
+    {
+      importId: record.id,
+      datasetId: record.datasetId,
+      state: record.state,
+      phase: record.phase,
+      rowsDone: record.rowsDone,
+      rowsTotal: record.rowsTotal,
+      ratePerSecond: null,
+      etaSeconds: null,
+      counts: record.counts,
+      issueCount: record.issueCount,
+      error: record.error,
+    },
+    record.userId,
+  );
 }

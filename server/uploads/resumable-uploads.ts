@@ -1,0 +1,204 @@
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { FileStore } from '@tus/file-store';
+import { EVENTS, Server, type Upload } from '@tus/server';
+import type { RequestHandler } from 'express';
+import { isSignedIn, type Actor, type SignedInActor } from '../auth/actor.js';
+import { authorizeDataset } from '../auth/policy.js';
+import { actorOf } from '../auth/request-actor.js';
+import type { AppContext } from '../context.js';
+import { getDataset } from '../domain/datasets.js';
+import { cancelImport, completeUpload, createUploadingImport, findUploadImport, recordUploadProgress } from '../domain/imports.js';
+import { HttpError } from '../http/http-error.js';
+import { ACCEPTED_UPLOAD_EXTENSIONS, formatOfFileName, isAcceptedFileName, isStorableFileName } from '../http/upload.js';
+import { assertWritable } from '../maintenance/read-only.js';
+import { enqueueAnalysis } from '../jobs/queues.js';
+import { moduleLogger } from '../observability/logger.js';
+import { redisKeys } from '../redis/connections.js';
+import { RedisUploadLocker } from './redis-upload-locker.js';
+
+const log = moduleLogger('resumable-uploads');
+
+/** Path of the tus endpoint; an upload's URL is this path plus its id, which is also its import's id. */
+export const RESUMABLE_UPLOAD_PATH = '/api/v1/uploads';
+/** Interval of upload progress writes and events while bytes arrive. */
+const PROGRESS_INTERVAL_MS = 500;
+const MAX_NAME_LENGTH = 255;
+
+/** A tus error, as the hooks throw it: the status and body of the response. */
+interface TusRejection {
+  status_code: number;
+  body: string;
+}
+
+/**
+ * Resumable uploads over the tus protocol (tus.io), served by @tus/server under
+ * /api/v1/uploads behind the same session and permission checks as the REST API. The creation
+ * request carries no file bytes, and it is checked for the dataset, the permission, the size
+ * limit and the file type before any byte moves. The upload then lives as an import in the
+ * `uploading` state. It is stored under its id (never the user's file name) in the shared upload
+ * directory, where @tus/file-store keeps the offset, so an upload resumes after a network drop, a
+ * page reload or a server restart. A Redis lock keeps two server nodes from writing one upload.
+ * When the last byte arrives the import is queued for analysis; the worker records the SHA-256.
+ */
+export function createResumableUploads(context: AppContext): RequestHandler {
+  const actors = new WeakMap<IncomingMessage, Actor>();
+  const server = new Server({
+    path: RESUMABLE_UPLOAD_PATH,
+    datastore: new ProgressFileStore(path.join(path.resolve(context.config.UPLOAD_DIR), 'imports'), (id, offset) => reportProgress(context, { id, offset })),
+    relativeLocation: true,
+    respectForwardedHeaders: context.config.TRUST_PROXY,
+    maxSize: context.config.UPLOAD_MAX_BYTES,
+    locker: new RedisUploadLocker(context.redis, context.config.REDIS_PREFIX),
+    namingFunction: () => randomUUID(),
+    postReceiveInterval: PROGRESS_INTERVAL_MS,
+    disableTerminationForFinishedUploads: true,
+    async onIncomingRequest(req, uploadId) {
+      const actor = signedIn(actorOfRequest(req, actors));
+      if (req.method === 'POST' || req.method === 'OPTIONS') return;
+      const record = await findUploadImport(uploadId);
+      // Another user's upload answers 404 like a missing one, so ids cannot be probed.
+      if (!record || (record.userId !== actor.id && actor.role !== 'admin')) throw rejection(404, 'Upload not found');
+      if (record.state === 'cancelled') throw rejection(404, 'The upload was cancelled');
+    },
+    async onUploadCreate(req, upload) {
+      const actor = signedIn(actorOfRequest(req, actors));
+      await refuseDuringMaintenance();
+      await checkNewUpload(context, actor, upload);
+      return { metadata: { ...upload.metadata, importId: upload.id } };
+    },
+    async onUploadFinish(_req, upload) {
+      const record = await completeUpload(upload.id, upload.size ?? upload.offset);
+      if (!record) throw rejection(410, 'The upload was cancelled');
+      await enqueueAnalysis(context.ingestQueue, record.id, record.revision);
+      publish(context, record.id, record.datasetId, record.userId, 'queued', upload.offset);
+      log.info({ importId: record.id, sizeBytes: upload.offset }, 'resumable upload complete; queued for analysis');
+      return {};
+    },
+  });
+
+  server.on(EVENTS.POST_RECEIVE, (_req, upload) => void reportProgress(context, upload));
+  // POST_RECEIVE comes only during requests longer than its interval; the store reports the end of each request.
+  server.on(EVENTS.POST_TERMINATE, (_req, _res, id) => void cancelTerminated(id));
+
+  return (req, res, next) => {
+    actors.set(req, actorOf(req));
+    // The tus server matches the full path; the router stripped /api/v1 from req.url.
+    req.url = req.originalUrl;
+    server.handle(req, res).catch(next);
+  };
+}
+
+/** Rejects a new upload while the portal is read-only for maintenance, as every other write is. */
+async function refuseDuringMaintenance(): Promise<void> {
+  try {
+    await assertWritable();
+  } catch (error) {
+    if (error instanceof HttpError) throw rejection(error.status, error.message);
+    throw error;
+  }
+}
+
+async function checkNewUpload(context: AppContext, actor: SignedInActor, upload: Upload): Promise<void> {
+  const metadata = upload.metadata ?? {};
+  const datasetId = metadata.datasetId ?? '';
+  const name = (metadata.filename ?? '').trim();
+  if (!/^[0-9a-f-]{36}$/.test(datasetId)) throw rejection(400, 'Give the dataset id in the upload metadata "datasetId".');
+  if (name === '' || name.length > MAX_NAME_LENGTH || /[\\/]/.test(name) || !isStorableFileName(name)) throw rejection(400, `Give a file name of 1 to ${MAX_NAME_LENGTH} characters without "/", "\\" or control characters in the upload metadata "filename".`);
+  if (!isAcceptedFileName(name)) {
+    throw rejection(415, `"${name}" is not a file the portal can load; upload ${ACCEPTED_UPLOAD_EXTENSIONS}.`);
+  }
+  if (upload.size === undefined) throw rejection(400, 'Send the file size in Upload-Length; uploads of unknown length are not accepted.');
+  if (upload.size > context.config.UPLOAD_MAX_BYTES) throw rejection(413, `The file is larger than the upload limit of ${context.config.UPLOAD_MAX_BYTES} bytes.`);
+
+  try {
+    const dataset = await getDataset(datasetId);
+    await authorizeDataset(actor, 'edit', dataset);
+    await createUploadingImport(actor, dataset, {
+      uploadId: upload.id,
+      originalName: name,
+      storageKey: `imports/${upload.id}`,
+      sizeBytes: upload.size,
+      format: formatOfFileName(name),
+    });
+    publish(context, upload.id, dataset.id, actor.id, 'uploading', 0);
+  } catch (error) {
+    if (error instanceof HttpError) throw rejection(error.status, error.message);
+    throw error;
+  }
+}
+
+/** A file store that reports the offset after every request that wrote bytes, however short it was. */
+class ProgressFileStore extends FileStore {
+  constructor(
+    directory: string,
+    private readonly onWritten: (id: string, offset: number) => Promise<void>,
+  ) {
+    super({ directory });
+  }
+
+  override async write(...args: Parameters<FileStore['write']>): Promise<number> {
+    const offset = await super.write(...args);
+    await this.onWritten(args[1], offset);
+    return offset;
+  }
+}
+
+async function reportProgress(context: AppContext, upload: Pick<Upload, 'id' | 'offset'>): Promise<void> {
+  try {
+    if (!(await recordUploadProgress(upload.id, upload.offset))) return;
+    const record = await findUploadImport(upload.id);
+    if (record) publish(context, record.id, record.datasetId, record.userId, 'uploading', upload.offset);
+  } catch (error) {
+    log.warn({ err: error, uploadId: upload.id }, 'recording upload progress failed');
+  }
+}
+
+async function cancelTerminated(uploadId: string): Promise<void> {
+  try {
+    const record = await findUploadImport(uploadId);
+    if (record && record.state === 'uploading') await cancelImport(record);
+  } catch (error) {
+    log.warn({ err: error, uploadId }, 'cancelling a terminated upload failed');
+  }
+}
+
+function publish(context: AppContext, importId: string, datasetId: string, userId: string | null, state: 'uploading' | 'queued', bytes: number): void {
+  context.publisher.publishImportProgress(
+    {
+      importId,
+      datasetId,
+      state,
+      phase: state === 'uploading' ? 'uploading' : 'queued',
+      rowsDone: 0,
+      rowsTotal: null,
+      ratePerSecond: null,
+      etaSeconds: null,
+      counts: {},
+      issueCount: 0,
+      error: null,
+      bytesReceived: bytes,
+    },
+    userId,
+  );
+}
+
+function actorOfRequest(req: Request, actors: WeakMap<IncomingMessage, Actor>): Actor | undefined {
+  const node = (req as Request & { runtime?: { node?: { req: IncomingMessage } } }).runtime?.node?.req;
+  return node ? actors.get(node) : undefined;
+}
+
+function signedIn(actor: Actor | undefined): SignedInActor {
+  if (!actor || !isSignedIn(actor)) throw rejection(401, 'Sign in to upload files: POST /api/v1/auth/sign-in.');
+  return actor;
+}
+
+function rejection(status: number, message: string): TusRejection {
+  return { status_code: status, body: `${message}\n` };
+}
+
+/** The storage key of the upload a tus id names; used by tests and scripts. */
+export function storageKeyOfUpload(uploadId: string): string {
+  return `imports/${uploadId}`;
+}

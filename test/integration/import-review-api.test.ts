@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportRecord } from '../../common/api/imports.js';
+import { loadConfig } from '../../server/config/load-config.js';
+import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { startApiServer, TestClient, type ApiServer } from '../helpers/api-server.js';
+
+/** The review step through the REST API alone, as a script would drive it, with a worker in this process. */
+let api: ApiServer;
+let worker: RunningWorker;
+let client: TestClient;
+let datasetId: string;
+
+beforeAll(async () => {
+  api = await startApiServer();
+  const config = api.server.context.config;
+  worker = await startWorker(loadConfig({ NODE_ENV: 'test', DATABASE_URL: config.DATABASE_URL, REDIS_PREFIX: config.REDIS_PREFIX, UPLOAD_DIR: config.UPLOAD_DIR }));
+  client = await new TestClient(api.url).signIn();
+  const project = await client.post('/projects', { title: 'Review' });
+  datasetId = (await client.post(`/projects/${project.body.id}/datasets`, { title: 'Reviewed' })).body.id;
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+  await worker?.close();
+});
+
+async function upload(name: string, content: string): Promise<ImportRecord> {
+  const form = new FormData();
+  form.set('file', new Blob([content], { type: 'text/csv' }), name);
+  const response = await fetch(`${api.url}/api/v1/datasets/${datasetId}/imports`, { method: 'POST', headers: { cookie: client.cookie }, body: form });
+  expect(response.status).toBe(202);
+  return (await response.json()) as ImportRecord;
+}
+
+async function waitFor(importId: string, states: string[]): Promise<ImportRecord> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { body } = await client.get(`/imports/${importId}`);
+    if (states.includes(body.state)) return body as ImportRecord;
+    if (Date.now() > deadline) throw new Error(`import ${importId} is ${body.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Ten depths and one formula: the column is numeric (more than 90 % numbers) with one invalid
+// value, and one row is short of a column.
+const NUMBERED = Array.from({ length: 10 }, (_, index) => `S${index + 1},${index + 0.5},x${index + 1}`);
+const FILE = ['name,depth (m),code', ...NUMBERED, 'F,=HYPERLINK("http://example.org"),xf', 'R,2', ''].join('\n');
+
+describe('reviewing an import through the API', () => {
+  let importId: string;
+
+  it('proposes a mapping with the invalid values listed', async () => {
+    importId = (await upload('review.csv', FILE)).id;
+    const record = await waitFor(importId, ['awaiting_review']);
+    expect(record).toMatchObject({ phase: 'review', issueCount: 2, reportAvailable: true, counts: { rows: 12, rejectedRows: 2 } });
+    expect(record.issues).toEqual([
+      { line: 12, column: 'depth (m)', value: '=HYPERLINK("http://example.org")', reason: '"=HYPERLINK("http://example.org")" is not a number' },
+      { line: 13, column: null, value: null, reason: 'the row has 2 values but the header has 3 columns' },
+    ]);
+
+    const mapping = await client.get(`/imports/${importId}/mapping`);
+    expect(mapping.status).toBe(200);
+    expect(mapping.body.columns.map((column: { header: string; target: string; type: string; invalid: number }) => [column.header, column.target, column.type, column.invalid])).toEqual([
+      ['name', 'name', 'text', 0],
+      ['depth (m)', 'field', 'number', 1],
+      ['code', 'field', 'text', 0],
+    ]);
+  });
+
+  it('serves every invalid value as CSV that spreadsheets do not run as formulas', async () => {
+    const response = await client.get(`/imports/${importId}/issues.csv`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.body).toBe(
+      'line,column,value,reason\n' +
+        '12,depth (m),"\'=HYPERLINK(""http://example.org"")","""=HYPERLINK(""http://example.org"")"" is not a number"\n' +
+        '13,,,the row has 2 values but the header has 3 columns\n',
+    );
+  });
+
+  it('refuses to start while rows are invalid unless they are skipped', async () => {
+    const refused = await client.post(`/imports/${importId}/start`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('conflict');
+  });
+
+  it('analyses the file again with a changed column type', async () => {
+    const changed = await client.patch(`/imports/${importId}/mapping`, { columns: [{ index: 1, type: 'text', unit: 'metres' }] });
+    expect(changed.status).toBe(202);
+    expect(changed.body).toMatchObject({ state: 'queued', phase: 'analysing' });
+    const record = await waitFor(importId, ['awaiting_review']);
+    expect(record.issueCount).toBe(1);
+    expect(record.mapping!.columns[1]).toMatchObject({ type: 'text', unit: 'metres', invalid: 0 });
+  });
+
+  it('loads the valid rows when asked to skip the others', async () => {
+    const started = await client.post(`/imports/${importId}/start`, { invalidRows: 'skip' });
+    expect(started.status).toBe(202);
+    const record = await waitFor(importId, ['completed', 'failed']);
+    expect(record).toMatchObject({ state: 'completed', invalidRows: 'skip', counts: { rows: 12, samples: 11, rejectedRows: 1 } });
+    const samples = await client.get(`/datasets/${datasetId}/samples`);
+    const loaded = samples.body.items.map((sample: { name: string; values: Record<string, unknown> }) => [sample.name, sample.values]);
+    expect(loaded).toHaveLength(11);
+    expect(loaded[0]).toEqual(['S1', { depth: '0.5', code: 'x1' }]);
+    expect(loaded[10]).toEqual(['F', { depth: '=HYPERLINK("http://example.org")', code: 'xf' }]);
+    const fields = await client.get(`/datasets/${datasetId}/fields`);
+    expect(fields.body.items.find((field: { key: string }) => field.key === 'depth')).toMatchObject({ type: 'text', unit: 'metres' });
+  });
+
+  it('cancels an import that waits for review', async () => {
+    const other = (await upload('other.csv', 'name,value\nA,1\n')).id;
+    await waitFor(other, ['awaiting_review']);
+    const cancelled = await client.post(`/imports/${other}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ state: 'cancelled', phase: 'done' });
+    expect((await client.post(`/imports/${other}/start`, {})).status).toBe(409);
+    expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(409);
+  });
+
+  it('lets only editors change or start an import', async () => {
+    const anonymous = new TestClient(api.url);
+    // The dataset is a draft, hidden from visitors, so its import answers 404 rather than 401.
+    expect((await anonymous.patch(`/imports/${importId}/mapping`, {})).status).toBe(404);
+    expect((await client.patch(`/imports/${importId}/mapping`, { crs: 999_999 })).status).toBe(400);
+  });
+
+  it('documents the review routes in the OpenAPI description', async () => {
+    const document = await client.get('/openapi.json');
+    expect(Object.keys(document.body.paths)).toEqual(
+      expect.arrayContaining(['/imports/{importId}/mapping', '/imports/{importId}/start', '/imports/{importId}/cancel', '/imports/{importId}/issues.csv']),
+    );
+    expect(document.body.paths['/imports/{importId}/mapping'].patch.operationId).toBe('updateImportMapping');
+  });
+});

@@ -1,0 +1,338 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportMappingUpdate, InvalidRowPolicy } from '../../common/api/imports.js';
+import { createIngestWorld, type IngestWorld } from '../helpers/ingest.js';
+import { REPO_ROOT } from '../helpers/processes.js';
+
+/**
+ * The ingest corpus: one small hand-made file for each kind of trouble research tables bring
+ * (test/fixtures/corpus), loaded through analysis and load, with the exact values expected in the
+ * database afterwards.
+ */
+const CORPUS = path.join(REPO_ROOT, 'test/fixtures/corpus');
+
+let world: IngestWorld;
+
+beforeAll(async () => {
+  world = await createIngestWorld();
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+interface Loaded {
+  importId: string;
+  datasetId: string;
+  record: {
+    state: string;
+    error: string | null;
+    mapping: Record<string, unknown> & { columns: Record<string, unknown>[]; notes: string[] };
+    issues: { line: number | null; column: string | null; value: string | null; reason: string }[];
+    counts: Record<string, number>;
+  };
+  samples: { name: string; location: { coordinates: number[] } | null; locationText: string | null; collectedAt: Date | null; collectedAtPrecision: string | null; values: Record<string, unknown> }[];
+  fields: { key: string; label: string; type: string; unit: string | null; description: string }[];
+}
+
+/** Loads a corpus file into a new dataset, with mapping changes applied before the load. */
+async function load(file: string, options: { overrides?: ImportMappingUpdate; invalidRows?: InvalidRowPolicy } = {}): Promise<Loaded> {
+  const datasetId = await world.createDataset(file);
+  const importId = await world.addImport(datasetId, { path: path.join(CORPUS, file) });
+  const analysed = await world.analyse(importId);
+  if (analysed.state === 'awaiting_review' && options.overrides) {
+    await world.changeMapping(importId, options.overrides);
+    await world.analyse(importId);
+  }
+  await world.load(importId, options.invalidRows ?? 'reject');
+
+  const record = await world.knex('imports').where({ id: importId }).first('state', 'error', 'mapping', 'issues', 'counts');
+  const samples = await world
+    .knex('samples')
+    .where({ datasetId })
+    .orderBy('ord')
+    .select('name', 'locationText', 'collectedAt', 'collectedAtPrecision', 'values', world.knex.raw('ST_AsGeoJSON(location)::json AS location'));
+  const fields = await world.knex('dataset_fields').where({ datasetId }).orderBy('position').select('key', 'label', 'type', 'unit', 'description');
+  return { importId, datasetId, record, samples, fields };
+}
+
+function coordinates(loaded: Loaded): (number[] | null)[] {
+  return loaded.samples.map((sample) => sample.location?.coordinates ?? null);
+}
+
+function rounded(values: (number[] | null)[], digits = 5): (number[] | null)[] {
+  return values.map((pair) => pair?.map((value) => Number(value.toFixed(digits))) ?? null);
+}
+
+describe('encodings', () => {
+  it('reads UTF-8 with a byte order mark', async () => {
+    const loaded = await load('utf8-bom.csv');
+    expect(loaded.record.state).toBe('completed');
+    expect(loaded.record.mapping.encoding).toBe('utf-8');
+    expect(loaded.fields.map((field) => [field.key, field.type, field.unit])).toEqual([['temperature', 'number', '°C'], ['note', 'text', null]]);
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { temperature: 1.5, note: 'Zürich' }], ['B', { temperature: 2, note: 'Ωmega' }]]);
+  });
+
+  it('reads Windows-1252 with semicolons and decimal commas', async () => {
+    const loaded = await load('windows-1252.csv');
+    expect(loaded.record.mapping).toMatchObject({ encoding: 'windows-1252', delimiter: ';', decimalMark: ',' });
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([
+      { city: 'Münster', temp: 1.5, note: '5 €' },
+      { city: 'Besançon', temp: 2.25, note: 'café' },
+    ]);
+  });
+
+  it('reads UTF-16 tab-separated text', async () => {
+    const loaded = await load('utf16le.txt');
+    expect(loaded.record.mapping).toMatchObject({ encoding: 'utf-16le', delimiter: '\t' });
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['Åsa', { depth: 3, note: 'fjord' }], ['Björk', { depth: 4.5, note: 'æøå' }]]);
+  });
+});
+
+describe('delimiters, number styles and header rows', () => {
+  it('reads a vertical bar as the delimiter', async () => {
+    const loaded = await load('pipe-delimited.txt');
+    expect(loaded.record.mapping.delimiter).toBe('|');
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ value: 1, note: 'first' }, { value: 2, note: 'second' }]);
+  });
+
+  it('reads dots between digit groups and decimal commas', async () => {
+    const loaded = await load('european-numbers.csv');
+    expect(loaded.record.mapping).toMatchObject({ decimalMark: ',', thousandsSeparator: '.' });
+    expect(loaded.fields.map((field) => [field.key, field.type])).toEqual([['mass', 'number'], ['count', 'integer']]);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ mass: 1234.5, count: 1000 }, { mass: 12.25, count: 2500 }, { mass: 0.5, count: 7 }]);
+  });
+
+  it('reads commas between digit groups and decimal points', async () => {
+    const loaded = await load('thousands-comma.csv');
+    expect(loaded.record.mapping).toMatchObject({ decimalMark: '.', thousandsSeparator: ',' });
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ population: 1234567, area: 12.5 }, { population: 2500, area: 3.25 }]);
+  });
+
+  it('finds the header below titles and comments', async () => {
+    const loaded = await load('preamble.csv');
+    expect(loaded.record.mapping.headerRow).toBe(5);
+    expect(loaded.record.mapping.notes).toContain('The header is on line 5; the 3 lines above it (titles, comments, metadata) are not imported.');
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { depth: 1 }], ['B', { depth: 2.5 }]]);
+  });
+});
+
+describe('column types from the whole column', () => {
+  it('keeps a numeric column numeric and reports a late odd value by line', async () => {
+    const loaded = await load('late-odd-value.csv', { invalidRows: 'skip' });
+    expect(loaded.fields).toEqual([{ key: 'depth', label: 'depth', type: 'number', unit: 'm', description: '' }]);
+    expect(loaded.record.issues).toEqual([{ line: 22, column: 'depth (m)', value: 'see note', reason: '"see note" is not a number' }]);
+    expect(loaded.record.counts).toMatchObject({ rows: 22, samples: 21, rejectedRows: 1 });
+    expect(loaded.samples.map((sample) => sample.name)).not.toContain('S21');
+    expect(loaded.samples.at(-1)).toMatchObject({ name: 'S22', values: { depth: 4 } });
+  });
+});
+
+describe('dates', () => {
+  const times = (loaded: Loaded) => loaded.samples.map((sample) => sample.collectedAt?.toISOString() ?? null);
+
+  it('reads day-first dates when a day above 12 shows the order', async () => {
+    const loaded = await load('dates-day-first.csv');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', dateOrder: 'dmy', dateOrderAmbiguous: false });
+    expect(times(loaded)).toEqual(['2021-04-03T00:00:00.000Z', '2021-04-13T00:00:00.000Z']);
+    expect(loaded.samples.map((sample) => sample.collectedAtPrecision)).toEqual(['day', 'day']);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ visit: '2021-04-03' }, { visit: '2021-04-13' }]);
+  });
+
+  it('reads month-first date-times when a day above 12 shows the order', async () => {
+    const loaded = await load('dates-month-first.csv');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ dateOrder: 'mdy', dateOrderAmbiguous: false });
+    expect(times(loaded)).toEqual(['2021-03-04T14:30:00.000Z', '2021-04-13T08:00:00.000Z']);
+  });
+
+  it('flags ambiguous dates and takes the chosen order', async () => {
+    const proposed = await load('dates-ambiguous.csv');
+    expect(proposed.record.mapping.columns[1]).toMatchObject({ dateOrder: 'dmy', dateOrderAmbiguous: true });
+    expect(times(proposed)).toEqual(['2021-04-03T00:00:00.000Z', '2021-06-05T00:00:00.000Z']);
+
+    const changed = await load('dates-ambiguous.csv', { overrides: { columns: [{ index: 1, dateOrder: 'mdy' }] } });
+    expect(changed.record.mapping.columns[1]).toMatchObject({ dateOrder: 'mdy', dateOrderAmbiguous: false });
+    expect(times(changed)).toEqual(['2021-03-04T00:00:00.000Z', '2021-05-06T00:00:00.000Z']);
+  });
+
+  it('reads Excel serial numbers under a date header', async () => {
+    const loaded = await load('excel-serial.csv');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', excelSerialDates: true });
+    expect(times(loaded)).toEqual(['2021-01-01T00:00:00.000Z', '2021-01-02T12:00:00.000Z']);
+  });
+
+  it('reads XLSX dates in the 1904 date system', async () => {
+    const loaded = await load('dates-1904.xlsx');
+    expect(loaded.record.mapping).toMatchObject({ format: 'xlsx', dateSystem: '1904' });
+    expect(loaded.samples.map((sample) => sample.values.sampled)).toEqual(['2021-04-03T12:00:00.000Z', '2021-04-04T00:00:00.000Z', undefined]);
+  });
+});
+
+describe('coordinates', () => {
+  it('reads degrees, minutes and seconds with and without letters', async () => {
+    const loaded = await load('coordinates-dms.csv');
+    expect(loaded.record.mapping.columns.map((column) => column.coordinateNotation)).toEqual([null, 'mixed', 'mixed']);
+    expect(rounded(coordinates(loaded), 6)).toEqual([
+      [7.439444, 46.952222],
+      [7.43945, 46.952217],
+      [-45.25, -12.5],
+      [18.4, -33.9],
+    ]);
+    expect(loaded.samples[0]!.locationText).toBe('46°57\'08"N, 7°26\'22"E');
+  });
+
+  it('reports a minus sign that disagrees with the hemisphere letter', async () => {
+    const loaded = await load('coordinates-sign-conflict.csv', { invalidRows: 'skip' });
+    expect(loaded.record.issues).toEqual([{ line: 2, column: 'lat', value: '-12.5 N', reason: '"-12.5 N" has a minus sign but the hemisphere letter N says otherwise' }]);
+    expect(coordinates(loaded)).toEqual([[20, 10]]);
+  });
+
+  it('detects swapped latitude and longitude columns and keeps zero', async () => {
+    const loaded = await load('coordinates-swapped.csv');
+    expect(loaded.record.mapping.location).toEqual({ kind: 'columns', latitude: 'lon', longitude: 'lat', swapped: true, longitudes360: false });
+    expect(coordinates(loaded)).toEqual([[120.5, 45.1], [-100.25, 10.2], [150, -5], [0, 0]]);
+  });
+
+  it('converts longitudes from 0 to 360', async () => {
+    const loaded = await load('coordinates-0-360.csv');
+    expect(loaded.record.mapping.location).toMatchObject({ longitudes360: true });
+    expect(coordinates(loaded)).toEqual([[-10, 10], [-170, -20], [-160, 0], [10, 5]]);
+  });
+
+  it('reports latitudes out of range and keeps the zero point', async () => {
+    const loaded = await load('coordinates-out-of-range.csv', { invalidRows: 'skip' });
+    expect(loaded.record.issues).toEqual([{ line: 2, column: 'lat', value: '95', reason: 'latitude 95 is outside -90 to 90' }]);
+    expect(coordinates(loaded)).toEqual([[20, 10], [0, 0]]);
+  });
+
+  it('transforms easting and northing from the EPSG code in their header', async () => {
+    const loaded = await load('projected-2056.csv');
+    expect(loaded.record.mapping.crs).toBe(2056);
+    expect(rounded(coordinates(loaded))).toEqual([[7.43863, 46.95108]]);
+    expect(loaded.samples[0]!.locationText).toBe('1200000, 2600000');
+  });
+
+  it('reads WKT, transforming EWKT with an SRID', async () => {
+    const loaded = await load('wkt.csv');
+    expect(loaded.record.mapping.location).toMatchObject({ kind: 'geometry' });
+    expect(rounded(coordinates(loaded))).toEqual([[7.43863, 46.95108], [7.5, 47], [1, 1]]);
+    expect(loaded.samples[2]!.values.geometry).toEqual({ type: 'Polygon', coordinates: [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]] });
+  });
+
+  it('transforms a GeoJSON collection with a crs member', async () => {
+    const loaded = await load('crs-2056.geojson');
+    expect(loaded.record.mapping.crs).toBe(2056);
+    expect(rounded(coordinates(loaded), 4)).toEqual([[7.4386, 46.9511], [7.4393, 46.9515]]);
+  });
+});
+
+describe('missing values and detection limits', () => {
+  it('leaves the usual missing-value codes out, keeping zero', async () => {
+    const loaded = await load('missing-codes.csv');
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ ph: 7.1 }, {}, {}, { depth: 0, ph: 7.4 }]);
+    expect(loaded.record.mapping.columns[1]!.notes).toContain('1 cell holds "-9999", read as a missing value');
+  });
+
+  it('takes the missing-value codes the uploader sets', async () => {
+    const loaded = await load('missing-custom.csv', { overrides: { missingValues: ['missing'] } });
+    expect(loaded.record.mapping.missingValues).toEqual(['missing']);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{}, { depth: 2 }]);
+  });
+
+  it('stores detection limits as value, qualifier and limit in numeric fields', async () => {
+    const loaded = await load('detection-limits.csv');
+    expect(loaded.fields.map((field) => [field.key, field.type, field.unit])).toEqual([['nitrate', 'number', 'mg/L'], ['lead', 'number', 'µg/L']]);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([
+      { nitrate: '<0.01', lead: '>10000' },
+      { nitrate: 'BDL', lead: 12.5 },
+      { nitrate: 0.5, lead: '<LOD' },
+    ]);
+    const measurements = await world
+      .knex('measurements as m')
+      .join('samples as s', 's.id', 'm.sampleId')
+      .join('dataset_fields as f', 'f.id', 'm.fieldId')
+      .where('s.datasetId', loaded.datasetId)
+      .orderBy(['s.ord', 'f.position'])
+      .select('s.name', 'f.key', 'm.valueNumber', 'm.valueText', 'm.qualifier', 'm.detectionLimit', 'm.unit');
+    expect(measurements).toEqual([
+      { name: 'A', key: 'nitrate', valueNumber: 0.01, valueText: '<0.01', qualifier: '<', detectionLimit: 0.01, unit: 'mg/L' },
+      { name: 'A', key: 'lead', valueNumber: 10000, valueText: '>10000', qualifier: '>', detectionLimit: null, unit: 'µg/L' },
+      { name: 'B', key: 'nitrate', valueNumber: null, valueText: 'BDL', qualifier: 'bdl', detectionLimit: null, unit: 'mg/L' },
+      { name: 'C', key: 'lead', valueNumber: null, valueText: '<LOD', qualifier: 'bdl', detectionLimit: null, unit: 'µg/L' },
+    ]);
+  });
+});
+
+describe('headers and rows', () => {
+  it('renames duplicate, blank and over-long headers and keeps the header as written', async () => {
+    const loaded = await load('headers.csv');
+    const long = loaded.record.mapping.columns[4]!;
+    expect(loaded.record.mapping.columns.map((column) => [column.key, column.renamed])).toEqual([
+      ['name', null],
+      ['depth', null],
+      ['depth_2', 'duplicate'],
+      ['column_4', 'blank'],
+      [long.key, 'too_long'],
+    ]);
+    expect((long.key as string).length).toBeLessThanOrEqual(63);
+    const header = (long.header as string);
+    expect(header.startsWith('Concentration of dissolved organic carbon')).toBe(true);
+    expect(loaded.fields.map((field) => field.key)).toEqual(['depth', 'depth_2', 'column_4', long.key]);
+    expect(loaded.fields[1]).toMatchObject({ label: 'depth', description: 'Column header in the uploaded file: "depth"' });
+    expect(loaded.fields[2]).toMatchObject({ label: 'Column 4', description: 'Column header in the uploaded file: ""' });
+    expect(loaded.fields[3]!.label).toBe(header.slice(0, 300));
+    expect(loaded.fields[3]!.description).toBe(`Column header in the uploaded file: "${header}"`);
+    expect(loaded.samples[0]!.values).toEqual({ depth: 1, depth_2: 2, column_4: 'x', [long.key as string]: 'y' });
+  });
+
+  it('reports ragged rows by line and loads the others when asked to', async () => {
+    const loaded = await load('ragged-rows.csv', { invalidRows: 'skip' });
+    expect(loaded.record.issues).toEqual([
+      { line: 3, column: null, value: null, reason: 'the row has 2 values but the header has 3 columns' },
+      { line: 4, column: null, value: null, reason: 'the row has 4 values but the header has 3 columns' },
+    ]);
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { a: 1, b: 2 }], ['D', { a: 4, b: 5 }]]);
+  });
+});
+
+describe('spreadsheets and archives', () => {
+  const expectStations = (loaded: Loaded) => {
+    expect(loaded.record.state).toBe('completed');
+    expect(loaded.samples.map((sample) => sample.name)).toEqual(['A', 'B', 'C']);
+    expect(coordinates(loaded)).toEqual([[7.44, 46.95], [18.4, -33.9], null]);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([
+      { sampled: '2021-04-03T12:00:00.000Z', depth: 3, filtered: true, note: 'inline text' },
+      { sampled: '2021-04-04T00:00:00.000Z', depth: 4.25, filtered: false },
+      { filtered: true, note: 'A' },
+    ]);
+  };
+
+  it('reads the chosen sheet of an XLSX workbook', async () => {
+    const first = await load('stations.xlsx');
+    expect(first.record.mapping).toMatchObject({ format: 'xlsx', sheet: 'Readme', sheets: ['Readme', 'Samples'] });
+    expectStations(await load('stations.xlsx', { overrides: { sheet: 'Samples' } }));
+  });
+
+  it('reads an XLSX workbook inside a ZIP archive', async () => {
+    const loaded = await load('xlsx-in-zip.zip');
+    expect(loaded.record.mapping).toMatchObject({ format: 'xlsx', container: 'zip', entry: 'stations.xlsx' });
+    expectStations(loaded);
+  });
+
+  it('reads an OpenDocument spreadsheet, skipping repeated empty cells and rows', async () => {
+    const loaded = await load('stations.ods');
+    expect(loaded.record.mapping).toMatchObject({ format: 'ods', sheet: 'Samples', rows: 2 });
+    expect(coordinates(loaded)).toEqual([[7.44, 46.95], null]);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([
+      { sampled: '2021-04-03T12:00:00.000Z', depth: 3 },
+      { sampled: '2021-04-04T00:00:00.000Z', depth: 4.25 },
+    ]);
+  });
+
+  it('reads the one CSV in a ZIP archive and ignores macOS metadata', async () => {
+    const loaded = await load('csv-in-zip.zip');
+    expect(loaded.record.mapping).toMatchObject({ format: 'csv', container: 'zip', entry: 'export/stations.csv' });
+    expect(coordinates(loaded)).toEqual([[7.44, 46.95], [18.4, -33.9]]);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ depth: 3 }, { depth: 4.25 }]);
+  });
+});

@@ -1,0 +1,184 @@
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SheetRowBatch, SpreadsheetInfo } from './spreadsheet.js';
+import { MAX_SHEET_COLUMNS } from './xlsx-reader.js';
+import { ZipArchive, ZipArchiveError } from './zip-archive.js';
+
+const BATCH_ROWS = 1000;
+const CONTENT = 'content.xml';
+
+/** Reads the sheet names of an OpenDocument spreadsheet. ODS dates are ISO 8601 text, so there is no date system to read. */
+export async function inspectOds(archive: ZipArchive): Promise<SpreadsheetInfo> {
+  requireContent(archive);
+  const sheets: string[] = [];
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  parser.on('opentag', (tag) => {
+    if (tag.name === 'table:table') sheets.push(tag.attributes['table:name'] ?? `Sheet${sheets.length + 1}`);
+  });
+  const stream = await archive.openStream(CONTENT);
+  stream.setEncoding('utf8');
+  for await (const chunk of stream as AsyncIterable<string>) parser.write(chunk);
+  parser.close();
+  return { sheets, dateSystem: '1900' };
+}
+
+/**
+ * Streams the rows of one table of an OpenDocument spreadsheet (the first when `sheetName` is
+ * null). Cells carry their typed value (`office:value`, `office:date-value`,
+ * `office:boolean-value`) where there is one and their text otherwise; repeated empty rows and
+ * trailing empty cells, which editors write by the thousand, are skipped without being expanded.
+ */
+export async function* readOdsRows(archive: ZipArchive, sheetName: string | null): AsyncGenerator<SheetRowBatch> {
+  requireContent(archive);
+  const reader = new OdsTableReader(sheetName);
+  const stream = await archive.openStream(CONTENT);
+  stream.setEncoding('utf8');
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<string>) {
+    bytes += chunk.length;
+    reader.write(chunk);
+    if (reader.rows.length >= BATCH_ROWS) yield reader.take(bytes);
+    if (reader.done) break;
+  }
+  stream.destroy();
+  if (!reader.found) throw new ZipArchiveError(sheetName === null ? 'the spreadsheet has no tables' : `the spreadsheet has no sheet named "${sheetName}"`);
+  if (reader.rows.length > 0) yield reader.take(bytes);
+}
+
+class OdsTableReader {
+  rows: unknown[][] = [];
+  rowNumbers: number[] = [];
+  found = false;
+  done = false;
+  private readonly parser = new SaxesParser({ xmlns: false, position: false });
+  private inTable = false;
+  private rowNumber = 0;
+  private row: unknown[] | null = null;
+  private rowRepeat = 1;
+  private cell: { value: unknown; repeat: number; text: string; paragraphs: number } | null = null;
+  private inParagraph = 0;
+
+  constructor(private readonly sheetName: string | null) {
+    this.parser.on('opentag', (tag) => this.open(tag));
+    this.parser.on('closetag', (tag) => this.close(tag.name));
+    this.parser.on('text', (text) => {
+      if (this.cell && this.inParagraph > 0) this.cell.text += text;
+    });
+  }
+
+  write(chunk: string): void {
+    if (!this.done) this.parser.write(chunk);
+  }
+
+  take(bytes: number): SheetRowBatch {
+    const batch = { rows: this.rows, rowNumbers: this.rowNumbers, bytesRead: bytes };
+    this.rows = [];
+    this.rowNumbers = [];
+    return batch;
+  }
+
+  private open(tag: SaxesTagPlain): void {
+    const attributes = tag.attributes;
+    if (tag.name === 'table:table') {
+      if (this.found) return;
+      const name = attributes['table:name'] ?? '';
+      this.inTable = this.sheetName === null || name === this.sheetName;
+      this.found = this.inTable;
+      return;
+    }
+    if (!this.inTable) return;
+    switch (tag.name) {
+      case 'table:table-row':
+        this.row = [];
+        this.rowRepeat = Number(attributes['table:number-rows-repeated'] ?? 1);
+        return;
+      case 'table:table-cell':
+      case 'table:covered-table-cell':
+        this.cell = { value: typedValue(attributes), repeat: Number(attributes['table:number-columns-repeated'] ?? 1), text: '', paragraphs: 0 };
+        return;
+      case 'text:p':
+      case 'text:h':
+        if (this.cell && this.cell.paragraphs > 0) this.cell.text += '\n';
+        if (this.cell) this.cell.paragraphs += 1;
+        this.inParagraph += 1;
+        return;
+      case 'text:s':
+        if (this.cell) this.cell.text += ' '.repeat(Number(attributes['text:c'] ?? 1));
+        return;
+      case 'text:tab':
+        if (this.cell) this.cell.text += '\t';
+        return;
+      case 'text:line-break':
+        if (this.cell) this.cell.text += '\n';
+        return;
+    }
+  }
+
+  private close(name: string): void {
+    if (name === 'table:table') {
+      if (this.inTable) this.done = true;
+      this.inTable = false;
+      return;
+    }
+    if (!this.inTable) return;
+    if (name === 'text:p' || name === 'text:h') this.inParagraph -= 1;
+    else if (name === 'table:table-cell' || name === 'table:covered-table-cell') this.endCell();
+    else if (name === 'table:table-row') this.endRow();
+  }
+
+  private endCell(): void {
+    const cell = this.cell;
+    this.cell = null;
+    if (!cell || !this.row) return;
+    const value = cell.value ?? cell.text;
+    // Empty cells repeated to the sheet's edge are not expanded; later content fills in after them.
+    if (value === '' && this.row.length + cell.repeat >= MAX_SHEET_COLUMNS) {
+      this.row.length = Math.min(this.row.length + cell.repeat, MAX_SHEET_COLUMNS);
+      return;
+    }
+    for (let count = 0; count < cell.repeat && this.row.length < MAX_SHEET_COLUMNS; count += 1) this.row.push(value);
+  }
+
+  private endRow(): void {
+    const row = this.row;
+    this.row = null;
+    if (!row) return;
+    while (row.length > 0 && (row[row.length - 1] === '' || row[row.length - 1] === undefined)) row.length -= 1;
+    if (row.length === 0) {
+      this.rowNumber += this.rowRepeat;
+      return;
+    }
+    // A repeated row with content is rare (copied blocks) but real, so it is expanded.
+    for (let count = 0; count < Math.min(this.rowRepeat, 1_000_000); count += 1) {
+      this.rowNumber += 1;
+      this.rows.push(count === 0 ? row : [...row]);
+      this.rowNumbers.push(this.rowNumber);
+    }
+  }
+}
+
+function typedValue(attributes: Record<string, string>): unknown {
+  switch (attributes['office:value-type']) {
+    case 'float':
+    case 'percentage':
+    case 'currency': {
+      const value = Number(attributes['office:value']);
+      return Number.isFinite(value) ? value : null;
+    }
+    case 'date':
+      return normaliseOdsDate(attributes['office:date-value'] ?? null);
+    case 'boolean':
+      return attributes['office:boolean-value'] === 'true';
+    default:
+      return null;
+  }
+}
+
+// ODS writes dates as 2021-04-03 or 2021-04-03T12:30:00 (local time, no offset); the worker reads both as UTC.
+function normaliseOdsDate(value: string | null): string | null {
+  if (value === null) return null;
+  return value;
+}
+
+function requireContent(archive: ZipArchive): void {
+  if (!archive.has(CONTENT)) throw new ZipArchiveError('the file is a ZIP archive but not an OpenDocument spreadsheet (no content.xml)');
+}

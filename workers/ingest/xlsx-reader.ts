@@ -1,0 +1,258 @@
+import path from 'node:path/posix';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { excelSerialToTime, type DateSystem } from './dates.js';
+import type { SheetRowBatch, SpreadsheetInfo } from './spreadsheet.js';
+import { formatDate, formatDateTime } from './temporal.js';
+import { ZipArchive, ZipArchiveError } from './zip-archive.js';
+
+/** Rows handed on at a time; a batch of a thousand rows dies young in V8's heap. */
+const BATCH_ROWS = 1000;
+/** Most columns read from a row; cells further right are dropped. */
+export const MAX_SHEET_COLUMNS = 1000;
+
+// Number formats 14-22, 27-36, 45-47 and 50-58 are Excel's built-in date and time formats (ECMA-376 part 1, 18.8.30).
+const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** What the workbook parts say about an XLSX file: its sheets, shared strings, date styles and date system. */
+interface Workbook {
+  sheets: { name: string; part: string }[];
+  dateSystem: DateSystem;
+  sharedStrings: string[];
+  /** For each cell style index, whether it formats numbers as dates. */
+  dateStyles: boolean[];
+}
+
+/** Reads the sheet names and the date system of an XLSX workbook. */
+export async function inspectXlsx(archive: ZipArchive): Promise<SpreadsheetInfo> {
+  const workbook = await readWorkbookPart(archive);
+  return { sheets: workbook.sheets.map((sheet) => sheet.name), dateSystem: workbook.dateSystem };
+}
+
+/**
+ * Streams the rows of one sheet of an XLSX workbook (the first when `sheetName` is null): the
+ * sheet's XML is inflated and parsed with saxes as it is read, so only shared strings and one
+ * batch of rows are held in memory. Numbers with a date format become ISO 8601 text; other cells
+ * are strings, numbers or booleans.
+ */
+export async function* readXlsxRows(archive: ZipArchive, sheetName: string | null): AsyncGenerator<SheetRowBatch> {
+  const workbook = { ...(await readWorkbookPart(archive)), sharedStrings: await readSharedStrings(archive), dateStyles: await readDateStyles(archive) };
+  const sheet = sheetName === null ? workbook.sheets[0] : workbook.sheets.find((candidate) => candidate.name === sheetName);
+  if (!sheet) throw new ZipArchiveError(sheetName === null ? 'the workbook has no sheets' : `the workbook has no sheet named "${sheetName}"`);
+
+  const reader = new SheetReader(workbook);
+  const stream = await archive.openStream(sheet.part);
+  stream.setEncoding('utf8');
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<string>) {
+    bytes += chunk.length;
+    reader.write(chunk);
+    if (reader.rows.length >= BATCH_ROWS) yield reader.take(bytes);
+  }
+  reader.close();
+  if (reader.rows.length > 0) yield reader.take(bytes);
+}
+
+/** Turns sheet XML events into rows of cell values. */
+class SheetReader {
+  rows: unknown[][] = [];
+  rowNumbers: number[] = [];
+  private readonly parser = new SaxesParser({ xmlns: false, position: false });
+  private row: unknown[] | null = null;
+  private rowNumber = 0;
+  private column = 0;
+  private cellType = 'n';
+  private cellStyle = 0;
+  private text = '';
+  private inValue = false;
+
+  constructor(private readonly workbook: Workbook) {
+    this.parser.on('opentag', (tag) => this.open(tag));
+    this.parser.on('closetag', (tag) => this.close_(tag.name));
+    this.parser.on('text', (text) => {
+      if (this.inValue) this.text += text;
+    });
+    this.parser.on('error', (error) => {
+      throw new ZipArchiveError(`the sheet's XML is invalid: ${error.message}`);
+    });
+  }
+
+  write(chunk: string): void {
+    this.parser.write(chunk);
+  }
+
+  close(): void {
+    this.parser.close();
+  }
+
+  take(bytes: number): SheetRowBatch {
+    const batch = { rows: this.rows, rowNumbers: this.rowNumbers, bytesRead: bytes };
+    this.rows = [];
+    this.rowNumbers = [];
+    return batch;
+  }
+
+  private open(tag: SaxesTagPlain): void {
+    switch (tag.name) {
+      case 'row': {
+        const number = Number(tag.attributes.r);
+        this.rowNumber = Number.isInteger(number) && number > 0 ? number : this.rowNumber + 1;
+        this.row = [];
+        this.column = 0;
+        return;
+      }
+      case 'c': {
+        const reference = tag.attributes.r;
+        this.column = reference === undefined ? this.column : columnIndex(reference);
+        this.cellType = tag.attributes.t ?? 'n';
+        this.cellStyle = Number(tag.attributes.s ?? 0);
+        this.text = '';
+        return;
+      }
+      case 'v':
+      case 't':
+        this.inValue = true;
+        return;
+    }
+  }
+
+  private close_(name: string): void {
+    switch (name) {
+      case 'v':
+      case 't':
+        this.inValue = false;
+        return;
+      case 'c':
+        if (this.row && this.column < MAX_SHEET_COLUMNS) this.row[this.column] = this.cellValue();
+        this.column += 1;
+        return;
+      case 'row':
+        if (this.row && this.row.length > 0) {
+          this.rows.push(this.row);
+          this.rowNumbers.push(this.rowNumber);
+        }
+        this.row = null;
+        return;
+    }
+  }
+
+  private cellValue(): unknown {
+    const text = this.text;
+    switch (this.cellType) {
+      case 's':
+        return this.workbook.sharedStrings[Number(text)] ?? '';
+      case 'str':
+      case 'inlineStr':
+      case 'e':
+        return text;
+      case 'b':
+        return text === '1' || text.toLowerCase() === 'true';
+      case 'd':
+        return text;
+    }
+    if (text === '') return '';
+    const value = Number(text);
+    if (!this.workbook.dateStyles[this.cellStyle]) return value;
+    const time = excelSerialToTime(value, this.workbook.dateSystem);
+    if (time === null) return value;
+    return time.hasTime ? formatDateTime(time.epochMs) : formatDate(time.epochMs);
+  }
+}
+
+/** Converts a cell reference such as "AB12" to a 0-based column index (27). */
+export function columnIndex(reference: string): number {
+  let index = 0;
+  for (let position = 0; position < reference.length; position += 1) {
+    const code = reference.charCodeAt(position);
+    if (code < 65 || code > 90) break;
+    index = index * 26 + (code - 64);
+  }
+  return index - 1;
+}
+
+async function readWorkbookPart(archive: ZipArchive): Promise<Omit<Workbook, 'sharedStrings' | 'dateStyles'>> {
+  if (!archive.has('xl/workbook.xml')) throw new ZipArchiveError('the file is a ZIP archive but not an Excel workbook (no xl/workbook.xml)');
+  const relations = new Map<string, string>();
+  if (archive.has('xl/_rels/workbook.xml.rels')) {
+    parseXml(await archive.readText('xl/_rels/workbook.xml.rels'), (tag) => {
+      if (tag.name === 'Relationship' && tag.attributes.Id && tag.attributes.Target) relations.set(tag.attributes.Id, tag.attributes.Target);
+    });
+  }
+
+  const sheets: { name: string; part: string }[] = [];
+  let dateSystem: DateSystem = '1900';
+  parseXml(await archive.readText('xl/workbook.xml'), (tag) => {
+    if (tag.name === 'workbookPr' && (tag.attributes.date1904 === '1' || tag.attributes.date1904 === 'true')) dateSystem = '1904';
+    if (tag.name !== 'sheet') return;
+    const target = relations.get(tag.attributes['r:id'] ?? '') ?? `worksheets/sheet${sheets.length + 1}.xml`;
+    const part = target.startsWith('/') ? target.slice(1) : path.normalize(path.join('xl', target));
+    sheets.push({ name: tag.attributes.name ?? `Sheet${sheets.length + 1}`, part });
+  });
+  return { sheets, dateSystem };
+}
+
+// NOTE: every shared string is kept in memory while the sheet streams, so a workbook with many
+// millions of distinct strings can exceed the worker's 192 MiB heap.
+async function readSharedStrings(archive: ZipArchive): Promise<string[]> {
+  if (!archive.has('xl/sharedStrings.xml')) return [];
+  const strings: string[] = [];
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  let current: string | null = null;
+  let inText = false;
+  let phonetic = 0;
+  parser.on('opentag', (tag) => {
+    if (tag.name === 'si') current = '';
+    else if (tag.name === 'rPh') phonetic += 1;
+    else if (tag.name === 't' && phonetic === 0) inText = true;
+  });
+  parser.on('closetag', (tag) => {
+    if (tag.name === 'si') {
+      strings.push(current ?? '');
+      current = null;
+    } else if (tag.name === 'rPh') phonetic -= 1;
+    else if (tag.name === 't') inText = false;
+  });
+  parser.on('text', (text) => {
+    if (inText && current !== null) current += text;
+  });
+  const stream = await archive.openStream('xl/sharedStrings.xml');
+  stream.setEncoding('utf8');
+  for await (const chunk of stream as AsyncIterable<string>) parser.write(chunk);
+  parser.close();
+  return strings;
+}
+
+async function readDateStyles(archive: ZipArchive): Promise<boolean[]> {
+  if (!archive.has('xl/styles.xml')) return [];
+  const customFormats = new Map<number, string>();
+  const styles: boolean[] = [];
+  let inCellFormats = false;
+  parseXml(
+    await archive.readText('xl/styles.xml'),
+    (tag) => {
+      if (tag.name === 'numFmt') customFormats.set(Number(tag.attributes.numFmtId), tag.attributes.formatCode ?? '');
+      else if (tag.name === 'cellXfs') inCellFormats = true;
+      else if (tag.name === 'xf' && inCellFormats) styles.push(isDateFormat(Number(tag.attributes.numFmtId ?? 0), customFormats));
+    },
+    (name) => {
+      if (name === 'cellXfs') inCellFormats = false;
+    },
+  );
+  return styles;
+}
+
+/** Tells whether a number format shows dates or times: a built-in date format, or a code with day, month, year or time parts. */
+export function isDateFormat(id: number, customFormats: ReadonlyMap<number, string>): boolean {
+  if (BUILT_IN_DATE_FORMATS.has(id)) return true;
+  const code = customFormats.get(id);
+  if (code === undefined) return false;
+  // Quoted text, escaped characters and [colour] or [$-locale] sections are not date parts.
+  const bare = code.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '');
+  return /[dmyhs]/i.test(bare) && !/^general$/i.test(bare.trim());
+}
+
+function parseXml(xml: string, onOpen: (tag: SaxesTagPlain) => void, onClose?: (name: string) => void): void {
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  parser.on('opentag', onOpen);
+  if (onClose) parser.on('closetag', (tag) => onClose(tag.name));
+  parser.write(xml).close();
+}
