@@ -47,7 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let handleRequest: http.RequestListener | undefined;
   const httpServer = http.createServer({ requestTimeout: 60 * 60 * 1000 }, (req, res) => handleRequest?.(req, res));
   const sessionMiddleware = createSessionMiddleware(config, redis);
-  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub });
+  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub, commands: redis });
   const context: AppContext = {
     config,
     knex,

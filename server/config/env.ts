@@ -41,6 +41,8 @@ export const envSchema = z.object({
   JSON_BODY_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   IMPORT_ISSUES_MAX: z.coerce.number().int().min(1).default(1000),
+  EDIT_RATE_PER_SECOND: z.coerce.number().int().min(1).default(30),
+  PRESENCE_TTL_MS: z.coerce.number().int().min(1000).default(10_000),
 
   SMTP_URL: z
     .string()

@@ -6,6 +6,25 @@ export interface ChangeInput {
   author: ChangeAuthor;
   mutationId: string | null;
   ops: DatasetOp[];
+  /** `undo` and `redo` changes reverse the change `revertsSeq`; every other change is an `edit`. */
+  kind?: 'edit' | 'undo' | 'redo';
+  revertsSeq?: number | null;
+  /** What undoing the change needs beyond its ops, one entry per op; stored, never broadcast. */
+  restore?: unknown[] | null;
+  /** Conflicts of a partly applied edit, returned again when its mutation id is retried. */
+  rejected?: unknown[] | null;
+  /** The client (browser tab) that sent a live edit. */
+  clientId?: string | null;
+}
+
+/**
+ * Locks a dataset's row until the transaction ends. Every writer of a dataset's rows and fields
+ * takes this lock first, so writers of one dataset run one after another and never deadlock on
+ * row locks taken in different orders. Returns the dataset's current seq, or null when it is gone.
+ */
+export async function lockDataset(trx: Knex.Transaction, datasetId: string): Promise<number | null> {
+  const row = (await trx('datasets').where({ id: datasetId }).forUpdate().first('seq')) as { seq: number } | undefined;
+  return row ? Number(row.seq) : null;
 }
 
 /**
@@ -31,6 +50,11 @@ export async function appendChange(trx: Knex.Transaction, input: ChangeInput): P
       importId: input.author.type === 'import' ? input.author.id : null,
       mutationId: input.mutationId,
       ops: JSON.stringify(input.ops),
+      kind: input.kind ?? 'edit',
+      revertsSeq: input.revertsSeq ?? null,
+      restore: input.restore ? JSON.stringify(input.restore) : null,
+      rejected: input.rejected && input.rejected.length > 0 ? JSON.stringify(input.rejected) : null,
+      clientId: input.clientId ?? null,
     })
     .returning(['createdAt']);
 

@@ -10,6 +10,11 @@ import { resolveActor } from '../auth/request-actor.js';
 import { moduleLogger } from '../observability/logger.js';
 import { redisKeys } from '../redis/connections.js';
 import { registerDatasetRoomHandlers } from './dataset-rooms.js';
+import { createEditRateLimiter } from './edit-rate-limiter.js';
+import { registerEditHandlers } from './edit-handlers.js';
+import { PresenceService } from './presence.js';
+import { PresenceStore } from './presence-store.js';
+import { createPublisher } from './publisher.js';
 
 const log = moduleLogger('realtime');
 
@@ -26,7 +31,7 @@ export function createSocketServer(
   httpServer: HttpServer,
   config: Config,
   sessionMiddleware: RequestHandler,
-  redis: { pub: Redis; sub: Redis },
+  redis: { pub: Redis; sub: Redis; commands: Redis },
 ): FairportServer {
   const io: FairportServer = new Server(httpServer, {
     serveClient: false,
@@ -47,9 +52,24 @@ export function createSocketServer(
     }
   });
 
+  const keys = redisKeys(config.REDIS_PREFIX);
+  const presence = new PresenceService(io, new PresenceStore(redis.commands, keys.presence, config.PRESENCE_TTL_MS), {
+    heartbeatMs: Math.max(250, Math.floor(config.PRESENCE_TTL_MS / 3)),
+    throttleMs: 100,
+  });
+  presence.start();
+  httpServer.on('close', () => presence.stop());
+  const editing = {
+    publisher: createPublisher(io),
+    limiter: createEditRateLimiter(redis.commands, keys.editRateLimit, config.EDIT_RATE_PER_SECOND),
+  };
+
   io.on('connection', (socket) => {
     if (socket.data.userId) void socket.join(rooms.user(socket.data.userId));
-    registerDatasetRoomHandlers(socket);
+    registerDatasetRoomHandlers(socket, presence);
+    registerEditHandlers(socket, editing);
+    socket.on('presence:update', (update) => presence.update(socket, update));
+    socket.on('disconnecting', () => presence.disconnecting(socket));
   });
   return io;
 }

@@ -30,5 +30,7 @@ export function redisKeys(prefix: string) {
     socketIo: `${prefix}:socket.io`,
     bullmq: `${prefix}:bull`,
     sessions: `${prefix}:sess:`,
+    presence: `${prefix}:presence`,
+    editRateLimit: `${prefix}:rl:edit:`,
   } as const;
 }

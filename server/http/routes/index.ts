@@ -5,6 +5,7 @@ import { changeRoutes } from './changes.js';
 import { datasetRoutes } from './datasets.js';
 import { fieldRoutes } from './fields.js';
 import { importRoutes } from './imports.js';
+import { liveEditingRoutes } from './live-editing.js';
 import { measurementRoutes } from './measurements.js';
 import { projectRoutes } from './projects.js';
 import { sampleRoutes } from './samples.js';
@@ -22,5 +23,6 @@ export function apiRoutes(context: AppContext): Route[] {
     ...measurementRoutes(),
     ...importRoutes(context),
     ...changeRoutes(),
+    ...liveEditingRoutes(),
   ];
 }
