@@ -56,7 +56,9 @@ export const editOp = z.discriminatedUnion('type', [
   z.object({ type: z.literal('field.retype'), fieldId: uuid, fieldType: z.enum(FIELD_TYPES) }),
   z.object({ type: z.literal('field.delete'), fieldId: uuid }),
 ]);
-export type EditOp = z.infer<typeof editOp>;
+/** An operation as a client writes it; `ParsedEditOp` has the defaults the server fills in. */
+export type EditOp = z.input<typeof editOp>;
+export type ParsedEditOp = z.output<typeof editOp>;
 
 /** The id a client (a browser tab) makes for itself when it starts. */
 export const clientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'expected 8 to 64 letters, digits, "-" or "_"');
@@ -72,7 +74,8 @@ export const editRequest = z.object({
   /** Apply even where someone else changed a cell since baseSeq: the user chose "keep mine". */
   overwrite: z.boolean().optional(),
 });
-export type EditRequest = z.infer<typeof editRequest>;
+export type EditRequest = z.input<typeof editRequest>;
+export type ParsedEditRequest = z.output<typeof editRequest>;
 
 /** `dataset:sync`: the changes after a seq the client has applied. */
 export const syncRequest = z.object({ datasetId: uuid, afterSeq: z.number().int().min(0) });

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { Model } from 'objection';
 import type { EditConflict } from '../../../common/editing/protocol.js';
-import type { EditRequest, UndoRequest } from '../../../common/editing/requests.js';
+import type { ParsedEditRequest, UndoRequest } from '../../../common/editing/requests.js';
 import type { ChangeAuthor, DatasetChange, DatasetOp } from '../../../common/events.js';
 import type { SignedInActor } from '../../auth/actor.js';
 import { HttpError, notFound } from '../../http/http-error.js';
@@ -32,7 +32,7 @@ export interface EditOutcome {
  * conflict, and appends one change-log entry with their old and new values. Broadcast the change
  * only after this returns, that is after commit.
  */
-export async function applyEdit(actor: SignedInActor, datasetId: string, request: EditRequest): Promise<EditOutcome> {
+export async function applyEdit(actor: SignedInActor, datasetId: string, request: ParsedEditRequest): Promise<EditOutcome> {
   return Model.knex().transaction(async (trx) => {
     const currentSeq = await lockOrFail(trx, datasetId);
     const earlier = await findMutation(trx, datasetId, request.mutationId, actor.id);
@@ -81,7 +81,7 @@ export async function applyUndo(actor: SignedInActor, datasetId: string, request
     const source = (await trx('dataset_changes').where({ datasetId, seq: target }).first('ops', 'restore')) as { ops: DatasetOp[]; restore: unknown[] | null };
     const inverse: InternalOp[] = invertOps(target, source.ops, source.restore);
     const overwrite = request.overwrite ?? false;
-    const session = new EditSession(trx, { datasetId, seq: currentSeq + 1, baseSeq: target, overwrite });
+    const session = new EditSession(trx, { datasetId, seq: currentSeq + 1, baseSeq: target, overwrite, authorId: actor.id });
     await runOps(session, inverse);
     const conflicts = await describeConflicts(trx, datasetId, session.conflicts);
     if (conflicts.length > 0 && !overwrite) {

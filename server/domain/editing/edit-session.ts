@@ -29,6 +29,8 @@ export interface SessionOptions {
   overwrite: boolean;
   /** The client that sent the edit; its own changes after baseSeq do not conflict. */
   clientId?: string | null;
+  /** For undo and redo: the user's own changes after baseSeq do not conflict, only someone else's do. */
+  authorId?: string | null;
 }
 
 /**
@@ -78,9 +80,10 @@ export class EditSession {
     this.fields = await loadFields(trx, options.datasetId);
     this.rowRemovals = await latestRemovals(trx, options.datasetId, 'row', [...sampleIds].filter((id) => !this.rows.has(id)));
     this.fieldRemovals = await latestRemovals(trx, options.datasetId, 'field', [...fieldIds].filter((id) => !this.fields.has(id)));
-    if (options.clientId) {
+    const owner = options.clientId ? { clientId: options.clientId } : options.authorId ? { authorUserId: options.authorId } : null;
+    if (owner) {
       const own = await trx('dataset_changes')
-        .where({ datasetId: options.datasetId, clientId: options.clientId })
+        .where({ datasetId: options.datasetId, ...owner })
         .where('seq', '>', options.baseSeq)
         .pluck('seq');
       this.ownSeqs = new Set(own.map(Number));

@@ -30,6 +30,8 @@ export async function cellHistory(sample: Sample, cell: string | undefined, limi
     .where('h.dataset_id', sample.datasetId)
     .where('h.target_id', sample.id)
     .orderBy('h.seq', 'desc')
+    // Within one change, a row's cells come before the row itself (added, or deleted).
+    .orderByRaw("h.cell = 'row'")
     .limit(limit)
     .select('h.seq', 'h.cell', 'h.old_value', 'h.new_value', 'c.created_at', 'c.author_user_id', 'c.import_id', 'c.kind', 'u.display_name');
   if (cell) query.whereIn('h.cell', [cell, 'row']);

@@ -1,6 +1,6 @@
 import type { Field } from '../../../common/api/fields.js';
 import type { CellValue, Sample } from '../../../common/api/samples.js';
-import type { EditOp } from '../../../common/editing/requests.js';
+import type { ParsedEditOp } from '../../../common/editing/requests.js';
 import type { DeletedRowRestore } from './row-writes.js';
 
 /**
@@ -9,7 +9,7 @@ import type { DeletedRowRestore } from './row-writes.js';
  * server kept (`restore` of the change log), such as a deleted row's measurements.
  */
 export type InternalOp =
-  | EditOp
+  | ParsedEditOp
   | { type: 'sample.restore'; sample: Sample; links: DeletedRowRestore }
   | { type: 'field.restore'; field: Field; values: Record<string, CellValue>; measurements: Record<string, unknown>[] }
   | { type: 'field.retype'; fieldId: string; fieldType: Field['type']; restoreValues: Record<string, CellValue> };

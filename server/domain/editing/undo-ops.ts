@@ -1,5 +1,5 @@
 import type { FieldType } from '../../../common/api/fields.js';
-import type { EditOp } from '../../../common/editing/requests.js';
+import type { ParsedEditOp } from '../../../common/editing/requests.js';
 import type { DatasetOp } from '../../../common/events.js';
 import { HttpError } from '../../http/http-error.js';
 import type { FieldRestore, InternalOp } from './internal-ops.js';
@@ -46,7 +46,7 @@ function invertOp(seq: number, op: DatasetOp, restore: unknown): InternalOp[] {
 
 function invertFieldUpdate(op: Extract<DatasetOp, { type: 'field.update' }>, restore: FieldRestore | null): InternalOp[] {
   const inverse: InternalOp[] = [];
-  const changes: Extract<EditOp, { type: 'field.update' }>['changes'] = {};
+  const changes: Extract<ParsedEditOp, { type: 'field.update' }>['changes'] = {};
   for (const property of FIELD_PROPERTIES) {
     if (property in op.before) (changes as Record<string, unknown>)[property] = op.before[property];
   }
