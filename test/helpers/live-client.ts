@@ -75,7 +75,15 @@ export class LiveClient {
   /** Connects to the first URL, joins the dataset and loads every row. */
   static async open(urls: string[], cookie: string, datasetId: string): Promise<LiveClient> {
     const client = new LiveClient(urls, cookie, datasetId, randomUUID());
-    await client.connectTo(0);
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`could not join ${datasetId} on ${urls[0]}`)), 15_000);
+      client.onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    client.connectTo(0);
+    await ready;
     return client;
   }
 
@@ -105,6 +113,11 @@ export class LiveClient {
     return this.syncing;
   }
 
+  /** Whether the client has applied every change up to `seq` and has no unconfirmed edits. */
+  isSettledAt(seq: number): boolean {
+    return this.socket.connected && this.table.seq === seq && !this.table.hasPendingEdits();
+  }
+
   /** Drops the connection without warning; the client reconnects by itself. */
   dropConnection(): void {
     this.socket.io.engine.close();
@@ -127,7 +140,7 @@ export class LiveClient {
     }
   }
 
-  private async connectTo(index: number): Promise<void> {
+  private connectTo(index: number): void {
     this.urlIndex = index % this.urls.length;
     const socket: ClientSocket = connect(this.url, {
       transports: ['websocket'],
@@ -148,14 +161,7 @@ export class LiveClient {
       // After two failed attempts the node is taken as gone: move to the next one.
       if (attempt < 2 || this.closed || this.urls.length < 2) return;
       socket.disconnect();
-      void this.connectTo(this.urlIndex + 1);
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`could not join ${this.datasetId} on ${this.url}`)), 15_000);
-      this.onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
+      this.connectTo(this.urlIndex + 1);
     });
   }
 
