@@ -13,6 +13,8 @@ export interface LiveTableHost {
   requestReload(): void;
   /** Called after anything shown changed. */
   changed(): void;
+  /** Called after a committed change was applied, e.g. to move a point on a map. */
+  applied?(change: DatasetChange): void;
 }
 
 export interface LiveTableOptions {
@@ -258,6 +260,7 @@ export class LiveTable {
 
     if (change.mutationId) this.pending.delete(change.mutationId);
     for (const [id, edit] of this.pending) if (edit.seq !== null && edit.seq <= this.lastSeq) this.pending.delete(id);
+    this.host.applied?.(change);
     if (reload) this.host.requestReload();
   }
 

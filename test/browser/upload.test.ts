@@ -103,15 +103,15 @@ describe('dataset upload in the browser', () => {
 
     await expect.poll(() => page.locator('[data-row-count]').getAttribute('data-row-count'), { timeout: 10_000 }).toBe(String(ROWS));
     expect(await page.locator('.table-caption').textContent()).toContain('200 samples');
-    await expect.poll(() => page.getByRole('cell', { name: 'SITE-0001', exact: true }).count()).toBe(1);
-    expect(await page.getByRole('cell', { name: HTML_NOTE, exact: true }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('gridcell', { name: 'SITE-0001', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('gridcell', { name: HTML_NOTE, exact: true }).count()).toBe(1);
     expect(await page.locator('.grid img').count()).toBe(0);
 
     const headers = await page.getByRole('columnheader').allTextContents();
     expect(headers.slice(0, 4)).toEqual(['Name', 'Latitude (°)', 'Longitude (°)', 'Collected at (UTC)']);
     const depthColumn = headers.findIndex((header) => /depth/i.test(header));
     expect(depthColumn).toBeGreaterThan(3);
-    const cellsOf = (name: string) => page.getByRole('row').filter({ hasText: name }).getByRole('cell').allTextContents();
+    const cellsOf = (name: string) => page.getByRole('row').filter({ hasText: name }).getByRole('gridcell').allTextContents();
     const firstRow = await cellsOf('SITE-0001');
     expect(firstRow[1]).toBe('44.15');
     expect(firstRow[2]).toBe('5');

@@ -55,12 +55,12 @@ const setDepth = (seq: number, before: number | null, after: number, mutationId:
   change(seq, [{ type: 'cell.set', sampleId: ROW, key: 'depth_m', before, after }], mutationId);
 
 describe('LiveTable', () => {
-  let host: { requestSync: ReturnType<typeof vi.fn>; requestReload: ReturnType<typeof vi.fn>; changed: ReturnType<typeof vi.fn> };
+  let host: { requestSync: ReturnType<typeof vi.fn<() => void>>; requestReload: ReturnType<typeof vi.fn<() => void>>; changed: ReturnType<typeof vi.fn<() => void>> };
   let table: LiveTable;
 
   beforeEach(() => {
     vi.useFakeTimers();
-    host = { requestSync: vi.fn(), requestReload: vi.fn(), changed: vi.fn() };
+    host = { requestSync: vi.fn<() => void>(), requestReload: vi.fn<() => void>(), changed: vi.fn<() => void>() };
     table = new LiveTable({ datasetId: DATASET, clientId: 'client-one', seq: 10, fields: [FIELD], gapDelayMs: 100 }, host);
     table.loadRows([sample(ROW, 1, { depth_m: 1 })], 10, true);
   });
