@@ -1,36 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
+import { ensureClientBuilt } from './client-build.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
 const ROWS = 200;
 const MISSING_DEPTH_ROW = 17;
 const HTML_NOTE_ROW = 2;
 const HTML_NOTE = "<img src=x onerror=document.title='injected'>";
-
-/** Newest modification time under a folder, leaving out build output and dependencies. */
-function newestModification(target: string): number {
-  const stats = statSync(target);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  let newest = stats.mtimeMs;
-  for (const entry of readdirSync(target)) {
-    if (entry === 'dist' || entry === 'node_modules') continue;
-    newest = Math.max(newest, newestModification(path.join(target, entry)));
-  }
-  return newest;
-}
-
-/** Builds the client unless `client/dist` is newer than its sources (`npm test` builds it first). */
-function ensureClientBuilt(): void {
-  const bundle = path.join(REPO_ROOT, 'client', 'dist', 'index.html');
-  const sources = Math.max(newestModification(path.join(REPO_ROOT, 'client')), newestModification(path.join(REPO_ROOT, 'common')));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', 'build:client'], { cwd: REPO_ROOT, stdio: 'pipe' });
-}
 
 /** A CSV of lake samples with coordinates, one missing depth and one note that looks like HTML. */
 function lakeCsv(): string {

@@ -252,19 +252,37 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
 
   let lastRange = { first: 0, last: 0 };
 
-  const reload = () => {
+  /**
+   * Makes a new table at a seq, with the fields read after it; changes that arrive meanwhile
+   * wait in `early` and are applied to the new table.
+   */
+  const startTable = (seq: number) => {
+    early ??= [];
     generation += 1;
     controller.abort();
     controller = new AbortController();
     pumping = false;
-    cursor = undefined;
     setLoadError(null);
-    const pending = table;
-    table = newTable(pending.seq, pending.committedFields());
-    pending.dispose();
+    const started = generation;
+    fetchFields(datasetId)
+      .then((fields) => {
+        if (started !== generation) return;
+        table.dispose();
+        table = newTable(seq, fields);
+        const waiting = early ?? [];
+        early = null;
+        cursor = undefined;
+        for (const change of waiting) table.receive(change);
+        bump();
+        void pump();
+      })
+      .catch((error: unknown) => setLoadError(error));
+  };
+
+  /** Reads fields and rows again, e.g. after an import merged rows the changes do not list. */
+  const reload = () => {
     reloadMeta();
-    bump();
-    void pump();
+    startTable(table.seq);
   };
 
   onCleanup(() => {
@@ -345,20 +363,9 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
       setUndoDepth(info.undoDepth ?? 0);
       setRedoDepth(info.redoDepth ?? 0);
       if (!started) {
-        started = true;
         // Fields are read after the join, so changes broadcast meanwhile reach the new table.
-        void fetchFields(datasetId)
-          .then((fields) => {
-            table.dispose();
-            table = newTable(info.seq, fields);
-            const waiting = early ?? [];
-            early = null;
-            cursor = undefined;
-            for (const change of waiting) table.receive(change);
-            bump();
-            void pump();
-          })
-          .catch((error: unknown) => setLoadError(error));
+        started = true;
+        startTable(info.seq);
         return;
       }
       void sync();
