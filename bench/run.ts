@@ -5,6 +5,7 @@
  * Defaults: both suites; ingest with 1,000,000 rows, 3 runs and one more import with the worker
  * compiled by tsc; edit latency with 300 edits at 10 and 1,000 viewers.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { runEditLatencyBenchmark } from './edit-latency.js';
 import { benchDatabaseUrl } from './harness/database.js';
@@ -58,8 +59,9 @@ if (suites.includes('ingest')) {
 }
 
 if (suites.includes('edit-latency')) {
-  const settings = { edits, viewerCounts, database, redisPrefix };
   const machine = await machineFacts(benchDatabaseUrl('postgres'));
+  // Latencies of a few milliseconds depend on what else the machine runs, so the load is kept with them.
+  const settings = { edits, viewerCounts, database, redisPrefix, loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100) };
   const benchmarks = await runEditLatencyBenchmark({ ...settings, log });
   const file = await writeRun('edit-latency', { machine, settings, benchmarks });
   for (const result of benchmarks) {

@@ -66,7 +66,14 @@ export async function authorizeProject(actor: Actor, capability: Capability, pro
 
 /** Checks a capability on a dataset; throws 404 when the actor may not even read it. */
 export async function authorizeDataset(actor: Actor, capability: Capability, dataset: Dataset): Promise<void> {
-  const role = await projectRoleOf(actor, dataset.projectId);
+  decideDataset(actor, await projectRoleOf(actor, dataset.projectId), capability, dataset);
+}
+
+/**
+ * Decides a capability on a dataset from the actor's project role, for callers that read the
+ * role together with other rows in one query (the live-edit path reads it with the dataset's lock).
+ */
+export function decideDataset(actor: Actor, role: ProjectRole | null, capability: Capability, dataset: Pick<Dataset, 'id' | 'visibility'>): void {
   if (hasCapability(actor, role, capability)) return;
 
   const readable = canReadDataset(actor, dataset, role);
@@ -114,7 +121,7 @@ function hasCapability(actor: Actor, role: ProjectRole | null, capability: Capab
   return role !== null && ROLE_CAPABILITIES[role].includes(capability);
 }
 
-function canReadDataset(actor: Actor, dataset: Dataset, role: ProjectRole | null): boolean {
+function canReadDataset(actor: Actor, dataset: Pick<Dataset, 'visibility'>, role: ProjectRole | null): boolean {
   if (dataset.visibility === 'public') return true;
   if (!isSignedIn(actor)) return false;
   return dataset.visibility === 'internal' || hasCapability(actor, role, 'read');

@@ -67,3 +67,37 @@ export async function appendChange(trx: Knex.Transaction, input: ChangeInput): P
     createdAt: (row as { createdAt: Date }).createdAt.toISOString(),
   };
 }
+
+/**
+ * The change-log part of a single-statement write: two CTEs, `bumped` (the dataset's seq + 1,
+ * only while it still is `expectedSeq`) and `change` (the new entry). Other CTEs of the statement
+ * write only when `bumped` returned a row, so the whole write happens, or none of it when another
+ * change came first. Used by live edits, which read without a lock and write in one round trip.
+ */
+export function changeLogCtes(input: ChangeInput, expectedSeq: number): { sql: string; bindings: Knex.Value[] } {
+  const authorUserId = input.author.type === 'user' ? input.author.id : input.author.userId;
+  const importId = input.author.type === 'import' ? input.author.id : null;
+  return {
+    sql: `bumped AS (
+        UPDATE datasets SET seq = seq + 1 WHERE id = ? AND seq = ? RETURNING seq
+      ), change AS (
+        INSERT INTO dataset_changes (dataset_id, seq, author_user_id, import_id, mutation_id, ops, kind, reverts_seq, restore, rejected, client_id)
+        SELECT ?, bumped.seq, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ? FROM bumped
+        RETURNING seq, created_at
+      )`,
+    bindings: [
+      input.datasetId,
+      expectedSeq,
+      input.datasetId,
+      authorUserId,
+      importId,
+      input.mutationId,
+      JSON.stringify(input.ops),
+      input.kind ?? 'edit',
+      input.revertsSeq ?? null,
+      input.restore ? JSON.stringify(input.restore) : null,
+      input.rejected && input.rejected.length > 0 ? JSON.stringify(input.rejected) : null,
+      input.clientId ?? null,
+    ],
+  };
+}

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { EDIT_LIMITS } from '../../common/editing/limits.js';
 import { editRequest, syncRequest, undoRequest } from '../../common/editing/requests.js';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../common/events.js';
-import { ANONYMOUS, type Actor, type SignedInActor } from '../auth/actor.js';
+import { ANONYMOUS, type Actor } from '../auth/actor.js';
 import { authorizeDataset, requireSignedIn } from '../auth/policy.js';
 import { resolveActor } from '../auth/request-actor.js';
 import { listChangesAfter } from '../domain/change-history.js';
@@ -32,9 +32,9 @@ export function registerEditHandlers(socket: FairportSocket, services: EditHandl
     void respond(ack, async () => {
       await services.limiter.consume(limitKey(socket));
       const request = parseSized(editRequest, raw);
-      const user = requireSignedIn(await currentActor(socket));
-      await authorizeEdit(user, request.datasetId);
-      return acknowledge(await applyEdit(user, request.datasetId, request), services.publisher);
+      // The user's role and project membership are read again with the edit, so a change applies at once.
+      const userId = signedInUserId(socket);
+      return acknowledge(await applyEdit(userId, request.datasetId, request), services.publisher);
     });
   });
 
@@ -43,9 +43,7 @@ export function registerEditHandlers(socket: FairportSocket, services: EditHandl
       void respond(ack, async () => {
         await services.limiter.consume(limitKey(socket));
         const request = parseSized(undoRequest, raw);
-        const user = requireSignedIn(await currentActor(socket));
-        await authorizeEdit(user, request.datasetId);
-        return acknowledge(await applyUndo(user, request.datasetId, request, direction), services.publisher);
+        return acknowledge(await applyUndo(signedInUserId(socket), request.datasetId, request, direction), services.publisher);
       });
     });
   }
@@ -101,8 +99,10 @@ function limitKey(socket: FairportSocket): string {
   return socket.data.userId ? `user:${socket.data.userId}` : `socket:${socket.id}`;
 }
 
-async function authorizeEdit(user: SignedInActor, datasetId: string): Promise<void> {
-  await authorizeDataset(user, 'edit', await getDataset(datasetId));
+/** The socket's user id; guests are told to sign in before any database work. */
+function signedInUserId(socket: FairportSocket): string {
+  if (!socket.data.userId) requireSignedIn(ANONYMOUS);
+  return socket.data.userId!;
 }
 
 /** The socket's actor with the user's current role, read again so a changed role applies at once. */

@@ -3,17 +3,19 @@ import { Model } from 'objection';
 import type { EditConflict } from '../../../common/editing/protocol.js';
 import type { ParsedEditRequest, UndoRequest } from '../../../common/editing/requests.js';
 import type { ChangeAuthor, DatasetChange, DatasetOp } from '../../../common/events.js';
-import type { SignedInActor } from '../../auth/actor.js';
+import { isSignedIn, type SignedInActor } from '../../auth/actor.js';
+import { decideDataset, requireSignedIn } from '../../auth/policy.js';
 import { HttpError, notFound } from '../../http/http-error.js';
 import { validationError } from '../../http/problem.js';
-import { appendChange, lockDataset } from '../change-log.js';
+import { lockDataset } from '../change-log.js';
 import { describeConflicts, EditConflictError } from './conflicts.js';
 import { EditSession } from './edit-session.js';
-import { writeHistory } from './history.js';
+import { readEditState, type EditState, type EditStateQuery } from './edit-state.js';
 import type { InternalOp } from './internal-ops.js';
 import { runOps } from './run-ops.js';
-import { readStacks, writeStacks, type UndoStacks } from './undo-stacks.js';
+import { readStacks, type UndoStacks } from './undo-stacks.js';
 import { invertOps } from './undo-ops.js';
+import { writeChange } from './write-change.js';
 
 /** The result of an edit, undo or redo: the committed change (null when nothing applied) and its conflicts. */
 export interface EditOutcome {
@@ -26,39 +28,68 @@ export interface EditOutcome {
   redoDepth: number;
 }
 
+/** Operations that change only cells of existing rows; an edit of nothing else can take the fast path. */
+const CELL_OPS = new Set(['cell.set', 'sample.set']);
+
 /**
- * Applies a client's edit in one transaction: locks the dataset (which serialises every writer of
- * it), answers a retried mutation id with its first result, applies the operations that do not
- * conflict, and appends one change-log entry with their old and new values. Broadcast the change
- * only after this returns, that is after commit.
+ * Applies a client's edit: checks the user may edit the dataset, answers a retried mutation id
+ * with its first result, applies the operations that do not conflict, and appends one change-log
+ * entry with their old and new values. Broadcast the change only after this returns, that is
+ * after commit.
+ *
+ * Edits of cells only (typing, pasting) read everything in one query and write everything in
+ * one statement that applies only while the dataset's seq is unchanged, so they cost two round
+ * trips and no lock wait. When another change came first, or the edit adds or deletes rows or
+ * changes fields, the edit runs in a transaction that locks the dataset first, which serialises
+ * every writer of the dataset.
  */
-export async function applyEdit(actor: SignedInActor, datasetId: string, request: ParsedEditRequest): Promise<EditOutcome> {
+export async function applyEdit(userId: string, datasetId: string, request: ParsedEditRequest): Promise<EditOutcome> {
+  const query: EditStateQuery = {
+    datasetId,
+    userId,
+    mutationId: request.mutationId,
+    sampleIds: sampleIdsOf(request.ops),
+    baseSeq: request.baseSeq,
+    owner: request.clientId ? { clientId: request.clientId } : null,
+  };
+  if (request.ops.every((op) => CELL_OPS.has(op.type))) {
+    const fast = await attemptEdit(Model.knex(), query, request, null);
+    if (fast) return fast;
+  }
   return Model.knex().transaction(async (trx) => {
-    const currentSeq = await lockOrFail(trx, datasetId);
-    const earlier = await findMutation(trx, datasetId, request.mutationId, actor.id);
-    if (earlier) return earlier;
-    if (request.baseSeq > currentSeq) {
-      throw validationError([{ field: 'baseSeq', message: `the dataset is at seq ${currentSeq}; baseSeq ${request.baseSeq} is ahead of it` }]);
-    }
-
-    const session = new EditSession(trx, {
-      datasetId,
-      seq: currentSeq + 1,
-      baseSeq: request.baseSeq,
-      overwrite: request.overwrite ?? false,
-      clientId: request.clientId ?? null,
-    });
-    await runOps(session, request.ops);
-    const conflicts = await describeConflicts(trx, datasetId, session.conflicts);
-    const stacks = await readStacks(trx, datasetId, actor.id);
-    if (session.ops.length === 0) return outcome(null, conflicts, stacks);
-
-    const change = await commitChange(trx, session, actor, request.mutationId, { kind: 'edit', revertsSeq: null, rejected: conflicts });
-    stacks.undo.push(change.seq);
-    stacks.redo = [];
-    await writeStacks(trx, datasetId, actor.id, stacks);
-    return outcome(change, conflicts, stacks);
+    const lockedSeq = await lockOrFail(trx, datasetId);
+    return (await attemptEdit(trx, query, request, lockedSeq))!;
   });
+}
+
+/**
+ * One attempt at an edit. With `lockedSeq` the caller holds the dataset lock and the write
+ * cannot lose a race; without it the write may find the seq moved and return null.
+ */
+async function attemptEdit(db: Knex | Knex.Transaction, query: EditStateQuery, request: ParsedEditRequest, lockedSeq: number | null): Promise<EditOutcome | null> {
+  const state = await readEditState(db, query);
+  if (!state) throw notFound('Dataset', query.datasetId);
+  const actor = authorizeEdit(state);
+  if (state.earlier) return duplicateOutcome(state, actor);
+  if (request.baseSeq > state.seq) {
+    throw validationError([{ field: 'baseSeq', message: `the dataset is at seq ${state.seq}; baseSeq ${request.baseSeq} is ahead of it` }]);
+  }
+
+  const session = new EditSession(db, {
+    datasetId: query.datasetId,
+    seq: state.seq + 1,
+    baseSeq: request.baseSeq,
+    overwrite: request.overwrite ?? false,
+    clientId: request.clientId ?? null,
+  });
+  await runOps(session, request.ops, state);
+  const conflicts = await describeConflicts(db, query.datasetId, session.conflicts);
+  if (session.ops.length === 0) return outcome(null, conflicts, state.stacks);
+
+  const stacks = { undo: [...state.stacks.undo, session.seq], redo: [] };
+  const change = await commit(db, session, actor, request.mutationId, stacks, { kind: 'edit', revertsSeq: null, rejected: conflicts });
+  if (!change && lockedSeq !== null) throw new Error(`Dataset ${query.datasetId} changed while its lock was held`);
+  return change ? outcome(change, conflicts, stacks) : null;
 }
 
 /**
@@ -66,38 +97,46 @@ export async function applyEdit(actor: SignedInActor, datasetId: string, request
  * back the old values. Where someone else changed a cell, row or field since, nothing is applied
  * and the conflicts are returned, unless the request confirms with `overwrite`.
  */
-export async function applyUndo(actor: SignedInActor, datasetId: string, request: UndoRequest, direction: 'undo' | 'redo'): Promise<EditOutcome> {
+export async function applyUndo(userId: string, datasetId: string, request: UndoRequest, direction: 'undo' | 'redo'): Promise<EditOutcome> {
   return Model.knex().transaction(async (trx) => {
-    const currentSeq = await lockOrFail(trx, datasetId);
-    const earlier = await findMutation(trx, datasetId, request.mutationId, actor.id);
-    if (earlier) return earlier;
+    await lockOrFail(trx, datasetId);
+    const stacksBefore = await readStacks(trx, datasetId, userId);
+    const target = (direction === 'undo' ? stacksBefore.undo : stacksBefore.redo).at(-1);
+    const source = target === undefined ? undefined : ((await trx('dataset_changes').where({ datasetId, seq: target }).first('ops', 'restore')) as { ops: DatasetOp[]; restore: unknown[] | null });
+    const inverse: InternalOp[] = source ? invertOps(target!, source.ops, source.restore) : [];
 
-    const stacks = await readStacks(trx, datasetId, actor.id);
-    const target = (direction === 'undo' ? stacks.undo : stacks.redo).at(-1);
+    const state = await readEditState(trx, {
+      datasetId,
+      userId,
+      mutationId: request.mutationId,
+      sampleIds: sampleIdsOf(inverse),
+      baseSeq: target ?? 0,
+      owner: { authorUserId: userId },
+    });
+    if (!state) throw notFound('Dataset', datasetId);
+    const actor = authorizeEdit(state);
+    if (state.earlier) return duplicateOutcome(state, actor);
     if (target === undefined) {
       throw new HttpError('not_found', direction === 'undo' ? 'There is nothing of yours to undo in this dataset.' : 'There is nothing to redo.');
     }
 
-    const source = (await trx('dataset_changes').where({ datasetId, seq: target }).first('ops', 'restore')) as { ops: DatasetOp[]; restore: unknown[] | null };
-    const inverse: InternalOp[] = invertOps(target, source.ops, source.restore);
     const overwrite = request.overwrite ?? false;
-    const session = new EditSession(trx, { datasetId, seq: currentSeq + 1, baseSeq: target, overwrite, authorId: actor.id });
-    await runOps(session, inverse);
+    const session = new EditSession(trx, { datasetId, seq: state.seq + 1, baseSeq: target, overwrite });
+    await runOps(session, inverse, state);
     const conflicts = await describeConflicts(trx, datasetId, session.conflicts);
     if (conflicts.length > 0 && !overwrite) {
       throw new EditConflictError(`Someone changed what this ${direction} would restore; confirm to overwrite their change.`, conflicts);
     }
 
-    if (direction === 'undo') stacks.undo.pop();
-    else stacks.redo.pop();
+    const stacks = { undo: [...state.stacks.undo], redo: [...state.stacks.redo] };
+    (direction === 'undo' ? stacks.undo : stacks.redo).pop();
     if (session.ops.length === 0) {
-      await writeStacks(trx, datasetId, actor.id, stacks);
+      await trx('undo_stacks').where({ datasetId, userId }).update({ undo: stacks.undo, redo: stacks.redo });
       return outcome(null, conflicts, stacks);
     }
-
-    const change = await commitChange(trx, session, actor, request.mutationId, { kind: direction, revertsSeq: target, rejected: conflicts });
-    (direction === 'undo' ? stacks.redo : stacks.undo).push(change.seq);
-    await writeStacks(trx, datasetId, actor.id, stacks);
+    (direction === 'undo' ? stacks.redo : stacks.undo).push(session.seq);
+    const change = await commit(trx, session, actor, request.mutationId, stacks, { kind: direction, revertsSeq: target, rejected: conflicts });
+    if (!change) throw new Error(`Dataset ${datasetId} changed while its lock was held`);
     return outcome(change, conflicts, stacks);
   });
 }
@@ -108,52 +147,66 @@ export async function undoDepths(datasetId: string, userId: string): Promise<{ u
   return { undoDepth: stacks.undo.length, redoDepth: stacks.redo.length };
 }
 
+/** Decides with the policy, from the facts read with the edit, whether the user may edit the dataset. */
+function authorizeEdit(state: EditState): SignedInActor {
+  const actor = requireSignedIn(state.actor);
+  decideDataset(actor, state.projectRole, 'edit', state.dataset);
+  return actor;
+}
+
 async function lockOrFail(trx: Knex.Transaction, datasetId: string): Promise<number> {
   const seq = await lockDataset(trx, datasetId);
   if (seq === null) throw notFound('Dataset', datasetId);
   return seq;
 }
 
-async function commitChange(
-  trx: Knex.Transaction,
+async function commit(
+  db: Knex | Knex.Transaction,
   session: EditSession,
   actor: SignedInActor,
   mutationId: string,
+  stacks: UndoStacks,
   entry: { kind: 'edit' | 'undo' | 'redo'; revertsSeq: number | null; rejected: EditConflict[] },
-): Promise<DatasetChange> {
+): Promise<DatasetChange | null> {
   const author: ChangeAuthor = { type: 'user', id: actor.id, displayName: actor.displayName };
-  const change = await appendChange(trx, {
-    datasetId: session.options.datasetId,
-    author,
-    mutationId,
-    ops: session.ops,
-    kind: entry.kind,
-    revertsSeq: entry.revertsSeq,
-    restore: session.restore.some((item) => item !== null) ? session.restore : null,
-    rejected: entry.rejected,
-    clientId: session.options.clientId ?? null,
+  return writeChange(db, {
+    change: {
+      datasetId: session.options.datasetId,
+      author,
+      mutationId,
+      ops: session.ops,
+      kind: entry.kind,
+      revertsSeq: entry.revertsSeq,
+      restore: session.restore.some((item) => item !== null) ? session.restore : null,
+      rejected: entry.rejected,
+      clientId: session.options.clientId ?? null,
+    },
+    expectedSeq: session.seq - 1,
+    updates: session.dirtyRows(),
+    history: session.history.values(),
+    stacks: { userId: actor.id, ...stacks },
   });
-  if (change.seq !== session.seq) {
-    throw new Error(`Change of dataset ${session.options.datasetId} got seq ${change.seq}, expected ${session.seq}; the dataset lock was not held`);
-  }
-  await writeHistory(trx, session.options.datasetId, change.seq, session.history.values());
-  return change;
 }
 
 /**
- * Finds an earlier application of a mutation id. Mutation ids are unique per dataset; one that
- * another user sent is not theirs to retry.
+ * Answers a mutation id that was applied before with its first result. Mutation ids are unique
+ * per dataset; one that another user sent is not theirs to retry.
  */
-async function findMutation(trx: Knex.Transaction, datasetId: string, mutationId: string, userId: string): Promise<EditOutcome | null> {
-  const row = (await trx('dataset_changes').where({ datasetId, mutationId }).first('seq', 'rejected', 'authorUserId')) as
-    | { seq: number; rejected: EditConflict[] | null; authorUserId: string | null }
-    | undefined;
-  if (!row) return null;
-  if (row.authorUserId !== userId) {
+function duplicateOutcome(state: EditState, actor: SignedInActor): EditOutcome {
+  const earlier = state.earlier!;
+  if (isSignedIn(actor) && earlier.authorUserId !== actor.id) {
     throw validationError([{ field: 'mutationId', message: 'this mutation id is already used; make a new one for each edit' }]);
   }
-  const stacks = await readStacks(trx, datasetId, userId);
-  return { ...outcome(null, row.rejected ?? [], stacks), seq: Number(row.seq), duplicate: true };
+  return { ...outcome(null, earlier.rejected ?? [], state.stacks), seq: earlier.seq, duplicate: true };
+}
+
+function sampleIdsOf(ops: readonly InternalOp[]): string[] {
+  const ids = new Set<string>();
+  for (const op of ops) {
+    if ('sampleId' in op) ids.add(op.sampleId);
+    if (op.type === 'sample.insert' || op.type === 'sample.restore') ids.add(op.sample.id);
+  }
+  return [...ids];
 }
 
 function outcome(change: DatasetChange | null, conflicts: EditConflict[], stacks: UndoStacks): EditOutcome {

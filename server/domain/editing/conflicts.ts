@@ -17,7 +17,7 @@ export class EditConflictError extends HttpError {
 }
 
 /** Adds who made each conflicting change and when. */
-export async function describeConflicts(trx: Knex.Transaction, datasetId: string, pending: PendingConflict[]): Promise<EditConflict[]> {
+export async function describeConflicts(trx: Knex | Knex.Transaction, datasetId: string, pending: PendingConflict[]): Promise<EditConflict[]> {
   const authors = await changeAuthors(trx, datasetId, pending.map((conflict) => conflict.seq));
   return pending.map((conflict) => {
     const change = authors.get(conflict.seq);

@@ -4,9 +4,10 @@ import type { ConflictReason } from '../../../common/editing/protocol.js';
 import type { DatasetOp } from '../../../common/events.js';
 import type { FieldIssue } from '../../../common/errors.js';
 import { validationError } from '../../http/problem.js';
+import type { EditState } from './edit-state.js';
 import { HistoryCollector, latestFieldKeyRemoval, latestRemovals } from './history.js';
 import type { InternalOp } from './internal-ops.js';
-import { loadFields, loadRows, rowToSample, type FieldState, type RowState } from './row-state.js';
+import { rowToSample, type FieldState, type RowState } from './row-state.js';
 import { deleteRows, insertRows, restoreRowLinks, updateRows, type DeletedRowRestore } from './row-writes.js';
 
 /** A conflict before its author is looked up. */
@@ -27,10 +28,8 @@ export interface SessionOptions {
   /** Changes after this seq conflict with the operations, unless `overwrite` is set. */
   baseSeq: number;
   overwrite: boolean;
-  /** The client that sent the edit; its own changes after baseSeq do not conflict. */
+  /** The client that sent the edit, stored with the change. */
   clientId?: string | null;
-  /** For undo and redo: the user's own changes after baseSeq do not conflict, only someone else's do. */
-  authorId?: string | null;
 }
 
 /**
@@ -59,14 +58,18 @@ export class EditSession {
   /** Stored `sample.delete` ops waiting for the delete to report the row's measurements. */
   private pendingDeletes = new Map<string, number>();
   private pendingLinks = new Map<string, DeletedRowRestore>();
+  private wrote = false;
 
   constructor(
-    readonly trx: Knex.Transaction,
+    readonly trx: Knex | Knex.Transaction,
     readonly options: SessionOptions,
   ) {}
 
-  /** Reads the rows and fields the operations name, and what is known about the missing ones. */
-  async load(ops: readonly InternalOp[]): Promise<void> {
+  /**
+   * Takes the rows and fields read for the edit, and reads what is known about the rows and
+   * fields the operations name that do not exist (deleted, or never there).
+   */
+  async load(ops: readonly InternalOp[], state: EditState): Promise<void> {
     const { trx, options } = this;
     const sampleIds = new Set<string>();
     const fieldIds = new Set<string>();
@@ -76,18 +79,11 @@ export class EditSession {
       if ('fieldId' in op) fieldIds.add(op.fieldId);
     }
 
-    this.rows = await loadRows(trx, options.datasetId, [...sampleIds]);
-    this.fields = await loadFields(trx, options.datasetId);
+    this.rows = state.rows;
+    this.fields = state.fields;
+    this.ownSeqs = state.ownSeqs;
     this.rowRemovals = await latestRemovals(trx, options.datasetId, 'row', [...sampleIds].filter((id) => !this.rows.has(id)));
     this.fieldRemovals = await latestRemovals(trx, options.datasetId, 'field', [...fieldIds].filter((id) => !this.fields.has(id)));
-    const owner = options.clientId ? { clientId: options.clientId } : options.authorId ? { authorUserId: options.authorId } : null;
-    if (owner) {
-      const own = await trx('dataset_changes')
-        .where({ datasetId: options.datasetId, ...owner })
-        .where('seq', '>', options.baseSeq)
-        .pluck('seq');
-      this.ownSeqs = new Set(own.map(Number));
-    }
   }
 
   get seq(): number {
@@ -197,23 +193,38 @@ export class EditSession {
     this.pendingDeletes.set(row.id, this.ops.length - 1);
   }
 
-  /** Writes the pending row inserts, updates and deletes. */
-  async flush(): Promise<void> {
-    const { trx, options } = this;
+  /**
+   * Writes the pending row inserts and deletes, and the updates unless `deferUpdates`: the last
+   * flush leaves the updates to the statement that also appends the change.
+   */
+  async flush(options: { deferUpdates?: boolean } = {}): Promise<void> {
+    const { trx } = this;
     const inserted = [...this.pendingInserts.keys()].map((id) => this.rows.get(id)!);
-    const updated = [...this.rows.values()].filter((row) => row.status === 'stored' && row.dirty);
-
-    await insertRows(trx, options.datasetId, inserted);
+    if (inserted.length > 0 || this.pendingDeletes.size > 0 || (!options.deferUpdates && this.dirtyRows().length > 0)) this.wrote = true;
+    await insertRows(trx, this.options.datasetId, inserted);
     await this.completeInserts(inserted);
-    await updateRows(trx, updated);
-    for (const row of updated) {
-      row.dirty = false;
-      row.version += 1;
+    if (!options.deferUpdates) {
+      const updated = this.dirtyRows();
+      await updateRows(trx, updated);
+      for (const row of updated) {
+        row.dirty = false;
+        row.version += 1;
+      }
     }
 
     const deleted = await deleteRows(trx, [...this.pendingDeletes.keys()]);
     for (const [id, opIndex] of this.pendingDeletes) this.restore[opIndex] = deleted.get(id) ?? null;
     this.pendingDeletes.clear();
+  }
+
+  /** Rows changed in memory and not written yet. */
+  dirtyRows(): RowState[] {
+    return [...this.rows.values()].filter((row) => row.status === 'stored' && row.dirty);
+  }
+
+  /** Whether the edit has written anything yet; a write-free edit can still be retried after a lost race. */
+  get hasWritten(): boolean {
+    return this.wrote;
   }
 
   private async completeInserts(inserted: RowState[]): Promise<void> {

@@ -39,7 +39,7 @@ export class HistoryCollector {
 const INSERT_BATCH = 2000;
 
 /** Writes a change's history entries; call after appendChange, whose row they reference. */
-export async function writeHistory(trx: Knex.Transaction, datasetId: string, seq: number, entries: HistoryEntry[]): Promise<void> {
+export async function writeHistory(trx: Knex | Knex.Transaction, datasetId: string, seq: number, entries: HistoryEntry[]): Promise<void> {
   for (let start = 0; start < entries.length; start += INSERT_BATCH) {
     const batch = entries.slice(start, start + INSERT_BATCH);
     await trx('cell_history').insert(
@@ -57,7 +57,7 @@ export async function writeHistory(trx: Knex.Transaction, datasetId: string, seq
 
 /** The seq of the latest deletion of each row or field among `ids`, for conflicts on things that are gone. */
 export async function latestRemovals(
-  trx: Knex.Transaction,
+  trx: Knex | Knex.Transaction,
   datasetId: string,
   kind: 'row' | 'field',
   ids: string[],
@@ -73,7 +73,7 @@ export async function latestRemovals(
 }
 
 /** The seq of the latest removal of a field with the given key after `afterSeq`, or null. */
-export async function latestFieldKeyRemoval(trx: Knex.Transaction, datasetId: string, key: string, afterSeq: number): Promise<number | null> {
+export async function latestFieldKeyRemoval(trx: Knex | Knex.Transaction, datasetId: string, key: string, afterSeq: number): Promise<number | null> {
   const row = await trx('cell_history')
     .where({ datasetId, cell: 'field' })
     .where('seq', '>', afterSeq)

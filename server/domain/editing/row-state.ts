@@ -86,17 +86,22 @@ export function fieldFromDatabase(row: Record<string, unknown>): FieldState {
     vocabularyIri: row.vocabularyIri as string | null,
     required: row.required as boolean,
     position: row.position as number,
-    createdAt: iso(row.createdAt as Date),
-    updatedAt: iso(row.updatedAt as Date),
+    createdAt: iso(row.createdAt as Date | string),
+    updatedAt: iso(row.updatedAt as Date | string),
     seq: Number(row.seq),
   };
+}
+
+/** A row from the JSON object readEditState builds; the keys are already camelCase. */
+export function rowFromJson(row: Record<string, unknown>): RowState {
+  return rowFromDatabase(row);
 }
 
 function rowFromDatabase(row: Record<string, unknown>): RowState {
   return {
     id: row.id as string,
     datasetId: row.datasetId as string,
-    ord: row.ord as number,
+    ord: Number(row.ord),
     name: row.name as string,
     igsn: row.igsn as string | null,
     parentId: row.parentId as string | null,
@@ -109,8 +114,8 @@ function rowFromDatabase(row: Record<string, unknown>): RowState {
     values: row.values as Record<string, CellValue>,
     version: row.version as number,
     importId: row.importId as string | null,
-    createdAt: iso(row.createdAt as Date),
-    updatedAt: iso(row.updatedAt as Date),
+    createdAt: iso(row.createdAt as Date | string),
+    updatedAt: iso(row.updatedAt as Date | string),
     seq: Number(row.seq),
     cellSeqs: row.cellSeqs as Record<string, number>,
     status: 'stored',

@@ -9,17 +9,17 @@ export interface DeletedRowRestore {
 }
 
 // The columns of jsonb_to_recordset: every writable column of `samples`, the location split in two.
-const RECORD_COLUMNS = `id uuid, ord bigint, name text, igsn text, parent_id uuid, material text, lon float8, lat float8,
+export const RECORD_COLUMNS = `id uuid, ord bigint, name text, igsn text, parent_id uuid, material text, lon float8, lat float8,
   location_text text, elevation float8, collected_at timestamptz, collected_at_precision text, values jsonb,
   cell_seqs jsonb, seq bigint, import_id uuid, created_at timestamptz`;
 
-const POINT = 'CASE WHEN u.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326) END';
+export const POINT = 'CASE WHEN u.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326) END';
 
 /**
  * Inserts new rows in one statement. Rows with an `ord` are deleted rows put back by an undo and
  * keep their place; new rows get the next `ord`, so they follow the dataset's last row.
  */
-export async function insertRows(trx: Knex.Transaction, datasetId: string, rows: RowState[]): Promise<void> {
+export async function insertRows(trx: Knex | Knex.Transaction, datasetId: string, rows: RowState[]): Promise<void> {
   const restored = rows.filter((row) => row.ord !== null);
   const fresh = rows.filter((row) => row.ord === null);
   if (restored.length > 0) {
@@ -45,7 +45,7 @@ export async function insertRows(trx: Knex.Transaction, datasetId: string, rows:
 }
 
 /** Writes changed rows back in one statement and bumps their version. */
-export async function updateRows(trx: Knex.Transaction, rows: RowState[]): Promise<void> {
+export async function updateRows(trx: Knex | Knex.Transaction, rows: RowState[]): Promise<void> {
   if (rows.length === 0) return;
   await trx.raw(
     `UPDATE samples AS s SET name = u.name, igsn = u.igsn, material = u.material, location = ${POINT},
@@ -62,7 +62,7 @@ export async function updateRows(trx: Knex.Transaction, rows: RowState[]): Promi
  * Deletes rows and returns, per row, the measurements and child links the delete removes, so an
  * undo can restore them.
  */
-export async function deleteRows(trx: Knex.Transaction, ids: string[]): Promise<Map<string, DeletedRowRestore>> {
+export async function deleteRows(trx: Knex | Knex.Transaction, ids: string[]): Promise<Map<string, DeletedRowRestore>> {
   const restore = new Map<string, DeletedRowRestore>(ids.map((id) => [id, { measurements: [], children: [] }]));
   if (ids.length === 0) return restore;
 
@@ -80,7 +80,7 @@ export async function deleteRows(trx: Knex.Transaction, ids: string[]): Promise<
 }
 
 /** Puts back the measurements and child links of rows an undo restores. */
-export async function restoreRowLinks(trx: Knex.Transaction, parentId: string, restore: DeletedRowRestore): Promise<void> {
+export async function restoreRowLinks(trx: Knex | Knex.Transaction, parentId: string, restore: DeletedRowRestore): Promise<void> {
   await restoreMeasurements(trx, restore.measurements);
   if (restore.children.length > 0) {
     await trx('samples').whereIn('id', restore.children).whereNull('parent_id').update({ parentId });
@@ -88,7 +88,7 @@ export async function restoreRowLinks(trx: Knex.Transaction, parentId: string, r
 }
 
 /** Inserts measurement rows as `to_jsonb(measurements)` returned them, keeping their ids. */
-export async function restoreMeasurements(trx: Knex.Transaction, rows: Record<string, unknown>[]): Promise<void> {
+export async function restoreMeasurements(trx: Knex | Knex.Transaction, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   // Only measurements whose sample still exists come back; a later delete may have removed it.
   await trx.raw(
@@ -98,7 +98,8 @@ export async function restoreMeasurements(trx: Knex.Transaction, rows: Record<st
   );
 }
 
-function toRecord(row: RowState): Record<string, unknown> {
+/** A row as a jsonb_to_recordset record with RECORD_COLUMNS. */
+export function toRecord(row: RowState): Record<string, unknown> {
   return {
     id: row.id,
     ord: row.ord,

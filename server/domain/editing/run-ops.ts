@@ -1,15 +1,19 @@
 import type { EditSession } from './edit-session.js';
+import type { EditState } from './edit-state.js';
 import { deleteField, insertField, restoreField, retypeField, updateField } from './field-ops.js';
 import type { InternalOp } from './internal-ops.js';
 import { deleteSample, insertSample, restoreSample, setCell, setSampleProperty } from './row-ops.js';
 
-/** Applies operations in order; a validation error stops the edit and rolls it back. */
-export async function runOps(session: EditSession, ops: readonly InternalOp[]): Promise<void> {
-  await session.load(ops);
+/**
+ * Applies operations in order; a validation error stops the edit and rolls it back. Row updates
+ * stay in memory for writeChange, which writes them with the change-log entry.
+ */
+export async function runOps(session: EditSession, ops: readonly InternalOp[], state: EditState): Promise<void> {
+  await session.load(ops, state);
   for (const [index, op] of ops.entries()) {
     await runOp(session, index, op);
   }
-  await session.flush();
+  await session.flush({ deferUpdates: true });
 }
 
 async function runOp(session: EditSession, index: number, op: InternalOp): Promise<void> {
