@@ -22,7 +22,7 @@ async function joinOne(): Promise<void> {
   if (mode === 'bare') await socket.timeout(10_000).emitWithAck('join', room);
   else {
     const ack = (await socket.timeout(10_000).emitWithAck('dataset:join', { datasetId: room })) as { ok: boolean };
-    if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack)}`);
+    if (!ack.ok) throw new Error(`joining the room failed: ${JSON.stringify(ack)}`);
   }
 }
 

@@ -277,11 +277,12 @@ export class LiveTable {
           this.committed.set(sample.id, sample);
           return;
         }
-        // Rows others insert get the next ord, so they belong at the end; while the table is not
-        // fully loaded, paging will bring them.
-        if (!this.complete) return;
+        // New rows get the next ord and belong at the end, where paging brings them while the
+        // table is not fully loaded. A row an undo puts back keeps its old ord, inside the rows.
+        const lastOrd = this.lastOrd();
+        if (!this.complete && (lastOrd === null || sample.ord > lastOrd)) return;
         this.committed.set(sample.id, sample);
-        this.order.push(sample.id);
+        this.order.splice(this.positionOf(sample.ord), 0, sample.id);
       },
       remove: (id) => {
         if (!this.committed.delete(id)) return;
@@ -329,6 +330,18 @@ export class LiveTable {
   private invalidate(): void {
     this.view = null;
     this.host.changed();
+  }
+
+  /** Returns the index where a row with this ord belongs in `order`, by binary search. */
+  private positionOf(ord: number): number {
+    let low = 0;
+    let high = this.order.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.committed.get(this.order[middle]!)?.ord ?? 0) < ord) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   private sortOrder(): void {

@@ -23,9 +23,9 @@ export interface EditHandlerServices {
 }
 
 /**
- * Live-editing events of one socket: edits, undo and redo, and catch-up. Every request is
- * size-checked, validated, rate-limited per user and authorised before it reaches the domain, and
- * every failure is a typed acknowledgement; the socket stays connected.
+ * Registers the live-editing events of one socket: edits, undo and redo, and catch-up. Every
+ * request is rate-limited per user, size-checked and validated before it reaches the domain,
+ * which authorises it. Every failure is a typed acknowledgement, and the socket stays connected.
  */
 export function registerEditHandlers(socket: FairportSocket, services: EditHandlerServices): void {
   socket.on('dataset:edit', (raw, ack) => {
@@ -60,7 +60,7 @@ export function registerEditHandlers(socket: FairportSocket, services: EditHandl
 }
 
 /**
- * The changes after `afterSeq`, or `refetch` when the client is further behind than the bounded
+ * Reads the changes after `afterSeq`, or returns `refetch` when the client is further behind than the bounded
  * replay (or ahead of the server, which happens only after a database restore).
  */
 async function replay(datasetId: string, seq: number, afterSeq: number) {
@@ -99,7 +99,7 @@ function limitKey(socket: FairportSocket): string {
   return socket.data.userId ? `user:${socket.data.userId}` : `socket:${socket.id}`;
 }
 
-/** The socket's user id; guests are told to sign in before any database work. */
+/** Returns the socket's user id; a guest gets `unauthenticated` before any database work. */
 function signedInUserId(socket: FairportSocket): string {
   if (!socket.data.userId) requireSignedIn(ANONYMOUS);
   return socket.data.userId!;

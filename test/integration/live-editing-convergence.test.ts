@@ -10,7 +10,8 @@ import { startStack, type Stack } from '../helpers/stack.js';
  * drop their connections at random; at the end every client's table must equal the database.
  * A failing seed is printed in the test's name; add it to KEPT_SEEDS so it runs every time.
  */
-const KEPT_SEEDS: number[] = [1, 2];
+// 1532035944 undid the delete of a middle row, which clients appended at the end instead of at its place.
+const KEPT_SEEDS: number[] = [1, 2, 1532035944];
 const RANDOM_SEED = Number(process.env.LIVE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const STEPS = 120;
 const CLIENTS = 4;
@@ -68,8 +69,8 @@ function randomOps(random: () => number, client: LiveClient): EditOp[] {
     ]);
   }
   const key = pick(['depth_m', 'note', 'count'] as const);
-  const value = key === 'note' ? `t${Math.floor(random() * 100)}` : key === 'count' ? Math.floor(random() * 50) : random() * 100;
-  return [{ type: 'cell.set', sampleId: pick(ids), key, value }];
+  const values = { depth_m: random() * 100, note: `t${Math.floor(random() * 100)}`, count: Math.floor(random() * 50) };
+  return [{ type: 'cell.set', sampleId: pick(ids), key, value: values[key] }];
 }
 
 async function converges(seed: number): Promise<void> {

@@ -130,6 +130,15 @@ describe('LiveTable', () => {
     expect(table.shownRow(other)!.values.depth_m).toBe(9);
   });
 
+  it('puts a row an undo restores back at its place', () => {
+    const [second, third] = ['00000000-0000-4000-8000-0000000000a2', '00000000-0000-4000-8000-0000000000a3'];
+    table.loadRows([sample(second, 2), sample(third, 3)], 10, true);
+    table.receive(change(11, [{ type: 'sample.delete', sampleId: second, before: sample(second, 2) }]));
+    expect(table.shownIds()).toEqual([ROW, third]);
+    table.receive(change(12, [{ type: 'sample.insert', sample: sample(second, 2) }]));
+    expect(table.shownIds()).toEqual([ROW, second, third]);
+  });
+
   it('converts loaded values when a field is retyped and asks for a reload after an import', () => {
     table.receive(change(11, [{ type: 'field.update', fieldId: FIELD.id, before: { type: 'number' }, after: { type: 'text' } }]));
     expect(table.shownRow(ROW)!.values.depth_m).toBe('1');

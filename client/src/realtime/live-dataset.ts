@@ -137,7 +137,7 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
   };
 
   const pump = async () => {
-    // Rows are read only into the table made after the first join, which knows the seq they follow.
+    // Rows are read only into the table made after the first join, whose seq they follow.
     if (early !== null || pumping || cursor === null || loadError()) return;
     pumping = true;
     setLoading(true);

@@ -32,8 +32,8 @@ export interface EditOutcome {
 const CELL_OPS = new Set(['cell.set', 'sample.set']);
 
 /**
- * Applies a client's edit: checks the user may edit the dataset, answers a retried mutation id
- * with its first result, applies the operations that do not conflict, and appends one change-log
+ * Applies a client's edit: checks the user may edit the dataset, returns the first result for a
+ * retried mutation id, applies the operations that do not conflict, and appends one change-log
  * entry with their old and new values. Broadcast the change only after this returns, that is
  * after commit.
  *
@@ -63,8 +63,8 @@ export async function applyEdit(userId: string, datasetId: string, request: Pars
 }
 
 /**
- * One attempt at an edit. With `lockedSeq` the caller holds the dataset lock and the write
- * cannot lose a race; without it the write may find the seq moved and return null.
+ * Makes one attempt at an edit. With `lockedSeq` the caller holds the dataset lock, so the write
+ * cannot lose a race. Without it the write may find the seq moved, and the attempt returns null.
  */
 async function attemptEdit(db: Knex | Knex.Transaction, query: EditStateQuery, request: ParsedEditRequest, lockedSeq: number | null): Promise<EditOutcome | null> {
   const state = await readEditState(db, query);
@@ -141,7 +141,7 @@ export async function applyUndo(userId: string, datasetId: string, request: Undo
   });
 }
 
-/** The depths of a user's undo and redo stacks, for the client's buttons. */
+/** Reads the depths of a user's undo and redo stacks, for the client's buttons. */
 export async function undoDepths(datasetId: string, userId: string): Promise<{ undoDepth: number; redoDepth: number }> {
   const stacks = await readStacks(Model.knex(), datasetId, userId);
   return { undoDepth: stacks.undo.length, redoDepth: stacks.redo.length };
@@ -189,7 +189,7 @@ async function commit(
 }
 
 /**
- * Answers a mutation id that was applied before with its first result. Mutation ids are unique
+ * Returns the first result of a mutation id that was applied before. Mutation ids are unique
  * per dataset; one that another user sent is not theirs to retry.
  */
 function duplicateOutcome(state: EditState, actor: SignedInActor): EditOutcome {

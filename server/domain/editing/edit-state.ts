@@ -51,8 +51,15 @@ const FIELD_JSON = `json_build_object(
  * Returns null when the dataset does not exist.
  */
 export async function readEditState(db: Knex | Knex.Transaction, query: EditStateQuery): Promise<EditState | null> {
-  const ownerColumn = query.owner === null ? null : 'clientId' in query.owner ? 'client_id' : 'author_user_id';
-  const ownerValue = query.owner === null ? null : 'clientId' in query.owner ? query.owner.clientId : query.owner.authorUserId;
+  let ownerColumn: 'client_id' | 'author_user_id' | null = null;
+  let ownerValue: string | null = null;
+  if (query.owner && 'clientId' in query.owner) {
+    ownerColumn = 'client_id';
+    ownerValue = query.owner.clientId;
+  } else if (query.owner) {
+    ownerColumn = 'author_user_id';
+    ownerValue = query.owner.authorUserId;
+  }
   const result = await db.raw(
     `SELECT d.seq, d.visibility,
        (SELECT json_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'role', u.role) FROM users u WHERE u.id = :userId) AS user,

@@ -32,7 +32,7 @@ export interface RowState {
   dirty: boolean;
 }
 
-/** A dataset field as an edit sees it. */
+/** A dataset field with the seq of its last schema change. */
 export type FieldState = Field & { seq: number };
 
 const ROW_COLUMNS = [

@@ -17,7 +17,9 @@ export interface ChangeWrite {
 }
 
 /**
- * Writes an edit in one statement: the dataset's new seq and change-log entry, the changed rows
+ * Writes an edit in one statement. Every other part of the statement waits for `bumped`, so the
+ * dataset row is locked before any sample row, the same order as the locking path's.
+ * The statement writes the dataset's new seq and change-log entry, the changed rows
  * (version + 1), the cell history and the user's undo stacks. When the dataset's seq is no longer
  * `expectedSeq` nothing is written and null is returned, so the caller can read again and retry.
  */

@@ -16,7 +16,7 @@ const TYPE_LABELS: Record<FieldType, string> = {
 
 /**
  * Adds a field, or changes one (label, unit, type) or removes it. Each choice becomes one edit;
- * the server converts a retyped field's values or says which do not convert.
+ * the server converts a retyped field's values or names those that do not convert.
  */
 export function FieldEditor(props: { field: Field | null; fields: Field[]; onEdit: (ops: EditOp[]) => void; onClose: () => void }) {
   const [label, setLabel] = createSignal(props.field?.label ?? '');
