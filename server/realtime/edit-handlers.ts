@@ -30,11 +30,12 @@ export interface EditHandlerServices {
 export function registerEditHandlers(socket: FairportSocket, services: EditHandlerServices): void {
   socket.on('dataset:edit', (raw, ack) => {
     void respond(ack, async () => {
-      await services.limiter.consume(limitKey(socket));
-      const request = parseSized(editRequest, raw);
+      // The limiter's round trip runs while the edit is read; nothing is written or answered before its verdict.
+      const gate = services.limiter.consume(limitKey(socket));
+      const request = await afterGate(gate, () => parseSized(editRequest, raw));
       // The user's role and project membership are read again with the edit, so a change applies at once.
-      const userId = signedInUserId(socket);
-      return acknowledge(await applyEdit(userId, request.datasetId, request), services.publisher);
+      const userId = await afterGate(gate, () => signedInUserId(socket));
+      return acknowledge(await applyEdit(userId, request.datasetId, request, gate), services.publisher);
     });
   });
 
@@ -92,6 +93,19 @@ function parseSized<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw validationError(fieldIssues(parsed.error, 'request'));
   return parsed.data;
+}
+
+/**
+ * Runs a check that may throw; when it throws, the limiter's verdict is awaited first, so a flood
+ * of invalid requests is answered `rate_limited` like any other flood.
+ */
+async function afterGate<T>(gate: Promise<void>, check: () => T): Promise<T> {
+  try {
+    return check();
+  } catch (error) {
+    await gate;
+    throw error;
+  }
 }
 
 /** Requests are counted per user, so a flood from several tabs or nodes shares one allowance; guests per socket. */

@@ -42,8 +42,11 @@ const CELL_OPS = new Set(['cell.set', 'sample.set']);
  * trips and no lock wait. When another change came first, or the edit adds or deletes rows or
  * changes fields, the edit runs in a transaction that locks the dataset first, which serialises
  * every writer of the dataset.
+ *
+ * `gate` (the rate limiter's verdict) is awaited before anything is written or returned, so the
+ * read overlaps with the limiter's round trip to Redis and a rejected edit writes nothing.
  */
-export async function applyEdit(userId: string, datasetId: string, request: ParsedEditRequest): Promise<EditOutcome> {
+export async function applyEdit(userId: string, datasetId: string, request: ParsedEditRequest, gate: Promise<void> = Promise.resolve()): Promise<EditOutcome> {
   const query: EditStateQuery = {
     datasetId,
     userId,
@@ -53,12 +56,19 @@ export async function applyEdit(userId: string, datasetId: string, request: Pars
     owner: request.clientId ? { clientId: request.clientId } : null,
   };
   if (request.ops.every((op) => CELL_OPS.has(op.type))) {
-    const fast = await attemptEdit(Model.knex(), query, request, null);
-    if (fast) return fast;
+    const attempt = attemptEdit(Model.knex(), query, request, null, gate).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+    await gate;
+    const fast = await attempt;
+    if ('error' in fast) throw fast.error;
+    if (fast.result) return fast.result;
   }
+  await gate;
   return Model.knex().transaction(async (trx) => {
     const lockedSeq = await lockOrFail(trx, datasetId);
-    return (await attemptEdit(trx, query, request, lockedSeq))!;
+    return (await attemptEdit(trx, query, request, lockedSeq, gate))!;
   });
 }
 
@@ -66,7 +76,13 @@ export async function applyEdit(userId: string, datasetId: string, request: Pars
  * Makes one attempt at an edit. With `lockedSeq` the caller holds the dataset lock, so the write
  * cannot lose a race. Without it the write may find the seq moved, and the attempt returns null.
  */
-async function attemptEdit(db: Knex | Knex.Transaction, query: EditStateQuery, request: ParsedEditRequest, lockedSeq: number | null): Promise<EditOutcome | null> {
+async function attemptEdit(
+  db: Knex | Knex.Transaction,
+  query: EditStateQuery,
+  request: ParsedEditRequest,
+  lockedSeq: number | null,
+  gate: Promise<void>,
+): Promise<EditOutcome | null> {
   const state = await readEditState(db, query);
   if (!state) throw notFound('Dataset', query.datasetId);
   const actor = authorizeEdit(state);
@@ -87,6 +103,7 @@ async function attemptEdit(db: Knex | Knex.Transaction, query: EditStateQuery, r
   if (session.ops.length === 0) return outcome(null, conflicts, state.stacks);
 
   const stacks = { undo: [...state.stacks.undo, session.seq], redo: [] };
+  await gate;
   const change = await commit(db, session, actor, request.mutationId, stacks, { kind: 'edit', revertsSeq: null, rejected: conflicts });
   if (!change && lockedSeq !== null) throw new Error(`Dataset ${query.datasetId} changed while its lock was held`);
   return change ? outcome(change, conflicts, stacks) : null;
