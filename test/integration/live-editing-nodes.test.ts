@@ -9,7 +9,8 @@ const clients: LiveClient[] = [];
 
 beforeAll(async () => {
   // Three clients of one user edit at about 200 edits a second; the default per-user limit would reject most.
-  stack = await startStack({ servers: 2, workers: 0, env: { EDIT_RATE_PER_SECOND: '1000' } });
+  // A short presence time-to-live lets the test see viewers of a killed node expire.
+  stack = await startStack({ servers: 2, workers: 0, env: { EDIT_RATE_PER_SECOND: '1000', PRESENCE_TTL_MS: '2000' } });
   cookie = await stack.signIn();
 });
 
@@ -72,6 +73,8 @@ describe('two server nodes', () => {
     };
     const editing = Promise.all(team.map((client, index) => editLoop(client, index)));
     await new Promise((resolve) => setTimeout(resolve, 150));
+    const onKilledNode = [team[0]!.socket.id!, team[1]!.socket.id!];
+    await until(() => onKilledNode.every((id) => team[2]!.viewers.has(id)), 'the viewer on node B sees both viewers of node A');
     stack.servers[0]!.child.kill('SIGKILL');
     await editing;
 
@@ -88,5 +91,8 @@ describe('two server nodes', () => {
       expect(mutationIds.filter((id) => ids.has(id)).sort(), `edits of ${client.clientId} in the change log`).toEqual([...ids].sort());
     }
     expect(changes.at(-1)!.seq).toBe(seq);
+
+    // The killed node could not say that its viewers left; their presence expires instead.
+    await until(() => onKilledNode.every((id) => !team[2]!.viewers.has(id)), 'the viewers of the killed node leave the presence list');
   }, 60_000);
 });

@@ -23,7 +23,7 @@ const PRESENCE_INTERVAL_MS = 120;
 export interface ConflictPrompt {
   kind: 'edit' | 'undo' | 'redo';
   conflicts: EditConflict[];
-  /** The operations to send again with `overwrite` when the user keeps theirs. */
+  /** The operations to send again with `overwrite` when the user keeps theirs: those on changed cells. */
   ops: EditOp[];
 }
 
@@ -219,7 +219,8 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
       setProblem({ message: ack.error.message, at: Date.now() });
     }
     if (conflicts.length > 0) {
-      const ops = conflicts.map((item) => request.ops[item.opIndex]!).filter((op) => op !== undefined);
+      // Only changed cells can be overwritten; a deleted row or a taken field key cannot come back this way.
+      const ops = conflicts.filter((item) => item.reason === 'changed').map((item) => request.ops[item.opIndex]!).filter((op) => op !== undefined);
       setConflict({ kind, conflicts, ops });
     }
   };
