@@ -1,18 +1,22 @@
 /**
  * Runs the benchmarks and writes one JSON file per suite to bench/results/. Usage:
- * `npm run bench -- [--only ingest|notices] [--rows N] [--runs N] [--xlsx-rows N] [--no-compiled-worker]
- * [--clients N] [--notices N] [--database NAME] [--redis-prefix PREFIX]`. By default both suites
- * run. Ingest loads 1,000,000 rows 3 times into an empty dataset and into one holding rows, a
- * 50,000-row XLSX, and once more with the worker compiled by tsc. Notices go to 5,000 clients, 100 times.
+ * `npm run bench -- [--only ingest|notices|edit-latency] [--rows N] [--runs N] [--xlsx-rows N]
+ * [--no-compiled-worker] [--clients N] [--notices N] [--edits N] [--viewers 10,1000]
+ * [--database NAME] [--redis-prefix PREFIX]`. By default every suite runs. Ingest loads 1,000,000
+ * rows 3 times into an empty dataset and into one holding rows, a 50,000-row XLSX, and once more
+ * with the worker compiled by tsc. Notices go to 5,000 clients, 100 times. Edit latency sends 300
+ * edits at 10 and at 1,000 viewers.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { runEditLatencyBenchmark } from './edit-latency.js';
 import { benchDatabaseUrl } from './harness/database.js';
 import { machineFacts } from './harness/machine.js';
 import { writeRun, type BenchmarkResult } from './harness/results.js';
 import { runIngestBenchmark } from './ingest.js';
 import { runNoticeBenchmark } from './notice-fanout.js';
 
-const SUITES = ['ingest', 'notices'] as const;
+const SUITES = ['ingest', 'notices', 'edit-latency'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +27,8 @@ const { values } = parseArgs({
     'no-compiled-worker': { type: 'boolean', default: false },
     clients: { type: 'string', default: '5000' },
     notices: { type: 'string', default: '100' },
+    edits: { type: 'string', default: '300' },
+    viewers: { type: 'string', default: '10,1000' },
     database: { type: 'string', default: 'fairport_bench' },
     'redis-prefix': { type: 'string', default: 'fairport-bench' },
   },
@@ -40,6 +46,8 @@ const xlsxRows = Number(values['xlsx-rows']);
 if (!Number.isInteger(xlsxRows) || xlsxRows < 0) throw new Error(`--xlsx-rows must be a whole number, 0 or more (got ${values['xlsx-rows']})`);
 const clients = positiveInteger('clients', values.clients);
 const notices = positiveInteger('notices', values.notices);
+const edits = positiveInteger('edits', values.edits);
+const viewerCounts = (values.viewers ?? '').split(',').map((count) => positiveInteger('viewers', count));
 if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.only)) {
   throw new Error(`--only must be one of ${SUITES.join(', ')} (got ${values.only})`);
 }
@@ -73,6 +81,19 @@ if (suites.includes('notices')) {
   for (const result of benchmarks) {
     const ratio = result.ratio === undefined ? '' : `  ratio ${result.ratio} (p99 ${String(result.ratioP99)}) to ${result.baseline}`;
     log(`${result.name.padEnd(24)} last client p50 ${String(result.lastClientP50Ms).padStart(7)} ms  p99 ${String(result.lastClientP99Ms).padStart(7)} ms${ratio}`);
+  }
+  log(`wrote ${file}`);
+}
+
+if (suites.includes('edit-latency')) {
+  const machine = await machineFacts(benchDatabaseUrl('postgres'));
+  // Latencies of a few milliseconds depend on what else the machine runs, so the load is kept with them.
+  const settings = { edits, viewerCounts, database, redisPrefix, loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100) };
+  const benchmarks = await runEditLatencyBenchmark({ ...settings, log });
+  const file = await writeRun('edit-latency', { machine, settings, benchmarks });
+  for (const result of benchmarks) {
+    const ratio = result.ratio === undefined ? '' : `  p50 ratio ${result.ratio} to ${result.baseline}`;
+    log(`${result.name.padEnd(30)} p50 ${String(result.p50Ms).padStart(7)} ms  p99 ${String(result.p99Ms).padStart(7)} ms${ratio}`);
   }
   log(`wrote ${file}`);
 }

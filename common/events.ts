@@ -8,7 +8,10 @@ import type { ImportCounts, ImportPhase, ImportState } from './api/imports.js';
 import type { LiveNotice } from './api/notices.js';
 import type { Notification } from './api/notifications.js';
 import type { PortalRole } from './api/users.js';
-import type { Sample } from './api/samples.js';
+import type { CellValue, Sample } from './api/samples.js';
+import type { EditableProperty } from './editing/cells.js';
+import type { EditAck, PresenceEvent, SyncAck } from './editing/protocol.js';
+import type { EditRequest, PresenceUpdate, SyncRequest, UndoRequest } from './editing/requests.js';
 
 /** Progress of an import, sent to the uploader and to everyone viewing the dataset. */
 export interface ImportProgress {
@@ -39,9 +42,17 @@ export type DatasetOp =
   | { type: 'sample.insert'; sample: Sample }
   | { type: 'sample.update'; sampleId: string; before: Partial<Sample>; after: Partial<Sample>; version: number }
   | { type: 'sample.delete'; sampleId: string; before: Sample }
-  | { type: 'field.insert'; field: Field }
-  | { type: 'field.update'; fieldId: string; before: Partial<Field>; after: Partial<Field> }
+  /** `values` lists the cells an undo of a field's removal put back, by sample id. */
+  | { type: 'field.insert'; field: Field; values?: Record<string, CellValue> }
+  /**
+   * A change of `type` converts the field's values with convertCellValue (common/editing), except
+   * the cells listed in `values`, which hold exactly those values (an undone retype puts old values back).
+   */
+  | { type: 'field.update'; fieldId: string; before: Partial<Field>; after: Partial<Field>; values?: Record<string, CellValue> }
   | { type: 'import.merge'; importId: string; samplesAdded: number; fieldsAdded: string[]; fieldsWidened?: string[] }
+  | { type: 'cell.set'; sampleId: string; key: string; before: CellValue; after: CellValue }
+  | { type: 'sample.set'; sampleId: string; property: EditableProperty; before: unknown; after: unknown }
+  | { type: 'field.delete'; field: Field }
   | { type: 'dataset.publish'; before: 'draft'; after: 'published' };
 
 /** A committed dataset change, broadcast to the dataset's room after its transaction commits. */
@@ -89,12 +100,27 @@ export interface ServerToClientEvents {
   'notice:dismissed': (dismissal: { id: string }) => void;
   'notification:new': (event: { notification: Notification; unreadCount: number }) => void;
   'notification:read': (event: NotificationsRead) => void;
+  /** Who views a dataset and what they have focused; volatile, so a lost update is replaced by the next. */
+  presence: (event: PresenceEvent) => void;
 }
 
 export interface ClientToServerEvents {
   /** Joins a dataset's room after a permission check; answers with the dataset's latest seq. */
-  'dataset:join': (request: { datasetId: string }, ack: (result: Ack<{ seq: number }>) => void) => void;
+  'dataset:join': (
+    request: { datasetId: string },
+    ack: (result: Ack<{ seq: number; canEdit?: boolean; undoDepth?: number; redoDepth?: number }>) => void,
+  ) => void;
   'dataset:leave': (request: { datasetId: string }, ack: (result: Ack) => void) => void;
+  /** Applies operations in one transaction; acknowledged with the change's seq or a typed error. */
+  'dataset:edit': (request: EditRequest, ack: (result: EditAck) => void) => void;
+  /** Replays the changes after a seq, or tells the client to refetch when it missed too many. */
+  'dataset:sync': (request: SyncRequest, ack: (result: SyncAck) => void) => void;
+  /** Undoes the sender's latest change to the dataset with a new change that restores the old values. */
+  'dataset:undo': (request: UndoRequest, ack: (result: EditAck) => void) => void;
+  /** Redoes the sender's latest undone change. */
+  'dataset:redo': (request: UndoRequest, ack: (result: EditAck) => void) => void;
+  /** Reports the sender's focus; sent volatile and throttled, so it has no acknowledgement. */
+  'presence:update': (update: PresenceUpdate) => void;
 }
 
 /** Nothing travels between server nodes except the adapter's own messages. */
@@ -129,4 +155,9 @@ export const rooms = {
  * for maintenance. Every other event is refused then with the `unavailable` error, so a write
  * event added later is covered without being listed here.
  */
-export const READ_ONLY_SAFE_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>(['dataset:join', 'dataset:leave']);
+export const READ_ONLY_SAFE_EVENTS: ReadonlySet<string> = new Set<keyof ClientToServerEvents>([
+  'dataset:join',
+  'dataset:leave',
+  'dataset:sync',
+  'presence:update',
+]);

@@ -59,7 +59,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const sessionStore = createSessionStore(config, redis);
   const sessionMiddleware = createSessionMiddleware(config, redis, sessionStore);
   const rateLimits = new RateLimits(config, redis);
-  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub }, rateLimits);
+  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub, commands: redis }, rateLimits);
   const context: AppContext = {
     config,
     knex,

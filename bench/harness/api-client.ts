@@ -7,6 +7,11 @@ export class ApiClient {
 
   constructor(private readonly baseUrl: string) {}
 
+  /** The session cookie, for Socket.IO connections made in the same session. */
+  get sessionCookie(): string {
+    return this.cookie;
+  }
+
   async signIn(email: string, password: string): Promise<void> {
     await this.request('POST', '/auth/sign-in', { email, password });
   }

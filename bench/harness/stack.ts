@@ -94,7 +94,8 @@ async function waitForLog(process: BenchProcess, message: string, timeoutMs = 30
   }
 }
 
-async function clearRedisPrefix(prefix: string): Promise<void> {
+/** Deletes every key under a Redis prefix that a benchmark owns. */
+export async function clearRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis(process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
     const stream = redis.scanStream({ match: `${prefix}:*`, count: 500 });

@@ -15,7 +15,8 @@ export const igsn = z
   .trim()
   .regex(/^(?:(?:https?:\/\/doi\.org\/)?10\.\d{4,9}\/)?[A-Za-z0-9][A-Za-z0-9.\-_]{2,99}$/, 'expected an IGSN such as IEXYZ0001 or 10.58052/IEXYZ0001');
 
-const sampleProperties = {
+/** The schemas of a sample's own properties, shared by the REST API and live edits. */
+export const sampleProperties = {
   name: z.string().trim().max(500),
   igsn: igsn.nullable(),
   parentId: uuid.nullable(),

@@ -72,10 +72,16 @@ export const PERMISSIONS: Record<Action, PermissionRule> = {
   'rooms.leave': { summary: 'Leave a live room', scope: 'read', projectRoles: [], portalRoles: [], others: 'anyone' },
 };
 
-/** The action a Socket.IO event needs, checked on the dataset the event names. */
+/**
+ * The action a Socket.IO event needs. `dataset`: checked by the event guard on the dataset the
+ * event names; `none`: checked without a subject; `handler`: the handler decides this action
+ * itself from the rows it reads for the event anyway (a live edit reads the user's role with the
+ * rows it changes, so an edit stays one read and one write), and the guard checks only the
+ * credential's scope.
+ */
 export interface EventRule {
   action: Action;
-  subject: 'dataset' | 'none';
+  subject: 'dataset' | 'none' | 'handler';
 }
 
 /**
@@ -86,6 +92,12 @@ export interface EventRule {
 export const EVENT_PERMISSIONS: Record<keyof ClientToServerEvents, EventRule> = {
   'dataset:join': { action: 'dataset.read-data', subject: 'dataset' },
   'dataset:leave': { action: 'rooms.leave', subject: 'none' },
+  'dataset:edit': { action: 'dataset.edit-data', subject: 'handler' },
+  'dataset:undo': { action: 'dataset.edit-data', subject: 'handler' },
+  'dataset:redo': { action: 'dataset.edit-data', subject: 'handler' },
+  'dataset:sync': { action: 'dataset.read-data', subject: 'handler' },
+  // Presence is taken only for rooms the socket joined, which needed dataset.read-data.
+  'presence:update': { action: 'dataset.read-data', subject: 'handler' },
 };
 
 /** Project roles a manager may grant or take away; owners and admins may grant every role. */

@@ -125,6 +125,22 @@ export async function authorizeDataset(actor: Actor, capability: Capability | Ac
 }
 
 /**
+ * Decides an action on a dataset from the actor's project role, for callers that read the role
+ * together with other rows in one query (the live-edit path reads it with the dataset's state).
+ */
+export function decideDataset(
+  actor: Actor,
+  role: ProjectRole | null,
+  capability: Capability | Action,
+  dataset: Pick<Dataset, 'id' | 'projectId' | 'visibility' | 'state' | 'embargoUntil'>,
+): void {
+  const action = capability in DATASET_CAPABILITIES ? DATASET_CAPABILITIES[capability as Capability] : (capability as Action);
+  const subject: Subject = { type: 'dataset', dataset: dataset as Dataset };
+  const decision = decideIn(actor, action, subject, { role, open: isDatasetOpen(actor, dataset) });
+  if (decision !== 'allow') throw deniedError(decision, actor, action, subject);
+}
+
+/**
  * Checks that the actor may give or take away a project role: owners and admins may handle
  * every role, managers every role but owner.
  */
@@ -226,7 +242,7 @@ function isVisible(actor: Actor, context: DecisionContext): boolean {
 }
 
 /** Whether people outside the project see the dataset: published, and public or internal to a signed-in user. */
-function isDatasetOpen(actor: Actor, dataset: Dataset): boolean {
+function isDatasetOpen(actor: Actor, dataset: Pick<Dataset, 'state' | 'visibility'>): boolean {
   if (dataset.state !== 'published') return false;
   if (dataset.visibility === 'public') return true;
   return dataset.visibility === 'internal' && isSignedIn(actor);

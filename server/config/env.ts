@@ -44,6 +44,8 @@ export const envSchema = z.object({
   IMPORT_ISSUES_MAX: z.coerce.number().int().min(1).default(1000),
   IMPORT_STALL_SECONDS: z.coerce.number().int().min(5).default(60),
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  EDIT_RATE_PER_SECOND: z.coerce.number().int().min(1).default(30),
+  PRESENCE_TTL_MS: z.coerce.number().int().min(1000).default(10_000),
 
   SMTP_URL: z
     .string()

@@ -6,6 +6,25 @@ export interface ChangeInput {
   author: ChangeAuthor;
   mutationId: string | null;
   ops: DatasetOp[];
+  /** `undo` and `redo` changes reverse the change `revertsSeq`; every other change is an `edit`. */
+  kind?: 'edit' | 'undo' | 'redo';
+  revertsSeq?: number | null;
+  /** What undoing the change needs beyond its ops, one entry per op; stored, never broadcast. */
+  restore?: unknown[] | null;
+  /** Conflicts of a partly applied edit, returned again when its mutation id is retried. */
+  rejected?: unknown[] | null;
+  /** The client (browser tab) that sent a live edit. */
+  clientId?: string | null;
+}
+
+/**
+ * Locks a dataset's row until the transaction ends. Every writer of a dataset's rows and fields
+ * takes this lock first, so writers of one dataset run one after another and never deadlock on
+ * row locks taken in different orders. Returns the dataset's current seq, or null when it is gone.
+ */
+export async function lockDataset(trx: Knex.Transaction, datasetId: string): Promise<number | null> {
+  const row = (await trx('datasets').where({ id: datasetId }).forUpdate().first('seq')) as { seq: number } | undefined;
+  return row ? Number(row.seq) : null;
 }
 
 /**
@@ -31,6 +50,11 @@ export async function appendChange(trx: Knex.Transaction, input: ChangeInput): P
       importId: input.author.type === 'import' ? input.author.id : null,
       mutationId: input.mutationId,
       ops: JSON.stringify(input.ops),
+      kind: input.kind ?? 'edit',
+      revertsSeq: input.revertsSeq ?? null,
+      restore: input.restore ? JSON.stringify(input.restore) : null,
+      rejected: input.rejected && input.rejected.length > 0 ? JSON.stringify(input.rejected) : null,
+      clientId: input.clientId ?? null,
     })
     .returning(['createdAt']);
 
@@ -41,5 +65,39 @@ export async function appendChange(trx: Knex.Transaction, input: ChangeInput): P
     author: input.author,
     ops: input.ops,
     createdAt: (row as { createdAt: Date }).createdAt.toISOString(),
+  };
+}
+
+/**
+ * The change-log part of a single-statement write: two CTEs, `bumped` (the dataset's seq + 1,
+ * only while it still is `expectedSeq`) and `change` (the new entry). Other CTEs of the statement
+ * write only when `bumped` returned a row, so the whole write happens, or none of it when another
+ * change came first. Used by live edits, which read without a lock and write in one round trip.
+ */
+export function changeLogCtes(input: ChangeInput, expectedSeq: number): { sql: string; bindings: Knex.Value[] } {
+  const authorUserId = input.author.type === 'user' ? input.author.id : input.author.userId;
+  const importId = input.author.type === 'import' ? input.author.id : null;
+  return {
+    sql: `bumped AS (
+        UPDATE datasets SET seq = seq + 1 WHERE id = ? AND seq = ? RETURNING seq
+      ), change AS (
+        INSERT INTO dataset_changes (dataset_id, seq, author_user_id, import_id, mutation_id, ops, kind, reverts_seq, restore, rejected, client_id)
+        SELECT ?, bumped.seq, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ? FROM bumped
+        RETURNING seq, created_at
+      )`,
+    bindings: [
+      input.datasetId,
+      expectedSeq,
+      input.datasetId,
+      authorUserId,
+      importId,
+      input.mutationId,
+      JSON.stringify(input.ops),
+      input.kind ?? 'edit',
+      input.revertsSeq ?? null,
+      input.restore ? JSON.stringify(input.restore) : null,
+      input.rejected && input.rejected.length > 0 ? JSON.stringify(input.rejected) : null,
+      input.clientId ?? null,
+    ],
   };
 }

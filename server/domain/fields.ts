@@ -5,7 +5,8 @@ import { DatasetField } from '../db/models/dataset-field.js';
 import type { Dataset } from '../db/models/dataset.js';
 import { Sample } from '../db/models/sample.js';
 import { HttpError, notFound } from '../http/http-error.js';
-import { appendChange } from './change-log.js';
+import { appendChange, lockDataset } from './change-log.js';
+import { recordFieldChange } from './editing/rest-changes.js';
 import { fieldKeyFromLabel } from './field-keys.js';
 import { iso } from './timestamps.js';
 
@@ -49,6 +50,7 @@ export async function createField(
   const key = input.key ?? fieldKeyFromLabel(input.label);
   try {
     return await DatasetField.transaction(async (trx) => {
+      await lockDataset(trx, dataset.id);
       const last = await DatasetField.query(trx).where('datasetId', dataset.id).max('position as max').first();
       const position = ((last as unknown as { max: number | null } | undefined)?.max ?? -1) + 1;
       const field = await DatasetField.query(trx).insertAndFetch({ ...input, key, datasetId: dataset.id, position });
@@ -58,6 +60,7 @@ export async function createField(
         mutationId: null,
         ops: [{ type: 'field.insert', field: toFieldDto(field) }],
       });
+      await recordFieldChange(trx, dataset.id, change.seq, field.id, null, toFieldDto(field));
       return { field, change };
     });
   } catch (error) {
@@ -82,6 +85,7 @@ export async function updateField(
   if (Object.keys(changes).length === 0) return { field, change: null };
 
   return DatasetField.transaction(async (trx) => {
+    await lockDataset(trx, field.datasetId);
     if (changes.type !== undefined && changes.type !== field.type) {
       const used = await Sample.query(trx)
         .where('datasetId', field.datasetId)
@@ -89,7 +93,7 @@ export async function updateField(
         .select('id')
         .first();
       if (used) {
-        // TODO: convert existing values when a field is retyped (live co-editing brings retyping).
+        // Live edits retype fields with values (converting them); this REST route only retypes empty fields.
         throw new HttpError('conflict', `Field "${field.key}" already has values, so its type cannot change.`, [
           { field: 'body.type', message: 'field has values' },
         ]);
@@ -104,6 +108,7 @@ export async function updateField(
       mutationId: null,
       ops: [{ type: 'field.update', fieldId: field.id, before, after: changes }],
     });
+    await recordFieldChange(trx, field.datasetId, change.seq, field.id, before, { ...changes, key: field.key });
     return { field: updated, change };
   });
 }

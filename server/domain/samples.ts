@@ -7,7 +7,8 @@ import type { Dataset } from '../db/models/dataset.js';
 import { Sample } from '../db/models/sample.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import { validationError } from '../http/problem.js';
-import { appendChange } from './change-log.js';
+import { appendChange, lockDataset } from './change-log.js';
+import { recordSampleChange } from './editing/rest-changes.js';
 import { valueIssues } from './cell-values.js';
 import { listFields } from './fields.js';
 import { iso, isoOrNull } from './timestamps.js';
@@ -92,6 +93,7 @@ export async function createSample(
 
   return translateConstraintErrors(() =>
     Sample.transaction(async (trx) => {
+      await lockDataset(trx, dataset.id);
       const knex = Sample.knex();
       const { location, ...columns } = input;
       const inserted = await Sample.query(trx).insert({
@@ -107,6 +109,7 @@ export async function createSample(
         mutationId: null,
         ops: [{ type: 'sample.insert', sample: toSampleDto(sample!) }],
       });
+      await recordSampleChange(trx, dataset.id, change.seq, sample!.id, null, toSampleDto(sample!));
       return { sample: sample!, change };
     }),
   );
@@ -129,6 +132,7 @@ export async function updateSample(
 
   return translateConstraintErrors(() =>
     Sample.transaction(async (trx) => {
+      await lockDataset(trx, sample.datasetId);
       const current = await Sample.query(trx).modify('withGeoJson').findById(sample.id).forUpdate();
       if (!current) throw notFound('Sample', sample.id);
       if (version !== undefined && version !== current.version) {
@@ -144,12 +148,14 @@ export async function updateSample(
       await Sample.query(trx).patch({ ...patch, version: current.version + 1 } as Partial<Sample>).where('id', sample.id);
       await checkParent(trx, sample.datasetId, columns.parentId ?? null, sample.id);
       const updated = (await Sample.query(trx).modify('withGeoJson').findById(sample.id))!;
+      const changed = diff(current, updated);
       const change = await appendChange(trx, {
         datasetId: sample.datasetId,
         author: authorOf(actor),
         mutationId: null,
-        ops: [{ type: 'sample.update', sampleId: sample.id, ...diff(current, updated), version: updated.version }],
+        ops: [{ type: 'sample.update', sampleId: sample.id, ...changed, version: updated.version }],
       });
+      await recordSampleChange(trx, sample.datasetId, change.seq, sample.id, changed.before, changed.after);
       return { sample: updated, change };
     }),
   );

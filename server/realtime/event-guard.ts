@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { ClientToServerEvents } from '../../common/events.js';
 import { EVENT_PERMISSIONS } from '../auth/permissions.js';
-import { authorize } from '../auth/policy.js';
+import { assertCredentialScope, authorize } from '../auth/policy.js';
 import { getDataset } from '../domain/datasets.js';
 import { HttpError } from '../http/http-error.js';
 import { consumePoint, rateLimitKey, type RateLimits } from '../http/rate-limit.js';
 import { moduleLogger } from '../observability/logger.js';
 import { replyError } from './ack.js';
-import { actorOfSocketData, type FairportSocket } from './socket-actor.js';
+import { actorOfSocketData, credentialOf, type FairportSocket } from './socket-actor.js';
+import { ANONYMOUS, type Actor } from '../auth/actor.js';
 
 const log = moduleLogger('realtime');
 
@@ -32,6 +33,13 @@ export async function authorizeEvent(
     if (!rule || !Object.hasOwn(EVENT_PERMISSIONS, event as string)) {
       throw new HttpError('not_found', `The server handles no event named ${JSON.stringify(String(event)).slice(0, 80)}.`);
     }
+    if (rule.subject === 'handler') {
+      // The handler authorises from the rows it reads and counts the event against its own limit.
+      assertCredentialScope(actorWithoutRole(socket), rule.action);
+      next();
+      return;
+    }
+
     const actor = await actorOfSocketData(socket.data);
     if (limits) await consumePoint(limits.socketEvents, rateLimitKey(actor, socket.handshake.address), 'events');
 
@@ -47,4 +55,21 @@ export async function authorizeEvent(
     if (!(error instanceof HttpError)) log.error({ err: error, event: String(event) }, 'socket event check failed');
     replyError(ack, error);
   }
+}
+
+/**
+ * The socket's actor as the handshake recorded it, without reading the user's role: enough to
+ * check a token's scope, which is all the guard checks for events their handler authorises.
+ */
+function actorWithoutRole(socket: FairportSocket): Actor {
+  if (!socket.data.userId) return ANONYMOUS;
+  const credential = credentialOf(socket.data);
+  return {
+    type: 'user',
+    id: socket.data.userId,
+    email: '',
+    displayName: socket.data.displayName ?? '',
+    role: 'member',
+    ...(credential ? { credential } : {}),
+  };
 }

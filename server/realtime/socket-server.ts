@@ -18,6 +18,11 @@ import { authorizeEvent } from './event-guard.js';
 import type { FairportSocket } from './socket-actor.js';
 import { guardSocketWrites } from '../maintenance/read-only.js';
 import { joinNoticeRooms } from './notice-rooms.js';
+import { createEditRateLimiter } from './edit-rate-limiter.js';
+import { registerEditHandlers } from './edit-handlers.js';
+import { PresenceService } from './presence.js';
+import { PresenceStore } from './presence-store.js';
+import { createPublisher } from './publisher.js';
 
 const log = moduleLogger('realtime');
 
@@ -36,7 +41,7 @@ export function createSocketServer(
   httpServer: HttpServer,
   config: Config,
   sessionMiddleware: RequestHandler,
-  redis: { pub: Redis; sub: Redis },
+  redis: { pub: Redis; sub: Redis; commands: Redis },
   limits?: RateLimits,
 ): FairportServer {
   const publicOrigin = new URL(config.PUBLIC_URL).origin;
@@ -62,12 +67,27 @@ export function createSocketServer(
     }
   });
 
+  const keys = redisKeys(config.REDIS_PREFIX);
+  const presence = new PresenceService(io, new PresenceStore(redis.commands, keys.presence, config.PRESENCE_TTL_MS), {
+    heartbeatMs: Math.max(250, Math.floor(config.PRESENCE_TTL_MS / 3)),
+    throttleMs: 100,
+  });
+  presence.start();
+  httpServer.on('close', () => presence.stop());
+  const editing = {
+    publisher: createPublisher(io),
+    limiter: createEditRateLimiter(redis.commands, keys.editRateLimit, config.EDIT_RATE_PER_SECOND),
+  };
+
   io.on('connection', (socket) => {
     joinIdentityRooms(socket);
     // Maintenance refuses write events first; the permission guard then checks what remains.
     guardSocketWrites(socket);
     socket.use((packet, next) => void authorizeEvent(socket, packet, next, limits));
-    registerDatasetRoomHandlers(socket);
+    registerDatasetRoomHandlers(socket, presence);
+    registerEditHandlers(socket, editing);
+    socket.on('presence:update', (update) => presence.update(socket, update));
+    socket.on('disconnecting', () => presence.disconnecting(socket));
     void joinNoticeRooms(socket);
   });
   return io;

@@ -32,5 +32,7 @@ export function redisKeys(prefix: string) {
     sessions: `${prefix}:sess:`,
     userSessions: `${prefix}:user-sessions:`,
     rateLimits: `${prefix}:rate-limit`,
+    presence: `${prefix}:presence`,
+    editRateLimit: `${prefix}:rl:edit:`,
   } as const;
 }

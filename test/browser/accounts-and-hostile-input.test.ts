@@ -191,7 +191,7 @@ describe('account pages and hostile input', () => {
     await page.goto(`${stack.url}/datasets/${world.datasetId}`);
     await expect.poll(() => page.locator('table.imports tbody tr .badge').textContent(), { timeout: 60_000 }).toBe('Completed');
     await page.reload();
-    await expect.poll(() => page.getByRole('cell', { name: hostile('Cell', PAYLOADS.img), exact: true }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByRole('gridcell', { name: hostile('Cell', PAYLOADS.img), exact: true }).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(hostile('Dataset', PAYLOADS.svg));
     expect(await page.getByRole('columnheader', { name: hostile('Field', PAYLOADS.img), exact: false }).count()).toBe(1);
     expect(await page.getByText(hostile('Contributor', PAYLOADS.img)).count()).toBe(1);

@@ -1,12 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
+import { ensureClientBuilt } from './client-build.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
 const ROWS = 200;
@@ -23,26 +23,6 @@ function longNotesCsv(): Buffer {
   const lines = ['name,note'];
   for (let row = 1; row <= LONG_NOTES_ROWS; row += 1) lines.push(`N${row},${String(row % 10).repeat(90_000)}`);
   return Buffer.from(`${lines.join('\n')}\n`);
-}
-
-/** Newest modification time under a folder, leaving out build output and dependencies. */
-function newestModification(target: string): number {
-  const stats = statSync(target);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  let newest = stats.mtimeMs;
-  for (const entry of readdirSync(target)) {
-    if (entry === 'dist' || entry === 'node_modules') continue;
-    newest = Math.max(newest, newestModification(path.join(target, entry)));
-  }
-  return newest;
-}
-
-/** Builds the client unless `client/dist` is newer than its sources (`npm test` builds it first). */
-function ensureClientBuilt(): void {
-  const bundle = path.join(REPO_ROOT, 'client', 'dist', 'index.html');
-  const sources = Math.max(newestModification(path.join(REPO_ROOT, 'client')), newestModification(path.join(REPO_ROOT, 'common')));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', 'build:client'], { cwd: REPO_ROOT, stdio: 'pipe' });
 }
 
 /** A CSV of lake samples with coordinates, one missing depth and one note that looks like HTML. */
@@ -125,15 +105,15 @@ describe('dataset upload in the browser', () => {
 
     await expect.poll(() => page.locator('[data-row-count]').getAttribute('data-row-count'), { timeout: 10_000 }).toBe(String(ROWS));
     expect(await page.locator('.table-caption').textContent()).toContain('200 samples');
-    await expect.poll(() => page.getByRole('cell', { name: 'SITE-0001', exact: true }).count()).toBe(1);
-    expect(await page.getByRole('cell', { name: HTML_NOTE, exact: true }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('gridcell', { name: 'SITE-0001', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('gridcell', { name: HTML_NOTE, exact: true }).count()).toBe(1);
     expect(await page.locator('.grid img').count()).toBe(0);
 
     const headers = await page.getByRole('columnheader').allTextContents();
     expect(headers.slice(0, 4)).toEqual(['Name', 'Latitude (°)', 'Longitude (°)', 'Collected at (UTC)']);
     const depthColumn = headers.findIndex((header) => /depth/i.test(header));
     expect(depthColumn).toBeGreaterThan(3);
-    const cellsOf = (name: string) => page.getByRole('row').filter({ hasText: name }).getByRole('cell').allTextContents();
+    const cellsOf = (name: string) => page.getByRole('row').filter({ hasText: name }).getByRole('gridcell').allTextContents();
     const firstRow = await cellsOf('SITE-0001');
     expect(firstRow[1]).toBe('44.15');
     expect(firstRow[2]).toBe('5');

@@ -118,7 +118,7 @@ describe('socket handshake', () => {
 
     const adminSocket = await openSocket(admin.cookie);
     const joined = await adminSocket.emitWithAck('dataset:join', { datasetId: dataset.body.id });
-    expect(joined).toEqual({ ok: true, seq: 0 });
+    expect(joined).toEqual({ ok: true, seq: 0, canEdit: true, undoDepth: 0, redoDepth: 0 });
   });
 
   it('answers a malformed join with a typed error', async () => {

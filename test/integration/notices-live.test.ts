@@ -4,7 +4,7 @@ import type { LiveNotice } from '../../common/api/notices.js';
 import { NOTICE_QUEUE, noticeJobId } from '../../server/jobs/notice-queue.js';
 import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import { TestClient } from '../helpers/api-server.js';
-import { LiveClient } from '../helpers/live-client.js';
+import { NoticeClient as LiveClient } from '../helpers/notice-client.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
 // Two server nodes and one worker on one database and Redis prefix. Admins and Bob use node 1,

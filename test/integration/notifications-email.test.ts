@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES, type EmailJobData } from '../../server/jobs/queues.js';
 import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import { TestClient } from '../helpers/api-server.js';
-import { LiveClient } from '../helpers/live-client.js';
+import { NoticeClient as LiveClient } from '../helpers/notice-client.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { uploadAndLoad } from '../helpers/imports.js';
 

@@ -398,6 +398,12 @@ const ROUTE_CASES: Record<string, Case[]> = {
   'GET /imports/{importId}': [{ scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/imports/${w!.importId}` }), expect: readData(200) }],
   // The world's import finished long ago with no mapping and no issues file, so readers too get
   // 404 here and the states below get 409; import-review-api.test.ts covers the successes.
+  'POST /datasets/{datasetId}/samples/lookup': [
+    { scope: 'data', request: (_r, w) => ({ method: 'POST', path: `/datasets/${w!.datasetId}/samples/lookup`, body: { ids: [w!.sampleId] } }), expect: readData(200) },
+  ],
+  'GET /datasets/{datasetId}/samples/{sampleId}/history': [
+    { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/datasets/${w!.datasetId}/samples/${w!.sampleId}/history` }), expect: readData(200) },
+  ],
   'GET /imports/{importId}/mapping': [
     { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/imports/${w!.importId}/mapping` }), expect: readData(404) },
   ],
@@ -482,9 +488,37 @@ function visibilityOf(world: World): string {
 }
 
 /** The acknowledgement each event should get, as `ok` or the error code. */
-const EVENT_CASES: Record<string, (role: Role, kind: Kind) => string> = {
-  'dataset:join': (role, kind) => ({ 200: 'ok', 403: 'forbidden', 404: 'not_found' })[readData(200)(role, kind)] ?? 'unexpected',
-  'dataset:leave': () => 'ok',
+interface EventCase {
+  payload(world: World): unknown;
+  expect(role: Role, kind: Kind): string;
+}
+
+const outcomeOf = (status: number) => ({ 200: 'ok', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' })[status] ?? 'unexpected';
+
+// Live edits ask a guest to sign in before anything else, whichever dataset they name.
+const editEvent = (role: Role, kind: Kind) => (role === 'anonymous' ? 'unauthenticated' : outcomeOf(restricted(EDITORS, 200)(role, kind)));
+
+/**
+ * Every client-to-server event with an acknowledgement. `presence:update` is volatile and has
+ * none; the server takes it only for rooms the socket joined, which live-editing tests cover.
+ */
+const EVENT_CASES: Record<string, EventCase | null> = {
+  'dataset:join': { payload: (w) => ({ datasetId: w.datasetId }), expect: (role, kind) => outcomeOf(readData(200)(role, kind)) },
+  'dataset:leave': { payload: (w) => ({ datasetId: w.datasetId }), expect: () => 'ok' },
+  'dataset:sync': { payload: (w) => ({ datasetId: w.datasetId, afterSeq: 0 }), expect: (role, kind) => outcomeOf(readData(200)(role, kind)) },
+  'dataset:edit': {
+    payload: (w) => ({
+      datasetId: w.datasetId,
+      mutationId: randomBytes(8).toString('hex'),
+      baseSeq: 0,
+      ops: [{ type: 'sample.insert', sample: { id: randomUUID(), name: 'Matrix row' } }],
+    }),
+    expect: editEvent,
+  },
+  // Undoes the row the edit above inserted, then redoes it.
+  'dataset:undo': { payload: (w) => ({ datasetId: w.datasetId, mutationId: randomBytes(8).toString('hex') }), expect: editEvent },
+  'dataset:redo': { payload: (w) => ({ datasetId: w.datasetId, mutationId: randomBytes(8).toString('hex') }), expect: editEvent },
+  'presence:update': null,
 };
 
 async function send(role: Role, request: Request): Promise<number> {
@@ -643,11 +677,13 @@ describe('permission matrix', () => {
     for (const role of ROLES) {
       const socket = await openSocket(clients.get(role)!.cookie);
       for (const kind of KINDS) {
-        const datasetId = worlds.get(kind)!.datasetId;
-        for (const [event, expectation] of Object.entries(EVENT_CASES)) {
-          const reply = (await socket.emitWithAck(event as 'dataset:join', { datasetId })) as { ok: boolean; error?: { code: string } };
+        for (const [event, eventCase] of Object.entries(EVENT_CASES)) {
+          if (eventCase === null) continue;
+          const payload = eventCase.payload(worlds.get(kind)!);
+          const reply = (await socket.emitWithAck(event as 'dataset:join', payload as { datasetId: string })) as { ok: boolean; error?: { code: string } };
           const outcome = reply.ok ? 'ok' : reply.error!.code;
-          if (outcome !== expectation(role, kind)) mismatches.push(`${event} as ${role} on ${kind}: expected ${expectation(role, kind)}, got ${outcome}`);
+          const expected = eventCase.expect(role, kind);
+          if (outcome !== expected) mismatches.push(`${event} as ${role} on ${kind}: expected ${expected}, got ${outcome}`);
         }
       }
     }

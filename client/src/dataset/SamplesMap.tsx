@@ -1,16 +1,18 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, Point } from 'geojson';
-import { createEffect, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Dataset } from '../../../common/api/datasets.js';
 import type { ClientConfig } from '../api/client-config.js';
 import type { SampleProperties } from '../api/samples.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatCoordinate } from '../format/cell-text.js';
 import { summariseMap } from '../format/map-summary.js';
+import type { LiveDataset } from '../realtime/live-dataset.js';
 import { worldCountries } from '../map/basemap.js';
 import { extentToBox, WORLD_BOX } from '../map/extent.js';
 import { createMapPoints, MAP_POINT_LIMIT } from './map-points.js';
+import { createLiveMarkers } from './live-markers.js';
 
 const BASEMAP_PANE = 'basemap';
 
@@ -24,15 +26,35 @@ const POINT_STYLE: L.CircleMarkerOptions = {
 
 /**
  * Draws the dataset's located samples as circle markers on Leaflet's canvas renderer, over a
- * bundled country outline and, when the server names one, a tile layer.
+ * bundled country outline and, when the server names one, a tile layer. Live changes move, add
+ * and remove points; an editor can drag a point to move its sample.
  */
-export function SamplesMap(props: { dataset: Dataset; config: ClientConfig | undefined; reloadToken: number }) {
+export function SamplesMap(props: {
+  dataset: Dataset;
+  config: ClientConfig | undefined;
+  reloadToken: number;
+  live: LiveDataset;
+  selectedSampleId: string | null;
+  onSelectSample: (sampleId: string | null) => void;
+}) {
   let container: HTMLDivElement | undefined;
   let map: L.Map | undefined;
   let markers: L.GeoJSON<SampleProperties> | undefined;
+  const [markerCount, setMarkerCount] = createSignal(0);
+  const liveMarkers = createLiveMarkers({
+    live: props.live,
+    layer: () => markers,
+    map: () => map,
+    style: POINT_STYLE,
+    onCount: setMarkerCount,
+    onSelect: (id) => props.onSelectSample(id),
+  });
 
   const points = createMapPoints(() => props.dataset.id, {
-    onReset: () => markers?.clearLayers(),
+    onReset: () => {
+      markers?.clearLayers();
+      liveMarkers.clear();
+    },
     onPage: (page) => markers?.addData(page),
   });
 
@@ -41,8 +63,15 @@ export function SamplesMap(props: { dataset: Dataset; config: ClientConfig | und
     map = createMap(container);
     markers = L.geoJSON<SampleProperties>(undefined, {
       pointToLayer: (_feature, latlng) => L.circleMarker(latlng, POINT_STYLE),
+      onEachFeature: (feature, layer) => liveMarkers.register(String(feature.id), layer as L.CircleMarker),
     }).addTo(map);
-    markers.on('click', (event: L.LeafletMouseEvent) => showPopup(map!, event));
+    markers.on('click', (event: L.LeafletMouseEvent) => {
+      if (liveMarkers.wasDragged()) return;
+      const feature = (event.propagatedFrom as { feature?: Feature<Point, SampleProperties> } | undefined)?.feature;
+      if (feature) props.onSelectSample(String(feature.id));
+      showPopup(map!, event);
+    });
+    createEffect(() => liveMarkers.highlight(props.selectedSampleId));
 
     const resizeObserver = new ResizeObserver(() => map?.invalidateSize());
     resizeObserver.observe(container);
@@ -56,7 +85,10 @@ export function SamplesMap(props: { dataset: Dataset; config: ClientConfig | und
     createEffect(
       on([() => props.dataset.id, () => props.reloadToken], () => {
         if (props.dataset.locatedCount > 0) points.load();
-        else markers?.clearLayers();
+        else {
+          markers?.clearLayers();
+          liveMarkers.clear();
+        }
       }),
     );
   });
@@ -66,7 +98,7 @@ export function SamplesMap(props: { dataset: Dataset; config: ClientConfig | und
     summariseMap({
       sampleCount: props.dataset.sampleCount,
       locatedCount: props.dataset.locatedCount,
-      drawn: props.dataset.locatedCount > 0 ? points.drawn() : 0,
+      drawn: markerCount(),
       loading: points.loading(),
       limit: MAP_POINT_LIMIT,
     });
@@ -78,7 +110,7 @@ export function SamplesMap(props: { dataset: Dataset; config: ClientConfig | und
         class="samples-map"
         role="region"
         aria-label="Map of the dataset's located samples"
-        data-marker-count={props.dataset.locatedCount > 0 ? points.drawn() : 0}
+        data-marker-count={markerCount()}
       />
       <figcaption class="map-summary" aria-live="polite">
         {summary()}

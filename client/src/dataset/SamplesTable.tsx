@@ -1,26 +1,56 @@
 import { createVirtualizer } from '@tanstack/solid-virtual';
-import { createEffect, createMemo, For, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Field } from '../../../common/api/fields.js';
 import type { Sample } from '../../../common/api/samples.js';
+import type { EditOp } from '../../../common/editing/requests.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { plural } from '../format/numbers.js';
+import type { LiveDataset } from '../realtime/live-dataset.js';
+import { cellInput, columnCell, editableText, parseClipboardTable } from './cell-input.js';
+import { CellHistoryPanel } from './editing/CellHistoryPanel.js';
+import { ConflictDialog } from './editing/ConflictDialog.js';
+import { FieldEditor } from './editing/FieldEditor.js';
+import { PresenceBar } from './editing/PresenceBar.js';
 import { sampleColumns, type SampleColumn } from './sample-columns.js';
-import { createSampleRows } from './sample-rows.js';
 
 /** Height of one row in CSS pixels; styles.css gives `.grid__row` the same height. */
 const ROW_HEIGHT = 32;
 const MAX_BODY_HEIGHT = 480;
+const PAGE_ROWS = 10;
+
+interface CellPosition {
+  row: number;
+  col: number;
+}
+
+interface Editing extends CellPosition {
+  text: string;
+}
 
 /**
- * Shows the dataset's samples in a virtualised grid. Only the rows in view and a few around
- * them are in the DOM, whatever the row count. Cell values are inserted as text, never as HTML.
+ * Shows the dataset's samples in a virtualised, editable grid. Only the rows in view and a few
+ * around them are in the DOM, whatever the row count. Cell values are inserted as text, never as
+ * HTML. Keyboard: arrows, Tab, Home/End and PageUp/PageDown move; Enter, F2 or typing edits;
+ * Enter or Tab saves, Escape cancels; Delete clears; Ctrl+Z and Ctrl+Y undo and redo; a block
+ * pasted from a spreadsheet becomes one edit.
  */
-export function SamplesTable(props: { datasetId: string; fields: Field[]; expectedTotal: number; reloadToken: number }) {
-  const rows = createSampleRows(() => props.datasetId);
-  const columns = createMemo(() => sampleColumns(props.fields));
+export function SamplesTable(props: {
+  live: LiveDataset;
+  datasetId: string;
+  expectedTotal: number;
+  selectedSampleId: string | null;
+  onSelectSample: (sampleId: string | null) => void;
+}) {
+  const live = props.live;
+  const columns = createMemo(() => sampleColumns(live.fields()));
   const template = () => columns().map((column) => `${column.width}px`).join(' ');
   const width = () => columns().reduce((sum, column) => sum + column.width, 0);
-  const count = () => rows.count(props.expectedTotal);
+  const count = () => live.count(props.expectedTotal);
+  const [selected, setSelected] = createSignal<CellPosition | null>(null);
+  const [editing, setEditing] = createSignal<Editing | null>(null);
+  const [inputProblem, setInputProblem] = createSignal<string | null>(null);
+  const [fieldEditor, setFieldEditor] = createSignal<{ field: Field | null } | null>(null);
+  const [historyOpen, setHistoryOpen] = createSignal(false);
   let scrollElement: HTMLDivElement | undefined;
 
   const virtualizer = createVirtualizer({
@@ -33,76 +63,389 @@ export function SamplesTable(props: { datasetId: string; fields: Field[]; expect
   });
 
   createEffect(() => {
+    live.version();
     const items = virtualizer.getVirtualItems();
-    rows.ensureLoaded(items.length > 0 ? items[items.length - 1]!.index : 0);
+    const first = items[0]?.index ?? 0;
+    const last = items.at(-1)?.index ?? 0;
+    live.ensureLoaded(first, last);
   });
-  createEffect(on(() => props.reloadToken, () => rows.reset(), { defer: true }));
 
-  const isEmpty = () => count() === 0 && !rows.loading();
+  /** Cells others have focused, keyed `sampleId|columnId`, for the coloured outlines. */
+  const focusedCells = createMemo(() => {
+    const cells = new Map<string, { colour: string; name: string; editing: boolean }>();
+    for (const viewer of live.viewers()) {
+      const focus = viewer.focus;
+      if (!focus?.sampleId || !focus.column) continue;
+      cells.set(`${focus.sampleId}|${focus.column}`, { colour: viewer.colour, name: viewer.name, editing: focus.editing });
+    }
+    return cells;
+  });
+
+  const selectedSample = () => {
+    const position = selected();
+    return position ? live.rowAt(position.row) : undefined;
+  };
+  const selectedColumn = () => {
+    const position = selected();
+    return position ? columns()[position.col] : undefined;
+  };
+
+  // Tell the others what is focused, and the map which sample is selected.
+  createEffect(() => {
+    const sample = selectedSample();
+    const column = selectedColumn();
+    live.focus(sample && column ? { sampleId: sample.id, column: column.id, editing: editing() !== null } : null);
+  });
+  createEffect(on(() => selectedSample()?.id ?? null, (id) => props.onSelectSample(id), { defer: true }));
+
+  // A sample picked on the map is selected and scrolled into view.
+  createEffect(
+    on(
+      () => props.selectedSampleId,
+      (id) => {
+        if (!id || selectedSample()?.id === id) return;
+        const index = live.indexOf(id);
+        if (index < 0) return;
+        setSelected({ row: index, col: selected()?.col ?? 0 });
+        virtualizer.scrollToIndex(index, { align: 'center' });
+      },
+      { defer: true },
+    ),
+  );
+
+  const move = (rowDelta: number, colDelta: number) => {
+    const position = selected() ?? { row: 0, col: 0 };
+    const row = Math.max(0, Math.min(count() - 1, position.row + rowDelta));
+    const col = Math.max(0, Math.min(columns().length - 1, position.col + colDelta));
+    select({ row, col });
+  };
+
+  const select = (position: CellPosition) => {
+    setSelected(position);
+    virtualizer.scrollToIndex(position.row, { align: 'auto' });
+    queueMicrotask(() => scrollElement?.querySelector('.grid__cell.is-selected')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
+  };
+
+  const startEditing = (initial?: string) => {
+    const position = selected();
+    const sample = selectedSample();
+    const column = selectedColumn();
+    if (!position || !sample || !column || !live.canEdit()) return;
+    setInputProblem(null);
+    setEditing({ ...position, text: initial ?? editableText(column.id, sample, column.text(sample)) });
+  };
+
+  const commit = (text: string, then: 'down' | 'right' | 'stay') => {
+    const current = editing();
+    if (!current) return;
+    const sample = live.rowAt(current.row);
+    const column = columns()[current.col];
+    setEditing(null);
+    if (sample && column) apply(column, sample, text);
+    if (then === 'down') move(1, 0);
+    if (then === 'right') move(0, 1);
+    scrollElement?.focus();
+  };
+
+  const apply = (column: SampleColumn, sample: Sample, text: string) => {
+    const input = cellInput(column.id, sample, text, live.fields());
+    if (!input.ok) {
+      setInputProblem(input.problem);
+      return;
+    }
+    setInputProblem(null);
+    live.edit([input.op]);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (editing() || fieldEditor()) return;
+    const ctrl = event.ctrlKey || event.metaKey;
+    if (ctrl && (event.key === 'z' || event.key === 'Z') && !event.shiftKey) return handled(event, () => live.undo());
+    if (ctrl && (event.key === 'y' || ((event.key === 'z' || event.key === 'Z') && event.shiftKey))) return handled(event, () => live.redo());
+    if (ctrl) return;
+
+    switch (event.key) {
+      case 'ArrowDown':
+        return handled(event, () => move(1, 0));
+      case 'ArrowUp':
+        return handled(event, () => move(-1, 0));
+      case 'ArrowRight':
+        return handled(event, () => move(0, 1));
+      case 'ArrowLeft':
+        return handled(event, () => move(0, -1));
+      case 'Tab':
+        return handled(event, () => move(0, event.shiftKey ? -1 : 1));
+      case 'PageDown':
+        return handled(event, () => move(PAGE_ROWS, 0));
+      case 'PageUp':
+        return handled(event, () => move(-PAGE_ROWS, 0));
+      case 'Home':
+        return handled(event, () => move(0, -columns().length));
+      case 'End':
+        return handled(event, () => move(0, columns().length));
+      case 'Enter':
+      case 'F2':
+        return handled(event, () => startEditing());
+      case 'Delete':
+      case 'Backspace': {
+        const sample = selectedSample();
+        const column = selectedColumn();
+        if (sample && column && live.canEdit()) return handled(event, () => apply(column, sample, ''));
+        return;
+      }
+      default:
+        if (event.key.length === 1 && !event.altKey) handled(event, () => startEditing(event.key));
+    }
+  };
+
+  const onPaste = (event: ClipboardEvent) => {
+    if (editing() || !live.canEdit()) return;
+    const position = selected();
+    const text = event.clipboardData?.getData('text/plain');
+    if (!position || !text) return;
+    event.preventDefault();
+    const ops = pasteOps(parseClipboardTable(text), position, columns(), live, count());
+    if (ops.problems.length > 0) setInputProblem(`${plural(ops.problems.length, 'cell')} not pasted: ${ops.problems[0]}`);
+    if (ops.ops.length > 0) live.edit(ops.ops);
+  };
+
+  const onCopy = (event: ClipboardEvent) => {
+    const sample = selectedSample();
+    const column = selectedColumn();
+    if (editing() || !sample || !column) return;
+    event.preventDefault();
+    event.clipboardData?.setData('text/plain', column.text(sample));
+  };
+
+  const addRow = () => {
+    const id = crypto.randomUUID();
+    live.edit([{ type: 'sample.insert', sample: { id, name: '' } }]);
+    queueMicrotask(() => {
+      const index = live.indexOf(id);
+      if (index >= 0) select({ row: index, col: 0 });
+      scrollElement?.focus();
+    });
+  };
+
+  const deleteRow = () => {
+    const sample = selectedSample();
+    if (sample) live.edit([{ type: 'sample.delete', sampleId: sample.id }]);
+  };
+
+  const isEmpty = () => count() === 0 && !live.loading();
   const viewportHeight = () => Math.min(MAX_BODY_HEIGHT, Math.max(count(), 1) * ROW_HEIGHT) + ROW_HEIGHT + 18;
+  const problem = () => inputProblem() ?? live.problem()?.message ?? null;
+
+  const onProblemChange = createMemo(() => live.problem());
+  createEffect(on(onProblemChange, () => setInputProblem(null), { defer: true }));
+  onCleanup(() => live.focus(null));
 
   return (
     <div class="stack-small">
+      <div class="grid-toolbar">
+        <PresenceBar viewers={live.viewers()} />
+        <Show when={live.canEdit()}>
+          <div class="grid-toolbar__actions" role="toolbar" aria-label="Edit the samples">
+            <button type="button" class="button button--small" onClick={addRow}>
+              Add row
+            </button>
+            <button type="button" class="button button--small" disabled={!selectedSample()} onClick={deleteRow}>
+              Delete row
+            </button>
+            <button type="button" class="button button--small" onClick={() => setFieldEditor({ field: null })}>
+              Add field
+            </button>
+            <button type="button" class="button button--small" disabled={live.undoDepth() === 0} onClick={() => live.undo()} title="Undo your last change (Ctrl+Z)">
+              Undo
+            </button>
+            <button type="button" class="button button--small" disabled={live.redoDepth() === 0} onClick={() => live.redo()} title="Redo (Ctrl+Y)">
+              Redo
+            </button>
+            <button
+              type="button"
+              class="button button--small"
+              disabled={!selectedSample()}
+              aria-pressed={historyOpen()}
+              onClick={() => setHistoryOpen((open) => !open)}
+            >
+              History
+            </button>
+          </div>
+        </Show>
+      </div>
+      <Show when={fieldEditor()}>
+        {(editor) => <FieldEditor field={editor().field} fields={live.fields()} onEdit={(ops) => live.edit(ops)} onClose={() => setFieldEditor(null)} />}
+      </Show>
       <p class="table-caption" id="samples-caption">
         <span data-row-count={count()}>{plural(count(), 'sample')}</span>
-        <Show when={rows.loading()}>
+        <Show when={live.loading()}>
           <span class="muted" role="status">
             {' '}
             · loading rows…
           </span>
         </Show>
+        <Show when={live.canEdit()}>
+          <span class="muted"> · select a cell and type to edit; paste a block from a spreadsheet</span>
+        </Show>
       </p>
-      <Show when={rows.error()}>
-        <ErrorNotice error={rows.error()} title="Rows could not be loaded." onRetry={() => rows.retry()} />
+      <Show when={problem()}>
+        {(message) => (
+          <p class="notice notice--error grid-problem" role="alert">
+            {message()}
+          </p>
+        )}
+      </Show>
+      <Show when={live.loadError()}>
+        <ErrorNotice error={live.loadError()} title="Rows could not be loaded." onRetry={() => live.reload()} />
       </Show>
       <Show when={isEmpty()}>
-        <p class="empty">No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file to add rows.</p>
+        <p class="empty">No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file{live.canEdit() ? ', or add a row,' : ''} to add rows.</p>
       </Show>
-      {/* The grid stays in the DOM while empty: the virtualiser reads its scroll element when it mounts and would miss one added later. */}
-      <div
-        ref={scrollElement}
-        hidden={isEmpty()}
-        class="grid"
-        role="table"
-        aria-labelledby="samples-heading"
-        aria-describedby="samples-caption"
-        aria-rowcount={count() + 1}
-        aria-colcount={columns().length}
-        tabindex="0"
-        style={{ height: `${viewportHeight()}px` }}
-      >
-        <div class="grid__head" role="rowgroup">
-          <div class="grid__row grid__row--head" role="row" aria-rowindex={1} style={{ 'grid-template-columns': template(), width: `${width()}px` }}>
-            <For each={columns()}>{(column) => <HeaderCell column={column} />}</For>
+      <div class="grid-layout">
+        {/* The grid stays in the DOM while empty: the virtualiser reads its scroll element when it mounts and would miss one added later. */}
+        <div
+          ref={scrollElement}
+          hidden={isEmpty()}
+          class="grid"
+          role="grid"
+          aria-labelledby="samples-heading"
+          aria-describedby="samples-caption"
+          aria-rowcount={count() + 1}
+          aria-colcount={columns().length}
+          aria-readonly={!live.canEdit()}
+          tabindex="0"
+          style={{ height: `${viewportHeight()}px` }}
+          onKeyDown={onKeyDown}
+          onPaste={onPaste}
+          onCopy={onCopy}
+        >
+          <div class="grid__head" role="rowgroup">
+            <div class="grid__row grid__row--head" role="row" aria-rowindex={1} style={{ 'grid-template-columns': template(), width: `${width()}px` }}>
+              <For each={columns()}>
+                {(column) => <HeaderCell column={column} canEdit={live.canEdit()} onEdit={(field) => setFieldEditor({ field })} />}
+              </For>
+            </div>
+          </div>
+          <div class="grid__body" role="rowgroup" style={{ height: `${virtualizer.getTotalSize()}px`, width: `${width()}px` }}>
+            <For each={virtualizer.getVirtualItems()}>
+              {(item) => {
+                const sample = () => {
+                  live.version();
+                  return live.rowAt(item.index);
+                };
+                const pending = () => {
+                  const current = sample();
+                  return current ? live.table.isPendingRow(current.id) : false;
+                };
+                return (
+                  <div
+                    class="grid__row"
+                    classList={{ 'is-loading': sample() === undefined, 'is-odd': item.index % 2 === 1, 'is-pending': pending() }}
+                    role="row"
+                    aria-rowindex={item.index + 2}
+                    data-sample-id={sample()?.id}
+                    style={{ transform: `translateY(${item.start}px)`, 'grid-template-columns': template() }}
+                  >
+                    <For each={columns()}>
+                      {(column, col) => {
+                        const isSelected = () => selected()?.row === item.index && selected()?.col === col();
+                        const isEditing = () => editing()?.row === item.index && editing()?.col === col();
+                        const other = () => {
+                          const current = sample();
+                          return current ? focusedCells().get(`${current.id}|${column.id}`) : undefined;
+                        };
+                        const text = () => {
+                          const current = sample();
+                          return current ? column.text(current) : '';
+                        };
+                        return (
+                          <div
+                            class="grid__cell"
+                            classList={{ 'is-numeric': column.numeric, 'is-selected': isSelected(), 'is-focused-by-other': other() !== undefined }}
+                            role="gridcell"
+                            aria-selected={isSelected()}
+                            title={other() ? `${other()!.name}${other()!.editing ? ' is editing' : ''}: ${text()}` : text()}
+                            style={other() ? { 'box-shadow': `inset 0 0 0 2px ${other()!.colour}` } : {}}
+                            data-column={column.id}
+                            onMouseDown={() => select({ row: item.index, col: col() })}
+                            onDblClick={() => startEditing()}
+                          >
+                            <Show when={isEditing()} fallback={text()}>
+                              <CellEditor
+                                initial={editing()!.text}
+                                onCommit={(value, then) => commit(value, then)}
+                                onCancel={() => {
+                                  setEditing(null);
+                                  scrollElement?.focus();
+                                }}
+                              />
+                            </Show>
+                          </div>
+                        );
+                      }}
+                    </For>
+                  </div>
+                );
+              }}
+            </For>
           </div>
         </div>
-        <div class="grid__body" role="rowgroup" style={{ height: `${virtualizer.getTotalSize()}px`, width: `${width()}px` }}>
-          <For each={virtualizer.getVirtualItems()}>
-            {(item) => (
-              <div
-                class="grid__row"
-                classList={{ 'is-loading': rows.row(item.index) === undefined, 'is-odd': item.index % 2 === 1 }}
-                role="row"
-                aria-rowindex={item.index + 2}
-                style={{ transform: `translateY(${item.start}px)`, 'grid-template-columns': template() }}
-              >
-                <For each={columns()}>
-                  {(column) => (
-                    <div class="grid__cell" classList={{ 'is-numeric': column.numeric }} role="cell" title={rowText(rows.row(item.index), column)}>
-                      {rowText(rows.row(item.index), column)}
-                    </div>
-                  )}
-                </For>
-              </div>
-            )}
-          </For>
-        </div>
+        <Show when={historyOpen() && selectedSample() && selectedColumn()}>
+          <CellHistoryPanel
+            datasetId={props.datasetId}
+            sampleId={selectedSample()!.id}
+            cell={columnCell(selectedColumn()!.id)}
+            label={`${selectedColumn()!.label} of ${selectedSample()!.name || 'this sample'}`}
+            version={live.table.seq}
+            onClose={() => setHistoryOpen(false)}
+          />
+        </Show>
       </div>
+      <Show when={live.conflict()}>{(prompt) => <ConflictDialog prompt={prompt()} onChoose={(choice) => live.resolveConflict(choice)} />}</Show>
     </div>
   );
 }
 
-function HeaderCell(props: { column: SampleColumn }) {
+function handled(event: KeyboardEvent, action: () => void): void {
+  event.preventDefault();
+  action();
+}
+
+function CellEditor(props: { initial: string; onCommit: (text: string, then: 'down' | 'right' | 'stay') => void; onCancel: () => void }) {
+  let input: HTMLInputElement | undefined;
+  let done = false;
+  const finish = (then: 'down' | 'right' | 'stay') => {
+    if (done) return;
+    done = true;
+    props.onCommit(input?.value ?? props.initial, then);
+  };
+  queueMicrotask(() => {
+    input?.focus();
+    const end = input?.value.length ?? 0;
+    input?.setSelectionRange(end, end);
+  });
+  return (
+    <input
+      ref={input}
+      class="grid__input"
+      value={props.initial}
+      aria-label="Cell value"
+      onKeyDown={(event) => {
+        event.stopPropagation();
+        if (event.key === 'Enter') handled(event, () => finish('down'));
+        else if (event.key === 'Tab') handled(event, () => finish('right'));
+        else if (event.key === 'Escape') {
+          done = true;
+          handled(event, () => props.onCancel());
+        }
+      }}
+      onBlur={() => finish('stay')}
+      onPaste={(event) => event.stopPropagation()}
+    />
+  );
+}
+
+function HeaderCell(props: { column: SampleColumn; canEdit: boolean; onEdit: (field: Field) => void }) {
   return (
     <div
       class="grid__cell grid__cell--head"
@@ -114,10 +457,55 @@ function HeaderCell(props: { column: SampleColumn }) {
       <Show when={props.column.unit}>
         <span class="unit"> ({props.column.unit})</span>
       </Show>
+      <Show when={props.canEdit && props.column.field}>
+        {(field) => (
+          <button type="button" class="grid__field-button" aria-label={`Change the field ${field().label}`} onClick={() => props.onEdit(field())}>
+            ⋯
+          </button>
+        )}
+      </Show>
     </div>
   );
 }
 
-function rowText(sample: Sample | undefined, column: SampleColumn): string {
-  return sample ? column.text(sample) : '';
+/**
+ * Builds one edit from a pasted block, starting at the selected cell. Rows below the last row
+ * are added; latitude and longitude pasted side by side become one location.
+ */
+function pasteOps(
+  block: string[][],
+  start: CellPosition,
+  columns: SampleColumn[],
+  live: LiveDataset,
+  count: number,
+): { ops: EditOp[]; problems: string[] } {
+  const ops: EditOp[] = [];
+  const problems: string[] = [];
+  const fields = live.fields();
+  block.forEach((cells, offset) => {
+    const index = start.row + offset;
+    let sample = index < count ? live.rowAt(index) : undefined;
+    if (!sample && index < count) return;
+    if (!sample) {
+      const id = crypto.randomUUID();
+      ops.push({ type: 'sample.insert', sample: { id, name: '' } });
+      sample = { id, location: null } as Sample;
+    }
+
+    const texts = new Map<string, string>();
+    cells.forEach((text, column) => {
+      const target = columns[start.col + column];
+      if (target) texts.set(target.id, text);
+    });
+    if (texts.has('latitude') && texts.has('longitude')) {
+      texts.set('latitude', `${texts.get('latitude')!.trim()}, ${texts.get('longitude')!.trim()}`);
+      texts.delete('longitude');
+    }
+    for (const [columnId, text] of texts) {
+      const input = cellInput(columnId, sample, text, fields);
+      if (input.ok) ops.push(input.op);
+      else problems.push(input.problem);
+    }
+  });
+  return { ops, problems };
 }

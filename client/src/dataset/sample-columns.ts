@@ -11,17 +11,20 @@ export interface SampleColumn {
   numeric: boolean;
   /** Width in CSS pixels; the header and every row share it so the columns line up. */
   width: number;
+  /** The field of a field column, for changing it; null for the sample's own properties. */
+  field: Field | null;
   text(sample: Sample): string;
 }
 
 const BASE_COLUMNS: SampleColumn[] = [
-  { id: 'name', label: 'Name', unit: null, numeric: false, width: 220, text: (sample) => sample.name },
+  { id: 'name', label: 'Name', unit: null, numeric: false, width: 220, field: null, text: (sample) => sample.name },
   {
     id: 'latitude',
     label: 'Latitude',
     unit: '°',
     numeric: true,
     width: 136,
+    field: null,
     text: (sample) => formatCoordinate(sample.location?.coordinates[1]),
   },
   {
@@ -30,6 +33,7 @@ const BASE_COLUMNS: SampleColumn[] = [
     unit: '°',
     numeric: true,
     width: 136,
+    field: null,
     text: (sample) => formatCoordinate(sample.location?.coordinates[0]),
   },
   {
@@ -38,6 +42,7 @@ const BASE_COLUMNS: SampleColumn[] = [
     unit: 'UTC',
     numeric: false,
     width: 180,
+    field: null,
     text: (sample) => formatCollectedAt(sample.collectedAt, sample.collectedAtPrecision),
   },
 ];
@@ -54,6 +59,7 @@ export function sampleColumns(fields: Field[]): SampleColumn[] {
         unit: field.unit,
         numeric: isNumericFieldType(field.type),
         width: columnWidth(field.label, field.unit, isNumericFieldType(field.type) ? 140 : 180),
+        field,
         text: (sample) => cellText(sample.values[field.key]),
       }),
     );

@@ -2,7 +2,7 @@ import { A, useParams } from '@solidjs/router';
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import { ApiError } from '../api/api-error.js';
 import { loadClientConfig } from '../api/client-config.js';
-import { fetchDataset, fetchFields, updateDataset } from '../api/datasets.js';
+import { fetchDataset, updateDataset } from '../api/datasets.js';
 import { fetchDatasetContributors, fetchDatasetPermissions } from '../api/members.js';
 import { fetchImport } from '../api/imports.js';
 import { fetchProject } from '../api/projects.js';
@@ -22,6 +22,7 @@ import { SamplesTable } from '../dataset/SamplesTable.js';
 import { UploadForm } from '../dataset/UploadForm.js';
 import { isFinished } from '../format/import-progress.js';
 import { joinDatasetRoom } from '../realtime/dataset-room.js';
+import { createLiveDataset } from '../realtime/live-dataset.js';
 import { connectionState } from '../realtime/socket.js';
 import { currentUser, sessionKey } from '../session/session.js';
 import { createQuery } from '../state/query.js';
@@ -29,7 +30,7 @@ import { createQuery } from '../state/query.js';
 /** How often running imports are read from the API while the live connection is down. */
 const OFFLINE_POLL_MS = 5_000;
 
-/** Changes often arrive in bursts (an import, a colleague typing); refetch at most this often. */
+/** Changes often arrive in bursts (an import, a colleague typing); refetch the dataset's counts at most this often. */
 const RELOAD_DELAY_MS = 300;
 
 const VISIBILITY_LABELS = { private: 'Private', internal: 'Internal', public: 'Public' } as const;
@@ -47,7 +48,6 @@ export function DatasetPage() {
 
 function DatasetView(props: { datasetId: string }) {
   const dataset = createQuery(sessionKey, () => fetchDataset(props.datasetId));
-  const fields = createQuery(sessionKey, () => fetchFields(props.datasetId));
   const project = createQuery(() => dataset.data()?.projectId, fetchProject);
   const permissions = createQuery(sessionKey, () => fetchDatasetPermissions(props.datasetId));
   const contributors = createQuery(sessionKey, () => fetchDatasetContributors(props.datasetId));
@@ -62,26 +62,37 @@ function DatasetView(props: { datasetId: string }) {
   const [selectedImportId, setSelectedImportId] = createSignal<string | null>(null);
   const [liveProblem, setLiveProblem] = createSignal<string | null>(null);
   const [editing, setEditing] = createSignal(false);
+  const [selectedSampleId, setSelectedSampleId] = createSignal<string | null>(null);
   usePageTitle(() => dataset.data()?.title);
 
+  // Rows and fields change in place from the live changes; the dataset's counts and extent are
+  // read again after changes, and the map reloads its points when rows had to be read again.
+  const live = createLiveDataset(props.datasetId, () => {
+    void dataset.refetch();
+    setReloadToken((token) => token + 1);
+  });
   const reportSeq = createCatchUp(
     () => dataset.data()?.seq,
     async () => {
-      await Promise.allSettled([dataset.refetch(), fields.refetch()]);
-      setReloadToken((token) => token + 1);
+      await dataset.refetch();
     },
   );
 
   let joinedBefore = false;
   joinDatasetRoom(props.datasetId, {
-    onChange: (change) => reportSeq(change.seq),
+    onChange: (change) => {
+      live.receive(change);
+      reportSeq(change.seq);
+    },
+    onPresence: (event) => live.presence(event),
     onProgress: (progress) => {
       imports.applyLive(progress);
       if (selectedImportId() === null && !isFinished(progress.state)) setSelectedImportId(progress.importId);
     },
-    onJoined: (seq) => {
+    onJoined: (info) => {
       setLiveProblem(null);
-      reportSeq(seq);
+      live.joined(info);
+      reportSeq(info.seq);
       // After a reconnect, events sent while disconnected are lost: read the imports again.
       if (joinedBefore) void imports.refresh();
       joinedBefore = true;
@@ -213,19 +224,24 @@ function DatasetView(props: { datasetId: string }) {
             >
             <section class="stack-small" aria-labelledby="map-heading">
               <h2 id="map-heading">Map</h2>
-              <SamplesMap dataset={current()} config={config.data()} reloadToken={reloadToken()} />
+              <SamplesMap
+                dataset={current()}
+                config={config.data()}
+                reloadToken={reloadToken()}
+                live={live}
+                selectedSampleId={selectedSampleId()}
+                onSelectSample={setSelectedSampleId}
+              />
             </section>
 
             <section class="stack-small" aria-labelledby="samples-heading">
               <h2 id="samples-heading">Samples</h2>
-              <Show when={fields.error()}>
-                <ErrorNotice error={fields.error()} title="The dataset's fields could not be loaded." onRetry={() => void fields.refetch()} />
-              </Show>
               <SamplesTable
+                live={live}
                 datasetId={props.datasetId}
-                fields={fields.data() ?? []}
                 expectedTotal={current().sampleCount}
-                reloadToken={reloadToken()}
+                selectedSampleId={selectedSampleId()}
+                onSelectSample={setSelectedSampleId}
               />
             </section>
 

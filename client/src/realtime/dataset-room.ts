@@ -1,14 +1,27 @@
 import { onCleanup } from 'solid-js';
+import type { PresenceEvent } from '../../../common/editing/protocol.js';
 import type { DatasetChange, ImportProgress } from '../../../common/events.js';
 import { getSocket } from './socket.js';
 
 const ACK_TIMEOUT_MS = 10_000;
 
+/** What a join answers. */
+export interface JoinInfo {
+  seq: number;
+  canEdit?: boolean;
+  undoDepth?: number;
+  redoDepth?: number;
+}
+
 export interface DatasetRoomHandlers {
   onChange(change: DatasetChange): void;
   onProgress(progress: ImportProgress): void;
-  /** Called after every successful join with the dataset's latest seq, so the page can catch up on what it missed. */
-  onJoined(seq: number): void;
+  /**
+   * Called after every successful join with the dataset's latest seq, so the page can catch up on
+   * what it missed, and whether the user may edit it.
+   */
+  onJoined(info: JoinInfo): void;
+  onPresence?(event: PresenceEvent): void;
   /** Called when the server refuses the join or does not answer; the message is for the user. */
   onJoinFailed(message: string): void;
 }
@@ -31,7 +44,8 @@ export function joinDatasetRoom(datasetId: string, handlers: DatasetRoomHandlers
         handlers.onJoinFailed(result.error.message);
         return;
       }
-      handlers.onJoined(result.seq);
+      const { ok: _ok, ...info } = result;
+      handlers.onJoined(info);
     });
   };
   const onChange = (change: DatasetChange) => {
@@ -44,10 +58,15 @@ export function joinDatasetRoom(datasetId: string, handlers: DatasetRoomHandlers
     if (notice.datasetId === datasetId) handlers.onJoinFailed('Your access to this dataset’s data has ended; reload the page.');
   };
 
+  const onPresence = (event: PresenceEvent) => {
+    if (event.datasetId === datasetId) handlers.onPresence?.(event);
+  };
+
   socket.on('connect', join);
   socket.on('dataset:change', onChange);
   socket.on('import:progress', onProgress);
   socket.on('dataset:access-revoked', onRevoked);
+  socket.on('presence', onPresence);
   if (socket.connected) join();
 
   onCleanup(() => {
@@ -55,6 +74,7 @@ export function joinDatasetRoom(datasetId: string, handlers: DatasetRoomHandlers
     socket.off('dataset:change', onChange);
     socket.off('import:progress', onProgress);
     socket.off('dataset:access-revoked', onRevoked);
+    socket.off('presence', onPresence);
     if (socket.connected) socket.emit('dataset:leave', { datasetId }, () => {});
   });
 }

@@ -9,6 +9,7 @@ import { datasetPublicationRoutes } from './dataset-publication.js';
 import { datasetRoutes } from './datasets.js';
 import { fieldRoutes } from './fields.js';
 import { importRoutes } from './imports.js';
+import { liveEditingRoutes } from './live-editing.js';
 import { measurementRoutes } from './measurements.js';
 import { memberRoutes } from './members.js';
 import { noticeRoutes } from './notices.js';
@@ -40,5 +41,6 @@ export function apiRoutes(context: AppContext): Route[] {
     ...datasetPublicationRoutes(context),
     ...noticeRoutes(context),
     ...notificationRoutes(context),
+    ...liveEditingRoutes(),
   ];
 }

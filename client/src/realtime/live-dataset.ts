@@ -1,0 +1,386 @@
+import { batch, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { Field } from '../../../common/api/fields.js';
+import type { Sample } from '../../../common/api/samples.js';
+import { EDIT_LIMITS } from '../../../common/editing/limits.js';
+import { LiveTable } from '../../../common/editing/live-table.js';
+import type { EditAck, EditConflict, PresenceEvent, Viewer } from '../../../common/editing/protocol.js';
+import type { EditOp, EditRequest, PresenceFocus } from '../../../common/editing/requests.js';
+import type { DatasetChange, DatasetOp } from '../../../common/events.js';
+import { isAbort } from '../api/http.js';
+import { fetchFields } from '../api/datasets.js';
+import { lookupSamples } from '../api/live-editing.js';
+import { MAX_PAGE_SIZE } from '../api/page.js';
+import { fetchSamplePage } from '../api/samples.js';
+import { getSocket } from './socket.js';
+
+const ACK_TIMEOUT_MS = 10_000;
+/** The first page is small so the first rows show quickly; later pages use the API's maximum. */
+const FIRST_PAGE_SIZE = 200;
+/** Presence updates are sent at most this often; the server throttles them again. */
+const PRESENCE_INTERVAL_MS = 120;
+
+/** Conflicts the user must decide on: keep their edit, or take the other person's. */
+export interface ConflictPrompt {
+  kind: 'edit' | 'undo' | 'redo';
+  conflicts: EditConflict[];
+  /** The operations to send again with `overwrite` when the user keeps theirs: those on changed cells. */
+  ops: EditOp[];
+}
+
+/** A short message about an edit that failed, for the grid's status line. */
+export interface EditProblem {
+  message: string;
+  at: number;
+}
+
+/** The dataset as the page shows and edits it. */
+export interface LiveDataset {
+  table: LiveTable;
+  /** Increases whenever anything shown changed; read it to track changes. */
+  version: Accessor<number>;
+  fields: Accessor<Field[]>;
+  canEdit: Accessor<boolean>;
+  undoDepth: Accessor<number>;
+  redoDepth: Accessor<number>;
+  viewers: Accessor<Viewer[]>;
+  conflict: Accessor<ConflictPrompt | null>;
+  problem: Accessor<EditProblem | null>;
+  loading: Accessor<boolean>;
+  loadError: Accessor<unknown>;
+  /** Rows to show: every row once all are loaded, else the larger of the loaded and the stated count. */
+  count(expectedTotal: number): number;
+  rowAt(index: number): Sample | undefined;
+  indexOf(sampleId: string): number;
+  /** Loads pages up to the row at `index`, and reads again the stale rows between `first` and `index`. */
+  ensureLoaded(first: number, index: number): void;
+  edit(ops: EditOp[], options?: { overwrite?: boolean }): void;
+  undo(overwrite?: boolean): void;
+  redo(overwrite?: boolean): void;
+  resolveConflict(choice: 'mine' | 'theirs'): void;
+  focus(focus: PresenceFocus | null): void;
+  /** Calls `listener` with every committed change, after it was applied. */
+  onCommitted(listener: (ops: DatasetOp[]) => void): () => void;
+  /** Called by the room: a change from the server. */
+  receive(change: DatasetChange): void;
+  /** Called by the room after every (re)join, with the join's answer. */
+  joined(info: { seq: number; canEdit?: boolean; undoDepth?: number; redoDepth?: number }): void;
+  presence(event: PresenceEvent): void;
+  /** Reloads everything, e.g. after an import merged rows. */
+  reload(): void;
+}
+
+/**
+ * Builds the live copy of a dataset for the page: a LiveTable (ordering, echoes, catch-up) fed
+ * by pages of rows, the room's changes and `dataset:sync`; edits go out with acknowledgements
+ * and are sent again after a reconnect until answered.
+ */
+export function createLiveDataset(datasetId: string, reloadMeta: () => void): LiveDataset {
+  const socket = getSocket();
+  const [version, setVersion] = createSignal(0);
+  const [canEdit, setCanEdit] = createSignal(false);
+  const [undoDepth, setUndoDepth] = createSignal(0);
+  const [redoDepth, setRedoDepth] = createSignal(0);
+  const [viewerMap, setViewerMap] = createSignal(new Map<string, Viewer>());
+  const [conflict, setConflict] = createSignal<ConflictPrompt | null>(null);
+  const [problem, setProblem] = createSignal<EditProblem | null>(null);
+  const [loading, setLoading] = createSignal(false);
+  const [loadError, setLoadError] = createSignal<unknown>(null);
+  const listeners = new Set<(ops: DatasetOp[]) => void>();
+  const clientId = crypto.randomUUID();
+
+  let bumpQueued = false;
+  const bump = () => {
+    if (bumpQueued) return;
+    bumpQueued = true;
+    queueMicrotask(() => {
+      bumpQueued = false;
+      setVersion((value) => value + 1);
+    });
+  };
+
+  let table = newTable(0, []);
+  let started = false;
+  /** Changes that arrive between the first join and the table's creation, applied once it exists. */
+  let early: DatasetChange[] | null = [];
+  let cursor: string | null | undefined;
+  let target = 0;
+  let pumping = false;
+  let generation = 0;
+  let controller = new AbortController();
+  let syncing = false;
+  let ids: string[] = [];
+  let indexById = new Map<string, number>();
+  let idsVersion = -1;
+
+  function newTable(seq: number, fields: Field[]): LiveTable {
+    return new LiveTable(
+      { datasetId, clientId, seq, fields },
+      {
+        requestSync: () => void sync(),
+        requestReload: () => reload(),
+        changed: bump,
+        applied: (change) => {
+          for (const listener of listeners) listener(change.ops);
+        },
+      },
+    );
+  }
+
+  const shownIds = () => {
+    const current = version();
+    if (idsVersion !== current) {
+      ids = table.shownIds();
+      indexById = new Map();
+      idsVersion = current;
+    }
+    return ids;
+  };
+
+  const pump = async () => {
+    // Rows are read only into the table made after the first join, whose seq they follow.
+    if (early !== null || pumping || cursor === null || loadError()) return;
+    pumping = true;
+    setLoading(true);
+    const started = generation;
+    try {
+      while (started === generation && cursor !== null && table.shownIds().length <= target) {
+        const readAfter = table.seq;
+        const size = cursor === undefined ? FIRST_PAGE_SIZE : MAX_PAGE_SIZE;
+        const page = await fetchSamplePage(datasetId, size, cursor ?? null, controller.signal);
+        if (started !== generation) return;
+        cursor = page.nextCursor;
+        table.loadRows(page.items, readAfter, cursor === null);
+      }
+    } catch (caught) {
+      if (started === generation && !isAbort(caught)) setLoadError(caught);
+    } finally {
+      if (started === generation) {
+        pumping = false;
+        setLoading(false);
+      }
+    }
+  };
+
+  /** Reads the stale rows in view again, in batches the lookup accepts. */
+  const refreshStale = async (first: number, last: number) => {
+    const stale = shownIds()
+      .slice(first, last + 1)
+      .filter((id) => table.isStale(id));
+    if (stale.length === 0) return;
+    const readAfter = table.seq;
+    for (let start = 0; start < stale.length; start += EDIT_LIMITS.maxLookupIds) {
+      const batchIds = stale.slice(start, start + EDIT_LIMITS.maxLookupIds);
+      const rows = await lookupSamples(datasetId, batchIds).catch(() => null);
+      if (rows) table.refreshRows(batchIds, rows, readAfter);
+    }
+  };
+
+  const sync = async () => {
+    if (syncing || !socket.connected) return;
+    syncing = true;
+    try {
+      const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('dataset:sync', { datasetId, afterSeq: table.seq });
+      if (!ack.ok) return;
+      if (ack.refetch) {
+        // Too far behind to replay: start again at the server's seq and read the shown rows again.
+        reloadMeta();
+        table.restartAt(ack.seq, table.committedFields());
+        if (cursor === null) cursor = undefined;
+        void refreshStale(Math.max(0, lastRange.first), lastRange.last);
+        void pump();
+        return;
+      }
+      batch(() => {
+        for (const change of ack.changes) table.receive(change);
+      });
+    } catch {
+      // No answer: the next reconnect or gap asks again.
+    } finally {
+      syncing = false;
+    }
+  };
+
+  const send = (request: EditRequest, kind: 'edit') => {
+    socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('dataset:edit', request)
+      .then((ack) => handleAck(request, ack, kind))
+      .catch(() => {
+        // Unanswered: the edit stays pending and is sent again after the reconnect.
+      });
+  };
+
+  const handleAck = (request: EditRequest, ack: EditAck, kind: 'edit') => {
+    const conflicts = table.acknowledge(request.mutationId, ack);
+    if (ack.ok) {
+      setUndoDepth(ack.undoDepth);
+      setRedoDepth(ack.redoDepth);
+    } else if (ack.error.code !== 'conflict') {
+      setProblem({ message: ack.error.message, at: Date.now() });
+    }
+    if (conflicts.length > 0) {
+      // Only changed cells can be overwritten; a deleted row or a taken field key cannot come back this way.
+      const ops = conflicts.filter((item) => item.reason === 'changed').map((item) => request.ops[item.opIndex]!).filter((op) => op !== undefined);
+      setConflict({ kind, conflicts, ops });
+    }
+  };
+
+  const undoOrRedo = (direction: 'undo' | 'redo', overwrite: boolean) => {
+    socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck(`dataset:${direction}`, { datasetId, mutationId: crypto.randomUUID(), ...(overwrite ? { overwrite: true } : {}) })
+      .then((ack) => {
+        if (ack.ok) {
+          setUndoDepth(ack.undoDepth);
+          setRedoDepth(ack.redoDepth);
+          return;
+        }
+        if (ack.conflicts && ack.conflicts.length > 0) setConflict({ kind: direction, conflicts: ack.conflicts, ops: [] });
+        else setProblem({ message: ack.error.message, at: Date.now() });
+      })
+      .catch(() => setProblem({ message: `The server did not answer the ${direction}; try again when the connection is back.`, at: Date.now() }));
+  };
+
+  let presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  let presenceNext: PresenceFocus | null | undefined;
+  const flushPresence = () => {
+    presenceTimer = null;
+    if (presenceNext === undefined) return;
+    socket.volatile.emit('presence:update', { datasetId, focus: presenceNext });
+    presenceNext = undefined;
+    presenceTimer = setTimeout(flushPresence, PRESENCE_INTERVAL_MS);
+  };
+
+  let lastRange = { first: 0, last: 0 };
+
+  /**
+   * Makes a new table at a seq, with the fields read after it; changes that arrive meanwhile
+   * wait in `early` and are applied to the new table.
+   */
+  const startTable = (seq: number) => {
+    early ??= [];
+    generation += 1;
+    controller.abort();
+    controller = new AbortController();
+    pumping = false;
+    setLoadError(null);
+    const started = generation;
+    fetchFields(datasetId)
+      .then((fields) => {
+        if (started !== generation) return;
+        table.dispose();
+        table = newTable(seq, fields);
+        const waiting = early ?? [];
+        early = null;
+        cursor = undefined;
+        for (const change of waiting) table.receive(change);
+        bump();
+        void pump();
+      })
+      .catch((error: unknown) => setLoadError(error));
+  };
+
+  /** Reads fields and rows again, e.g. after an import merged rows the changes do not list. */
+  const reload = () => {
+    reloadMeta();
+    startTable(table.seq);
+  };
+
+  onCleanup(() => {
+    generation += 1;
+    controller.abort();
+    table.dispose();
+    if (presenceTimer) clearTimeout(presenceTimer);
+  });
+
+  return {
+    get table() {
+      return table;
+    },
+    version,
+    fields: () => {
+      version();
+      return table.shownFields();
+    },
+    canEdit,
+    undoDepth,
+    redoDepth,
+    viewers: () => [...viewerMap().values()].filter((viewer) => viewer.id !== socket.id),
+    conflict,
+    problem,
+    loading,
+    loadError,
+    count(expectedTotal) {
+      const shown = shownIds().length;
+      return table.isComplete ? shown : Math.max(expectedTotal, shown);
+    },
+    rowAt(index) {
+      const id = shownIds()[index];
+      return id === undefined ? undefined : table.shownRow(id);
+    },
+    indexOf(sampleId) {
+      const list = shownIds();
+      if (indexById.size === 0) list.forEach((id, index) => indexById.set(id, index));
+      return indexById.get(sampleId) ?? -1;
+    },
+    ensureLoaded(first, index) {
+      lastRange = { first, last: index };
+      target = Math.max(target, index);
+      void pump();
+      void refreshStale(first, index);
+    },
+    edit(ops, options = {}) {
+      const request = table.edit(ops, options);
+      if (new Blob([JSON.stringify(request)]).size > EDIT_LIMITS.maxBytes) {
+        table.abandon(request.mutationId);
+        setProblem({ message: `This edit is too large to send (over ${EDIT_LIMITS.maxBytes / 1024} KiB); paste fewer cells at a time.`, at: Date.now() });
+        return;
+      }
+      send(request, 'edit');
+    },
+    undo: (overwrite = false) => undoOrRedo('undo', overwrite),
+    redo: (overwrite = false) => undoOrRedo('redo', overwrite),
+    resolveConflict(choice) {
+      const prompt = conflict();
+      setConflict(null);
+      if (!prompt || choice === 'theirs') return;
+      if (prompt.kind === 'edit' && prompt.ops.length > 0) this.edit(prompt.ops, { overwrite: true });
+      if (prompt.kind !== 'edit') undoOrRedo(prompt.kind, true);
+    },
+    focus(focus) {
+      presenceNext = focus;
+      if (!presenceTimer) flushPresence();
+    },
+    onCommitted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    receive(change) {
+      if (early) early.push(change);
+      else table.receive(change);
+    },
+    joined(info) {
+      setCanEdit(info.canEdit ?? false);
+      setUndoDepth(info.undoDepth ?? 0);
+      setRedoDepth(info.redoDepth ?? 0);
+      if (!started) {
+        // Fields are read after the join, so changes broadcast meanwhile reach the new table.
+        started = true;
+        startTable(info.seq);
+        return;
+      }
+      void sync();
+      for (const request of table.unacknowledged()) send(request, 'edit');
+    },
+    presence(event) {
+      if (event.datasetId !== datasetId) return;
+      setViewerMap((current) => {
+        const next = event.full ? new Map<string, Viewer>() : new Map(current);
+        for (const viewer of event.viewers) next.set(viewer.id, viewer);
+        for (const id of event.left) next.delete(id);
+        return next;
+      });
+    },
+    reload,
+  };
+}

@@ -1,0 +1,263 @@
+import type { Knex } from 'knex';
+import type { Field } from '../../../common/api/fields.js';
+import type { ConflictReason } from '../../../common/editing/protocol.js';
+import type { DatasetOp } from '../../../common/events.js';
+import type { FieldIssue } from '../../../common/errors.js';
+import { validationError } from '../../http/problem.js';
+import type { EditState } from './edit-state.js';
+import { HistoryCollector, latestFieldKeyRemoval, latestRemovals } from './history.js';
+import type { InternalOp } from './internal-ops.js';
+import { rowToSample, type FieldState, type RowState } from './row-state.js';
+import { deleteRows, insertRows, restoreRowLinks, updateRows, type DeletedRowRestore } from './row-writes.js';
+
+/** A conflict before its author is looked up. */
+export interface PendingConflict {
+  opIndex: number;
+  reason: ConflictReason;
+  sampleId: string | null;
+  fieldId: string | null;
+  cell: string | null;
+  current: unknown;
+  seq: number;
+}
+
+export interface SessionOptions {
+  datasetId: string;
+  /** The seq the change will get; the caller holds the dataset lock, so it is the current seq + 1. */
+  seq: number;
+  /** Changes after this seq conflict with the operations, unless `overwrite` is set. */
+  baseSeq: number;
+  overwrite: boolean;
+  /** The client that sent the edit, stored with the change. */
+  clientId?: string | null;
+}
+
+/**
+ * Applies one edit's operations inside the caller's transaction. Rows are read once, changed in
+ * memory and written back in a few statements (inserts, updates, deletes), so a paste of a
+ * thousand cells costs about as much as one. Field operations write at once, after flushing the
+ * pending row writes, because they change every row of the dataset in SQL.
+ *
+ * Each operation either applies and appends a stored op (with its old and new values), or is
+ * recorded as a conflict, or throws a validation error that rejects the whole edit.
+ */
+export class EditSession {
+  readonly ops: DatasetOp[] = [];
+  /** What undoing each stored op needs beyond the op itself, aligned with `ops`. */
+  readonly restore: unknown[] = [];
+  readonly conflicts: PendingConflict[] = [];
+  readonly history = new HistoryCollector();
+
+  private rows = new Map<string, RowState>();
+  private fields = new Map<string, FieldState>();
+  private rowRemovals = new Map<string, number>();
+  private ownSeqs = new Set<number>();
+  private fieldRemovals = new Map<string, number>();
+  /** Stored `sample.insert` ops waiting for the database to assign the row's ord and timestamps. */
+  private pendingInserts = new Map<string, Extract<DatasetOp, { type: 'sample.insert' }>>();
+  /** Stored `sample.delete` ops waiting for the delete to report the row's measurements. */
+  private pendingDeletes = new Map<string, number>();
+  private pendingLinks = new Map<string, DeletedRowRestore>();
+  private wrote = false;
+
+  constructor(
+    readonly trx: Knex | Knex.Transaction,
+    readonly options: SessionOptions,
+  ) {}
+
+  /**
+   * Takes the rows and fields read for the edit, and reads what is known about the rows and
+   * fields the operations name that do not exist (deleted, or never there).
+   */
+  async load(ops: readonly InternalOp[], state: EditState): Promise<void> {
+    const { trx, options } = this;
+    const sampleIds = new Set<string>();
+    const fieldIds = new Set<string>();
+    for (const op of ops) {
+      if ('sampleId' in op) sampleIds.add(op.sampleId);
+      if (op.type === 'sample.insert' || op.type === 'sample.restore') sampleIds.add(op.sample.id);
+      if ('fieldId' in op) fieldIds.add(op.fieldId);
+    }
+
+    this.rows = state.rows;
+    this.fields = state.fields;
+    this.ownSeqs = state.ownSeqs;
+    this.rowRemovals = await latestRemovals(trx, options.datasetId, 'row', [...sampleIds].filter((id) => !this.rows.has(id)));
+    this.fieldRemovals = await latestRemovals(trx, options.datasetId, 'field', [...fieldIds].filter((id) => !this.fields.has(id)));
+  }
+
+  get seq(): number {
+    return this.options.seq;
+  }
+
+  /**
+   * Tells whether a change numbered `seq` conflicts: it happened after the client's view, and
+   * neither this edit nor an earlier edit of the same client made it.
+   */
+  changedSince(seq: number): boolean {
+    return !this.options.overwrite && seq > this.options.baseSeq && seq !== this.options.seq && !this.ownSeqs.has(seq);
+  }
+
+  /** Records an operation that is not applied because of someone else's change. */
+  conflict(conflict: PendingConflict): void {
+    this.conflicts.push(conflict);
+  }
+
+  /** The live row with this id, or undefined when it does not exist or an earlier operation deleted it. */
+  row(sampleId: string): RowState | undefined {
+    const row = this.rows.get(sampleId);
+    return row && row.status !== 'deleted' ? row : undefined;
+  }
+
+  /** Tells whether a row with this id exists, existed or is made by this edit, so the id cannot be used again. */
+  rowIdUsed(sampleId: string): boolean {
+    return this.rows.has(sampleId) || this.rowRemovals.has(sampleId);
+  }
+
+  /** The seq that deleted a row, or 0 when the row never existed in this dataset. */
+  rowRemovalSeq(sampleId: string): number {
+    const deletedHere = this.rows.get(sampleId)?.status === 'deleted';
+    return deletedHere ? this.seq : (this.rowRemovals.get(sampleId) ?? 0);
+  }
+
+  addRow(row: RowState): void {
+    this.rows.set(row.id, row);
+  }
+
+  field(fieldId: string): FieldState | undefined {
+    return this.fields.get(fieldId);
+  }
+
+  fieldByKey(key: string): FieldState | undefined {
+    for (const field of this.fields.values()) if (field.key === key) return field;
+    return undefined;
+  }
+
+  allFields(): FieldState[] {
+    return [...this.fields.values()];
+  }
+
+  setField(field: FieldState): void {
+    this.fields.set(field.id, field);
+  }
+
+  dropField(fieldId: string): void {
+    this.fields.delete(fieldId);
+  }
+
+  fieldRemovalSeq(fieldId: string): number {
+    return this.fieldRemovals.get(fieldId) ?? 0;
+  }
+
+  /** The seq of the latest removal of a field with this key after the client's view, or 0. */
+  async fieldKeyRemovalSeq(key: string): Promise<number> {
+    return (await latestFieldKeyRemoval(this.trx, this.options.datasetId, key, this.options.baseSeq)) ?? 0;
+  }
+
+  /** Rows held in memory, for field operations that change every row. */
+  liveRows(): RowState[] {
+    return [...this.rows.values()].filter((row) => row.status !== 'deleted');
+  }
+
+  /** Appends a stored op with what undoing it needs. */
+  push(op: DatasetOp, restore: unknown = null): void {
+    this.ops.push(op);
+    this.restore.push(restore);
+  }
+
+  /** Marks a row changed by this edit. */
+  touch(row: RowState): void {
+    row.seq = this.seq;
+    if (row.status === 'stored') row.dirty = true;
+  }
+
+  /** Appends the stored op of a new row; its ord and timestamps are filled in when it is written. */
+  pushInsert(row: RowState, links: DeletedRowRestore | null): void {
+    const op: Extract<DatasetOp, { type: 'sample.insert' }> = { type: 'sample.insert', sample: rowToSample(row) };
+    this.pendingInserts.set(row.id, op);
+    if (links) this.pendingLinks.set(row.id, links);
+    this.push(op);
+  }
+
+  /** Marks a row deleted and appends its stored op; the row is deleted when the edit is flushed. */
+  pushDelete(row: RowState): void {
+    const wasInserted = row.status === 'inserted';
+    row.status = 'deleted';
+    this.push({ type: 'sample.delete', sampleId: row.id, before: rowToSample(row) });
+    if (wasInserted) {
+      // Made and deleted within this edit: nothing to write, nothing to restore.
+      row.dirty = false;
+      this.pendingInserts.delete(row.id);
+      return;
+    }
+    this.pendingDeletes.set(row.id, this.ops.length - 1);
+  }
+
+  /**
+   * Writes the pending row inserts and deletes, and the updates unless `deferUpdates`: the last
+   * flush leaves the updates to the statement that also appends the change.
+   */
+  async flush(options: { deferUpdates?: boolean } = {}): Promise<void> {
+    const { trx } = this;
+    const inserted = [...this.pendingInserts.keys()].map((id) => this.rows.get(id)!);
+    if (inserted.length > 0 || this.pendingDeletes.size > 0 || (!options.deferUpdates && this.dirtyRows().length > 0)) this.wrote = true;
+    await insertRows(trx, this.options.datasetId, inserted);
+    await this.completeInserts(inserted);
+    if (!options.deferUpdates) {
+      const updated = this.dirtyRows();
+      await updateRows(trx, updated);
+      for (const row of updated) {
+        row.dirty = false;
+        row.version += 1;
+      }
+    }
+
+    const deleted = await deleteRows(trx, [...this.pendingDeletes.keys()]);
+    for (const [id, opIndex] of this.pendingDeletes) this.restore[opIndex] = deleted.get(id) ?? null;
+    this.pendingDeletes.clear();
+  }
+
+  /** Rows changed in memory and not written yet. */
+  dirtyRows(): RowState[] {
+    return [...this.rows.values()].filter((row) => row.status === 'stored' && row.dirty);
+  }
+
+  /** Whether the edit has written anything yet; a write-free edit can still be retried after a lost race. */
+  get hasWritten(): boolean {
+    return this.wrote;
+  }
+
+  private async completeInserts(inserted: RowState[]): Promise<void> {
+    if (inserted.length === 0) return;
+    const stored = await this.trx('samples')
+      .whereIn('id', inserted.map((row) => row.id))
+      .select('id', 'ord', 'created_at', 'updated_at', 'version');
+    const byId = new Map(stored.map((row: { id: string; ord: number; createdAt: Date; updatedAt: Date; version: number }) => [row.id, row]));
+    for (const row of inserted) {
+      const written = byId.get(row.id)!;
+      row.ord = Number(written.ord);
+      row.createdAt = written.createdAt.toISOString();
+      row.updatedAt = written.updatedAt.toISOString();
+      row.version = written.version;
+      row.status = 'stored';
+      row.dirty = false;
+      this.pendingInserts.get(row.id)!.sample = rowToSample(row);
+      const links = this.pendingLinks.get(row.id);
+      if (links) await restoreRowLinks(this.trx, row.id, links);
+    }
+    this.pendingInserts.clear();
+    this.pendingLinks.clear();
+  }
+}
+
+/** A validation error naming the operation that failed. */
+export function invalidOp(opIndex: number, path: string, message: string): Error {
+  const issue: FieldIssue = { field: `ops.${opIndex}${path ? `.${path}` : ''}`, message };
+  return validationError([issue]);
+}
+
+/** The API's view of a field state. */
+export function fieldDto(field: FieldState): Field {
+  const { seq: _seq, ...dto } = field;
+  return dto;
+}

@@ -1,0 +1,199 @@
+import type { CellValue } from '../../../common/api/samples.js';
+import { normaliseCellValue } from '../../../common/cell-values.js';
+import { EDITABLE_PROPERTIES, normaliseProperty, propertyCell, valueCell, type EditableProperty } from '../../../common/editing/cells.js';
+import { convertCellValue } from '../../../common/editing/conversion.js';
+import type { SampleInsertInput } from '../../../common/editing/requests.js';
+import { invalidOp, type EditSession } from './edit-session.js';
+import type { InternalOp } from './internal-ops.js';
+import { propertyOf, setProperty, type RowState } from './row-state.js';
+
+type Op<T extends InternalOp['type']> = Extract<InternalOp, { type: T }>;
+
+/** Sets one field value of a row; a conflict when someone else changed that cell after the client's seq. */
+export async function setCell(session: EditSession, opIndex: number, op: Op<'cell.set'>): Promise<void> {
+  const row = liveRowOrConflict(session, opIndex, op.sampleId);
+  if (!row) return;
+  const field = session.fieldByKey(op.key);
+  if (!field) {
+    await fieldGoneOrInvalid(session, opIndex, op.key, op.sampleId);
+    return;
+  }
+
+  const cell = valueCell(op.key);
+  const before = row.values[op.key] ?? null;
+  const cellSeq = row.cellSeqs[cell] ?? 0;
+  if (session.changedSince(cellSeq)) {
+    session.conflict({ opIndex, reason: 'changed', sampleId: row.id, fieldId: field.id, cell, current: before, seq: cellSeq });
+    return;
+  }
+
+  const normalised = normaliseCellValue(field, op.value);
+  if (!normalised.ok) throw invalidOp(opIndex, 'value', `${normalised.problem} (field "${op.key}")`);
+  writeValue(row, op.key, normalised.value);
+  row.cellSeqs[cell] = session.seq;
+  session.touch(row);
+  session.push({ type: 'cell.set', sampleId: row.id, key: op.key, before, after: normalised.value });
+  session.history.record(row.id, cell, before, normalised.value);
+}
+
+/** Sets one property of a row (name, location…), with the same conflict rule as a cell. */
+export function setSampleProperty(session: EditSession, opIndex: number, op: Op<'sample.set'>): void {
+  const row = liveRowOrConflict(session, opIndex, op.sampleId);
+  if (!row) return;
+
+  const cell = propertyCell(op.property);
+  const before = propertyOf(row, op.property);
+  const cellSeq = row.cellSeqs[cell] ?? 0;
+  if (session.changedSince(cellSeq)) {
+    session.conflict({ opIndex, reason: 'changed', sampleId: row.id, fieldId: null, cell, current: before, seq: cellSeq });
+    return;
+  }
+
+  const normalised = normaliseProperty(op.property, op.value);
+  if (!normalised.ok) throw invalidOp(opIndex, 'value', `${normalised.problem} (property "${op.property}")`);
+  setProperty(row, op.property, normalised.value);
+  row.cellSeqs[cell] = session.seq;
+  session.touch(row);
+  session.push({ type: 'sample.set', sampleId: row.id, property: op.property, before, after: normalised.value });
+  session.history.record(row.id, cell, before, normalised.value);
+}
+
+/** Adds a row with a client-made id at the end of the dataset. */
+export function insertSample(session: EditSession, opIndex: number, op: Op<'sample.insert'>): void {
+  if (session.rowIdUsed(op.sample.id)) {
+    throw invalidOp(opIndex, 'sample.id', 'a sample with this id exists or existed; make a new id');
+  }
+  const row = newRow(session, op.sample.id);
+  applyInsertProperties(row, opIndex, op.sample);
+  applyInsertValues(session, row, opIndex, op.sample.values ?? {});
+
+  for (const cell of Object.keys(row.cellSeqs)) row.cellSeqs[cell] = session.seq;
+  session.addRow(row);
+  session.pushInsert(row, null);
+  session.history.record(row.id, 'row', null, true);
+}
+
+/**
+ * Puts back a deleted row as it was, keeping its id and place, for an undo. Values of fields
+ * removed since are dropped, and values of retyped fields are converted, so the row fits the
+ * dataset's current fields.
+ */
+export function restoreSample(session: EditSession, opIndex: number, op: Op<'sample.restore'>): void {
+  if (session.row(op.sample.id)) {
+    session.conflict({ opIndex, reason: 'exists', sampleId: op.sample.id, fieldId: null, cell: 'row', current: null, seq: session.seq });
+    return;
+  }
+  const row = newRow(session, op.sample.id);
+  const { values, ...properties } = op.sample;
+  Object.assign(row, properties, { values: {}, status: 'inserted', dirty: false });
+  for (const property of EDITABLE_PROPERTIES) if (propertyOf(row, property) !== null) row.cellSeqs[propertyCell(property)] = session.seq;
+
+  for (const [key, value] of Object.entries(values)) {
+    const field = session.fieldByKey(key);
+    const converted = field ? convertCellValue(value, field.type) : null;
+    if (!converted?.ok) continue;
+    writeValue(row, key, converted.value);
+    row.cellSeqs[valueCell(key)] = session.seq;
+  }
+  session.addRow(row);
+  session.pushInsert(row, op.links);
+  session.history.record(row.id, 'row', null, true);
+}
+
+/** Deletes a row; a conflict when someone else changed any of its cells after the client's seq. */
+export function deleteSample(session: EditSession, opIndex: number, op: Op<'sample.delete'>): void {
+  const row = liveRowOrConflict(session, opIndex, op.sampleId);
+  if (!row) return;
+  if (session.changedSince(row.seq)) {
+    session.conflict({ opIndex, reason: 'changed', sampleId: row.id, fieldId: null, cell: 'row', current: null, seq: row.seq });
+    return;
+  }
+  session.pushDelete(row);
+  session.history.record(row.id, 'row', true, null);
+}
+
+/**
+ * Returns the row an operation addresses. A row deleted after the client's seq is a conflict
+ * (someone deleted what the client edits); a row that never existed, or was deleted before the
+ * client's seq, is invalid input.
+ */
+function liveRowOrConflict(session: EditSession, opIndex: number, sampleId: string): RowState | undefined {
+  const row = session.row(sampleId);
+  if (row) return row;
+
+  const removedAt = session.rowRemovalSeq(sampleId);
+  if (removedAt > session.options.baseSeq) {
+    session.conflict({ opIndex, reason: 'deleted', sampleId, fieldId: null, cell: 'row', current: null, seq: removedAt });
+    return undefined;
+  }
+  throw invalidOp(opIndex, 'sampleId', `no sample ${sampleId} in this dataset`);
+}
+
+async function fieldGoneOrInvalid(session: EditSession, opIndex: number, key: string, sampleId: string): Promise<void> {
+  const removedAt = await session.fieldKeyRemovalSeq(key);
+  if (removedAt > 0) {
+    session.conflict({ opIndex, reason: 'deleted', sampleId, fieldId: null, cell: valueCell(key), current: null, seq: removedAt });
+    return;
+  }
+  throw invalidOp(opIndex, 'key', `the dataset has no field "${key}"; add the field first`);
+}
+
+function newRow(session: EditSession, id: string): RowState {
+  const now = new Date().toISOString();
+  return {
+    id,
+    datasetId: session.options.datasetId,
+    ord: null,
+    name: '',
+    igsn: null,
+    parentId: null,
+    material: null,
+    location: null,
+    locationText: null,
+    elevation: null,
+    collectedAt: null,
+    collectedAtPrecision: null,
+    values: {},
+    version: 1,
+    importId: null,
+    createdAt: now,
+    updatedAt: now,
+    seq: session.seq,
+    cellSeqs: {},
+    status: 'inserted',
+    dirty: false,
+  };
+}
+
+function applyInsertProperties(row: RowState, opIndex: number, input: SampleInsertInput): void {
+  for (const property of EDITABLE_PROPERTIES) {
+    const value = input[property];
+    if (value === undefined) continue;
+    const normalised = normaliseProperty(property, value);
+    if (!normalised.ok) throw invalidOp(opIndex, `sample.${property}`, normalised.problem);
+    setProperty(row, property as EditableProperty, normalised.value);
+    if (normalised.value !== null && normalised.value !== '') row.cellSeqs[propertyCell(property)] = 0;
+  }
+}
+
+function applyInsertValues(session: EditSession, row: RowState, opIndex: number, values: Record<string, CellValue>): void {
+  for (const [key, value] of Object.entries(values)) {
+    const field = session.fieldByKey(key);
+    if (!field) throw invalidOp(opIndex, `sample.values.${key}`, `the dataset has no field "${key}"; add the field first`);
+    const normalised = normaliseCellValue(field, value);
+    if (!normalised.ok) throw invalidOp(opIndex, `sample.values.${key}`, normalised.problem);
+    writeValue(row, key, normalised.value);
+    if (normalised.value !== null) row.cellSeqs[valueCell(key)] = 0;
+  }
+  for (const field of session.allFields()) {
+    if (field.required && (row.values[field.key] ?? null) === null) {
+      throw invalidOp(opIndex, `sample.values.${field.key}`, 'a value is required');
+    }
+  }
+}
+
+/** Stores a value; null clears the cell, as the REST API does, so a cleared cell has no key. */
+function writeValue(row: RowState, key: string, value: CellValue): void {
+  if (value === null) delete row.values[key];
+  else row.values[key] = value;
+}

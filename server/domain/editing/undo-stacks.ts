@@ -1,0 +1,23 @@
+import type { Knex } from 'knex';
+import { EDIT_LIMITS } from '../../../common/editing/limits.js';
+
+/** A user's undo and redo stacks in one dataset: seqs of changes, the latest last. */
+export interface UndoStacks {
+  undo: number[];
+  redo: number[];
+}
+
+/** Reads a user's stacks; the caller holds the dataset lock, so they cannot change meanwhile. */
+export async function readStacks(db: Knex | Knex.Transaction, datasetId: string, userId: string): Promise<UndoStacks> {
+  const row = (await db('undo_stacks').where({ datasetId, userId }).first('undo', 'redo')) as
+    | { undo: (string | number)[]; redo: (string | number)[] }
+    | undefined;
+  return { undo: (row?.undo ?? []).map(Number), redo: (row?.redo ?? []).map(Number) };
+}
+
+/** Writes a user's stacks, keeping the latest EDIT_LIMITS.maxUndoDepth entries of each. */
+export async function writeStacks(trx: Knex.Transaction, datasetId: string, userId: string, stacks: UndoStacks): Promise<void> {
+  const undo = stacks.undo.slice(-EDIT_LIMITS.maxUndoDepth);
+  const redo = stacks.redo.slice(-EDIT_LIMITS.maxUndoDepth);
+  await trx('undo_stacks').insert({ datasetId, userId, undo, redo }).onConflict(['datasetId', 'userId']).merge(['undo', 'redo']);
+}

@@ -1,0 +1,75 @@
+import type { Knex } from 'knex';
+import type { DatasetChange } from '../../../common/events.js';
+import { changeLogCtes, type ChangeInput } from '../change-log.js';
+import type { HistoryEntry } from './history.js';
+import type { RowState } from './row-state.js';
+import { RECORD_COLUMNS, POINT, toRecord } from './row-writes.js';
+import { EDIT_LIMITS } from '../../../common/editing/limits.js';
+
+export interface ChangeWrite {
+  change: ChangeInput;
+  /** The dataset's seq the edit was computed against; the write happens only while it still is. */
+  expectedSeq: number;
+  /** Rows whose values or properties changed. */
+  updates: RowState[];
+  history: HistoryEntry[];
+  stacks: { userId: string; undo: number[]; redo: number[] };
+}
+
+/**
+ * Writes an edit in one statement. Every other part of the statement waits for `bumped`, so the
+ * dataset row is locked before any sample row, the same order as the locking path's.
+ * The statement writes the dataset's new seq and change-log entry, the changed rows
+ * (version + 1), the cell history and the user's undo stacks. When the dataset's seq is no longer
+ * `expectedSeq` nothing is written and null is returned, so the caller can read again and retry.
+ */
+export async function writeChange(db: Knex | Knex.Transaction, input: ChangeWrite): Promise<DatasetChange | null> {
+  const log = changeLogCtes(input.change, input.expectedSeq);
+  const undo = input.stacks.undo.slice(-EDIT_LIMITS.maxUndoDepth);
+  const redo = input.stacks.redo.slice(-EDIT_LIMITS.maxUndoDepth);
+  const result = await db.raw(
+    `WITH ${log.sql},
+     updated AS (
+       UPDATE samples AS s SET name = u.name, igsn = u.igsn, material = u.material, location = ${POINT},
+         location_text = u.location_text, elevation = u.elevation, collected_at = u.collected_at,
+         collected_at_precision = u.collected_at_precision, values = u.values, cell_seqs = u.cell_seqs, seq = u.seq,
+         version = s.version + 1, updated_at = now()
+       FROM jsonb_to_recordset(?::jsonb) AS u(${RECORD_COLUMNS})
+       WHERE s.id = u.id AND EXISTS (SELECT 1 FROM bumped)
+       RETURNING 1
+     ), history AS (
+       INSERT INTO cell_history (dataset_id, target_id, cell, seq, old_value, new_value)
+       SELECT ?, h.target_id, h.cell, change.seq, coalesce(h.old_value, 'null'::jsonb), coalesce(h.new_value, 'null'::jsonb)
+       FROM jsonb_to_recordset(?::jsonb) AS h(target_id uuid, cell text, old_value jsonb, new_value jsonb), change
+       RETURNING 1
+     ), stacks AS (
+       INSERT INTO undo_stacks (dataset_id, user_id, undo, redo)
+       SELECT ?, ?, ?::bigint[], ?::bigint[] FROM bumped
+       ON CONFLICT (dataset_id, user_id) DO UPDATE SET undo = EXCLUDED.undo, redo = EXCLUDED.redo
+       RETURNING 1
+     )
+     SELECT change.seq, change.created_at, (SELECT count(*) FROM updated) AS updated, (SELECT count(*) FROM history) AS history,
+       (SELECT count(*) FROM stacks) AS stacks
+     FROM change`,
+    [
+      ...log.bindings,
+      JSON.stringify(input.updates.map(toRecord)),
+      input.change.datasetId,
+      JSON.stringify(input.history.map((entry) => ({ target_id: entry.targetId, cell: entry.cell, old_value: entry.oldValue ?? null, new_value: entry.newValue ?? null }))),
+      input.change.datasetId,
+      input.stacks.userId,
+      undo,
+      redo,
+    ],
+  );
+  const row = result.rows[0] as { seq: number; created_at: Date } | undefined;
+  if (!row) return null;
+  return {
+    datasetId: input.change.datasetId,
+    seq: Number(row.seq),
+    mutationId: input.change.mutationId,
+    author: input.change.author,
+    ops: input.change.ops,
+    createdAt: row.created_at.toISOString(),
+  };
+}

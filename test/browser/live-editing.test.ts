@@ -1,0 +1,109 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/processes.js';
+import { createLiveDataset } from '../helpers/live-world.js';
+import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
+import { ensureClientBuilt } from './client-build.js';
+
+const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
+const SECOND = { email: 'second@example.org', password: 'second-password', name: 'Sam Second' } as const;
+
+describe('live co-editing in two browsers', () => {
+  let stack: Stack;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    stack = await startStack({ servers: 2, workers: 0 });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function openAs(credentials: { email: string; password: string }, baseUrl: string, datasetId: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+    await page.goto(`${baseUrl}/sign-in?next=/datasets/${datasetId}`);
+    await page.getByLabel('Email address').fill(credentials.email);
+    await page.getByLabel('Password').fill(credentials.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => page.getByRole('gridcell', { name: 'R0', exact: true }).count(), { timeout: 10_000 }).toBe(1);
+    return page;
+  }
+
+  const cell = (page: Page, row: string, column: string) => page.locator(`.grid__row:has(.grid__cell[data-column="name"]:text-is("${row}")) .grid__cell[data-column="${column}"]`);
+
+  it('shows an edit made in one browser in the other, with presence', async () => {
+    const cookie = await stack.signIn();
+    const created = await fetch(`${stack.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: SECOND.email, displayName: SECOND.name, password: SECOND.password }),
+    });
+    expect(created.status).toBe(201);
+    const { datasetId, projectId } = await createLiveDataset(stack.url, cookie, 5);
+    await fetch(`${stack.url}/api/v1/projects/${projectId}`, { headers: { cookie } });
+
+    // Each browser talks to another server node.
+    const alice = await openAs(ADMIN, stack.urls[0]!, datasetId);
+    const sam = await openAs(SECOND, stack.urls[1]!, datasetId);
+
+    await expect.poll(() => alice.locator('.presence__avatar').getAttribute('data-viewer'), { timeout: 10_000 }).toBe(SECOND.name);
+    await expect.poll(() => sam.locator('.presence__avatar').getAttribute('data-viewer'), { timeout: 10_000 }).toBe('Portal Admin');
+    // The second user may read the internal dataset but not edit it.
+    expect(await sam.getByRole('button', { name: 'Add row' }).count()).toBe(0);
+
+    await cell(alice, 'R2', 'field:note').click();
+    await alice.keyboard.type('cracked core');
+    await alice.keyboard.press('Enter');
+    await expect.poll(() => cell(sam, 'R2', 'field:note').textContent(), { timeout: 10_000 }).toBe('cracked core');
+    expect(await cell(alice, 'R2', 'field:note').textContent()).toBe('cracked core');
+
+    await cell(alice, 'R3', 'field:depth_m').click();
+    await alice.keyboard.type('12.5 m');
+    await alice.keyboard.press('Tab');
+    await expect.poll(() => cell(sam, 'R3', 'field:depth_m').textContent(), { timeout: 10_000 }).toBe('12.5');
+
+    // Alice's focus shows as a coloured outline on Sam's screen.
+    await expect.poll(() => sam.locator('.grid__cell.is-focused-by-other').getAttribute('data-column'), { timeout: 10_000 }).toBe('field:note');
+
+    // A value of the wrong type is refused in place, and nothing is sent.
+    await cell(alice, 'R1', 'field:count').click();
+    await alice.keyboard.type('many');
+    await alice.keyboard.press('Enter');
+    await expect.poll(() => alice.locator('.grid-problem').textContent()).toContain('Count: expected a whole number');
+
+    // Undo restores the previous value everywhere.
+    await alice.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => cell(sam, 'R3', 'field:depth_m').textContent(), { timeout: 10_000 }).toBe('3');
+
+    await cell(alice, 'R2', 'field:note').click();
+    await alice.getByRole('button', { name: 'History' }).click();
+    await expect.poll(() => alice.locator('.history-list li').first().textContent()).toContain('(empty) → cracked core');
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await alice.screenshot({ path: path.join(SCREENSHOTS, 'live-editing-editor.png'), fullPage: true });
+    await sam.screenshot({ path: path.join(SCREENSHOTS, 'live-editing-viewer.png'), fullPage: true });
+
+    await contexts[1]!.close();
+    await expect.poll(() => alice.locator('.presence__avatar').count(), { timeout: 10_000 }).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  }, 120_000);
+});
