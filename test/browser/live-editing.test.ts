@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { createLiveDataset } from '../helpers/live-world.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
-import { ensureClientBuilt } from './client-build.js';
+import { ensureClientBuilt } from '../helpers/browser.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
 const SECOND = { email: 'second@example.org', password: 'second-password', name: 'Sam Second' } as const;

@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
-import { ensureClientBuilt } from './client-build.js';
+import { ensureClientBuilt } from '../helpers/browser.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
 const ROWS = 200;
