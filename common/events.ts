@@ -123,8 +123,11 @@ export interface ClientToServerEvents {
   'presence:update': (update: PresenceUpdate) => void;
 }
 
-/** Nothing travels between server nodes except the adapter's own messages. */
-export type InterServerEvents = Record<string, never>;
+/** Events between server nodes, through the Redis adapter. */
+export interface InterServerEvents {
+  /** A read-only maintenance notice was created, changed or withdrawn: read the switch again. */
+  'maintenance:changed': () => void;
+}
 
 /** What the server knows about each socket, set from the session at the handshake. */
 export interface SocketData {

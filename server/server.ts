@@ -9,6 +9,7 @@ import { SessionRegistry } from './auth/session-registry.js';
 import { RateLimits } from './http/rate-limit.js';
 import { createSocketAccessControl } from './realtime/access-control.js';
 import { createKnex } from './db/knex.js';
+import { forgetReadOnlyNotices } from './maintenance/read-only.js';
 import { migrationConfig } from './db/migrate.js';
 import { ensureAdmin } from './domain/users.js';
 import { createApp } from './http/app.js';
@@ -72,10 +73,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
     rateLimits,
     socketAccess: createSocketAccessControl(io),
     orcid: createOrcidSignIn(config),
-    notices: { knex, queue: noticeQueue, publisher: createNoticePublisher(io) },
+    notices: {
+      knex,
+      queue: noticeQueue,
+      publisher: createNoticePublisher(io),
+      onReadOnlyChange: () => {
+        forgetReadOnlyNotices();
+        io.serverSideEmit('maintenance:changed');
+      },
+    },
     notify: { knex, publisher: createNotificationPublisher(io), emailQueue, publicUrl: config.PUBLIC_URL },
     userRooms: createUserRooms(io, rooms.user),
   };
+  io.on('maintenance:changed', forgetReadOnlyNotices);
   handleRequest = createApp(context, sessionMiddleware);
 
   await ensureAdmin(config);

@@ -5,22 +5,46 @@ import type { AckError } from '../../common/errors.js';
 import { READ_ONLY_SAFE_EVENTS } from '../../common/events.js';
 import { HttpError } from '../http/http-error.js';
 import type { NoticeRow } from '../notices/notice-record.js';
-import { readOnlyNoticeNow } from '../notices/notice-store.js';
+import { pendingReadOnlyNotices } from '../notices/notice-store.js';
 import { moduleLogger } from '../observability/logger.js';
 
 const log = moduleLogger('maintenance');
 
 // NOTE: only requests and socket events are refused; import jobs queued before the window still run and write.
 
+// Every node keeps the read-only notices that have not ended, with their windows, so a write
+// costs no query; the switch still turns at the notices' own times. The node that creates,
+// changes or withdraws one drops its copy and tells the other nodes to drop theirs
+// (readOnlySwitchChanged). The copy is read again at least this often in any case.
+const CACHE_MAX_AGE_MS = 5000;
+let cached: { notices: NoticeRow[]; loadedAt: number } | null = null;
+
+/** Drops this node's copy of the read-only notices, so the next write reads them again. */
+export function forgetReadOnlyNotices(): void {
+  cached = null;
+}
+
+async function readOnlyNoticeAt(now: Date): Promise<NoticeRow | undefined> {
+  if (!cached || now.getTime() - cached.loadedAt > CACHE_MAX_AGE_MS) {
+    cached = { notices: await pendingReadOnlyNotices(Model.knex()), loadedAt: now.getTime() };
+  }
+  const inForce = cached.notices.filter(
+    (notice) => notice.readOnlyFrom !== null && notice.readOnlyFrom <= now && (notice.endsAt === null || notice.endsAt > now),
+  );
+  // The one that ends last decides Retry-After; one without an end comes first.
+  inForce.sort((a, b) => (a.endsAt === null ? -1 : b.endsAt === null ? 1 : b.endsAt.getTime() - a.endsAt.getTime()));
+  return inForce[0];
+}
+
 /**
  * Throws 503 `unavailable` while a read-only maintenance notice is in force, with Retry-After
- * set to the seconds until it ends when it has an end. The lookup reads the database on every
- * write, so every node switches at the notice's own times without a cache to invalidate.
+ * set to the seconds until it ends when it has an end.
  */
 export async function assertWritable(): Promise<void> {
-  const notice = await readOnlyNoticeNow(Model.knex());
+  const now = new Date();
+  const notice = await readOnlyNoticeAt(now);
   if (!notice) return;
-  throw readOnlyError(notice, new Date());
+  throw readOnlyError(notice, now);
 }
 
 /** Builds the error of a write refused during maintenance, in words a user can act on. */

@@ -21,6 +21,8 @@ export interface NoticeServices {
   knex: Knex;
   queue: Queue<NoticeJobData>;
   publisher: NoticePublisher;
+  /** Tells every server node that a read-only notice was created, changed or withdrawn. */
+  onReadOnlyChange?: () => void;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function createNotice(services: NoticeServices, admin: SignedInActo
   });
   await scheduleNoticeTransitions(services.queue, row);
   if (isActive(row, new Date())) services.publisher.publishShown(row);
+  if (row.readOnly) services.onReadOnlyChange?.();
 
   log.info({ noticeId: row.id, by: admin.id, level: row.level, audience: audienceRoom(audienceOf(row)), startsAt: row.startsAt }, 'notice created');
   return row;
@@ -73,6 +76,7 @@ export async function updateNotice(services: NoticeServices, admin: SignedInActo
   });
   await scheduleNoticeTransitions(services.queue, row, before);
   publishEdit(services.publisher, before, row);
+  if (row.readOnly || before.readOnly) services.onReadOnlyChange?.();
 
   log.info({ noticeId, by: admin.id, version: row.version, changed: Object.keys(changes) }, 'notice updated');
   return row;
@@ -86,6 +90,7 @@ export async function withdrawNotice(services: NoticeServices, admin: SignedInAc
   const row = await patchNotice(services.knex, noticeId, { withdrawnAt: new Date(), withdrawnBy: admin.id });
   await cancelNoticeTransitions(services.queue, row);
   if (isActive(before, new Date())) services.publisher.publishHidden(row);
+  if (row.readOnly) services.onReadOnlyChange?.();
 
   log.info({ noticeId, by: admin.id }, 'notice withdrawn');
   return row;

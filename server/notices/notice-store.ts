@@ -92,12 +92,11 @@ export async function reachOf(knex: Knex, audience: NoticeAudience): Promise<Not
  * Finds the read-only maintenance notice in force now, if any: the one that ends last when several
  * overlap, so Retry-After covers all of them.
  */
-export async function readOnlyNoticeNow(knex: Knex): Promise<NoticeRow | undefined> {
+/** The read-only notices that have not been withdrawn and have not ended, whatever their start. */
+export async function pendingReadOnlyNotices(knex: Knex): Promise<NoticeRow[]> {
   return knex<NoticeRow>('notices')
     .where('readOnly', true)
     .whereNull('withdrawnAt')
-    .where('readOnlyFrom', '<=', knex.fn.now())
-    .where((ends) => ends.whereNull('endsAt').orWhere('endsAt', '>', knex.fn.now()))
-    .orderByRaw('ends_at DESC NULLS FIRST')
-    .first();
+    .where((ends) => ends.whereNull('endsAt').orWhere('endsAt', '>', knex.fn.now()));
 }
+

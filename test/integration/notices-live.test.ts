@@ -304,6 +304,9 @@ describe('scheduled notices', () => {
 describe('maintenance read-only mode', () => {
   it('refuses REST and socket writes while reads and live updates go on', async () => {
     const alice = await live(nodeTwo, users.alice.client.cookie);
+    // A write on node two first, so that node holds its copy of the (no) read-only notices; the
+    // notice made on node one must still switch node two at once.
+    expect((await adminOnTwo.patch(`/datasets/${datasetId}`, { abstract: 'Before the maintenance' })).status).toBe(200);
     const endsAt = new Date(Date.now() + 10 * 60_000);
     const maintenance = await createNotice({
       level: 'maintenance',
