@@ -51,10 +51,10 @@ const POLL_MS = 50;
 
 /**
  * Loads a generated CSV of `rows` samples through the whole portal (upload over HTTP, analysis
- * job, start of the load, load job) into a dataset with no rows and into one that already holds
- * the same rows, and compares both with `psql \copy` of the same file into four tables of the
- * same database; then does the same for a generated XLSX workbook. Runs each measurement `runs`
- * times and reports medians.
+ * job, start of the load, load job) into a dataset with no rows and into one that already contains
+ * the same rows. It compares both with `psql \copy` of the same file into four tables of the same
+ * database, then does the same for a generated XLSX workbook. Runs each measurement `runs` times
+ * and reports medians.
  */
 export async function runIngestBenchmark(options: IngestBenchOptions): Promise<BenchmarkResult[]> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'fairport-bench-ingest-'));
@@ -170,7 +170,7 @@ async function runCopyBaselines(databaseUrl: string, csv: string, options: Inges
 /**
  * Runs `count` pairs of imports: each pair empties the samples table, loads the file into a new
  * dataset (the empty case) and then once more into the same dataset (the case of a dataset that
- * already holds the rows with their GiST index).
+ * already contains the rows with their GiST index).
  */
 async function runImports(stack: BenchStack, databaseUrl: string, file: string, options: IngestBenchOptions, count: number): Promise<{ empty: ImportRun[]; existing: ImportRun[] }> {
   const api = new ApiClient(stack.url);
@@ -215,12 +215,12 @@ async function importOnce(stack: BenchStack, api: ApiClient, datasetId: string, 
   };
 }
 
-function summariseImports(name: string, what: string, runs: ImportRun[], rows: number, bytes: number, baselines: Baselines): BenchmarkResult {
+function summariseImports(name: string, scenario: string, runs: ImportRun[], rows: number, bytes: number, baselines: Baselines): BenchmarkResult {
   const whole = median(runs.map((run) => run.wholePathSeconds));
   const rate = rows / whole;
   return {
     name,
-    description: `Upload over HTTP, analysis job, POST /start and load job, until GET /imports/{id} reports completed, ${what}`,
+    description: `Upload over HTTP, analysis job, POST /start and load job, until GET /imports/{id} reports completed, ${scenario}`,
     rows,
     fileMegabytes: round(bytes / 1024 ** 2, 1),
     seconds: round(whole),

@@ -32,7 +32,7 @@ export interface ImportProgress {
   stalled?: boolean;
 }
 
-/** Who made a change: a signed-in user, or an import job acting for one. */
+/** The author of a change: a signed-in user, or an import job acting for one. */
 export type ChangeAuthor =
   | { type: 'user'; id: string; displayName: string }
   | { type: 'import'; id: string; userId: string | null };
@@ -100,12 +100,12 @@ export interface ServerToClientEvents {
   'notice:dismissed': (dismissal: { id: string }) => void;
   'notification:new': (event: { notification: Notification; unreadCount: number }) => void;
   'notification:read': (event: NotificationsRead) => void;
-  /** Who views a dataset and what they have focused; volatile, so a lost update is replaced by the next. */
+  /** The viewers of a dataset and their focus. Sent volatile, because the next update replaces a lost one. */
   presence: (event: PresenceEvent) => void;
 }
 
 export interface ClientToServerEvents {
-  /** Joins a dataset's room after a permission check; answers with the dataset's latest seq. */
+  /** Joins a dataset's room after a permission check and acknowledges with the dataset's latest seq. */
   'dataset:join': (
     request: { datasetId: string },
     ack: (result: Ack<{ seq: number; canEdit?: boolean; undoDepth?: number; redoDepth?: number }>) => void,
@@ -113,7 +113,7 @@ export interface ClientToServerEvents {
   'dataset:leave': (request: { datasetId: string }, ack: (result: Ack) => void) => void;
   /** Applies operations in one transaction; acknowledged with the change's seq or a typed error. */
   'dataset:edit': (request: EditRequest, ack: (result: EditAck) => void) => void;
-  /** Replays the changes after a seq, or tells the client to refetch when it missed too many. */
+  /** Replays the changes after a seq, or returns `refetch` when the client missed too many. */
   'dataset:sync': (request: SyncRequest, ack: (result: SyncAck) => void) => void;
   /** Undoes the sender's latest change to the dataset with a new change that restores the old values. */
   'dataset:undo': (request: UndoRequest, ack: (result: EditAck) => void) => void;
@@ -129,11 +129,11 @@ export interface InterServerEvents {
   'maintenance:changed': () => void;
 }
 
-/** What the server knows about each socket, set from the session at the handshake. */
+/** The server's data about each socket, set from the session at the handshake. */
 export interface SocketData {
   userId: string | null;
   displayName: string | null;
-  /** How the handshake was authenticated: a session (by its handle) or a personal API token. */
+  /** The credential of the handshake: a session (by its handle) or a personal API token. */
   sessionHandle?: string | null;
   tokenId?: string | null;
   tokenScope?: 'read' | 'write' | null;

@@ -26,16 +26,7 @@ export async function recreateDatabase(name: string): Promise<string> {
   } finally {
     await admin.end();
   }
-
-  const url = benchDatabaseUrl(name);
-  await ensureDatabase(url);
-  const knex = createKnex({ DATABASE_URL: url, DATABASE_POOL_MAX: 2 });
-  try {
-    await migrateToLatest(knex);
-  } finally {
-    await knex.destroy();
-  }
-  return url;
+  return migrateDatabase(name);
 }
 
 /**

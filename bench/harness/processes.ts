@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, REPO_ROOT } from '../../test/helpers/processes.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { freePort, REPO_ROOT };
 
 /** A child process of the benchmark, with its output kept for failure messages and log parsing. */
 export interface BenchProcess {
@@ -67,15 +65,6 @@ export async function peakRssMegabytes(pid: number): Promise<number | null> {
   }
 }
 
-/** Asks the kernel for a free loopback port. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Polls a URL until it responds with 200, failing with the processes' output after the timeout. */
 export async function waitForHttp(url: string, processes: readonly BenchProcess[], timeoutMs = 60_000): Promise<void> {

@@ -7,7 +7,7 @@ export const IMPORT_FORMATS = ['csv', 'geojson', 'xlsx', 'ods'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /**
- * Where an import is in its life: the file arrives (`uploading`), waits for a worker (`queued`),
+ * The stage of an import's life: the file arrives (`uploading`), waits for a worker (`queued`),
  * is analysed or loaded (`running`), waits for the uploader to check the mapping
  * (`awaiting_review`), and ends `completed`, `failed` or `cancelled`.
  */
@@ -18,7 +18,7 @@ export type ImportState = (typeof IMPORT_STATES)[number];
 export const IMPORT_PHASES = ['uploading', 'queued', 'analysing', 'review', 'loading', 'indexing', 'done'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
-/** What a file column becomes in the dataset. */
+/** The target of a file column in the dataset. */
 export const COLUMN_TARGETS = ['field', 'name', 'latitude', 'longitude', 'geometry', 'collected_at', 'elevation', 'skip'] as const;
 export type ColumnTarget = (typeof COLUMN_TARGETS)[number];
 
@@ -26,7 +26,7 @@ export type ColumnTarget = (typeof COLUMN_TARGETS)[number];
 export const DATE_ORDERS = ['dmy', 'mdy', 'ymd'] as const;
 export type DateOrder = (typeof DATE_ORDERS)[number];
 
-/** How a coordinate column writes its values. */
+/** The notation a coordinate column writes its values in. */
 export const COORDINATE_NOTATIONS = ['decimal', 'ddm', 'dms', 'mixed'] as const;
 export type CoordinateNotation = (typeof COORDINATE_NOTATIONS)[number];
 
@@ -41,11 +41,11 @@ export type DecimalMarkName = (typeof DECIMAL_MARKS)[number];
 export const THOUSANDS_SEPARATORS = ['', ',', '.', ' ', "'"] as const;
 export type ThousandsSeparator = (typeof THOUSANDS_SEPARATORS)[number];
 
-/** What to do with rows that fail validation when the load starts. */
+/** The handling of rows that fail validation when the load starts. */
 export const INVALID_ROW_POLICIES = ['reject', 'skip'] as const;
 export type InvalidRowPolicy = (typeof INVALID_ROW_POLICIES)[number];
 
-/** Why a column's field key differs from its header. */
+/** The reason a column's field key differs from its header. */
 export const HEADER_RENAMES = ['blank', 'duplicate', 'too_long'] as const;
 
 export const importIssue = z

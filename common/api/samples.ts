@@ -71,6 +71,21 @@ export const sample = z
   .meta({ id: 'Sample' });
 export type Sample = z.infer<typeof sample>;
 
+type DescriptiveProperty = 'name' | 'igsn' | 'parentId' | 'material' | 'location' | 'locationText' | 'elevation' | 'collectedAt' | 'collectedAtPrecision';
+
+/** Descriptive properties of a new sample before any is set, shared by the server's and the client's new rows. */
+export const EMPTY_SAMPLE_PROPERTIES: Readonly<Pick<Sample, DescriptiveProperty>> = {
+  name: '',
+  igsn: null,
+  parentId: null,
+  material: null,
+  location: null,
+  locationText: null,
+  elevation: null,
+  collectedAt: null,
+  collectedAtPrecision: null,
+};
+
 const DECIMAL_DEGREES = /^[-+]?(?:\d{1,3}(?:\.\d{0,15})?|\.\d{1,15})$/;
 
 /** `minLon,minLat,maxLon,maxLat` in WGS 84 degrees. */

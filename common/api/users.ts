@@ -92,5 +92,5 @@ export const passwordResetConfirm = z
   .object({ token: oneTimeToken, password: newPassword })
   .meta({ id: 'PasswordResetConfirm' });
 
-/** The answer to a request whose outcome must not reveal whether an account exists. */
+/** The response to a request whose outcome must not reveal whether an account exists. */
 export const accepted = z.object({ message: z.string() }).meta({ id: 'Accepted' });

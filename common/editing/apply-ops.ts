@@ -1,5 +1,5 @@
 import type { Field } from '../api/fields.js';
-import type { CellValue, Sample } from '../api/samples.js';
+import { EMPTY_SAMPLE_PROPERTIES, type CellValue, type Sample } from '../api/samples.js';
 import { normaliseCellValue } from '../cell-values.js';
 import type { DatasetOp } from '../events.js';
 import { EDITABLE_PROPERTIES, normaliseProperty } from './cells.js';
@@ -64,7 +64,7 @@ export function applyCommittedOp(sink: RowSink, op: DatasetOp): boolean {
 
 /**
  * Applies a client's own operation as the server would if nothing conflicts, for showing it at
- * once. Invalid operations change nothing; the server's answer will say why.
+ * once. Invalid operations change nothing, and the server's acknowledgement gives the reason.
  */
 export function applyEditOp(sink: RowSink, op: EditOp): void {
   switch (op.type) {
@@ -144,15 +144,7 @@ function newSample(input: Extract<EditOp, { type: 'sample.insert' }>['sample']):
     id: input.id,
     datasetId: '',
     ord: Number.MAX_SAFE_INTEGER,
-    name: '',
-    igsn: null,
-    parentId: null,
-    material: null,
-    location: null,
-    locationText: null,
-    elevation: null,
-    collectedAt: null,
-    collectedAtPrecision: null,
+    ...EMPTY_SAMPLE_PROPERTIES,
     values: { ...(input.values ?? {}) },
     version: 0,
     importId: null,

@@ -22,25 +22,16 @@ export type EditableProperty = (typeof EDITABLE_PROPERTIES)[number];
 /** Decimals kept of a coordinate; PostGIS writes GeoJSON with at most 9, so stored and sent values agree. */
 const COORDINATE_DECIMALS = 9;
 
-/** The cell key of a sample property. */
+/** Returns the cell key of a sample property. */
 export function propertyCell(property: EditableProperty): string {
   return `p:${property}`;
 }
 
-/** The cell key of a field's value. */
+/** Returns the cell key of a field's value. */
 export function valueCell(fieldKey: string): string {
   return `f:${fieldKey}`;
 }
 
-/** A cell key split into what it names, or null for a key of neither form. */
-export function parseCell(cell: string): { kind: 'property'; property: EditableProperty } | { kind: 'value'; key: string } | null {
-  if (cell.startsWith('f:') && cell.length > 2) return { kind: 'value', key: cell.slice(2) };
-  const property = cell.slice(2) as EditableProperty;
-  if (cell.startsWith('p:') && EDITABLE_PROPERTIES.includes(property)) return { kind: 'property', property };
-  return null;
-}
-
-/** A normalised property value, or the reason it does not fit. */
 export type NormalisedProperty = { ok: true; value: unknown } | { ok: false; problem: string };
 
 /**

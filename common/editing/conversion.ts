@@ -13,7 +13,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Converts a stored value when its field is retyped. The server converts the stored values and
- * every client converts the rows it holds with this same function, so both end with the same
+ * every client converts the rows it has loaded with this same function, so both end with the same
  * values without the change listing each cell. Values that already fit stay as they are.
  */
 export function convertCellValue(value: CellValue, to: FieldType): Conversion {
@@ -48,7 +48,11 @@ function convert(value: Exclude<CellValue, null>, to: FieldType): CellValue | un
 }
 
 function toBoolean(value: Exclude<CellValue, null>): boolean | undefined {
-  if (typeof value === 'number') return value === 1 ? true : value === 0 ? false : undefined;
+  if (typeof value === 'number') {
+    if (value === 1) return true;
+    if (value === 0) return false;
+    return undefined;
+  }
   if (typeof value !== 'string') return undefined;
   const word = value.trim().toLowerCase();
   if (TRUE_WORDS.has(word)) return true;

@@ -1,11 +1,11 @@
 import type { Field } from '../api/fields.js';
 import type { Sample } from '../api/samples.js';
-import type { DatasetChange, DatasetOp } from '../events.js';
+import type { DatasetChange } from '../events.js';
 import { applyCommittedOp, applyEditOp, type RowSink } from './apply-ops.js';
 import type { EditAck, EditConflict } from './protocol.js';
 import type { EditOp, EditRequest } from './requests.js';
 
-/** What a LiveTable asks of the page or test that holds it. */
+/** Callbacks a LiveTable requires from the page or test that owns it. */
 export interface LiveTableHost {
   /** Called when changes are missing (a gap in seqs, or an acknowledged change that never arrived): send `dataset:sync`. */
   requestSync(): void;
@@ -42,7 +42,7 @@ interface PendingEdit {
  * client and the tests, so both run the same ordering, echo and catch-up logic.
  *
  * - Changes are applied strictly in seq order; a later one waits in a buffer. A gap that does not
- *   fill within `gapDelayMs` asks the host for a sync.
+ *   fill within `gapDelayMs` makes the table request a sync from the host.
  * - An own edit is shown at once. Its echo (the committed change with its mutation id) replaces
  *   it in the committed rows; an edit the server rejected simply disappears. An acknowledged edit
  *   whose change never arrives (its node died before broadcasting) also triggers a sync.
@@ -144,7 +144,7 @@ export class LiveTable {
     return this.stale.has(id);
   }
 
-  /** The last loaded row's ord, where paging continues. */
+  /** Returns the last loaded row's ord, where paging continues. */
   lastOrd(): number | null {
     const last = this.order.at(-1);
     return last === undefined ? null : (this.committed.get(last)?.ord ?? null);
@@ -181,7 +181,7 @@ export class LiveTable {
     return request;
   }
 
-  /** Takes the server's answer to an edit; returns its conflicts for the host to show. */
+  /** Applies the server's acknowledgement of an edit and returns its conflicts for the host to show. */
   acknowledge(mutationId: string, ack: EditAck): EditConflict[] {
     const edit = this.pending.get(mutationId);
     if (!ack.ok) {
@@ -198,7 +198,7 @@ export class LiveTable {
     return ack.conflicts;
   }
 
-  /** Forgets an edit that will not be answered (the request timed out and will not be resent). */
+  /** Forgets an edit that will never be acknowledged, because the request timed out and will not be resent. */
   abandon(mutationId: string): void {
     if (this.pending.delete(mutationId)) this.invalidate();
   }
@@ -208,12 +208,12 @@ export class LiveTable {
     return [...this.pending.values()].filter((edit) => edit.seq === null).map((edit) => edit.request);
   }
 
-  /** Whether the client has edits the server has not confirmed. */
+  /** Reports whether the client has edits the server has not confirmed. */
   hasPendingEdits(): boolean {
     return this.pending.size > 0;
   }
 
-  /** The fields as shown: committed, with own unconfirmed field edits on top. */
+  /** Returns the fields as shown: committed, with own unconfirmed field edits on top. */
   shownFields(): Field[] {
     return this.currentView().fields;
   }
@@ -223,12 +223,12 @@ export class LiveTable {
     return this.currentView().ids;
   }
 
-  /** A row as shown, or undefined when it is not loaded or deleted. */
+  /** Returns a row as shown, or undefined when it is not loaded or deleted. */
   shownRow(id: string): Sample | undefined {
     return this.currentView().rows.get(id) ?? this.committed.get(id);
   }
 
-  /** The committed rows in row order, without own unconfirmed edits. */
+  /** Returns the committed rows in row order, without own unconfirmed edits. */
   committedRows(): Sample[] {
     return this.order.map((id) => this.committed.get(id)!);
   }
@@ -237,10 +237,10 @@ export class LiveTable {
     return [...this.fields.values()].sort((a, b) => a.position - b.position || a.key.localeCompare(b.key));
   }
 
-  /** Whether an own unconfirmed edit touches a row. */
+  /** Reports whether an own unconfirmed edit touches a row. */
   isPendingRow(id: string): boolean {
     for (const edit of this.pending.values()) {
-      for (const op of edit.request.ops) if (('sampleId' in op && op.sampleId === id) || (op.type === 'sample.insert' && op.sample.id === id)) return true;
+      if (edit.request.ops.some((op) => opTouchesRow(op, id))) return true;
     }
     return false;
   }
@@ -264,7 +264,7 @@ export class LiveTable {
     if (reload) this.host.requestReload();
   }
 
-  /** A sink over the committed rows; `accepts` limits it to some rows. */
+  /** Builds a sink over the committed rows, limited by `accepts` to some rows. */
   private sink(accepts: (id: string) => boolean): RowSink {
     return {
       fields: this.fields,
@@ -348,7 +348,10 @@ export class LiveTable {
     this.order.sort((a, b) => (this.committed.get(a)?.ord ?? 0) - (this.committed.get(b)?.ord ?? 0));
   }
 
-  /** A buffered change means one before it is missing; an acknowledged edit ahead of lastSeq means its change is. */
+  /**
+   * Schedules a sync when changes are missing. A buffered change means an earlier one is missing,
+   * and an acknowledged edit ahead of lastSeq means its own change is missing.
+   */
   private checkGap(): void {
     const waiting = this.buffer.size > 0 || [...this.pending.values()].some((edit) => edit.seq !== null && edit.seq > this.lastSeq);
     if (!waiting) {
@@ -373,7 +376,8 @@ export class LiveTable {
   }
 }
 
-/** Tells whether a committed op changes rows (as opposed to fields), for hosts that redraw selectively. */
-export function isRowOp(op: DatasetOp): boolean {
-  return op.type === 'cell.set' || op.type === 'sample.set' || op.type === 'sample.update' || op.type === 'sample.insert' || op.type === 'sample.delete';
+/** Reports whether an edit operation changes or inserts the row with the given id. */
+function opTouchesRow(op: EditOp, id: string): boolean {
+  if ('sampleId' in op) return op.sampleId === id;
+  return op.type === 'sample.insert' && op.sample.id === id;
 }

@@ -5,7 +5,7 @@ import type { ChangeAuthor, DatasetChange } from '../events.js';
  * Acknowledgements and server-to-client payloads of live editing. Requests are in requests.ts.
  */
 
-/** Why an operation was not applied although it was valid. */
+/** The reason a valid operation was not applied. */
 export type ConflictReason =
   /** Someone else changed the cell (or the row, for a delete; the field, for a schema change) after the client's seq. */
   | 'changed'
@@ -14,7 +14,7 @@ export type ConflictReason =
   /** A field with the same key was created meanwhile. */
   | 'exists';
 
-/** An operation rejected because of someone else's change, with what the server holds now. */
+/** An operation rejected because of someone else's change, with the value the server has now. */
 export interface EditConflict {
   /** Position of the operation in the request. */
   opIndex: number;
@@ -31,12 +31,12 @@ export interface EditConflict {
   changedAt: string | null;
 }
 
-/** Answer to `dataset:edit`, `dataset:undo` and `dataset:redo`. */
+/** Acknowledgement of `dataset:edit`, `dataset:undo` and `dataset:redo`. */
 export type EditAck =
   | { ok: true; seq: number; conflicts: EditConflict[]; undoDepth: number; redoDepth: number }
   | (AckError & { conflicts?: EditConflict[] });
 
-/** Answer to `dataset:sync`: the missed changes in seq order, or `refetch` when more were missed than are replayed. */
+/** Acknowledgement of `dataset:sync`: the missed changes in seq order, or `refetch` when more were missed than are replayed. */
 export type SyncAck = { ok: true; seq: number; changes: DatasetChange[]; refetch: boolean } | AckError;
 
 /** One person viewing a dataset, once per browser tab. */

@@ -18,18 +18,18 @@ import { PERMISSIONS, ROLES_MANAGERS_MAY_ASSIGN, type PermissionRule } from './p
  * for an anonymous visitor and 403 for a signed-in user.
  */
 
-/** What a decision is about: the portal as a whole, a project or a dataset. */
+/** The subject of a decision: the portal as a whole, a project or a dataset. */
 export type Subject = { type: 'portal' } | { type: 'project'; project: Project } | { type: 'dataset'; dataset: Dataset };
 
 export const PORTAL: Subject = { type: 'portal' };
 
-/** The outcome of a decision, before it becomes an answer. */
+/** The outcome of a decision, before it becomes a response or an error. */
 export type Decision = 'allow' | 'hidden' | 'unauthenticated' | 'forbidden' | 'embargoed' | 'token-scope';
 
 /**
- * What a decision needs beyond the table: the actor's role in the subject's project and whether
- * people outside the project may see the subject. Read once, then every action is decided
- * from it without further queries.
+ * The facts a decision needs beyond the table: the actor's role in the subject's project, and
+ * whether people outside the project may see the subject. They are read once, and then every
+ * action is decided from them without further queries.
  */
 interface DecisionContext {
   role: ProjectRole | null;
@@ -41,7 +41,7 @@ export async function decide(actor: Actor, action: Action, subject: Subject): Pr
   return decideIn(actor, action, subject, await loadContext(actor, subject));
 }
 
-/** Throws the answer of a denied decision: 404, 401 or 403. */
+/** Decides an action and throws the error of a denied decision: 404, 401 or 403. */
 export async function authorize(actor: Actor, action: Action, subject: Subject): Promise<void> {
   const decision = await decide(actor, action, subject);
   if (decision !== 'allow') throw deniedError(decision, actor, action, subject);
@@ -73,15 +73,6 @@ export function requireSignedIn(actor: Actor): SignedInActor {
     throw new HttpError('unauthenticated', 'Sign in to do this: POST /api/v1/auth/sign-in.');
   }
   return actor;
-}
-
-/** Rejects anyone but a portal admin. */
-export function requireAdmin(actor: Actor): SignedInActor {
-  const user = requireSignedIn(actor);
-  if (user.role !== 'admin') {
-    throw new HttpError('forbidden', 'Only a portal admin may do this.');
-  }
-  return user;
 }
 
 /** Checks a portal-level action, such as reading the audit log, and returns the signed-in actor. */
@@ -181,7 +172,7 @@ function memberProjectIds(userId: string) {
   return ProjectMember.query().select('projectId').where('userId', userId);
 }
 
-/** The actor's role in the subject's project, or null. */
+/** Reads the actor's role in the subject's project, or returns null. */
 export async function roleIn(actor: Actor, subject: Subject): Promise<ProjectRole | null> {
   if (!isSignedIn(actor) || subject.type === 'portal') return null;
   const projectId = subject.type === 'project' ? subject.project.id : subject.dataset.projectId;
@@ -241,14 +232,14 @@ function isVisible(actor: Actor, context: DecisionContext): boolean {
   return context.open;
 }
 
-/** Whether people outside the project see the dataset: published, and public or internal to a signed-in user. */
+/** Tells whether people outside the project see the dataset: published, and public or internal to a signed-in user. */
 function isDatasetOpen(actor: Actor, dataset: Pick<Dataset, 'state' | 'visibility'>): boolean {
   if (dataset.state !== 'published') return false;
   if (dataset.visibility === 'public') return true;
   return dataset.visibility === 'internal' && isSignedIn(actor);
 }
 
-/** Whether the dataset's embargo date lies in the future. */
+/** Tells whether the dataset's embargo date lies in the future. */
 export function isEmbargoed(dataset: Pick<Dataset, 'embargoUntil'>, now: Date = new Date()): boolean {
   return dataset.embargoUntil !== null && new Date(dataset.embargoUntil).getTime() > now.getTime();
 }
@@ -320,8 +311,8 @@ export function scopeNoticeAudience(knex: Knex, query: Knex.QueryBuilder, actor:
 
 /**
  * Limits a query of users to those who may read a published dataset, so a publication is
- * announced only to followers who can open it: public and internal datasets to every account,
- * private ones to project members, admins and curators, as the role table grants reading.
+ * announced only to followers who can open it. Public and internal datasets are open to every
+ * account, private ones to project members, admins and curators, as the role table grants.
  */
 export function scopeDatasetReaders(knex: Knex, query: Knex.QueryBuilder, dataset: Pick<Dataset, 'projectId' | 'visibility'>): Knex.QueryBuilder {
   if (dataset.visibility !== 'private') return query;

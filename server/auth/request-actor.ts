@@ -12,7 +12,7 @@ type RequestWithActor = Request & { [ACTOR]?: Actor };
 /**
  * Loads the actor of a request once: the user of a personal API token sent as
  * `Authorization: Bearer`, else the user of the session cookie. A token that is invalid, expired
- * or revoked answers 401 rather than falling back to anonymous, so a script notices at once.
+ * or revoked gets 401 rather than falling back to anonymous, so a script notices at once.
  */
 export const loadActor: RequestHandler = async (req, _res, next) => {
   const authorization = req.headers.authorization;

@@ -12,7 +12,7 @@ import { findUserByEmail } from './users.js';
 const log = moduleLogger('accounts');
 const UNIQUE_VIOLATION = '23505';
 
-/** The same answer whether or not an account exists, so the API cannot be asked who has one. */
+/** The same response whether or not an account exists, so the API cannot be asked who has one. */
 export const SIGN_UP_ANSWER = 'Check your inbox: we sent a message to this address with the next step.';
 export const RESET_ANSWER = 'If an account uses this address, we sent it a link to choose a new password. Check your inbox.';
 

@@ -53,7 +53,7 @@ export async function listApiTokens(userId: string): Promise<ApiToken[]> {
   return ApiToken.query().where({ userId }).orderBy('createdAt', 'desc');
 }
 
-/** Revokes one of the user's tokens; another user's token answers 404. */
+/** Revokes one of the user's tokens; another user's token raises 404. */
 export async function revokeApiToken(userId: string, tokenId: string): Promise<ApiToken> {
   const [revoked] = (await ApiToken.query()
     .patch({ revokedAt: new Date() })

@@ -9,7 +9,7 @@ export interface ChangeInput {
   /** `undo` and `redo` changes reverse the change `revertsSeq`; every other change is an `edit`. */
   kind?: 'edit' | 'undo' | 'redo';
   revertsSeq?: number | null;
-  /** What undoing the change needs beyond its ops, one entry per op; stored, never broadcast. */
+  /** Data an undo of the change needs beyond its ops, one entry per op. It is stored and never broadcast. */
   restore?: unknown[] | null;
   /** Conflicts of a partly applied edit, returned again when its mutation id is retried. */
   rejected?: unknown[] | null;
@@ -18,9 +18,11 @@ export interface ChangeInput {
 }
 
 /**
- * Locks a dataset's row until the transaction ends. Every writer of a dataset's rows and fields
- * takes this lock first, so writers of one dataset run one after another and never deadlock on
- * row locks taken in different orders. Returns the dataset's current seq, or null when it is gone.
+ * Locks a dataset's row until the transaction ends. REST writes of rows and fields, undo, redo and
+ * live edits that add rows or change fields take this lock first, so they run one after another and
+ * cannot deadlock on row locks taken in different orders. Cell-only live edits skip it and guard
+ * their single statement with the expected seq (changeLogCtes). Returns the dataset's current seq,
+ * or null when the dataset is gone.
  */
 export async function lockDataset(trx: Knex.Transaction, datasetId: string): Promise<number | null> {
   const row = (await trx('datasets').where({ id: datasetId }).forUpdate().first('seq')) as { seq: number } | undefined;
@@ -69,7 +71,7 @@ export async function appendChange(trx: Knex.Transaction, input: ChangeInput): P
 }
 
 /**
- * The change-log part of a single-statement write: two CTEs, `bumped` (the dataset's seq + 1,
+ * Builds the change-log part of a single-statement write: two CTEs, `bumped` (the dataset's seq + 1,
  * only while it still is `expectedSeq`) and `change` (the new entry). Other CTEs of the statement
  * write only when `bumped` returned a row, so the whole write happens, or none of it when another
  * change came first. Used by live edits, which read without a lock and write in one round trip.

@@ -57,7 +57,7 @@ export async function createDataset(actor: SignedInActor, project: Project, inpu
   return getDataset(created.id);
 }
 
-/** Applies a partial change; a coverage start after the (new or stored) end answers 400. */
+/** Applies a partial change; a coverage start after the (new or stored) end raises 400. */
 export async function updateDataset(dataset: Dataset, changes: DatasetUpdate): Promise<Dataset> {
   const start = changes.temporalStart !== undefined ? changes.temporalStart : isoOrNull(dataset.temporalStart);
   const end = changes.temporalEnd !== undefined ? changes.temporalEnd : isoOrNull(dataset.temporalEnd);

@@ -38,7 +38,7 @@ export function toSampleDto(sample: Sample): SampleDto {
   };
 }
 
-/** A sample as a GeoJSON Feature; samples without a location have a null geometry (RFC 7946 §3.2). */
+/** Converts a sample to a GeoJSON Feature. A sample without a location has a null geometry (RFC 7946 §3.2). */
 export function toSampleFeature(sample: Sample): Feature<Point | null> {
   const { id, location, ...properties } = toSampleDto(sample);
   return { type: 'Feature', id, geometry: location as Point | null, properties };
@@ -50,7 +50,7 @@ export interface SampleListOptions {
   bbox: BoundingBox | undefined;
 }
 
-/** One page of a dataset's samples in row order, fetching one extra row to tell whether more follow. */
+/** Reads one page of a dataset's samples in row order, with one extra row that shows whether more follow. */
 export async function listSamples(datasetId: string, options: SampleListOptions): Promise<Sample[]> {
   const query = Sample.query()
     .modify('withGeoJson')
@@ -117,7 +117,7 @@ export async function createSample(
 
 /**
  * Applies a partial update: given properties replace the stored ones, `values` merges key by
- * key and a null value clears its key. A stale `version` answers 409 with the current version.
+ * key and a null value clears its key. A stale `version` raises 409 with the current version.
  */
 export async function updateSample(
   actor: SignedInActor,

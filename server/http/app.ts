@@ -16,10 +16,10 @@ import { apiRateLimit } from './rate-limit.js';
 import { apiRoutes } from './routes/index.js';
 import { createResumableUploads } from '../uploads/resumable-uploads.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+const moduleDir = path.dirname(fileURLToPath(import.meta.url));
 
-/** Where the built client lives; the same relative place from the sources and from dist/. */
-export const CLIENT_DIST = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../../client/dist' : '../../client/dist');
+/** Directory of the built client, found both from the sources and from the compiled dist/ tree. */
+export const CLIENT_DIST = path.resolve(moduleDir, moduleDir.includes(`${path.sep}dist${path.sep}`) ? '../../../client/dist' : '../../client/dist');
 
 /** Builds the Express application: the REST API under /api/v1 and the built client. */
 export function createApp(context: AppContext, sessionMiddleware: RequestHandler): Express {
@@ -56,7 +56,7 @@ export function createApp(context: AppContext, sessionMiddleware: RequestHandler
 
 function apiRouter(context: AppContext, sessionMiddleware: RequestHandler): express.Router {
   const router = express.Router();
-  // API answers can hold private data and change at any time; no cache may keep them.
+  // API responses can contain private data and change at any time, so no cache may keep them.
   router.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -88,7 +88,7 @@ function clientRouter(): express.Router {
   const router = express.Router();
   const index = path.join(CLIENT_DIST, 'index.html');
   router.use(express.static(CLIENT_DIST, { index: false, maxAge: '1h' }));
-  // Every other GET is a client-side route: answer with the app shell.
+  // Every other GET is a client-side route, so it gets the app shell.
   router.get('/{*path}', (_req, res) => {
     if (!existsSync(index)) {
       res.status(503).type('text/plain').send('The web client is not built yet; run `npm run build:client`.');
@@ -120,7 +120,7 @@ function contentSecurityPolicy(config: Config) {
   };
 }
 
-/** The origins a tile URL template loads from; `{s}` subdomains become a wildcard. */
+/** Returns the origins a tile URL template loads from, with `{s}` subdomains as a wildcard. */
 function tileOriginsOf(template: string): string[] {
   if (!template) return [];
   try {

@@ -2,7 +2,7 @@ import { ERROR_CODES, type ErrorCode, type FieldIssue } from '../../common/error
 
 /**
  * An error that becomes a problem+json response (or a Socket.IO error ack) with its code.
- * Thrown by domain and policy code; anything else that escapes a handler answers 500.
+ * Thrown by domain and policy code. Anything else that escapes a handler becomes a 500.
  */
 export class HttpError extends Error {
   override name = 'HttpError';

@@ -16,7 +16,7 @@ function fitsKind(value: unknown, kind: CursorKind): boolean {
 
 /**
  * Decodes a cursor made by encodeCursor and checks its shape against `kinds` (a row id or a
- * non-negative row number), so a tampered cursor answers 400 rather than reaching the database.
+ * non-negative row number), so a tampered cursor raises 400 rather than reaching the database.
  */
 export function decodeCursor<const K extends readonly CursorKind[]>(
   cursor: string,

@@ -12,7 +12,7 @@ import { findUnstorableText } from './text-safety.js';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
-/** What a handler receives: validated input and the actor making the request. */
+/** The input of a handler: validated parameters, query and body, and the actor making the request. */
 export interface RouteInput<P, Q, B> {
   params: P;
   query: Q;
@@ -43,12 +43,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   /** Middleware that runs before validation, e.g. the upload parser. */
   before?: RequestHandler[];
   success: { status: number; description: string; schema?: z.ZodType; extraContent?: Record<string, z.ZodType> };
-  /** The error codes this route can answer with, documented as problem+json responses. */
+  /** The error codes this route can respond with, documented as problem+json responses. */
   errors: ErrorCode[];
   /**
    * `allowed` lets a write run while the portal is read-only for maintenance: signing in and out,
    * managing notices (so admins can end the maintenance) and a user's own reading state. Every
-   * other POST, PATCH, PUT and DELETE answers 503 then.
+   * other POST, PATCH, PUT and DELETE gets 503 then.
    */
   readOnly?: 'allowed';
   handler(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<unknown>;

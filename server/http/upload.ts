@@ -19,13 +19,13 @@ const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = {
   '.ods': 'ods',
 };
 
-/** The file types uploads accept, for messages: a ZIP archive holds one table of the others. */
+/** The file types uploads accept, for messages. A ZIP archive contains one table of the other types. */
 export const ACCEPTED_UPLOAD_EXTENSIONS = 'CSV or TSV (.csv, .tsv, .txt), Excel (.xlsx), OpenDocument (.ods), GeoJSON (.geojson, .json), or a .zip holding one of these';
 const ACCEPTED = [...Object.keys(FORMAT_BY_EXTENSION), '.zip'].join(', ');
 
 /**
- * The import format of a file name, or null when the extension is not one the portal loads or
- * when it is a ZIP archive, whose format the analysis finds inside.
+ * Returns the import format of a file name, or null when the extension is not one the portal
+ * loads or when it is a ZIP archive, whose format the analysis finds inside.
  */
 export function formatOfFileName(name: string): ImportFormat | null {
   const dot = name.lastIndexOf('.');
@@ -41,7 +41,7 @@ export function isAcceptedFileName(name: string): boolean {
 type UploadedFile = Express.Multer.File & { upload?: StoredUpload; storageKey?: string };
 
 /**
- * A multer storage engine that streams the file into the upload store under a key made here,
+ * Builds a multer storage engine that streams the file into the upload store under a key made here,
  * computing its SHA-256 and size on the way, so the bytes are read once and never held in memory.
  */
 function storeEngine(store: UploadStore): StorageEngine {
@@ -74,7 +74,7 @@ function storeEngine(store: UploadStore): StorageEngine {
           callback(null, { size, upload } as Partial<UploadedFile>);
         })
         .catch(async (error: unknown) => {
-          // Remove the partial file before the error answers the request, so no orphan remains.
+          // The partial file goes before the error response is sent, so no orphan remains.
           await store.remove(storageKey).catch(() => undefined);
           callback(error as Error);
         });
@@ -129,7 +129,7 @@ export function uploadMiddleware(store: UploadStore, maxBytes: number): RequestH
   };
 }
 
-/** The stored upload of the request, or a 400 naming the missing field. */
+/** Returns the stored upload of the request, or throws a 400 naming the missing field. */
 export function storedUpload(req: Request): StoredUpload {
   const upload = (req.file as UploadedFile | undefined)?.upload;
   if (!upload) {
@@ -144,7 +144,7 @@ function tooLarge(maxBytes: number): HttpError {
   return new HttpError('payload_too_large', `The file is larger than the upload limit of ${maxBytes} bytes (UPLOAD_MAX_BYTES).`);
 }
 
-/** Whether a file name can be stored and shown: 1 to 255 characters without control characters. */
+/** Tells whether a file name can be stored and shown: 1 to 255 characters without control characters. */
 export function isStorableFileName(name: string): boolean {
   return name.length > 0 && name.length <= 255 && !/[\u0000-\u001f\u007f]/.test(name);
 }

@@ -18,8 +18,8 @@ export interface IngestJobData {
 }
 
 /**
- * Creates the producer side of the ingest queue. Job ids are made from the import id, so one step
- * of one import is queued at most once.
+ * Creates the producer side of the ingest queue. Job ids are made from the import id, so BullMQ
+ * ignores a second add of the same step while the first job is still kept (up to 1,000 or 7 days).
  */
 export function createIngestQueue(connection: ConnectionOptions, prefix: string): Queue<IngestJobData> {
   return new Queue<IngestJobData>(QUEUES.ingest, {

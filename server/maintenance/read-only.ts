@@ -10,16 +10,16 @@ import { moduleLogger } from '../observability/logger.js';
 
 const log = moduleLogger('maintenance');
 
-// NOTE: only requests and socket events are refused; import jobs queued before the window still run and write.
+// NOTE: only requests and socket events are rejected. Import jobs queued before the window still run and write.
 
-// Every node keeps the read-only notices that have not ended, with their windows, so a write
-// costs no query; the switch still turns at the notices' own times. The node that creates,
-// changes or withdraws one drops its copy and tells the other nodes to drop theirs
-// (readOnlySwitchChanged). The copy is read again at least this often in any case.
+// Every node caches the read-only notices that have not ended, with their windows, so a write
+// costs no query. The switch still turns at the notices' own times because the windows are cached.
+// The node that creates, changes or withdraws one clears its cache and sends `maintenance:changed`
+// so the other nodes clear theirs. Each cache is read again at least this often in any case.
 const CACHE_MAX_AGE_MS = 5000;
 let cached: { notices: NoticeRow[]; loadedAt: number } | null = null;
 
-/** Drops this node's copy of the read-only notices, so the next write reads them again. */
+/** Clears this node's cache of the read-only notices, so the next write reads them again. */
 export function forgetReadOnlyNotices(): void {
   cached = null;
 }
@@ -32,8 +32,12 @@ async function readOnlyNoticeAt(now: Date): Promise<NoticeRow | undefined> {
     (notice) => notice.readOnlyFrom !== null && notice.readOnlyFrom <= now && (notice.endsAt === null || notice.endsAt > now),
   );
   // The one that ends last decides Retry-After; one without an end comes first.
-  inForce.sort((a, b) => (a.endsAt === null ? -1 : b.endsAt === null ? 1 : b.endsAt.getTime() - a.endsAt.getTime()));
+  inForce.sort((a, b) => endTime(b) - endTime(a));
   return inForce[0];
+}
+
+function endTime(notice: NoticeRow): number {
+  return notice.endsAt === null ? Number.POSITIVE_INFINITY : notice.endsAt.getTime();
 }
 
 /**
@@ -47,7 +51,7 @@ export async function assertWritable(): Promise<void> {
   throw readOnlyError(notice, now);
 }
 
-/** Builds the error of a write refused during maintenance, in words a user can act on. */
+/** Builds the error of a write rejected during maintenance, in words a user can act on. */
 export function readOnlyError(notice: Pick<NoticeRow, 'title' | 'endsAt'>, now: Date): HttpError {
   const until = notice.endsAt ? ` until ${notice.endsAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : ' until an admin ends the maintenance';
   const message = `The portal is read-only for maintenance${until} (${notice.title}). Reading and live viewing still work; send your change again after the maintenance.`;
@@ -55,15 +59,18 @@ export function readOnlyError(notice: Pick<NoticeRow, 'title' | 'endsAt'>, now: 
   return new HttpError('unavailable', message, undefined, retryAfterSeconds);
 }
 
-/** Express middleware that refuses the request while the portal is read-only; mounted before upload parsers, so no file is received first. */
+/**
+ * Express middleware that rejects the request while the portal is read-only. It is mounted before
+ * the upload parsers, so no file is received first.
+ */
 export const rejectWritesWhenReadOnly: RequestHandler = async (_req, _res, next) => {
   await assertWritable();
   next();
 };
 
 /**
- * Refuses every socket event outside READ_ONLY_SAFE_EVENTS while the portal is read-only. The
- * acknowledgement, when the client asked for one, carries the `unavailable` error; the handler
+ * Rejects every socket event outside READ_ONLY_SAFE_EVENTS while the portal is read-only. The
+ * acknowledgement, when the client requested one, carries the `unavailable` error and the handler
  * never runs. Joining rooms and receiving broadcasts go on.
  */
 export function guardSocketWrites(socket: Socket): void {
@@ -77,26 +84,26 @@ export function guardSocketWrites(socket: Socket): void {
 }
 
 async function checkSocketWrite(event: string, ack: unknown, next: (error?: Error) => void): Promise<void> {
-  const refusal = await writeRefusal(event);
-  if (refusal === null) {
+  const rejection = await writeRejection(event);
+  if (rejection === null) {
     next();
     return;
   }
   // Not calling next() drops the event, so its handler never runs.
   if (typeof ack === 'function') {
-    const reply: AckError = { ok: false, error: { code: refusal.code, message: refusal.message } };
+    const reply: AckError = { ok: false, error: { code: rejection.code, message: rejection.message } };
     (ack as (result: AckError) => void)(reply);
   }
 }
 
 /** Builds the error that rejects a socket write now, or returns null when writes are allowed. */
-async function writeRefusal(event: string): Promise<HttpError | null> {
+async function writeRejection(event: string): Promise<HttpError | null> {
   try {
     await assertWritable();
     return null;
   } catch (error) {
     if (error instanceof HttpError) return error;
-    log.error({ err: error, event }, 'read-only check failed; socket event rejected');
+    log.error({ err: error, event }, 'read-only check failed, socket event rejected');
     return new HttpError('internal', 'The server could not check whether the portal is read-only; try again.');
   }
 }

@@ -14,7 +14,7 @@ const DATASET_ROOM = /^dataset:([0-9a-f-]{36})$/;
 /**
  * Removes sockets from rooms, and closes them, when the access that let them in ends. Every
  * operation goes through the Redis adapter, so it reaches sockets on every server node before
- * the call returns (`fetchSockets` asks every node and waits for their answers).
+ * the call returns (`fetchSockets` queries every node and waits for their responses).
  */
 export interface SocketAccessControl {
   /** Re-checks every socket in a dataset's room and removes those that may no longer read its data. */
@@ -75,7 +75,7 @@ async function mayStay(data: Partial<SocketData>, dataset: Dataset): Promise<boo
   return can(await actorOfSocketData(data), 'dataset.read-data', { type: 'dataset', dataset });
 }
 
-/** Takes a socket, wherever it is connected, out of the dataset's room and tells its client. */
+/** Takes a socket, wherever it is connected, out of the dataset's room and notifies its client. */
 function evict(io: FairportServer, socket: RemoteSocket<ServerToClientEvents, SocketData>, datasetId: string): void {
   socket.leave(rooms.dataset(datasetId));
   io.to(socket.id).emit('dataset:access-revoked', { datasetId });

@@ -6,8 +6,8 @@ const log = moduleLogger('realtime');
 
 /**
  * Runs a socket handler and acknowledges its result, or a typed error the client can act on. An
- * HttpError becomes `{ ok: false, error }`, with its `conflicts` when it carries some; anything
- * else is logged and answered as `internal`, and the socket stays connected.
+ * HttpError becomes `{ ok: false, error }`, with its `conflicts` when it carries some. Anything
+ * else is logged and acknowledged as `internal`, and the socket stays connected.
  */
 export async function respond<T extends object>(ack: unknown, run: () => Promise<T>): Promise<void> {
   if (typeof ack !== 'function') return;

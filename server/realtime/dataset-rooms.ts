@@ -17,9 +17,9 @@ export interface RoomListener {
 }
 
 /**
- * Joining and leaving dataset rooms; the room name is built here from an id the policy has
- * checked. The join answers with the dataset's seq, whether the user may edit it, and the depths
- * of the user's undo and redo stacks there.
+ * Registers joining and leaving dataset rooms. The room name is built here from an id the policy
+ * has checked. The join acknowledges with the dataset's seq, whether the user may edit it, and the
+ * depths of the user's undo and redo stacks there.
  */
 export function registerDatasetRoomHandlers(socket: FairportSocket, listener?: RoomListener): void {
   socket.on('dataset:join', (request, ack) => {

@@ -30,7 +30,7 @@ export interface EditHandlerServices {
 export function registerEditHandlers(socket: FairportSocket, services: EditHandlerServices): void {
   socket.on('dataset:edit', (raw, ack) => {
     void respond(ack, async () => {
-      // The limiter's round trip runs while the edit is read; nothing is written or answered before its verdict.
+      // The limiter's round trip runs while the edit is read, and nothing is written or acknowledged before its verdict.
       const gate = services.limiter.consume(limitKey(socket));
       const request = await afterGate(gate, () => parseSized(editRequest, raw));
       // The user's role and project membership are read again with the edit, so a change applies at once.
@@ -96,8 +96,8 @@ function parseSized<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
 }
 
 /**
- * Runs a check that may throw; when it throws, the limiter's verdict is awaited first, so a flood
- * of invalid requests is answered `rate_limited` like any other flood.
+ * Runs a check that may throw. When it throws, the limiter's verdict is awaited first, so a flood
+ * of invalid requests is rejected with `rate_limited` like any other flood.
  */
 async function afterGate<T>(gate: Promise<void>, check: () => T): Promise<T> {
   try {
@@ -119,7 +119,7 @@ function signedInUserId(socket: FairportSocket): string {
   return socket.data.userId!;
 }
 
-/** The socket's actor with the user's current role, read again so a changed role applies at once. */
+/** Reads the socket's actor with the user's current role, so a changed role applies at once. */
 async function currentActor(socket: FairportSocket): Promise<Actor> {
   return socket.data.userId ? resolveActor(socket.data.userId) : ANONYMOUS;
 }

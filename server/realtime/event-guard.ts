@@ -15,9 +15,9 @@ const log = moduleLogger('realtime');
 const datasetSubject = z.object({ datasetId: z.uuid() }).loose();
 
 /**
- * Runs before every event a client sends: refuses events that have no rule in the permission
+ * Runs before every event a client sends: rejects events that have no rule in the permission
  * table, counts the event against the rate limit, and checks the rule's action on the dataset
- * the event names. A refused event is answered through its acknowledgement and never reaches
+ * the event names. A rejected event gets its error through its acknowledgement and never reaches
  * its handler.
  */
 export async function authorizeEvent(

@@ -23,8 +23,8 @@ export interface PresenceOptions {
 /**
  * Tracks who views each dataset and what they have focused. Updates are throttled per socket and
  * broadcast as volatile events, so a slow client drops old positions rather than queueing them.
- * A viewer leaves at once on leave or disconnect, and within the store's TTL when its node dies:
- * every node's heartbeat removes expired viewers of the datasets it serves and tells their rooms.
+ * A viewer leaves at once on leave or disconnect, and within the store's TTL when its node dies,
+ * because every node's heartbeat removes expired viewers of the datasets it serves and notifies their rooms.
  */
 export class PresenceService {
   private readonly pending = new Map<string, { datasetId: string; focus: PresenceFocus | null; timer: NodeJS.Timeout | null; dirty: boolean }>();
@@ -47,7 +47,7 @@ export class PresenceService {
     this.pending.clear();
   }
 
-  /** Adds a socket that joined a dataset, tells the room, and sends the joiner the whole list. */
+  /** Adds a socket that joined a dataset, notifies the room, and sends the joiner the whole list. */
   async joined(socket: FairportSocket, datasetId: string): Promise<void> {
     const viewer = this.viewerOf(socket, null);
     await this.store.put(datasetId, viewer);
@@ -56,7 +56,7 @@ export class PresenceService {
     socket.emit('presence', { datasetId, full: true, viewers, left: [] });
   }
 
-  /** Removes a socket that left a dataset or disconnected, and tells the room. */
+  /** Removes a socket that left a dataset or disconnected, and notifies the room. */
   async left(socket: FairportSocket, datasetId: string): Promise<void> {
     this.clearPending(socket.id, datasetId);
     await this.store.remove(datasetId, socket.id);

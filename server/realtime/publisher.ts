@@ -31,8 +31,3 @@ export function createPublisher(broadcaster: RoomBroadcaster): RealtimePublisher
   };
 }
 
-/** A publisher that drops everything, for scripts and tests that run without Socket.IO. */
-export const silentPublisher: RealtimePublisher = {
-  publishChange() {},
-  publishImportProgress() {},
-};

@@ -6,18 +6,18 @@ import type { Redis } from 'ioredis';
 const LOCK_TTL_MS = 30_000;
 /** How often a holder renews its lock and checks whether another request wants it. */
 const POLL_MS = 500;
-/** How long a request waits for a lock before tus answers 500 "lock timeout". */
+/** How long a request waits for a lock before it fails with 500 "Timed out waiting for the upload lock". */
 const ACQUIRE_TIMEOUT_MS = 30_000;
 
-// Deletes or renews the key only while it still holds this holder's token.
+// Deletes or renews the key only while its value is still this holder's token.
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 /**
  * A tus locker shared by every server node through Redis, so two nodes behind the load balancer
- * never write the same upload at once. tus asks the holder of a lock to let go when a newer
- * request for the same upload arrives (a client resuming after a network drop while the old
- * connection still hangs); here the waiter sets a release flag that the holder polls.
+ * never write the same upload at once. tus requests that the holder of a lock let go when a newer
+ * request for the same upload arrives, such as a client resuming after a network drop while the old
+ * connection still hangs. Here the waiter sets a release flag that the holder polls.
  */
 export class RedisUploadLocker implements Locker {
   constructor(

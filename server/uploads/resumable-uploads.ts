@@ -15,7 +15,6 @@ import { ACCEPTED_UPLOAD_EXTENSIONS, formatOfFileName, isAcceptedFileName, isSto
 import { assertWritable } from '../maintenance/read-only.js';
 import { enqueueAnalysis } from '../jobs/queues.js';
 import { moduleLogger } from '../observability/logger.js';
-import { redisKeys } from '../redis/connections.js';
 import { RedisUploadLocker } from './redis-upload-locker.js';
 
 const log = moduleLogger('resumable-uploads');
@@ -58,13 +57,13 @@ export function createResumableUploads(context: AppContext): RequestHandler {
       const actor = signedIn(actorOfRequest(req, actors));
       if (req.method === 'POST' || req.method === 'OPTIONS') return;
       const record = await findUploadImport(uploadId);
-      // Another user's upload answers 404 like a missing one, so ids cannot be probed.
+      // Another user's upload gets 404 like a missing one, so ids cannot be probed.
       if (!record || (record.userId !== actor.id && actor.role !== 'admin')) throw rejection(404, 'Upload not found');
       if (record.state === 'cancelled') throw rejection(404, 'The upload was cancelled');
     },
     async onUploadCreate(req, upload) {
       const actor = signedIn(actorOfRequest(req, actors));
-      await refuseDuringMaintenance();
+      await rejectDuringMaintenance();
       await checkNewUpload(context, actor, upload);
       return { metadata: { ...upload.metadata, importId: upload.id } };
     },
@@ -91,7 +90,7 @@ export function createResumableUploads(context: AppContext): RequestHandler {
 }
 
 /** Rejects a new upload while the portal is read-only for maintenance, as every other write is. */
-async function refuseDuringMaintenance(): Promise<void> {
+async function rejectDuringMaintenance(): Promise<void> {
   try {
     await assertWritable();
   } catch (error) {
@@ -198,7 +197,3 @@ function rejection(status: number, message: string): TusRejection {
   return { status_code: status, body: `${message}\n` };
 }
 
-/** The storage key of the upload a tus id names; used by tests and scripts. */
-export function storageKeyOfUpload(uploadId: string): string {
-  return `imports/${uploadId}`;
-}

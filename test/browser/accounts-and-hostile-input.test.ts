@@ -236,6 +236,25 @@ describe('account pages and hostile input', () => {
     await visitor.close();
   });
 
+  it('shows why signing out everywhere failed', async () => {
+    const cookie = await stack.signIn({ email: 'hostile@example.org', password: 'hostile-password' });
+    const separator = cookie.indexOf('=');
+    const member = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await member.context().addCookies([{ name: cookie.slice(0, separator), value: cookie.slice(separator + 1), url: stack.url }]);
+    await member.goto(`${stack.url}/account`);
+    const button = member.getByRole('button', { name: 'Sign out everywhere' });
+    await button.waitFor();
+
+    // The session ends elsewhere, so the page's own request is rejected as signed out.
+    await api('POST', '/account/sign-out-everywhere', cookie);
+    await button.click();
+    const alert = member.locator('section[aria-labelledby="sessions-heading"] [role=alert]');
+    await expect.poll(() => alert.textContent()).toContain('Sign in');
+    expect(await alert.textContent()).not.toContain('Something went wrong');
+    expect(member.url()).toBe(`${stack.url}/account`);
+    await member.close();
+  });
+
   it('logged no browser errors but the expected refusals', () => {
     const expected = [/status of 403 .*\/account\/sign-out-everywhere/, /status of 400 .*\/auth\/verify-email/];
     expect(consoleErrors.filter((line) => !expected.some((pattern) => pattern.test(line)))).toEqual([]);

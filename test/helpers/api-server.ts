@@ -45,7 +45,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
   };
 }
 
-/** A tiny fetch wrapper that keeps a session cookie and parses JSON answers. */
+/** A tiny fetch wrapper that keeps a session cookie and parses JSON responses. */
 export class TestClient {
   cookie = '';
 
@@ -78,7 +78,7 @@ export class TestClient {
         ...headers,
       },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      // Redirects are answers to check, not to follow.
+      // Redirects are responses to check, not to follow.
       redirect: 'manual',
     });
     const setCookie = response.headers.get('set-cookie');
@@ -90,7 +90,7 @@ export class TestClient {
     } catch {
       // Leave non-JSON bodies as text.
     }
-    // Tests check answers field by field, so the parsed body is left untyped.
+    // Tests check responses field by field, so the parsed body is left untyped.
     return { status: response.status, headers: response.headers, body: parsed as any };
   }
 }

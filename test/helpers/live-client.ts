@@ -49,10 +49,10 @@ async function getJson(url: string, cookie: string, path: string): Promise<unkno
 }
 
 /**
- * A test client that behaves like the web client: it joins a dataset's room, keeps a LiveTable
- * of all rows, applies changes in seq order, catches up after gaps and reconnects, and sends
- * edits again after a reconnect until they are acknowledged. When its node goes away it connects
- * to the next URL of its list, as a load balancer would send it to a live node.
+ * A test client that behaves like the web client. It joins a dataset's room, keeps a LiveTable
+ * of all rows and applies changes in seq order. It catches up after gaps and reconnects, and
+ * sends edits again after a reconnect until they are acknowledged. When its node goes away it
+ * connects to the next URL of its list, as a load balancer would send it to a live node.
  */
 export class LiveClient {
   socket!: ClientSocket;
@@ -113,7 +113,7 @@ export class LiveClient {
     return this.syncing;
   }
 
-  /** Whether the client has applied every change up to `seq` and has no unconfirmed edits. */
+  /** Reports whether the client has applied every change up to `seq` and has no unconfirmed edits. */
   isSettledAt(seq: number): boolean {
     return this.socket.connected && this.table.seq === seq && !this.table.hasPendingEdits();
   }
@@ -135,7 +135,7 @@ export class LiveClient {
       this.conflicts.push(...this.table.acknowledge(mutationId, ack));
       return ack;
     } catch {
-      // No answer (the connection dropped): the edit stays pending and is sent again on reconnect.
+      // No acknowledgement because the connection dropped, so the edit stays pending and is sent again on reconnect.
       return null;
     }
   }
@@ -223,7 +223,7 @@ export class LiveClient {
   }
 }
 
-/** The parts of a row that live editing changes, for comparing a client's table with the database. */
+/** Picks the parts of a row that live editing changes, for comparing a client's table with the database. */
 export function comparableRow(sample: Sample) {
   return {
     id: sample.id,

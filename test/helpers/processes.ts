@@ -55,7 +55,7 @@ export function startTsProcess(entry: string, env: Record<string, string>, outpu
   };
 }
 
-/** Polls a URL until it answers 200, failing with the process output after the timeout. */
+/** Polls a URL until it responds with 200, failing with the process output after the timeout. */
 export async function waitForHealthy(url: string, processes: ManagedProcess[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMailbox, type Mailbox } from '../helpers/mailbox.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 
 /*
@@ -13,14 +11,8 @@ import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
  * every secret the flows handled.
  */
 
-interface Delivery {
-  to: string[];
-  mail: ParsedMail;
-}
-
-const deliveries: Delivery[] = [];
 const secrets: string[] = [];
-let smtp: SMTPServer;
+let mailbox: Mailbox;
 let stack: Stack;
 
 class Client {
@@ -45,9 +37,9 @@ class Client {
 async function waitForMail(to: string, count = 1): Promise<ParsedMail> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const matching = deliveries.filter((delivery) => delivery.to.includes(to));
+    const matching = mailbox.deliveries.filter((delivery) => delivery.to.includes(to));
     if (matching.length >= count) return matching[count - 1]!.mail;
-    if (Date.now() > deadline) throw new Error(`No message number ${count} to ${to} arrived; got ${deliveries.length} in all`);
+    if (Date.now() > deadline) throw new Error(`No message number ${count} to ${to} arrived; got ${mailbox.deliveries.length} in all`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -71,25 +63,13 @@ async function sql(query: string, values: unknown[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream).then((mail) => {
-        deliveries.push({ to: session.envelope.rcptTo.map((recipient) => recipient.address), mail });
-        callback();
-      }, callback);
-    },
-  });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  const { port } = smtp.server.address() as AddressInfo;
-  stack = await startStack({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'debug' }, keepFullOutput: true });
+  mailbox = await startMailbox();
+  stack = await startStack({ env: { SMTP_URL: mailbox.url, LOG_LEVEL: 'debug' }, keepFullOutput: true });
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mailbox?.close();
 });
 
 describe('accounts by email', () => {
@@ -149,7 +129,7 @@ describe('accounts by email', () => {
     expect((await oldSession.send('GET', '/auth/session')).body.user).toBeNull();
     expect((await new Client().send('POST', '/auth/sign-in', { email: 'nia@example.org', password })).status).toBe(401);
     expect((await new Client().send('POST', '/auth/sign-in', { email: 'nia@example.org', password: newPassword })).status).toBe(200);
-    expect(deliveries.filter((delivery) => delivery.to.includes('nobody@example.org'))).toEqual([]);
+    expect(mailbox.deliveries.filter((delivery) => delivery.to.includes('nobody@example.org'))).toEqual([]);
   });
 
   it('refuses an expired reset link', async () => {

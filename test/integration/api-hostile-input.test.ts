@@ -130,7 +130,7 @@ describe('malformed uploads', () => {
     const body = '--b\r\ncontent-disposition: form-data; name="file"; filename="a.csv"\r\ncontent-type: text/csv\r\n\r\nname\r\nx';
     const response = await rawUpload(body, 'multipart/form-data; boundary=b');
     expect(response.status).toBe(400);
-    // The partial file may still be in the middle of its removal when the answer goes out.
+    // The partial file may still be in the middle of its removal when the response goes out.
     await expect.poll(storedUploads).toEqual([]);
   });
 

@@ -1,7 +1,3 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/load-config.js';
 import { createEmailQueue, enqueueEmail, type EmailJobData } from '../../server/jobs/queues.js';
@@ -9,52 +5,23 @@ import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import type { Queue } from 'bullmq';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../helpers/database.js';
+import { startMailbox, type Mailbox } from '../helpers/mailbox.js';
 
-interface Delivery {
-  from: string;
-  to: string[];
-  mail: ParsedMail;
-}
-
-const deliveries: Delivery[] = [];
-let refuseNext = 0;
-let smtp: SMTPServer;
+let mailbox: Mailbox;
 let database: TestDatabase;
 let worker: RunningWorker;
 let queue: Queue<EmailJobData>;
 const connection = createRedis({ REDIS_URL: 'redis://127.0.0.1:6379' }, 'commands');
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      if (refuseNext > 0) {
-        refuseNext -= 1;
-        stream.resume();
-        stream.on('end', () => callback(Object.assign(new Error('Greylisted, try again later'), { responseCode: 451 })));
-        return;
-      }
-      simpleParser(stream).then((mail) => {
-        deliveries.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          mail,
-        });
-        callback();
-      }, callback);
-    },
-  });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  const { port } = smtp.server.address() as AddressInfo;
+  mailbox = await startMailbox();
 
   database = await createTestDatabase();
   const prefix = uniqueRedisPrefix();
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_PREFIX: prefix,
-    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    SMTP_URL: mailbox.url,
     MAIL_FROM: 'Fairport <portal@example.org>',
   });
   worker = await startWorker(config);
@@ -66,13 +33,13 @@ afterAll(async () => {
   await worker?.close();
   await connection.quit();
   await database?.drop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mailbox?.close();
 });
 
 async function waitForDeliveries(count: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (deliveries.length < count) {
-    if (Date.now() > deadline) throw new Error(`Only ${deliveries.length} of ${count} messages arrived`);
+  while (mailbox.deliveries.length < count) {
+    if (Date.now() > deadline) throw new Error(`Only ${mailbox.deliveries.length} of ${count} messages arrived`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -86,7 +53,7 @@ describe('email job', () => {
       text: 'The file lake.csv was loaded: 120 samples.',
     });
     await waitForDeliveries(1);
-    const [delivery] = deliveries;
+    const [delivery] = mailbox.deliveries;
     expect(delivery!.from).toBe('portal@example.org');
     expect(delivery!.to).toEqual(['ada@example.org']);
     expect(delivery!.mail.subject).toBe('Your import finished');
@@ -94,14 +61,14 @@ describe('email job', () => {
   });
 
   it('retries a message the SMTP server refuses for now', async () => {
-    refuseNext = 1;
+    mailbox.deferNext(1);
     await queue.add('test', { kind: 'test', to: 'bo@example.org', subject: 'Retry me', text: 'second try' }, {
       attempts: 3,
       backoff: { type: 'fixed', delay: 200 },
     });
     await waitForDeliveries(2);
-    expect(refuseNext).toBe(0);
-    expect(deliveries[1]!.to).toEqual(['bo@example.org']);
-    expect(deliveries[1]!.mail.subject).toBe('Retry me');
+    expect(mailbox.deferralsLeft()).toBe(0);
+    expect(mailbox.deliveries[1]!.to).toEqual(['bo@example.org']);
+    expect(mailbox.deliveries[1]!.mail.subject).toBe('Retry me');
   });
 });

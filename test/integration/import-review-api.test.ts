@@ -120,7 +120,7 @@ describe('reviewing an import through the API', () => {
 
   it('lets only editors change or start an import', async () => {
     const anonymous = new TestClient(api.url);
-    // The dataset is a draft, hidden from visitors, so its import answers 404 rather than 401.
+    // The dataset is a draft, hidden from visitors, so its import gets 404 rather than 401.
     expect((await anonymous.patch(`/imports/${importId}/mapping`, {})).status).toBe(404);
     expect((await client.patch(`/imports/${importId}/mapping`, { crs: 999_999 })).status).toBe(400);
   });

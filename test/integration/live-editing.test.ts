@@ -28,7 +28,7 @@ async function socketOf(client: TestClient): Promise<ClientSocket> {
   return socket;
 }
 
-/** A dataset with a number field `depth_m` (unit m), a text field `note`, and two rows. */
+/** Creates a dataset with a number field `depth_m` (unit m), a text field `note`, and two rows. */
 async function makeDataset() {
   const project = await admin.post('/projects', { title: `Live ${randomUUID().slice(0, 6)}` });
   const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Cores', visibility: 'private' });
@@ -78,8 +78,8 @@ describe('conflicts', () => {
     });
     expect((await row(world.rowA)).values.depth_m).toBe(10);
 
-    const kept = await edit(second, world.datasetId, world.seq, [{ type: 'cell.set', sampleId: world.rowA, key: 'depth_m', value: 20 }], { overwrite: true });
-    expect(kept).toMatchObject({ ok: true, seq: world.seq + 2 });
+    const overwritten = await edit(second, world.datasetId, world.seq, [{ type: 'cell.set', sampleId: world.rowA, key: 'depth_m', value: 20 }], { overwrite: true });
+    expect(overwritten).toMatchObject({ ok: true, seq: world.seq + 2 });
     expect((await row(world.rowA)).values.depth_m).toBe(20);
   });
 
@@ -130,8 +130,8 @@ describe('conflicts', () => {
     const [first, second] = [await socketOf(admin), await socketOf(editor)];
 
     await edit(first, world.datasetId, world.seq, [{ type: 'cell.set', sampleId: world.rowB, key: 'note', value: 'keep me' }]);
-    const refused = await edit(second, world.datasetId, world.seq, [{ type: 'sample.delete', sampleId: world.rowB }]);
-    expect(refused).toMatchObject({ ok: false, conflicts: [{ reason: 'changed', sampleId: world.rowB, cell: 'row' }] });
+    const rejected = await edit(second, world.datasetId, world.seq, [{ type: 'sample.delete', sampleId: world.rowB }]);
+    expect(rejected).toMatchObject({ ok: false, conflicts: [{ reason: 'changed', sampleId: world.rowB, cell: 'row' }] });
     expect((await row(world.rowB)).values.note).toBe('keep me');
   });
 
@@ -251,10 +251,10 @@ describe('fields', () => {
     const socket = await socketOf(editor);
     await edit(socket, world.datasetId, world.seq, [{ type: 'cell.set', sampleId: world.rowA, key: 'note', value: 'not a number' }]);
     const fieldId = (await admin.get(`/datasets/${world.datasetId}/fields`)).body.items.find((field: { key: string }) => field.key === 'note').id;
-    const refused = await edit(socket, world.datasetId, world.seq + 1, [{ type: 'field.retype', fieldId, fieldType: 'number' }]);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
-    if (refused.ok) return;
-    expect(refused.error.message).toContain('"not a number" cannot be converted to number');
+    const rejected = await edit(socket, world.datasetId, world.seq + 1, [{ type: 'field.retype', fieldId, fieldType: 'number' }]);
+    expect(rejected).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    if (rejected.ok) return;
+    expect(rejected.error.message).toContain('"not a number" cannot be converted to number');
   });
 });
 
@@ -286,8 +286,8 @@ describe('undo and redo', () => {
     await edit(mine, world.datasetId, world.seq, [{ type: 'cell.set', sampleId: world.rowB, key: 'note', value: 'mine' }]);
     await edit(theirs, world.datasetId, world.seq + 1, [{ type: 'cell.set', sampleId: world.rowB, key: 'note', value: 'theirs' }]);
 
-    const asked = await mine.emitWithAck('dataset:undo', { datasetId: world.datasetId, mutationId: randomUUID() });
-    expect(asked).toMatchObject({ ok: false, error: { code: 'conflict' }, conflicts: [{ cell: 'f:note', current: 'theirs', changedBy: { displayName: 'Portal Admin' } }] });
+    const undone = await mine.emitWithAck('dataset:undo', { datasetId: world.datasetId, mutationId: randomUUID() });
+    expect(undone).toMatchObject({ ok: false, error: { code: 'conflict' }, conflicts: [{ cell: 'f:note', current: 'theirs', changedBy: { displayName: 'Portal Admin' } }] });
     expect((await row(world.rowB)).values.note).toBe('theirs');
 
     const forced = await mine.emitWithAck('dataset:undo', { datasetId: world.datasetId, mutationId: randomUUID(), overwrite: true });

@@ -276,9 +276,9 @@ describe('scheduled notices', () => {
 
     for (const client of [bob, alice]) {
       await client.waitFor('notice:upsert', upsertOf(notice.id));
-      const shown = client.received.find((entry) => entry.event === 'notice:upsert' && (entry.payload as LiveNotice).id === notice.id)!;
+      const upserted = client.received.find((entry) => entry.event === 'notice:upsert' && (entry.payload as LiveNotice).id === notice.id)!;
       // The job must not show a notice before its start time (same clock: one machine).
-      expect(shown.receivedAt).toBeGreaterThanOrEqual(startsAt.getTime());
+      expect(upserted.receivedAt).toBeGreaterThanOrEqual(startsAt.getTime());
       await client.waitFor('notice:remove', (removed) => removed.id === notice.id);
       const hidden = client.received.find((entry) => entry.event === 'notice:remove' && (entry.payload as { id: string }).id === notice.id)!;
       expect(hidden.receivedAt).toBeGreaterThanOrEqual(endsAt.getTime());
@@ -302,9 +302,9 @@ describe('scheduled notices', () => {
 });
 
 describe('maintenance read-only mode', () => {
-  it('refuses REST and socket writes while reads and live updates go on', async () => {
+  it('rejects REST and socket writes while reads and live updates go on', async () => {
     const alice = await live(nodeTwo, users.alice.client.cookie);
-    // A write on node two first, so that node holds its copy of the (no) read-only notices; the
+    // A write on node two first, so that node caches the (empty) list of read-only notices. The
     // notice made on node one must still switch node two at once.
     expect((await adminOnTwo.patch(`/datasets/${datasetId}`, { abstract: 'Before the maintenance' })).status).toBe(200);
     const endsAt = new Date(Date.now() + 10 * 60_000);
@@ -315,18 +315,18 @@ describe('maintenance read-only mode', () => {
       dismissible: false,
       readOnly: true,
     });
-    const shown = await alice.waitFor('notice:upsert', upsertOf(maintenance.id));
-    expect(shown.readOnly).toBe(true);
-    expect(shown.readOnlyFrom).toBe(shown.startsAt);
+    const announced = await alice.waitFor('notice:upsert', upsertOf(maintenance.id));
+    expect(announced.readOnly).toBe(true);
+    expect(announced.readOnlyFrom).toBe(announced.startsAt);
 
     for (const client of [users.alice.client, admin]) {
-      const refused = await client.post('/projects', { title: 'During maintenance' });
-      expect(refused.status).toBe(503);
-      expect(refused.headers.get('content-type')).toContain('application/problem+json');
-      expect(refused.body.code).toBe('unavailable');
-      expect(refused.body.detail).toContain('read-only for maintenance');
-      expect(refused.body.detail).toContain('Database upgrade');
-      const retryAfter = Number(refused.headers.get('retry-after'));
+      const rejected = await client.post('/projects', { title: 'During maintenance' });
+      expect(rejected.status).toBe(503);
+      expect(rejected.headers.get('content-type')).toContain('application/problem+json');
+      expect(rejected.body.code).toBe('unavailable');
+      expect(rejected.body.detail).toContain('read-only for maintenance');
+      expect(rejected.body.detail).toContain('Database upgrade');
+      const retryAfter = Number(rejected.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThan(500);
       expect(retryAfter).toBeLessThanOrEqual(600);
     }
@@ -337,7 +337,7 @@ describe('maintenance read-only mode', () => {
     const join = await alice.socket.timeout(5000).emitWithAck('dataset:join', { datasetId });
     expect(join.ok).toBe(true);
 
-    // Any event outside the read-only-safe list is refused before a handler could run.
+    // Any event outside the read-only-safe list is rejected before a handler could run.
     const write = await (alice.socket.timeout(5000) as unknown as { emitWithAck(event: string, payload: unknown): Promise<unknown> }).emitWithAck('dataset:edit', { datasetId, ops: [] });
     expect(write).toEqual({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('read-only for maintenance') } });
 

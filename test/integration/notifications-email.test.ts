@@ -1,25 +1,17 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES, type EmailJobData } from '../../server/jobs/queues.js';
 import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import { TestClient } from '../helpers/api-server.js';
 import { NoticeClient as LiveClient } from '../helpers/notice-client.js';
+import { startMailbox, type Mailbox } from '../helpers/mailbox.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { uploadAndLoad } from '../helpers/imports.js';
 
-interface Delivery {
-  to: string[];
-  mail: ParsedMail;
-}
-
 const PASSWORD = 'notify-test-password';
-const deliveries: Delivery[] = [];
 const redis = createRedis({ REDIS_URL: 'redis://127.0.0.1:6379' }, 'commands');
-let smtp: SMTPServer;
+let mailbox: Mailbox;
 let stack: Stack;
 let admin: TestClient;
 let emailQueue: Queue<EmailJobData>;
@@ -27,21 +19,9 @@ const users: Record<'dana' | 'eli' | 'fay', { id: string; email: string; client:
 const open: LiveClient[] = [];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      simpleParser(stream).then((mail) => {
-        deliveries.push({ to: session.envelope.rcptTo.map((recipient) => recipient.address), mail });
-        callback();
-      }, callback);
-    },
-  });
-  smtp.listen(0, '127.0.0.1');
-  await once(smtp.server, 'listening');
-  const { port } = smtp.server.address() as AddressInfo;
+  mailbox = await startMailbox();
 
-  stack = await startStack({ env: { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Fairport <portal@example.org>' } });
+  stack = await startStack({ env: { SMTP_URL: mailbox.url, MAIL_FROM: 'Fairport <portal@example.org>' } });
   emailQueue = new Queue<EmailJobData>(QUEUES.email, { connection: redis, prefix: redisKeys(stack.env.REDIS_PREFIX!).bullmq });
   admin = await new TestClient(stack.url).signIn();
   for (const name of ['dana', 'eli', 'fay'] as const) {
@@ -57,7 +37,7 @@ afterAll(async () => {
   await emailQueue?.close();
   await redis.quit();
   await stack?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mailbox?.close();
 });
 
 async function live(cookie: string): Promise<LiveClient> {
@@ -69,10 +49,10 @@ async function live(cookie: string): Promise<LiveClient> {
 async function waitForEmail(to: string, subject: string, timeoutMs = 20_000): Promise<ParsedMail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = deliveries.find((delivery) => delivery.to.includes(to) && delivery.mail.subject === subject);
+    const found = mailbox.deliveries.find((delivery) => delivery.to.includes(to) && delivery.mail.subject === subject);
     if (found) return found.mail;
     if (Date.now() > deadline) {
-      throw new Error(`no email "${subject}" to ${to}; delivered: ${JSON.stringify(deliveries.map((d) => [d.to, d.mail.subject]))}`);
+      throw new Error(`no email "${subject}" to ${to}; delivered: ${JSON.stringify(mailbox.deliveries.map((delivery) => [delivery.to, delivery.mail.subject]))}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -71,7 +71,7 @@ function isInside(role: Role): boolean {
   return PROJECT_MEMBERS.includes(role) || role === 'curator' || role === 'admin';
 }
 
-/** Whether the caller sees the project or dataset at all. */
+/** Reports whether the caller can see the project or dataset at all. */
 function sees(role: Role, kind: Kind | null): boolean {
   if (kind === null || isInside(role)) return true;
   if (kind === 'public' || kind === 'embargoed') return true;
@@ -94,22 +94,28 @@ const restricted = (granted: Role[], ok: number) => (role: Role, kind: Kind | nu
 
 const anyone = (ok: number) => () => ok;
 const signedIn = (ok: number) => (role: Role) => (role === 'anonymous' ? 401 : ok);
-const adminOnly = (ok: number) => (role: Role) => (role === 'anonymous' ? 401 : role === 'admin' ? ok : 403);
+const adminOnly = (ok: number) => (role: Role) => {
+  if (role === 'anonymous') return 401;
+  return role === 'admin' ? ok : 403;
+};
 
 const unique = () => randomBytes(4).toString('hex');
 
-const visibleSignedIn = (ok: number) => (role: Role, kind: Kind | null) => (!sees(role, kind) ? 404 : role === 'anonymous' ? 401 : ok);
+const visibleSignedIn = (ok: number) => (role: Role, kind: Kind | null) => {
+  if (!sees(role, kind)) return 404;
+  return role === 'anonymous' ? 401 : ok;
+};
 
 const NOTICE_BODY = { level: 'info', title: 'Matrix notice', bodyMarkdown: 'Checked', dismissible: true };
 
-/** A new draft dataset in the project, so each publish request has something to publish. */
+/** Creates a draft dataset in the project, so each publish request has something to publish. */
 async function throwawayDraft(projectId: string): Promise<string> {
   // Private, so publishing it does not open the project to outsiders for the other cases.
   const [row] = await knex('datasets').insert({ projectId, title: `Draft ${unique()}`, visibility: 'private', state: 'draft' }).returning('id');
   return row.id as string;
 }
 
-/** A dismissible notice made by the admin, one per request, so edits and withdrawals do not collide. */
+/** Creates a dismissible notice as the admin, one per request, so edits and withdrawals do not collide. */
 async function throwawayNotice(): Promise<string> {
   const created = await clients.get('admin')!.post('/notices', NOTICE_BODY);
   return created.body.id as string;
@@ -135,7 +141,7 @@ async function throwawayContributor(world: World): Promise<string> {
   return row.id as string;
 }
 
-/** A second session of the role's user, whose handle the role may end. */
+/** Signs the role's user in a second time and returns that session, which the role may end. */
 async function extraSession(role: Role): Promise<{ client: TestClient; handle: string }> {
   const client = await new TestClient(api.url).signIn(emailOf(role), role === 'admin' ? ADMIN.password : PASSWORD);
   const sessions = await client.get('/account/sessions');
@@ -536,7 +542,7 @@ async function send(role: Role, request: Request): Promise<number> {
   return response.status;
 }
 
-/** Runs tasks a few at a time, so the server sees concurrent requests without a flood. */
+/** Runs tasks a few at a time, so the server receives concurrent requests without a flood. */
 async function inBatches<T>(tasks: (() => Promise<T>)[], size = 6): Promise<T[]> {
   const results: T[] = [];
   for (let start = 0; start < tasks.length; start += size) {

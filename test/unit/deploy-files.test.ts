@@ -319,7 +319,7 @@ describe('docker-compose.yml', () => {
     const router = 'traefik.http.routers.fairport';
     expect(traefik.entryPoints?.[labels[`${router}.entrypoints`]!]).toBeDefined();
 
-    // A buffering middleware holds whole requests and responses, which breaks long-polling,
+    // A buffering middleware buffers whole requests and responses, which breaks long-polling,
     // WebSocket upgrades and streamed uploads.
     const middlewareLabels = Object.keys(labels).filter((label) => label.includes('.middlewares'));
     for (const label of middlewareLabels) {
@@ -327,7 +327,7 @@ describe('docker-compose.yml', () => {
     }
     expect(Object.keys(labels).filter((label) => label.includes('.buffering.'))).toEqual([]);
 
-    // Traefik reaches the replicas only over the network its Docker provider is told about.
+    // Traefik reaches the replicas only over the network its Docker provider is configured with.
     const edge = Object.entries(compose.networks ?? {}).find(([, network]) => network?.name === traefik.providers?.docker?.network);
     expect(edge, `no network named ${traefik.providers?.docker?.network}`).toBeDefined();
     expect(networksOf(service('server'))).toContain(edge![0]);

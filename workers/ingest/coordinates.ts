@@ -24,7 +24,7 @@ const DECIMAL_WITH_LETTER = /^([NSEW])?\s*([+-]?\d{1,3}(?:[.,]\d+)?)\s*(?:°|º)
 /**
  * Reads a coordinate written in decimal degrees, degrees and decimal minutes, or degrees,
  * minutes and seconds, with or without a hemisphere letter before or after it. Returns null when
- * the text is none of these or its minutes or seconds are 60 or more.
+ * the text matches no notation or its minutes or seconds are 60 or more.
  */
 export function parseCoordinate(trimmed: string, style: NumberStyle): ParsedCoordinate | null {
   const plain = parseNumber(trimmed, style);
@@ -47,14 +47,15 @@ export function parseCoordinate(trimmed: string, style: NumberStyle): ParsedCoor
   if (minutesText !== undefined && !Number.isInteger(degrees)) return null;
   if (secondsText !== undefined && !Number.isInteger(minutes)) return null;
 
-  const notation = secondsText !== undefined ? 'dms' : minutesText !== undefined ? 'ddm' : 'decimal';
+  const notation = notationOf(minutesText, secondsText);
   const magnitude = degrees + minutes / 60 + seconds / 3600;
   return withHemisphere(sign === '-' ? -magnitude : magnitude, notation, before ?? after);
 }
 
-/** The axis a hemisphere letter belongs to. */
-export function axisOf(hemisphere: Hemisphere): 'latitude' | 'longitude' {
-  return hemisphere === 'N' || hemisphere === 'S' ? 'latitude' : 'longitude';
+function notationOf(minutesText: string | undefined, secondsText: string | undefined): ParsedCoordinate['notation'] {
+  if (secondsText !== undefined) return 'dms';
+  if (minutesText !== undefined) return 'ddm';
+  return 'decimal';
 }
 
 function withHemisphere(value: number, notation: ParsedCoordinate['notation'], letter: string | undefined): ParsedCoordinate {

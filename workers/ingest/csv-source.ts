@@ -42,7 +42,7 @@ export function detectDelimiter(sample: string): CsvDelimiter | null {
 
 /**
  * Streams a CSV file as batches of records, one batch per chunk the file stream reads. The file
- * stream is paused while the caller works on a batch, so memory holds about one chunk at a time
+ * stream is paused while the caller works on a batch, so memory contains about one chunk at a time
  * however large the file is. The stream must deliver strings.
  */
 export async function* readCsvBatches(source: CsvInput, delimiter: CsvDelimiter): AsyncGenerator<CsvBatch> {

@@ -1,9 +1,9 @@
 import { fieldKeyFromLabel, uniqueFieldKey } from '../../server/domain/field-keys.js';
 
-/** Why a column's key was made up rather than taken from its header. */
+/** The reason a column's key was generated rather than derived from its header. */
 export type HeaderRename = 'blank' | 'duplicate' | 'too_long';
 
-/** What a column header says about the field it becomes. */
+/** The field a column header describes. */
 export interface HeaderField {
   /** The header as written, trimmed. */
   header: string;
@@ -19,7 +19,7 @@ export interface HeaderField {
 
 // A unit in round or square brackets at the end of a header, as spreadsheets commonly write it.
 const TRAILING_UNIT = /^(.*?)\s*[([]\s*([^()[\]]{1,40}?)\s*[)\]]$/;
-/** Longest field label the API takes. */
+/** Maximum length of a field label the API accepts. */
 export const MAX_LABEL_LENGTH = 300;
 const MAX_KEY_LENGTH = 63;
 
@@ -47,11 +47,11 @@ export function parseHeader(header: string, position: number): Omit<HeaderField,
  * fields keeps that key and maps onto the field. The header as written is kept for the mapping.
  */
 export function parseHeaders(headers: readonly unknown[]): HeaderField[] {
-  const taken = new Set<string>();
+  const usedKeys = new Set<string>();
   return headers.map((header, index) => {
     const parsed = parseHeader(header === null || header === undefined ? '' : String(header), index + 1);
-    const key = uniqueFieldKey(parsed.key, taken);
-    taken.add(key);
+    const key = uniqueFieldKey(parsed.key, usedKeys);
+    usedKeys.add(key);
     const renamed = parsed.renamed ?? (key === parsed.key ? null : 'duplicate');
     return { ...parsed, key, renamed };
   });

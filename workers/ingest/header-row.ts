@@ -13,8 +13,8 @@ export interface TopRecord {
 /**
  * Finds the header row among the first records of a table. Exports from instruments and
  * spreadsheets often start with a title, comments ("# station 12") or metadata lines ("Exported:
- * 2021-03-04") before the header; such lines are narrower than the table, start with "#" or hold
- * numbers and dates where a header holds names. The header is the first record as wide as most
+ * 2021-03-04") before the header. Such lines are narrower than the table, start with "#" or contain
+ * numbers and dates where a header contains names. The header is the first record as wide as most
  * records below it whose cells are mostly words. Returns the row number of the first record when
  * no record fits.
  */

@@ -30,7 +30,7 @@ export interface ImportRow {
   loadRequestedAt: Date | null;
 }
 
-/** How a failed import is recorded. */
+/** The record of a failed import. */
 export interface ImportFailure {
   error: string;
   issues: ImportIssue[];
@@ -39,7 +39,7 @@ export interface ImportFailure {
   mapping: ImportMapping | Record<string, unknown> | null;
 }
 
-/** What the analysis hands to the review. */
+/** The analysis result that the review starts from. */
 export interface AnalysisOutcome {
   plan: ImportPlan;
   mapping: ImportMapping;
@@ -67,9 +67,9 @@ export async function mergedChangeSeq(knex: Knex, record: Pick<ImportRow, 'id' |
 }
 
 /**
- * Marks the import running in a phase; returns false when it was cancelled, completed or is
- * waiting for another step meanwhile. `load` tells which job is starting: the load runs only
- * after the uploader asked for it, the analysis only before.
+ * Marks the import running in a phase, and returns false when it was cancelled, completed or is
+ * waiting for another step meanwhile. `load` names the job that is starting: the load runs only
+ * after the uploader requested it, the analysis only before.
  */
 export async function markRunning(knex: Knex, importId: string, phase: ImportPhase, load: boolean): Promise<boolean> {
   const query = knex('imports').where({ id: importId }).whereIn('state', STARTABLE_STATES);

@@ -4,7 +4,7 @@ import type { Invitation } from '../../../common/api/members.js';
 import type { Session, SignUp, User } from '../../../common/api/users.js';
 import { apiRequest } from './http.js';
 
-/** Starts a sign-up; the server answers the same whether or not the address has an account. */
+/** Starts a sign-up; the server responds the same whether or not the address has an account. */
 export async function postSignUp(body: SignUp): Promise<string> {
   return (await apiRequest<{ message: string }>('/auth/sign-up', { method: 'POST', body })).message;
 }

@@ -1,6 +1,6 @@
 import { ERROR_CODES, type ErrorCode, type FieldIssue, type Problem } from '../../../common/errors.js';
 
-/** The API's error codes, plus the two failures that happen before the API can answer. */
+/** The API's error codes, plus the two failures that happen before the API can respond. */
 export type ClientErrorCode = ErrorCode | 'network' | 'unexpected_response';
 
 /**
@@ -68,7 +68,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   return errorFromBody(response.status, response.headers.get('content-type'), text);
 }
 
-/** The error of a request that never reached the server or got no answer. */
+/** The error of a request that never reached the server or got no response. */
 export function networkError(): ApiError {
   return new ApiError('network', 0, 'The server could not be reached. Check your connection and try again.');
 }

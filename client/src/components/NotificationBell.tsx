@@ -3,7 +3,15 @@ import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Notification } from '../../../common/api/notifications.js';
 import { errorMessage } from '../api/api-error.js';
 import { formatLocalDateTime } from '../format/dates.js';
-import { clearNotifications, loadNotifications, markAllRead, markRead, recentNotifications, unreadCount } from '../notifications/notification-centre.js';
+import {
+  clearNotifications,
+  loadNotifications,
+  markAllRead,
+  markRead,
+  notificationsLoadError,
+  recentNotifications,
+  unreadCount,
+} from '../notifications/notification-centre.js';
 import { getSocket } from '../realtime/socket.js';
 import { currentUser } from '../session/session.js';
 
@@ -78,6 +86,9 @@ export function NotificationBell() {
             </button>
           </div>
           <Show when={error()}>{(message) => <p class="form__error">{message()}</p>}</Show>
+          <Show when={notificationsLoadError()}>
+            {(failure) => <p class="form__error">The notifications could not be loaded: {errorMessage(failure())}</p>}
+          </Show>
           <Show when={recentNotifications().length > 0} fallback={<p class="muted bell__empty">No notifications yet.</p>}>
             <NotificationList items={recentNotifications()} onOpen={(item) => void run(() => (item.readAt ? Promise.resolve() : markRead(item.id)))} />
           </Show>

@@ -25,9 +25,9 @@ export function cellColumn(cell: string): string | null {
 }
 
 /**
- * Turns what a person typed into a cell into an edit operation, checking it as the server will:
- * numbers against the field's type and unit ("12.5 mg/L" in a mg/L field), coordinates in
- * decimal degrees (both may be typed together as "46.5, 8.1"), times as dates or date-times.
+ * Turns what a person typed into a cell into an edit operation, checking it as the server will.
+ * Numbers are checked against the field's type and unit ("12.5 mg/L" in a mg/L field). Coordinates
+ * are decimal degrees, and both may be typed together as "46.5, 8.1". Times are dates or date-times.
  */
 export function cellInput(columnId: string, sample: Sample, text: string, fields: readonly Field[]): CellInput {
   const trimmed = text.trim();
@@ -93,12 +93,12 @@ function timeInput(sample: Sample, text: string): CellInput {
   return { ok: true, op: { type: 'sample.set', sampleId: sample.id, property: 'collectedAt', value: new Date(time).toISOString() } };
 }
 
-/** The text an editor starts with for a cell: the value as typed, not as formatted for reading. */
-export function editableText(columnId: string, sample: Sample, shown: string): string {
+/** Returns the text an editor starts with for a cell: the value as typed, not as formatted for reading. */
+export function editableText(columnId: string, sample: Sample, displayedText: string): string {
   if (columnId === 'collectedAt') return sample.collectedAt ?? '';
   if (columnId === 'latitude') return sample.location ? String(sample.location.coordinates[1]) : '';
   if (columnId === 'longitude') return sample.location ? String(sample.location.coordinates[0]) : '';
-  return shown;
+  return displayedText;
 }
 
 /**

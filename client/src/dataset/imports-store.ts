@@ -21,7 +21,7 @@ export interface ImportsStore {
   refresh(): Promise<void>;
   /** Adds an import this browser just uploaded. */
   add(record: ImportRecord): void;
-  /** Replaces an import with the server's answer to this browser's own request (review, start, cancel). */
+  /** Replaces an import with the server's response to this browser's own request (review, start, cancel). */
   replace(record: ImportRecord): void;
   applyLive(progress: ImportProgress): void;
 }

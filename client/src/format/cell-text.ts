@@ -20,7 +20,7 @@ export function formatCoordinate(degrees: number | undefined): string {
   return String(Number(degrees.toFixed(6)));
 }
 
-/** Tells whether a field type holds numbers, whose cells are right-aligned. */
+/** Tells whether a field type contains numbers, whose cells are right-aligned. */
 export function isNumericFieldType(type: string): boolean {
   return type === 'number' || type === 'integer';
 }

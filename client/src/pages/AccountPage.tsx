@@ -13,13 +13,13 @@ import {
   postSignOutEverywhere,
   revokeToken,
 } from '../api/account.js';
-import { errorMessage } from '../api/api-error.js';
 import { loadClientConfig } from '../api/client-config.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FormField } from '../components/FormField.js';
 import { usePageTitle } from '../components/page-title.js';
 import { formatDate } from '../format/dates.js';
 import { currentUser, forgetUser, sessionKey } from '../session/session.js';
+import { createAction } from '../state/action.js';
 import { createQuery } from '../state/query.js';
 
 /** The signed-in user's account: ORCID, API tokens, sessions, invitations and contributor records to claim. */
@@ -89,22 +89,18 @@ export function AccountPage() {
 
 function InvitationsSection() {
   const invitations = createQuery(sessionKey, fetchMyInvitations);
-  const [error, setError] = createSignal<unknown>(null);
-  const accept = async (invitationId: string) => {
-    setError(null);
-    try {
+  const action = createAction();
+  const accept = (invitationId: string) =>
+    action.run(async () => {
       await acceptInvitation(invitationId);
       await invitations.refetch();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+    });
   return (
     <Show when={(invitations.data() ?? []).length > 0}>
       <section class="card stack-small" aria-labelledby="invitations-heading">
         <h2 id="invitations-heading">Invitations</h2>
-        <Show when={error()}>
-          <ErrorNotice error={error()} />
+        <Show when={action.error()}>
+          <ErrorNotice error={action.error()} />
         </Show>
         <ul class="plain-list stack-small">
           <For each={invitations.data()}>
@@ -126,22 +122,18 @@ function InvitationsSection() {
 
 function ClaimsSection() {
   const claimable = createQuery(sessionKey, fetchClaimable);
-  const [error, setError] = createSignal<unknown>(null);
-  const claim = async (contributorId: string) => {
-    setError(null);
-    try {
+  const action = createAction();
+  const claim = (contributorId: string) =>
+    action.run(async () => {
       await claimContributor(contributorId);
       await claimable.refetch();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+    });
   return (
     <Show when={(claimable.data() ?? []).length > 0}>
       <section class="card stack-small" aria-labelledby="claims-heading">
         <h2 id="claims-heading">Records that credit your ORCID iD</h2>
-        <Show when={error()}>
-          <ErrorNotice error={error()} />
+        <Show when={action.error()}>
+          <ErrorNotice error={action.error()} />
         </Show>
         <ul class="plain-list stack-small">
           <For each={claimable.data()}>
@@ -166,28 +158,21 @@ function TokensSection() {
   const [scope, setScope] = createSignal<'read' | 'write'>('read');
   const [days, setDays] = createSignal(90);
   const [created, setCreated] = createSignal<ApiTokenCreated | null>(null);
-  const [error, setError] = createSignal<unknown>(null);
+  const action = createAction();
 
-  const onCreate = async (event: SubmitEvent) => {
+  const onCreate = (event: SubmitEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
+    return action.run(async () => {
       setCreated(await createToken({ name: name().trim(), scope: scope(), expiresInDays: days() }));
       setName('');
       await tokens.refetch();
-    } catch (caught) {
-      setError(caught);
-    }
+    });
   };
-  const onRevoke = async (tokenId: string) => {
-    setError(null);
-    try {
+  const onRevoke = (tokenId: string) =>
+    action.run(async () => {
       await revokeToken(tokenId);
       await tokens.refetch();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+    });
 
   return (
     <section class="card stack-small" aria-labelledby="tokens-heading">
@@ -196,8 +181,8 @@ function TokensSection() {
         Send a token as <code>Authorization: Bearer …</code>. Read tokens may only read; write tokens may also change what your roles allow. No
         token can manage your account.
       </p>
-      <Show when={error()}>
-        <ErrorNotice error={error()} />
+      <Show when={action.error()}>
+        <ErrorNotice error={action.error()} />
       </Show>
       <Show when={created()}>
         {(token) => (
@@ -277,11 +262,10 @@ function TokensSection() {
 function SessionsSection() {
   const navigate = useNavigate();
   const sessions = createQuery(sessionKey, fetchSessions);
-  const [error, setError] = createSignal<unknown>(null);
+  const action = createAction();
 
-  const onEnd = async (sessionId: string, current: boolean) => {
-    setError(null);
-    try {
+  const onEnd = (sessionId: string, current: boolean) =>
+    action.run(async () => {
       await endSession(sessionId);
       if (current) {
         forgetUser();
@@ -289,26 +273,19 @@ function SessionsSection() {
         return;
       }
       await sessions.refetch();
-    } catch (caught) {
-      setError(caught);
-    }
-  };
-  const onEverywhere = async () => {
-    setError(null);
-    try {
+    });
+  const onEverywhere = () =>
+    action.run(async () => {
       await postSignOutEverywhere();
       forgetUser();
       navigate('/sign-in');
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+    });
 
   return (
     <section class="card stack-small" aria-labelledby="sessions-heading">
       <h2 id="sessions-heading">Sessions</h2>
-      <Show when={error()}>
-        <ErrorNotice error={error()} />
+      <Show when={action.error()}>
+        <ErrorNotice error={action.error()} />
       </Show>
       <ul class="plain-list stack-small">
         <For each={sessions.data()}>

@@ -7,8 +7,8 @@ import { usePageTitle } from '../components/page-title.js';
 import { takeTokenFromLink } from '../components/token-from-link.js';
 
 /**
- * Without a token, asks for the address to send a reset link to; opened from that link (the
- * token is in the URL fragment), asks for the new password.
+ * Without a token, requests the address to send a reset link to. Opened from that link (the
+ * token is in the URL fragment), it requests the new password.
  */
 export function ResetPasswordPage() {
   usePageTitle(() => 'Reset your password');

@@ -7,6 +7,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { FormField } from '../components/FormField.js';
 import { formatDate } from '../format/dates.js';
 import { currentUser } from '../session/session.js';
+import { createAction } from '../state/action.js';
 import { createQuery } from '../state/query.js';
 
 /** Who the ORCID iD pattern matches: 16 characters in four groups. */
@@ -20,21 +21,18 @@ export function MembersPanel(props: { projectId: string; permissions: Permission
   const canManage = () => props.permissions.actions.includes('project.members.manage');
   const members = createQuery(() => props.projectId, fetchMembers);
   const invitations = createQuery(() => props.projectId, fetchInvitations);
-  const [error, setError] = createSignal<unknown>(null);
+  const action = createAction();
+  const error = action.error;
   const [address, setAddress] = createSignal('');
   const [role, setRole] = createSignal<ProjectRole>('viewer');
   // Managers may not grant the owner role; the server refuses it, so the control does not offer it.
   const assignable = () => (props.permissions.role === 'owner' || currentUser()?.role === 'admin' ? PROJECT_ROLES : PROJECT_ROLES.filter((r) => r !== 'owner'));
 
-  const run = async (action: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await action();
+  const run = (task: () => Promise<unknown>) =>
+    action.run(async () => {
+      await task();
       await Promise.all([members.refetch(), invitations.refetch()]);
-    } catch (caught) {
-      setError(caught);
-    }
-  };
+    });
   const onInvite = (event: SubmitEvent) => {
     event.preventDefault();
     const value = address().trim();

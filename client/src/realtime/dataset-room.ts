@@ -5,7 +5,7 @@ import { getSocket } from './socket.js';
 
 const ACK_TIMEOUT_MS = 10_000;
 
-/** What a join answers. */
+/** The acknowledgement of a successful join. */
 export interface JoinInfo {
   seq: number;
   canEdit?: boolean;
@@ -22,13 +22,13 @@ export interface DatasetRoomHandlers {
    */
   onJoined(info: JoinInfo): void;
   onPresence?(event: PresenceEvent): void;
-  /** Called when the server refuses the join or does not answer; the message is for the user. */
+  /** Called when the server rejects the join or does not acknowledge it in time, with a message for the user. */
   onJoinFailed(message: string): void;
 }
 
 /**
  * Joins a dataset's room for the lifetime of the calling component, joins again after every
- * reconnect (the server forgets a socket's rooms when it disconnects) and leaves on cleanup.
+ * reconnect (the server drops a socket's rooms when it disconnects) and leaves on cleanup.
  * Events of other datasets, which reach the socket through the user's own room, are dropped.
  */
 export function joinDatasetRoom(datasetId: string, handlers: DatasetRoomHandlers): void {

@@ -62,7 +62,7 @@ export interface LiveDataset {
   onCommitted(listener: (ops: DatasetOp[]) => void): () => void;
   /** Called by the room: a change from the server. */
   receive(change: DatasetChange): void;
-  /** Called by the room after every (re)join, with the join's answer. */
+  /** Called by the room after every (re)join, with the join's acknowledgement. */
   joined(info: { seq: number; canEdit?: boolean; undoDepth?: number; redoDepth?: number }): void;
   presence(event: PresenceEvent): void;
   /** Reloads everything, e.g. after an import merged rows. */
@@ -71,8 +71,8 @@ export interface LiveDataset {
 
 /**
  * Builds the live copy of a dataset for the page: a LiveTable (ordering, echoes, catch-up) fed
- * by pages of rows, the room's changes and `dataset:sync`; edits go out with acknowledgements
- * and are sent again after a reconnect until answered.
+ * by pages of rows, the room's changes and `dataset:sync`. Edits go out with acknowledgements
+ * and are sent again after a reconnect until acknowledged.
  */
 export function createLiveDataset(datasetId: string, reloadMeta: () => void): LiveDataset {
   const socket = getSocket();
@@ -194,7 +194,7 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
         for (const change of ack.changes) table.receive(change);
       });
     } catch {
-      // No answer: the next reconnect or gap asks again.
+      // No acknowledgement, so the next reconnect or gap requests the sync again.
     } finally {
       syncing = false;
     }
@@ -254,7 +254,7 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
   let lastRange = { first: 0, last: 0 };
 
   /**
-   * Makes a new table at a seq, with the fields read after it; changes that arrive meanwhile
+   * Makes a new table at a seq, with the fields read after it. Changes that arrive meanwhile
    * wait in `early` and are applied to the new table.
    */
   const startTable = (seq: number) => {
@@ -311,8 +311,8 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     loading,
     loadError,
     count(expectedTotal) {
-      const shown = shownIds().length;
-      return table.isComplete ? shown : Math.max(expectedTotal, shown);
+      const shownCount = shownIds().length;
+      return table.isComplete ? shownCount : Math.max(expectedTotal, shownCount);
     },
     rowAt(index) {
       const id = shownIds()[index];

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Field } from '../../../common/api/fields.js';
-import type { ConflictReason } from '../../../common/editing/protocol.js';
+import type { EditConflict } from '../../../common/editing/protocol.js';
 import type { DatasetOp } from '../../../common/events.js';
 import type { FieldIssue } from '../../../common/errors.js';
 import { validationError } from '../../http/problem.js';
@@ -11,15 +11,7 @@ import { rowToSample, type FieldState, type RowState } from './row-state.js';
 import { deleteRows, insertRows, restoreRowLinks, updateRows, type DeletedRowRestore } from './row-writes.js';
 
 /** A conflict before its author is looked up. */
-export interface PendingConflict {
-  opIndex: number;
-  reason: ConflictReason;
-  sampleId: string | null;
-  fieldId: string | null;
-  cell: string | null;
-  current: unknown;
-  seq: number;
-}
+export type PendingConflict = Omit<EditConflict, 'changedBy' | 'changedAt'>;
 
 export interface SessionOptions {
   datasetId: string;
@@ -43,7 +35,7 @@ export interface SessionOptions {
  */
 export class EditSession {
   readonly ops: DatasetOp[] = [];
-  /** What undoing each stored op needs beyond the op itself, aligned with `ops`. */
+  /** Data an undo of each stored op needs beyond the op itself, aligned with `ops`. */
   readonly restore: unknown[] = [];
   readonly conflicts: PendingConflict[] = [];
   readonly history = new HistoryCollector();
@@ -103,7 +95,7 @@ export class EditSession {
     this.conflicts.push(conflict);
   }
 
-  /** The live row with this id, or undefined when it does not exist or an earlier operation deleted it. */
+  /** Returns the live row with this id, or undefined when it does not exist or an earlier operation deleted it. */
   row(sampleId: string): RowState | undefined {
     const row = this.rows.get(sampleId);
     return row && row.status !== 'deleted' ? row : undefined;
@@ -114,7 +106,7 @@ export class EditSession {
     return this.rows.has(sampleId) || this.rowRemovals.has(sampleId);
   }
 
-  /** The seq that deleted a row, or 0 when the row never existed in this dataset. */
+  /** Returns the seq that deleted a row, or 0 when the row never existed in this dataset. */
   rowRemovalSeq(sampleId: string): number {
     const deletedHere = this.rows.get(sampleId)?.status === 'deleted';
     return deletedHere ? this.seq : (this.rowRemovals.get(sampleId) ?? 0);
@@ -149,7 +141,7 @@ export class EditSession {
     return this.fieldRemovals.get(fieldId) ?? 0;
   }
 
-  /** The seq of the latest removal of a field with this key after the client's view, or 0. */
+  /** Returns the seq of the latest removal of a field with this key after the client's view, or 0. */
   async fieldKeyRemovalSeq(key: string): Promise<number> {
     return (await latestFieldKeyRemoval(this.trx, this.options.datasetId, key, this.options.baseSeq)) ?? 0;
   }
@@ -250,7 +242,7 @@ export class EditSession {
   }
 }
 
-/** A validation error naming the operation that failed. */
+/** Builds a validation error naming the operation that failed. */
 export function invalidOp(opIndex: number, path: string, message: string): Error {
   const issue: FieldIssue = { field: `ops.${opIndex}${path ? `.${path}` : ''}`, message };
   return validationError([issue]);

@@ -53,14 +53,19 @@ export async function cellHistory(sample: Sample, cell: string | undefined, limi
   return entries;
 }
 
+/** Returns the value the import wrote: the oldest later entry's old value, or the current value when none changed it. */
+function importedValue(sample: Sample, cell: string, later: CellHistoryEntry[]): unknown {
+  const oldest = later.filter((entry) => entry.cell === cell).at(-1);
+  return oldest ? oldest.oldValue : currentValue(sample, cell);
+}
+
 async function importEntry(sample: Sample, cell: string | undefined, later: CellHistoryEntry[]): Promise<CellHistoryEntry | null> {
   const change = (await Model.knex()('dataset_changes')
     .where({ datasetId: sample.datasetId, importId: sample.importId })
     .first('seq', 'createdAt', 'authorUserId', 'importId')) as { seq: number; createdAt: Date; authorUserId: string | null; importId: string } | undefined;
   if (!change) return null;
 
-  const oldest = later.filter((entry) => entry.cell === cell).at(-1);
-  const imported = cell === undefined ? null : oldest ? oldest.oldValue : currentValue(sample, cell);
+  const imported = cell === undefined ? null : importedValue(sample, cell, later);
   return {
     seq: Number(change.seq),
     kind: 'import',

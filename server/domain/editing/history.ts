@@ -11,8 +11,8 @@ export interface HistoryEntry {
 
 /**
  * Collects the history entries of one change. Several operations of one edit may touch the same
- * cell (a paste over a cell typed a moment before); the entry keeps the first old value and the
- * last new one, because the table has one row per cell and change.
+ * cell, such as a paste over a cell typed a moment before. The entry keeps the first old value and
+ * the last new one, because the table has one row per cell and change.
  */
 export class HistoryCollector {
   private readonly entries = new Map<string, HistoryEntry>();
@@ -55,7 +55,7 @@ export async function writeHistory(trx: Knex | Knex.Transaction, datasetId: stri
   }
 }
 
-/** The seq of the latest deletion of each row or field among `ids`, for conflicts on things that are gone. */
+/** Returns the seq of the latest deletion of each row or field among `ids`, for conflicts on things that are gone. */
 export async function latestRemovals(
   trx: Knex | Knex.Transaction,
   datasetId: string,
@@ -72,7 +72,7 @@ export async function latestRemovals(
   return new Map(rows.map((row: { targetId: string; seq: number }) => [row.targetId, Number(row.seq)]));
 }
 
-/** The seq of the latest removal of a field with the given key after `afterSeq`, or null. */
+/** Returns the seq of the latest removal of a field with the given key after `afterSeq`, or null. */
 export async function latestFieldKeyRemoval(trx: Knex | Knex.Transaction, datasetId: string, key: string, afterSeq: number): Promise<number | null> {
   const row = await trx('cell_history')
     .where({ datasetId, cell: 'field' })
@@ -83,7 +83,7 @@ export async function latestFieldKeyRemoval(trx: Knex | Knex.Transaction, datase
   return row?.seq === null || row?.seq === undefined ? null : Number(row.seq);
 }
 
-/** Who made each of the given changes and when. */
+/** Reads who made each of the given changes and when. */
 export async function changeAuthors(
   db: Knex | Knex.Transaction,
   datasetId: string,

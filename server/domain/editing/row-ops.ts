@@ -1,4 +1,4 @@
-import type { CellValue } from '../../../common/api/samples.js';
+import { EMPTY_SAMPLE_PROPERTIES, type CellValue } from '../../../common/api/samples.js';
 import { normaliseCellValue } from '../../../common/cell-values.js';
 import { EDITABLE_PROPERTIES, normaliseProperty, propertyCell, valueCell, type EditableProperty } from '../../../common/editing/cells.js';
 import { convertCellValue } from '../../../common/editing/conversion.js';
@@ -144,15 +144,7 @@ function newRow(session: EditSession, id: string): RowState {
     id,
     datasetId: session.options.datasetId,
     ord: null,
-    name: '',
-    igsn: null,
-    parentId: null,
-    material: null,
-    location: null,
-    locationText: null,
-    elevation: null,
-    collectedAt: null,
-    collectedAtPrecision: null,
+    ...EMPTY_SAMPLE_PROPERTIES,
     values: {},
     version: 1,
     importId: null,

@@ -67,12 +67,6 @@ export async function loadRows(trx: Knex.Transaction, datasetId: string, ids: st
   return new Map(rows.map((row: Record<string, unknown>) => [row.id as string, rowFromDatabase(row)]));
 }
 
-/** Reads every field of the dataset; the dataset row lock keeps them stable for the edit. */
-export async function loadFields(trx: Knex.Transaction, datasetId: string): Promise<Map<string, FieldState>> {
-  const rows = await trx('dataset_fields').where('dataset_id', datasetId).orderBy('position');
-  return new Map(rows.map((row: Record<string, unknown>) => [row.id as string, fieldFromDatabase(row)]));
-}
-
 export function fieldFromDatabase(row: Record<string, unknown>): FieldState {
   return {
     id: row.id as string,

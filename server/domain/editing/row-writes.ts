@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { RowState } from './row-state.js';
 
-/** What a deleted row leaves behind that undoing the delete puts back. */
+/** The dependent records of a deleted row that undoing the delete puts back. */
 export interface DeletedRowRestore {
   measurements: Record<string, unknown>[];
   /** Samples whose parent was the deleted row; the delete sets their parent to null. */
@@ -16,8 +16,8 @@ export const RECORD_COLUMNS = `id uuid, ord bigint, name text, igsn text, parent
 export const POINT = 'CASE WHEN u.lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326) END';
 
 /**
- * Inserts new rows in one statement. Rows with an `ord` are deleted rows put back by an undo and
- * keep their place; new rows get the next `ord`, so they follow the dataset's last row.
+ * Inserts new rows in one statement. Rows with an `ord` are deleted rows put back by an undo, and
+ * they keep their place. New rows get the next `ord`, so they follow the dataset's last row.
  */
 export async function insertRows(trx: Knex | Knex.Transaction, datasetId: string, rows: RowState[]): Promise<void> {
   const restored = rows.filter((row) => row.ord !== null);
@@ -98,7 +98,7 @@ export async function restoreMeasurements(trx: Knex | Knex.Transaction, rows: Re
   );
 }
 
-/** A row as a jsonb_to_recordset record with RECORD_COLUMNS. */
+/** Converts a row to a jsonb_to_recordset record with RECORD_COLUMNS. */
 export function toRecord(row: RowState): Record<string, unknown> {
   return {
     id: row.id,

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { EDIT_LIMITS } from '../../../common/editing/limits.js';
 
 /** A user's undo and redo stacks in one dataset: seqs of changes, the latest last. */
 export interface UndoStacks {
@@ -15,9 +14,3 @@ export async function readStacks(db: Knex | Knex.Transaction, datasetId: string,
   return { undo: (row?.undo ?? []).map(Number), redo: (row?.redo ?? []).map(Number) };
 }
 
-/** Writes a user's stacks, keeping the latest EDIT_LIMITS.maxUndoDepth entries of each. */
-export async function writeStacks(trx: Knex.Transaction, datasetId: string, userId: string, stacks: UndoStacks): Promise<void> {
-  const undo = stacks.undo.slice(-EDIT_LIMITS.maxUndoDepth);
-  const redo = stacks.redo.slice(-EDIT_LIMITS.maxUndoDepth);
-  await trx('undo_stacks').insert({ datasetId, userId, undo, redo }).onConflict(['datasetId', 'userId']).merge(['undo', 'redo']);
-}

@@ -24,7 +24,7 @@ export function projectFollowRoutes(context: AppContext): Route[] {
       success: { status: 200, description: 'Your follow state', schema: followState },
       errors: ['unauthenticated', 'not_found'],
       async handler({ params, actor }) {
-        // Hidden projects answer 404 before anonymous callers are asked to sign in.
+        // Hidden projects get 404 before anonymous callers are asked to sign in.
         await authorizeProject(actor, 'project.read', await getProject(params.projectId));
         const user = requireSignedIn(actor);
         return { following: await isFollowing(knex, params.projectId, user.id) };

@@ -1,7 +1,7 @@
 import { For, Show } from 'solid-js';
 import type { Viewer } from '../../../../common/editing/protocol.js';
 
-/** Shows who else views the dataset as coloured initials; the title tells what each has focused. */
+/** Shows who else views the dataset as coloured initials; the title shows what each has focused. */
 export function PresenceBar(props: { viewers: Viewer[] }) {
   return (
     <div class="presence" aria-label="People viewing this dataset">
