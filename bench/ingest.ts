@@ -53,8 +53,8 @@ const POLL_MS = 50;
  * Loads a generated CSV of `rows` samples through the whole portal (upload over HTTP, analysis
  * job, start of the load, load job) into a dataset with no rows and into one that already contains
  * the same rows. It compares both with `psql \copy` of the same file into four tables of the same
- * database, then does the same for a generated XLSX workbook. Runs each measurement `runs` times
- * and reports medians.
+ * database, and with `psql \copy` of the loaded rows into `samples` itself. Then it loads a
+ * generated XLSX workbook. Runs each measurement `runs` times and reports medians.
  */
 export async function runIngestBenchmark(options: IngestBenchOptions): Promise<BenchmarkResult[]> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'fairport-bench-ingest-'));
@@ -73,8 +73,13 @@ export async function runIngestBenchmark(options: IngestBenchOptions): Promise<B
     const stack = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix });
     try {
       const { empty, existing } = await runImports(stack, databaseUrl, csv, options, options.runs);
-      results.push(summariseImports('ingest-csv-empty-dataset', 'into a dataset with no rows (samples table empty)', empty, options.rows, bytes, baselines));
-      results.push(summariseImports('ingest-csv-dataset-with-rows', 'into the same dataset, which then holds the first import\'s rows with their GiST index', existing, options.rows, bytes, baselines));
+      options.log('psql \\copy of the loaded rows into samples');
+      const floor = await runSamplesCopy(databaseUrl, workDir, options);
+      baselines.results.push(...floor.results);
+      results.push(summariseImports('ingest-csv-empty-dataset', 'into a dataset with no rows (samples table empty)', empty, options.rows, bytes, baselines, floor.rowsPerSecond.empty));
+      results.push(
+        summariseImports('ingest-csv-dataset-with-rows', 'into the same dataset, which then holds the first import\'s rows with their GiST index', existing, options.rows, bytes, baselines, floor.rowsPerSecond.withRows),
+      );
       if (options.xlsxRows > 0) results.push(...(await runXlsx(stack, databaseUrl, xlsx, options)));
       const worker = await stack.worker.peakRssMegabytes();
       const server = await stack.server.peakRssMegabytes();
@@ -90,7 +95,9 @@ export async function runIngestBenchmark(options: IngestBenchOptions): Promise<B
       const compiled = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix, compiledDir });
       try {
         const { empty } = await runImports(compiled, databaseUrl, csv, options, 1);
-        const result = summariseImports('ingest-csv-empty-dataset-compiled-worker', 'as ingest-csv-empty-dataset, once, with the worker compiled by tsc and run by node as in production', empty, options.rows, bytes, baselines);
+        const scenario = 'as ingest-csv-empty-dataset, once, with the worker compiled by tsc and run by node as in production';
+        const samplesCopy = Number(baselines.results.find((entry) => entry.name === 'psql-copy-into-samples')?.rowsPerSecond ?? Number.NaN);
+        const result = summariseImports('ingest-csv-empty-dataset-compiled-worker', scenario, empty, options.rows, bytes, baselines, samplesCopy);
         results.push({ ...result, workerPeakRssMegabytes: await compiled.worker.peakRssMegabytes() });
       } finally {
         await compiled.stop();
@@ -215,7 +222,7 @@ async function importOnce(stack: BenchStack, api: ApiClient, datasetId: string, 
   };
 }
 
-function summariseImports(name: string, scenario: string, runs: ImportRun[], rows: number, bytes: number, baselines: Baselines): BenchmarkResult {
+function summariseImports(name: string, scenario: string, runs: ImportRun[], rows: number, bytes: number, baselines: Baselines, samplesCopyRowsPerSecond: number): BenchmarkResult {
   const whole = median(runs.map((run) => run.wholePathSeconds));
   const rate = rows / whole;
   return {
@@ -237,6 +244,53 @@ function summariseImports(name: string, scenario: string, runs: ImportRun[], row
     ratioToSpatialCopy: round(rate / baselines.rowsPerSecond['psql-copy-spatial']),
     ratioToCopyIntoGist: round(rate / baselines.rowsPerSecond['psql-copy-into-gist']),
     ratioToCopyIntoGistWithRows: round(rate / baselines.rowsPerSecond['psql-copy-into-gist-with-rows']),
+    ratioToSamplesCopy: round(rate / samplesCopyRowsPerSecond),
+  };
+}
+
+/**
+ * Measures PostgreSQL's own share of a load. The rows the worker stored are exported in COPY text,
+ * as the worker sends them, and copied with `psql \copy` straight into `samples` (all its indexes
+ * and triggers): first for a dataset with no rows, then for the same dataset holding them. No
+ * pipeline can load faster than this, so the ratio to it shows how much the worker adds.
+ */
+async function runSamplesCopy(databaseUrl: string, workDir: string, options: IngestBenchOptions) {
+  const psql = (...commands: string[]) => timeCommand('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, ...commands.flatMap((c) => ['-c', c])]);
+  const columns = 'id, dataset_id, name, location, location_text, elevation, collected_at, collected_at_precision, values, import_id';
+  const first = path.join(workDir, 'samples-first.copy');
+  const second = path.join(workDir, 'samples-second.copy');
+  const source = `(SELECT dataset_id FROM samples ORDER BY ord LIMIT 1)`;
+  const created = await runSql(databaseUrl, [`INSERT INTO datasets (project_id, title) SELECT project_id, 'COPY floor' FROM datasets WHERE id = ${source} RETURNING id`]);
+  const target = created[0]!.id as string;
+  // The second file's ids differ in their first digit, so they add to the first file's rows.
+  const exportRows = (file: string, id: string) =>
+    psql(`\\copy (SELECT ${id}, '${target}'::uuid, name, location, location_text, elevation, collected_at, collected_at_precision, values, import_id FROM samples WHERE dataset_id = ${source} ORDER BY ord LIMIT ${options.rows}) TO '${file}'`);
+  await exportRows(first, 'id');
+  await exportRows(second, "overlay(id::text PLACING 'f' FROM 1 FOR 1)::uuid");
+
+  const empty: number[] = [];
+  const withRows: number[] = [];
+  for (let run = 0; run < options.runs; run += 1) {
+    await prepare(databaseUrl, ['TRUNCATE samples, measurements']);
+    empty.push(await psql(`\\copy samples (${columns}) FROM '${first}'`));
+    await prepare(databaseUrl, []);
+    withRows.push(await psql(`\\copy samples (${columns}) FROM '${second}'`));
+    options.log(`  run ${run + 1}: into samples ${empty.at(-1)!.toFixed(2)} s, with rows ${withRows.at(-1)!.toFixed(2)} s`);
+  }
+  const result = (name: string, description: string, seconds: number[]): BenchmarkResult => ({
+    name,
+    description,
+    rows: options.rows,
+    seconds: round(median(seconds)),
+    rowsPerSecond: Math.round(options.rows / median(seconds)),
+    secondsPerRun: seconds.map((value) => round(value)),
+  });
+  return {
+    results: [
+      result('psql-copy-into-samples', 'psql \\copy of the rows the worker stored, in its COPY text, into samples for a dataset with no rows: PostgreSQL\'s share of a load', empty),
+      result('psql-copy-into-samples-with-rows', 'the same into samples for the same dataset, which then holds the first copy\'s rows', withRows),
+    ],
+    rowsPerSecond: { empty: Math.round(options.rows / median(empty)), withRows: Math.round(options.rows / median(withRows)) },
   };
 }
 
@@ -265,7 +319,7 @@ async function runXlsx(stack: BenchStack, databaseUrl: string, file: string, opt
   return [
     {
       name: 'xlsx-reader',
-      description: 'readXlsxRows over the whole sheet in the benchmark process: unzip, shared strings, styles and sheet XML parsed with saxes',
+      description: 'readXlsxRows over the whole sheet in the benchmark process: unzip, shared strings and styles (saxes), then the sheet XML (SheetXmlScanner)',
       cells,
       fileMegabytes: megabytes,
       seconds: round(reader),

@@ -64,7 +64,7 @@ if (suites.includes('ingest')) {
   const file = await writeRun('ingest', { machine, settings, benchmarks });
   for (const result of benchmarks) {
     const rate = result.cellsPerSecond !== undefined ? `${String(result.cellsPerSecond).padStart(8)} cells/s` : `${String(result.rowsPerSecond ?? '').padStart(8)} rows/s`;
-    const ratios = ['ratioToPlainCopy', 'ratioToSpatialCopy', 'ratioToCopyIntoGist', 'ratioToCopyIntoGistWithRows']
+    const ratios = ['ratioToPlainCopy', 'ratioToSpatialCopy', 'ratioToCopyIntoGist', 'ratioToCopyIntoGistWithRows', 'ratioToSamplesCopy']
       .filter((key) => result[key] !== undefined)
       .map((key) => `${key.replace('ratioTo', '')} ${String(result[key])}`)
       .join(', ');

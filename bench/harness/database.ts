@@ -45,12 +45,14 @@ export async function migrateDatabase(name: string): Promise<string> {
   return url;
 }
 
-/** Runs SQL statements one after another on a fresh connection. */
-export async function runSql(databaseUrl: string, statements: readonly string[]): Promise<void> {
+/** Runs SQL statements one after another on a fresh connection and returns the rows of the last one. */
+export async function runSql(databaseUrl: string, statements: readonly string[]): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (const statement of statements) await client.query(statement);
+    let rows: Record<string, unknown>[] = [];
+    for (const statement of statements) rows = (await client.query(statement)).rows as Record<string, unknown>[];
+    return rows;
   } finally {
     await client.end();
   }

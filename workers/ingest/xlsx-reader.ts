@@ -2,6 +2,7 @@ import path from 'node:path/posix';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { excelSerialToTime, type DateSystem } from './dates.js';
 import type { SheetRowBatch, SpreadsheetInfo } from './spreadsheet.js';
+import { SheetXmlError, SheetXmlScanner, type SheetXmlHandler } from './sheet-xml-scanner.js';
 import { formatDate, formatDateTime } from './temporal.js';
 import { ZipArchive, ZipArchiveError } from './zip-archive.js';
 
@@ -30,9 +31,9 @@ export async function inspectXlsx(archive: ZipArchive): Promise<SpreadsheetInfo>
 
 /**
  * Streams the rows of one sheet of an XLSX workbook (the first when `sheetName` is null): the
- * sheet's XML is inflated and parsed with saxes as it is read, so only shared strings and one
- * batch of rows are held in memory. Numbers with a date format become ISO 8601 text; other cells
- * are strings, numbers or booleans.
+ * sheet's XML is inflated and scanned as it is read, so only shared strings and one batch of rows
+ * are held in memory. Numbers with a date format become ISO 8601 text; other cells are strings,
+ * numbers or booleans.
  */
 export async function* readXlsxRows(archive: ZipArchive, sheetName: string | null): AsyncGenerator<SheetRowBatch> {
   const workbook = { ...(await readWorkbookPart(archive)), sharedStrings: await readSharedStrings(archive), dateStyles: await readDateStyles(archive) };
@@ -40,49 +41,33 @@ export async function* readXlsxRows(archive: ZipArchive, sheetName: string | nul
   if (!sheet) throw new ZipArchiveError(sheetName === null ? 'the workbook has no sheets' : `the workbook has no sheet named "${sheetName}"`);
 
   const reader = new SheetReader(workbook);
+  const scanner = new SheetXmlScanner(reader);
   const stream = await archive.openStream(sheet.part);
   stream.setEncoding('utf8');
   let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<string>) {
-    bytes += chunk.length;
-    reader.write(chunk);
-    if (reader.rows.length >= BATCH_ROWS) yield reader.take(bytes);
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      bytes += chunk.length;
+      scanner.write(chunk);
+      if (reader.rows.length >= BATCH_ROWS) yield reader.take(bytes);
+    }
+    scanner.close();
+  } catch (error) {
+    if (error instanceof SheetXmlError) throw new ZipArchiveError(`the sheet's XML cannot be read: ${error.message}`);
+    throw error;
   }
-  reader.close();
   if (reader.rows.length > 0) yield reader.take(bytes);
 }
 
-/** Turns sheet XML events into rows of cell values. */
-class SheetReader {
+/** Collects the scanned cells into rows of values, applying shared strings and date formats. */
+class SheetReader implements SheetXmlHandler {
   rows: unknown[][] = [];
   rowNumbers: number[] = [];
-  private readonly parser = new SaxesParser({ xmlns: false, position: false });
-  private row: unknown[] | null = null;
+  private row: unknown[] = [];
   private rowNumber = 0;
   private column = 0;
-  private cellType = 'n';
-  private cellStyle = 0;
-  private text = '';
-  private inValue = false;
 
-  constructor(private readonly workbook: Workbook) {
-    this.parser.on('opentag', (tag) => this.open(tag));
-    this.parser.on('closetag', (tag) => this.close_(tag.name));
-    this.parser.on('text', (text) => {
-      if (this.inValue) this.text += text;
-    });
-    this.parser.on('error', (error) => {
-      throw new ZipArchiveError(`the sheet's XML is invalid: ${error.message}`);
-    });
-  }
-
-  write(chunk: string): void {
-    this.parser.write(chunk);
-  }
-
-  close(): void {
-    this.parser.close();
-  }
+  constructor(private readonly workbook: Workbook) {}
 
   take(bytes: number): SheetRowBatch {
     const batch = { rows: this.rows, rowNumbers: this.rowNumbers, bytesRead: bytes };
@@ -91,82 +76,44 @@ class SheetReader {
     return batch;
   }
 
-  private open(tag: SaxesTagPlain): void {
-    switch (tag.name) {
-      case 'row': {
-        const number = Number(tag.attributes.r);
-        this.rowNumber = Number.isInteger(number) && number > 0 ? number : this.rowNumber + 1;
-        this.row = [];
-        this.column = 0;
-        return;
-      }
-      case 'c': {
-        const reference = tag.attributes.r;
-        this.column = reference === undefined ? this.column : columnIndex(reference);
-        this.cellType = tag.attributes.t ?? 'n';
-        this.cellStyle = Number(tag.attributes.s ?? 0);
-        this.text = '';
-        return;
-      }
-      case 'v':
-      case 't':
-        this.inValue = true;
-        return;
-    }
+  rowStart(number: number | null): void {
+    this.rowNumber = number ?? this.rowNumber + 1;
+    this.row = [];
+    this.column = 0;
   }
 
-  private close_(name: string): void {
-    switch (name) {
-      case 'v':
-      case 't':
-        this.inValue = false;
-        return;
-      case 'c':
-        if (this.row && this.column < MAX_SHEET_COLUMNS) this.row[this.column] = this.cellValue();
-        this.column += 1;
-        return;
-      case 'row':
-        if (this.row && this.row.length > 0) {
-          this.rows.push(this.row);
-          this.rowNumbers.push(this.rowNumber);
-        }
-        this.row = null;
-        return;
-    }
+  cell(column: number | null, type: string, style: number, text: string): void {
+    if (column !== null) this.column = column;
+    if (this.column >= 0 && this.column < MAX_SHEET_COLUMNS) this.row[this.column] = this.cellValue(type, style, text);
+    this.column += 1;
   }
 
-  private cellValue(): unknown {
-    const text = this.text;
-    switch (this.cellType) {
+  rowEnd(): void {
+    if (this.row.length === 0) return;
+    this.rows.push(this.row);
+    this.rowNumbers.push(this.rowNumber);
+    this.row = [];
+  }
+
+  private cellValue(type: string, style: number, text: string): unknown {
+    switch (type) {
       case 's':
         return this.workbook.sharedStrings[Number(text)] ?? '';
       case 'str':
       case 'inlineStr':
       case 'e':
+      case 'd':
         return text;
       case 'b':
         return text === '1' || text.toLowerCase() === 'true';
-      case 'd':
-        return text;
     }
     if (text === '') return '';
     const value = Number(text);
-    if (!this.workbook.dateStyles[this.cellStyle]) return value;
+    if (!this.workbook.dateStyles[style]) return value;
     const time = excelSerialToTime(value, this.workbook.dateSystem);
     if (time === null) return value;
     return time.hasTime ? formatDateTime(time.epochMs) : formatDate(time.epochMs);
   }
-}
-
-/** Converts a cell reference such as "AB12" to a 0-based column index (27). */
-export function columnIndex(reference: string): number {
-  let index = 0;
-  for (let position = 0; position < reference.length; position += 1) {
-    const code = reference.charCodeAt(position);
-    if (code < 65 || code > 90) break;
-    index = index * 26 + (code - 64);
-  }
-  return index - 1;
 }
 
 async function readWorkbookPart(archive: ZipArchive): Promise<Omit<Workbook, 'sharedStrings' | 'dateStyles'>> {

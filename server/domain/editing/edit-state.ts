@@ -47,7 +47,8 @@ const FIELD_JSON = `json_build_object(
  * Reads the dataset's seq, visibility, state and embargo, the user and their project role, an earlier
  * application of the mutation id, the rows the operations name, the fields, the user's undo
  * stacks and the client's own recent seqs, in one round trip. Without a lock the result is a
- * snapshot; the write that follows checks that the dataset's seq has not moved since.
+ * snapshot; the write that follows checks that the dataset's seq has not moved since. The query
+ * is a named prepared statement (one per owner column), so each connection plans it once.
  * Returns null when the dataset does not exist.
  */
 export async function readEditState(db: Knex | Knex.Transaction, query: EditStateQuery): Promise<EditState | null> {
@@ -72,7 +73,7 @@ export async function readEditState(db: Knex | Knex.Transaction, query: EditStat
        ${ownerColumn ? `(SELECT coalesce(json_agg(c.seq), '[]') FROM dataset_changes c WHERE c.dataset_id = d.id AND c.seq > :baseSeq AND c.${ownerColumn} = :ownerValue)` : `'[]'::json`} AS own_seqs
      FROM datasets d WHERE d.id = :datasetId`,
     { ...query, userId: query.userId, ownerValue },
-  );
+  ).options({ name: `fairport_edit_state_${ownerColumn ?? 'no_owner'}` });
   const row = result.rows[0] as Record<string, unknown> | undefined;
   if (!row) return null;
 

@@ -22,6 +22,7 @@ export interface ChangeWrite {
  * The statement writes the dataset's new seq and change-log entry, the changed rows
  * (version + 1), the cell history and the user's undo stacks. When the dataset's seq is no longer
  * `expectedSeq` nothing is written and null is returned, so the caller can read again and retry.
+ * The statement is a named prepared statement, so each connection plans it once.
  */
 export async function writeChange(db: Knex | Knex.Transaction, input: ChangeWrite): Promise<DatasetChange | null> {
   const log = changeLogCtes(input.change, input.expectedSeq);
@@ -61,7 +62,7 @@ export async function writeChange(db: Knex | Knex.Transaction, input: ChangeWrit
       undo,
       redo,
     ],
-  );
+  ).options({ name: 'fairport_write_change' });
   const row = result.rows[0] as { seq: number; created_at: Date } | undefined;
   if (!row) return null;
   return {
