@@ -115,6 +115,34 @@ export async function completeUpload(uploadId: string, sizeBytes: number): Promi
   return updated as Import | undefined;
 }
 
+/** Lists the upload ids of imports still `uploading` whose row has not changed since `before`. */
+export async function listUploadIdsUnchangedSince(before: Date): Promise<string[]> {
+  const rows = await Import.query().select('uploadId').where({ state: 'uploading' }).whereNotNull('uploadId').where('updatedAt', '<', before);
+  return rows.map((row) => row.uploadId!);
+}
+
+/**
+ * Marks the import of an abandoned resumable upload failed with `message`, which the upload
+ * endpoint then returns to a client that tries to resume it. Returns the import, or undefined
+ * when it is no longer uploading.
+ */
+export async function failExpiredUpload(uploadId: string, message: string): Promise<Import | undefined> {
+  const [updated] = await Import.query()
+    .patch({ state: 'failed', phase: 'done', error: message, finishedAt: new Date() } as Partial<Import>)
+    .where({ uploadId, state: 'uploading' })
+    .returning('*');
+  return updated as Import | undefined;
+}
+
+/**
+ * Tells whether an import's upload ended before all its bytes arrived and was removed. Only the
+ * expiry of abandoned uploads fails an import in the `uploading` state. The jobs fail an import
+ * only after its upload is complete, and a cancelled import stays `cancelled`.
+ */
+export function isExpiredUpload(record: Import): boolean {
+  return record.state === 'failed' && record.uploadId !== null && record.bytesReceived < record.sizeBytes;
+}
+
 export async function getImport(importId: string): Promise<Import> {
   const record = await Import.query().findById(importId);
   if (!record) throw notFound('Import', importId);
@@ -130,6 +158,7 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
   if (record.state !== 'awaiting_review' && !(record.state === 'failed' && record.loadRequestedAt === null)) {
     throw new HttpError('conflict', `The mapping can only be changed while the import waits for review; it is ${record.state}.`);
   }
+  if (isExpiredUpload(record)) throw new HttpError('conflict', 'The upload of this file never finished and was removed, so it cannot be analysed; upload the file again.');
   const options = mergeOptions(record.options ?? {}, update);
   const [updated] = await Import.query()
     .patch({
