@@ -29,6 +29,25 @@ export async function runUploadExpirySweep(redisPrefix: string): Promise<UploadE
   }
 }
 
+/**
+ * Waits until the sweep that a worker's job scheduler runs at start has finished, so it cannot
+ * race a test's own sweep. The next scheduled run is a sweep interval (an hour by default) later.
+ */
+export async function waitForScheduledSweep(redisPrefix: string, timeoutMs = 30_000): Promise<void> {
+  const connection = createRedis({ REDIS_URL }, 'commands');
+  const queue = createMaintenanceQueue(connection, redisKeys(redisPrefix).bullmq);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while ((await queue.getCompletedCount()) === 0) {
+      if (Date.now() > deadline) throw new Error(`No expiry sweep finished within ${timeoutMs} ms of the worker's start`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await queue.close();
+    await connection.quit();
+  }
+}
+
 /** Sets the modification time of a resumable upload's data and metadata files `hours` into the past. */
 export async function backdateUpload(uploadDir: string, uploadId: string, hours: number): Promise<void> {
   const then = new Date(Date.now() - hours * 3_600_000);

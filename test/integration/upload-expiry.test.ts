@@ -10,7 +10,7 @@ import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import { TestClient } from '../helpers/api-server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { TusTestClient } from '../helpers/tus.js';
-import { backdateUpload, runUploadExpirySweep } from '../helpers/upload-expiry.js';
+import { backdateUpload, runUploadExpirySweep, waitForScheduledSweep } from '../helpers/upload-expiry.js';
 
 /**
  * The expiry of abandoned resumable uploads: a real server and worker, uploads made stale by
@@ -33,6 +33,7 @@ beforeAll(async () => {
   tus = new TusTestClient(stack.url, api.cookie);
   const project = await api.post('/projects', { title: 'Expiry' });
   datasetId = (await api.post(`/projects/${project.body.id}/datasets`, { title: 'Abandoned uploads' })).body.id;
+  await waitForScheduledSweep(stack.env.REDIS_PREFIX!);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { defaultOptions, Upload, type DetailedError, type PreviousUpload } from 'tus-js-client';
 import { ApiError } from './api-error.js';
 import { API_BASE } from './http.js';
+import { fetchImport } from './imports.js';
 
 /** Bytes the server has confirmed so far and the size of the file. */
 export interface TransferProgress {
@@ -65,7 +66,7 @@ export async function uploadImportFile(datasetId: string, file: File, onProgress
     // tus-js-client reacts to a failed HEAD request by starting a new upload silently, so a 410
     // becomes an error here, which neither retries nor starts over.
     onAfterResponse: (_request, response) => {
-      if (response.getStatus() === 410) throw new UploadExpiredError(response.getBody().trim() || 'The upload expired on the server. Upload the file again.');
+      if (response.getStatus() === 410) throw new UploadExpiredError(response.getBody().trim());
     },
     onShouldRetry: (error) => !(error.causingError instanceof UploadExpiredError) && isRetryable(error),
     onError: (error) => void failUpload(upload, error).then(reject),
@@ -95,7 +96,18 @@ async function failUpload(upload: Upload, error: Error | DetailedError): Promise
   const cause = 'causingError' in error ? error.causingError : null;
   if (!(cause instanceof UploadExpiredError)) return uploadError(error);
   await forgetUpload(upload);
-  return cause;
+  // A 410 to a HEAD request has no body, so the reason comes from the import the upload fed.
+  return cause.message === '' ? new UploadExpiredError(await expiryReason(upload.url)) : cause;
+}
+
+async function expiryReason(url: string | null): Promise<string> {
+  try {
+    const record = await fetchImport(importIdOf(url));
+    if (record.error) return record.error;
+  } catch {
+    // The general message below also names the next step.
+  }
+  return 'The upload expired, so the server removed the unfinished file. Upload the file again from the start.';
 }
 
 /** Removes the browser's record of an upload, so choosing the file again starts a new one. */
