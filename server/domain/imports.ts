@@ -1,4 +1,4 @@
-import type { ImportFormat, ImportMappingUpdate, ImportRecord, ImportState, InvalidRowPolicy } from '../../common/api/imports.js';
+import { awaitsTableChoice, type ImportFormat, type ImportMappingUpdate, type ImportRecord, type ImportState, type InvalidRowPolicy } from '../../common/api/imports.js';
 import type { SignedInActor } from '../auth/actor.js';
 import type { Dataset } from '../db/models/dataset.js';
 import { Import } from '../db/models/import.js';
@@ -182,6 +182,9 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
  */
 export async function requestLoad(record: Import, invalidRows: InvalidRowPolicy): Promise<Import> {
   if (record.state !== 'awaiting_review') throw new HttpError('conflict', `Only an import that waits for review can be started; it is ${record.state}.`);
+  if (awaitsTableChoice(record.mapping)) {
+    throw new HttpError('conflict', 'The ZIP archive contains several tables; choose the one to import with {"entry": path} in PATCH /imports/{importId}/mapping first.');
+  }
   if (record.issueCount > 0 && invalidRows === 'reject') {
     throw new HttpError(
       'conflict',
@@ -221,7 +224,12 @@ export async function listImports(datasetId: string, afterId: string | null, lim
   return query;
 }
 
+/**
+ * Adds the uploader's changes to the earlier ones. Choosing another table of a ZIP archive starts
+ * over, because the earlier changes described the previous table's columns and layout.
+ */
 function mergeOptions(current: ImportMappingUpdate, update: ImportMappingUpdate): ImportMappingUpdate {
+  if (update.entry !== undefined && update.entry !== current.entry) return update;
   const columns = new Map((current.columns ?? []).map((column) => [column.index, column]));
   for (const column of update.columns ?? []) columns.set(column.index, { ...columns.get(column.index), ...column });
   const merged: ImportMappingUpdate = { ...current, ...update };

@@ -1,11 +1,18 @@
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 
 /**
- * Largest uncompressed entry the worker reads. A ZIP declares each entry's size, and yauzl checks
- * the bytes against it while inflating, so a small archive cannot expand without limit.
+ * Largest uncompressed entry the worker reads. A ZIP declares each entry's size, and both that
+ * size and the bytes that actually come out of the entry are checked against this limit, so a
+ * small archive (a ZIP bomb) cannot expand without limit.
  */
 export const MAX_ENTRY_BYTES = 16 * 1024 ** 3;
+
+/** Options of reading an archive. */
+export interface ZipArchiveOptions {
+  /** Largest uncompressed entry that is read; MAX_ENTRY_BYTES unless given. */
+  maxEntryBytes?: number;
+}
 
 /** Raised for an archive the worker cannot read: broken, encrypted, or with an oversized entry. */
 export class ZipArchiveError extends Error {
@@ -18,57 +25,84 @@ export interface ZipEntryInfo {
   uncompressedSize: number;
 }
 
+/**
+ * Returns why an entry name is unsafe, or null when it is safe. An absolute path, a drive letter
+ * or a `..` segment would point outside the archive if it were unpacked. Control characters have
+ * no place in a file name.
+ */
+export function unsafeEntryNameReason(name: string): string | null {
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'it is an absolute path';
+  if (name.split('/').includes('..')) return 'it contains ".." and so points outside the archive';
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains control characters';
+  return null;
+}
+
 /** A ZIP file on disk whose entries are read as streams, one at a time, without unpacking it. */
 export class ZipArchive {
   private constructor(
     private readonly zip: yauzl.ZipFile,
     private readonly byName: Map<string, yauzl.Entry>,
+    private readonly maxEntryBytes: number,
   ) {}
 
-  /** Opens an archive and reads its central directory. */
-  static async open(file: string): Promise<ZipArchive> {
+  /**
+   * Opens an archive and reads its central directory. Rejects the whole archive when an entry
+   * has an unsafe name (see unsafeEntryNameReason), because such names mark a crafted archive.
+   */
+  static async open(file: string, options: ZipArchiveOptions = {}): Promise<ZipArchive> {
+    // yauzl checks names only when it decodes them itself, and then fails with a bare "invalid
+    // relative path". Decoding them here gives the uploader a message that names the entry.
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, opened) => {
+      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (error, opened) => {
         if (error || !opened) reject(new ZipArchiveError(`it cannot be read (${(error?.message ?? 'unknown error').replace(/\.$/, '')})`));
         else resolve(opened);
       });
     });
-    const byName = new Map<string, yauzl.Entry>();
-    await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (!entry.fileName.endsWith('/')) byName.set(entry.fileName, entry);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve());
-      zip.on('error', (error: Error) => reject(new ZipArchiveError(`the ZIP archive is damaged: ${error.message}`)));
-      zip.readEntry();
-    });
-    return new ZipArchive(zip, byName);
+    try {
+      return new ZipArchive(zip, await readEntries(zip), options.maxEntryBytes ?? MAX_ENTRY_BYTES);
+    } catch (error) {
+      zip.close();
+      throw error;
+    }
   }
 
   /** Lists the files in the archive, leaving out folders. */
   entries(): ZipEntryInfo[] {
-    return [...this.byName.values()].map((entry) => ({ name: entry.fileName, uncompressedSize: entry.uncompressedSize }));
+    return [...this.byName].map(([name, entry]) => ({ name, uncompressedSize: entry.uncompressedSize }));
   }
 
   has(name: string): boolean {
     return this.byName.has(name);
   }
 
-  /** Opens an entry as a stream of its uncompressed bytes. */
+  /** Tells whether an entry declares more uncompressed bytes than the archive reads. */
+  isTooLarge(entry: ZipEntryInfo): boolean {
+    return entry.uncompressedSize > this.maxEntryBytes;
+  }
+
+  /** Returns the message for an entry that unpacks to more than the limit; `size` is its declared size. */
+  tooLargeMessage(name: string, size: number | null): string {
+    const found = size === null ? 'more' : formatBytes(size);
+    return `"${name}" in the archive unpacks to ${found}, more than the ${formatBytes(this.maxEntryBytes)} the portal reads from one file in an archive`;
+  }
+
+  /**
+   * Opens an entry as a stream of its uncompressed bytes. The stream fails with a ZipArchiveError
+   * when the entry is damaged or unpacks to more than the limit, whatever size it declares.
+   */
   async openStream(name: string): Promise<Readable> {
     const entry = this.byName.get(name);
     if (!entry) throw new ZipArchiveError(`the archive has no file "${name}"`);
     if (entry.isEncrypted()) throw new ZipArchiveError(`"${name}" in the archive is encrypted`);
-    if (entry.uncompressedSize > MAX_ENTRY_BYTES) {
-      throw new ZipArchiveError(`"${name}" unpacks to ${entry.uncompressedSize} bytes, more than the ${MAX_ENTRY_BYTES} the portal reads`);
-    }
-    return new Promise((resolve, reject) => {
+    if (entry.uncompressedSize > this.maxEntryBytes) throw new ZipArchiveError(this.tooLargeMessage(name, entry.uncompressedSize));
+
+    const raw = await new Promise<Readable>((resolve, reject) => {
       this.zip.openReadStream(entry, (error, stream) => {
         if (error || !stream) reject(new ZipArchiveError(`"${name}" cannot be read from the archive: ${error?.message ?? 'unknown error'}`));
         else resolve(stream);
       });
     });
+    return this.limited(raw, name);
   }
 
   /** Reads a small entry, such as a workbook's part list, as UTF-8 text. */
@@ -81,4 +115,55 @@ export class ZipArchive {
   close(): void {
     this.zip.close();
   }
+
+  // yauzl checks the inflated bytes against the declared size. This counts them against the
+  // limit as well, and turns yauzl's stream errors into ZipArchiveErrors that name the entry.
+  private limited(raw: Readable, name: string): Readable {
+    let bytes = 0;
+    const maxEntryBytes = this.maxEntryBytes;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        bytes += chunk.length;
+        next(bytes > maxEntryBytes ? new ZipArchiveError(`"${name}" in the archive unpacks to more than the ${formatBytes(maxEntryBytes)} the portal reads from one file in an archive`) : null, chunk);
+      },
+    });
+    raw.on('error', (error: Error) => counted.destroy(new ZipArchiveError(`"${name}" in the archive cannot be unpacked (${error.message}); the archive is damaged`)));
+    counted.on('close', () => raw.destroy());
+    raw.pipe(counted);
+    return counted;
+  }
+}
+
+/** Reads the central directory: every entry that is not a folder, by its decoded and checked name. */
+async function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const byName = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      // With strictFileNames off, yauzl turns backslashes into slashes, as Windows archivers mean them.
+      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      const unsafe = unsafeEntryNameReason(name);
+      if (unsafe !== null) {
+        reject(new ZipArchiveError(`the archive contains a file named "${name}", which is not allowed because ${unsafe}; pack the files again with paths inside the archive`));
+        return;
+      }
+      if (!name.endsWith('/')) byName.set(name, entry);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', (error: Error) => reject(new ZipArchiveError(`the ZIP archive is damaged: ${error.message}`)));
+    zip.readEntry();
+  });
+  return byName;
+}
+
+/** Writes a byte count for a message, in binary units from KiB up: "16 GiB", "1.5 MiB". */
+function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return bytes < 1024 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
 }

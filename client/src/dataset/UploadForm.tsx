@@ -87,7 +87,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
     <form ref={form} class="form upload-form" onSubmit={(event) => void onSubmit(event)} aria-labelledby="upload-heading">
       <h3 id="upload-heading">Upload a file</h3>
       <p class="muted">
-        CSV or TSV, Excel (.xlsx), OpenDocument (.ods) or GeoJSON, or a ZIP holding one of these. The file is analysed first, and you check
+        CSV or TSV, Excel (.xlsx), OpenDocument (.ods) or GeoJSON, or a ZIP archive of these (you choose the table when it holds several). The file is analysed first, and you check
         how its columns will be read before anything is added. An interrupted upload continues where it stopped when you choose the same
         file again.
         <Show when={props.uploadMaxBytes}>{(max) => ` Files up to ${formatBytes(max())}.`}</Show>
