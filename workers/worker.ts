@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { ServerToClientEvents } from '../common/events.js';
 import type { Config } from '../server/config/env.js';
 import { createKnex } from '../server/db/knex.js';
+import { createMaintenanceQueue, MAINTENANCE_QUEUE, scheduleUploadExpiry } from '../server/jobs/maintenance-queue.js';
 import { NOTICE_QUEUE, type NoticeJobData } from '../server/jobs/notice-queue.js';
 import { createEmailQueue, QUEUES, type EmailJobData, type IngestJobData } from '../server/jobs/queues.js';
 import { createMailTransport } from '../server/mail/transport.js';
@@ -14,7 +15,10 @@ import { createNotificationPublisher } from '../server/realtime/notification-pub
 import { createPublisher } from '../server/realtime/publisher.js';
 import { createRedis, redisKeys } from '../server/redis/connections.js';
 import { UploadStore } from '../server/storage/upload-store.js';
+import { RedisUploadLocker } from '../server/uploads/redis-upload-locker.js';
+import { TusUploadDirectory, tusDirectoryOf } from '../server/uploads/tus-upload-directory.js';
 import { sendEmail, type EmailOutcome } from './email/send-email.js';
+import { startMaintenanceWorker } from './maintenance/maintenance-worker.js';
 import { runNoticeTransition, type NoticeTransitionDependencies, type NoticeTransitionOutcome } from './notices/notice-transition.js';
 import { markFailed } from './ingest/import-record.js';
 import { runAnalysis, runLoad, type IngestOutcome } from './ingest/process-import.js';
@@ -27,7 +31,8 @@ export interface RunningWorker {
 }
 
 /**
- * Starts consuming the ingest queue with WORKER_CONCURRENCY jobs at a time, and the email queue. Progress and dataset
+ * Starts consuming the ingest queue with WORKER_CONCURRENCY jobs at a time, the email, notice and
+ * maintenance queues, and schedules the expiry sweep of abandoned uploads. Progress and dataset
  * changes reach browsers through the Socket.IO Redis adapter's channels (a Redis emitter), so the
  * worker needs no Socket.IO server of its own.
  */
@@ -89,17 +94,27 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const noticeBlocking = createRedis(config, 'blocking');
   const notices = startNoticeWorker(noticeBlocking, keys.bullmq, { knex, publisher: createNoticePublisher(emitter) });
 
-  await Promise.all([ingest.waitUntilReady(), email.waitUntilReady(), notices.waitUntilReady()]);
-  log.info({ queues: [QUEUES.ingest, QUEUES.email, NOTICE_QUEUE], concurrency: config.WORKER_CONCURRENCY, prefix: keys.bullmq }, 'worker started');
+  const maintenanceBlocking = createRedis(config, 'blocking');
+  const maintenance = startMaintenanceWorker(maintenanceBlocking, keys.bullmq, {
+    directory: new TusUploadDirectory(tusDirectoryOf(config.UPLOAD_DIR)),
+    locker: new RedisUploadLocker(queueRedis, config.REDIS_PREFIX),
+    publisher,
+    expiryHours: config.UPLOAD_EXPIRY_HOURS,
+  });
+  const maintenanceQueue = createMaintenanceQueue(queueRedis, keys.bullmq);
+  await scheduleUploadExpiry(maintenanceQueue, config.UPLOAD_EXPIRY_HOURS);
+
+  await Promise.all([ingest.waitUntilReady(), email.waitUntilReady(), notices.waitUntilReady(), maintenance.waitUntilReady()]);
+  log.info({ queues: [QUEUES.ingest, QUEUES.email, NOTICE_QUEUE, MAINTENANCE_QUEUE], concurrency: config.WORKER_CONCURRENCY, prefix: keys.bullmq }, 'worker started');
 
   return {
     async close() {
       log.info('worker stopping');
-      await Promise.all([ingest.close(), email.close(), notices.close()]);
-      await emailQueue.close();
+      await Promise.all([ingest.close(), email.close(), notices.close(), maintenance.close()]);
+      await Promise.all([emailQueue.close(), maintenanceQueue.close()]);
       mailTransport?.close();
       await knex.destroy();
-      await Promise.allSettled([blocking.quit(), emailBlocking.quit(), noticeBlocking.quit(), emitterRedis.quit(), queueRedis.quit()]);
+      await Promise.allSettled([blocking.quit(), emailBlocking.quit(), noticeBlocking.quit(), maintenanceBlocking.quit(), emitterRedis.quit(), queueRedis.quit()]);
       log.info('worker stopped');
     },
   };

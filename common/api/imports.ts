@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDateTime, uuid } from './common.js';
 import { FIELD_TYPES } from './fields.js';
 
-/** Table formats the worker reads. A ZIP upload takes the format of the one table inside it. */
+/** Table formats the worker reads. A ZIP upload takes the format of the table chosen inside it. */
 export const IMPORT_FORMATS = ['csv', 'geojson', 'xlsx', 'ods'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
@@ -98,11 +98,25 @@ export const importColumn = z
   .meta({ id: 'ImportColumn' });
 export type ImportColumn = z.infer<typeof importColumn>;
 
+export const importArchiveEntry = z
+  .object({
+    path: z.string().meta({ description: 'Path of the file inside the ZIP archive.' }),
+    format: z.enum(IMPORT_FORMATS).meta({ description: 'The format its file name extension stands for; the analysis reads the content to decide.' }),
+    sizeBytes: z.number().int().meta({ description: 'Uncompressed size that the archive declares for the file.' }),
+  })
+  .meta({ id: 'ImportArchiveEntry' });
+export type ImportArchiveEntry = z.infer<typeof importArchiveEntry>;
+
 export const importMapping = z
   .object({
-    format: z.enum(IMPORT_FORMATS),
+    format: z.enum(IMPORT_FORMATS).nullable().meta({ description: 'Null while a table of the ZIP archive has yet to be chosen.' }),
     container: z.enum(['zip']).nullable().meta({ description: 'Set when the table came out of a ZIP archive.' }),
-    entry: z.string().nullable().meta({ description: 'Name of the table inside the ZIP archive.' }),
+    entry: z.string().nullable().meta({ description: 'Path of the table inside the ZIP archive; null while none is chosen.' }),
+    entries: z.array(importArchiveEntry).meta({
+      description:
+        'Tables found in the ZIP archive, empty when the upload is not an archive. With several and no `entry` the import waits ' +
+        'for the uploader to choose one with `PATCH /imports/{importId}/mapping` and `{"entry": path}`.',
+    }),
     encoding: z.enum(TEXT_ENCODINGS).nullable(),
     delimiter: z.string().nullable(),
     decimalMark: z.enum(DECIMAL_MARKS),
@@ -130,6 +144,9 @@ export type ImportMapping = z.infer<typeof importMapping>;
 /** Changes to the proposed mapping; the file is analysed again with them. */
 export const importMappingUpdate = z
   .object({
+    entry: z.string().min(1).max(1024).optional().meta({
+      description: "Path of the table to import from the ZIP archive, one of the mapping's `entries`. Choosing another table discards the earlier changes, which described the previous table.",
+    }),
     headerRow: z.number().int().min(1).max(1000).optional(),
     sheet: z.string().max(300).optional(),
     encoding: z.enum(TEXT_ENCODINGS).optional(),
@@ -156,6 +173,11 @@ export const importMappingUpdate = z
   })
   .meta({ id: 'ImportMappingUpdate' });
 export type ImportMappingUpdate = z.infer<typeof importMappingUpdate>;
+
+/** Tells whether an import waits for the uploader to choose which table of its ZIP archive to read. */
+export function awaitsTableChoice(mapping: ImportMapping | null): boolean {
+  return mapping !== null && mapping.container === 'zip' && mapping.entry === null;
+}
 
 /** Starts the load of a reviewed import. */
 export const importStart = z

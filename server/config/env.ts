@@ -39,6 +39,7 @@ export const envSchema = z.object({
 
   UPLOAD_DIR: z.string().min(1).default('var/uploads'),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+  UPLOAD_EXPIRY_HOURS: z.coerce.number().positive().default(24),
   JSON_BODY_MAX_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(1),
   IMPORT_ISSUES_MAX: z.coerce.number().int().min(1).default(1000),

@@ -1,4 +1,4 @@
-import type { ImportFormat, ImportMappingUpdate, ImportRecord, ImportState, InvalidRowPolicy } from '../../common/api/imports.js';
+import { awaitsTableChoice, type ImportFormat, type ImportMappingUpdate, type ImportRecord, type ImportState, type InvalidRowPolicy } from '../../common/api/imports.js';
 import type { SignedInActor } from '../auth/actor.js';
 import type { Dataset } from '../db/models/dataset.js';
 import { Import } from '../db/models/import.js';
@@ -115,6 +115,34 @@ export async function completeUpload(uploadId: string, sizeBytes: number): Promi
   return updated as Import | undefined;
 }
 
+/** Lists the upload ids of imports still `uploading` whose row has not changed since `before`. */
+export async function listUploadIdsUnchangedSince(before: Date): Promise<string[]> {
+  const rows = await Import.query().select('uploadId').where({ state: 'uploading' }).whereNotNull('uploadId').where('updatedAt', '<', before);
+  return rows.map((row) => row.uploadId!);
+}
+
+/**
+ * Marks the import of an abandoned resumable upload failed with `message`, which the upload
+ * endpoint then returns to a client that tries to resume it. Returns the import, or undefined
+ * when it is no longer uploading.
+ */
+export async function failExpiredUpload(uploadId: string, message: string): Promise<Import | undefined> {
+  const [updated] = await Import.query()
+    .patch({ state: 'failed', phase: 'done', error: message, finishedAt: new Date() } as Partial<Import>)
+    .where({ uploadId, state: 'uploading' })
+    .returning('*');
+  return updated as Import | undefined;
+}
+
+/**
+ * Tells whether an import's upload ended before all its bytes arrived and was removed. Only the
+ * expiry of abandoned uploads fails an import in the `uploading` state. The jobs fail an import
+ * only after its upload is complete, and a cancelled import stays `cancelled`.
+ */
+export function isExpiredUpload(record: Import): boolean {
+  return record.state === 'failed' && record.uploadId !== null && record.bytesReceived < record.sizeBytes;
+}
+
 export async function getImport(importId: string): Promise<Import> {
   const record = await Import.query().findById(importId);
   if (!record) throw notFound('Import', importId);
@@ -130,6 +158,7 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
   if (record.state !== 'awaiting_review' && !(record.state === 'failed' && record.loadRequestedAt === null)) {
     throw new HttpError('conflict', `The mapping can only be changed while the import waits for review; it is ${record.state}.`);
   }
+  if (isExpiredUpload(record)) throw new HttpError('conflict', 'The upload of this file never finished and was removed, so it cannot be analysed; upload the file again.');
   const options = mergeOptions(record.options ?? {}, update);
   const [updated] = await Import.query()
     .patch({
@@ -153,6 +182,9 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
  */
 export async function requestLoad(record: Import, invalidRows: InvalidRowPolicy): Promise<Import> {
   if (record.state !== 'awaiting_review') throw new HttpError('conflict', `Only an import that waits for review can be started; it is ${record.state}.`);
+  if (awaitsTableChoice(record.mapping)) {
+    throw new HttpError('conflict', 'The ZIP archive contains several tables; choose the one to import with {"entry": path} in PATCH /imports/{importId}/mapping first.');
+  }
   if (record.issueCount > 0 && invalidRows === 'reject') {
     throw new HttpError(
       'conflict',
@@ -192,7 +224,12 @@ export async function listImports(datasetId: string, afterId: string | null, lim
   return query;
 }
 
+/**
+ * Adds the uploader's changes to the earlier ones. Choosing another table of a ZIP archive starts
+ * over, because the earlier changes described the previous table's columns and layout.
+ */
 function mergeOptions(current: ImportMappingUpdate, update: ImportMappingUpdate): ImportMappingUpdate {
+  if (update.entry !== undefined && update.entry !== current.entry) return update;
   const columns = new Map((current.columns ?? []).map((column) => [column.index, column]));
   for (const column of update.columns ?? []) columns.set(column.index, { ...columns.get(column.index), ...column });
   const merged: ImportMappingUpdate = { ...current, ...update };

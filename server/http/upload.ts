@@ -19,8 +19,8 @@ const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = {
   '.ods': 'ods',
 };
 
-/** The file types uploads accept, for messages. A ZIP archive contains one table of the other types. */
-export const ACCEPTED_UPLOAD_EXTENSIONS = 'CSV or TSV (.csv, .tsv, .txt), Excel (.xlsx), OpenDocument (.ods), GeoJSON (.geojson, .json), or a .zip holding one of these';
+/** The file types uploads accept, for messages. A ZIP archive contains tables of the other types, and the uploader chooses one. */
+export const ACCEPTED_UPLOAD_EXTENSIONS = 'CSV or TSV (.csv, .tsv, .txt), Excel (.xlsx), OpenDocument (.ods), GeoJSON (.geojson, .json), or a .zip archive of these';
 const ACCEPTED = [...Object.keys(FORMAT_BY_EXTENSION), '.zip'].join(', ');
 
 /**

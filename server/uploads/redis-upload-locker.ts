@@ -26,7 +26,31 @@ export class RedisUploadLocker implements Locker {
   ) {}
 
   newLock(id: string): Lock {
-    return new RedisUploadLock(this.redis, `${this.prefix}:tus-lock:${id}`);
+    return new RedisUploadLock(this.redis, this.keyOf(id));
+  }
+
+  /**
+   * Runs `task` while holding an upload's lock, unless a request holds the lock now, and returns
+   * whether it ran. It never sets the release flag, so a request in progress keeps the upload.
+   * Afterwards the upload's release flag is deleted too, so no key of the upload stays in Redis.
+   * The lock is not renewed meanwhile, so `task` must finish well within LOCK_TTL_MS.
+   */
+  async runIfUnlocked(id: string, task: () => Promise<void>): Promise<boolean> {
+    const key = this.keyOf(id);
+    const token = randomUUID();
+    if ((await this.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') return false;
+
+    try {
+      await task();
+    } finally {
+      await this.redis.eval(RELEASE, 1, key, token);
+      await this.redis.del(`${key}:release`);
+    }
+    return true;
+  }
+
+  private keyOf(id: string): string {
+    return `${this.prefix}:tus-lock:${id}`;
   }
 }
 

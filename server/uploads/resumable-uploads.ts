@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FileStore } from '@tus/file-store';
 import { EVENTS, Server, type Upload } from '@tus/server';
@@ -9,13 +8,14 @@ import { authorizeDataset } from '../auth/policy.js';
 import { actorOf } from '../auth/request-actor.js';
 import type { AppContext } from '../context.js';
 import { getDataset } from '../domain/datasets.js';
-import { cancelImport, completeUpload, createUploadingImport, findUploadImport, recordUploadProgress } from '../domain/imports.js';
+import { cancelImport, completeUpload, createUploadingImport, findUploadImport, isExpiredUpload, recordUploadProgress } from '../domain/imports.js';
 import { HttpError } from '../http/http-error.js';
 import { ACCEPTED_UPLOAD_EXTENSIONS, formatOfFileName, isAcceptedFileName, isStorableFileName } from '../http/upload.js';
 import { assertWritable } from '../maintenance/read-only.js';
 import { enqueueAnalysis } from '../jobs/queues.js';
 import { moduleLogger } from '../observability/logger.js';
 import { RedisUploadLocker } from './redis-upload-locker.js';
+import { tusDirectoryOf } from './tus-upload-directory.js';
 
 const log = moduleLogger('resumable-uploads');
 
@@ -40,12 +40,14 @@ interface TusRejection {
  * directory, where @tus/file-store keeps the offset, so an upload resumes after a network drop, a
  * page reload or a server restart. A Redis lock keeps two server nodes from writing one upload.
  * When the last byte arrives the import is queued for analysis; the worker records the SHA-256.
+ * An upload that receives no bytes for UPLOAD_EXPIRY_HOURS is removed by a worker's sweep, and a
+ * client that tries to resume it then gets 410 Gone with the reason.
  */
 export function createResumableUploads(context: AppContext): RequestHandler {
   const actors = new WeakMap<IncomingMessage, Actor>();
   const server = new Server({
     path: RESUMABLE_UPLOAD_PATH,
-    datastore: new ProgressFileStore(path.join(path.resolve(context.config.UPLOAD_DIR), 'imports'), (id, offset) => reportProgress(context, { id, offset })),
+    datastore: new ProgressFileStore(tusDirectoryOf(context.config.UPLOAD_DIR), (id, offset) => reportProgress(context, { id, offset })),
     relativeLocation: true,
     respectForwardedHeaders: context.config.TRUST_PROXY,
     maxSize: context.config.UPLOAD_MAX_BYTES,
@@ -60,6 +62,8 @@ export function createResumableUploads(context: AppContext): RequestHandler {
       // Another user's upload gets 404 like a missing one, so ids cannot be probed.
       if (!record || (record.userId !== actor.id && actor.role !== 'admin')) throw rejection(404, 'Upload not found');
       if (record.state === 'cancelled') throw rejection(404, 'The upload was cancelled');
+      // The tus protocol calls for 410 Gone when the server removed an upload it tracked.
+      if (isExpiredUpload(record)) throw rejection(410, record.error ?? 'The upload expired; upload the file again from the start.');
     },
     async onUploadCreate(req, upload) {
       const actor = signedIn(actorOfRequest(req, actors));

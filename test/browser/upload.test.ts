@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 import { ensureClientBuilt } from '../helpers/browser.js';
+import { backdateUpload, runUploadExpirySweep } from '../helpers/upload-expiry.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
 const ROWS = 200;
@@ -212,4 +214,90 @@ describe('dataset upload in the browser', () => {
     });
     expect(consoleErrors.filter((error) => !error.includes('net::ERR_CONNECTION_RESET') && !error.includes('Failed to load resource'))).toEqual([]);
   }, 180_000);
+
+  it('asks which table of a ZIP archive to load', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Archived campaign' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Campaign' } });
+    const datasetId = (await dataset.json()).id as string;
+    const archive = zipSync({
+      'campaign/first.csv': strToU8('name,depth\nF1,1.5\n'),
+      'campaign/second.csv': strToU8('name,depth,note\nS1,10,deep\nS2,20,deeper\n'),
+      'campaign/README.md': strToU8('# Campaign'),
+    });
+
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await page.locator('input[type=file]').setInputFiles({ name: 'campaign.zip', mimeType: 'application/zip', buffer: Buffer.from(archive) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+
+    const review = page.locator('.import-review');
+    await expect.poll(() => review.count(), { timeout: 60_000 }).toBe(1);
+    const tables = review.getByLabel('Table in the ZIP archive');
+    expect(await tables.locator('option').allTextContents()).toEqual(['Choose a table…', 'campaign/first.csv (CSV, 18 bytes)', 'campaign/second.csv (CSV, 40 bytes)']);
+    expect(await tables.inputValue()).toBe('');
+    expect(await review.locator('.import-review__notes li').first().textContent()).toBe(
+      'The ZIP archive contains 2 tables ("campaign/first.csv", "campaign/second.csv"); choose the one to import.',
+    );
+    expect(await review.locator('table.import-review__columns').count()).toBe(0);
+    expect(await review.getByRole('button', { name: /^Load/ }).count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'zip-choice.png'), fullPage: true });
+
+    await tables.selectOption('campaign/second.csv');
+    await review.getByRole('button', { name: 'Analyse the chosen table' }).click();
+    await expect.poll(() => review.locator('table.import-review__columns tbody tr').count(), { timeout: 60_000 }).toBe(3);
+    expect(await review.getByLabel('Table in the ZIP archive').inputValue()).toBe('campaign/second.csv');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'zip-chosen.png'), fullPage: true });
+
+    await review.getByRole('button', { name: 'Load 2 rows' }).click();
+    await expect.poll(() => page.locator('[data-row-count]').getAttribute('data-row-count'), { timeout: 60_000 }).toBe('2');
+    await expect.poll(() => page.getByRole('gridcell', { name: 'S2', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('gridcell', { name: 'F1', exact: true }).count()).toBe(0);
+  }, 120_000);
+
+  it('says to upload again after an upload expired', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Abandoned uploads' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Expired' } });
+    const datasetId = (await dataset.json()).id as string;
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'fairport-expiry-')), 'stations.csv');
+    writeFileSync(file, 'name,value\nA,1\nB,2\n');
+
+    // The upload is created, then the network drops for every PATCH request, and the page is left.
+    let patches = 0;
+    const dropPatches = (route: Route) => (route.request().method() === 'PATCH' ? route.abort('connectionreset') : route.continue());
+    page.on('request', (request) => {
+      if (request.method() === 'PATCH' && request.url().includes('/api/v1/uploads/')) patches += 1;
+    });
+    await page.route('**/api/v1/uploads/**', dropPatches);
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await expect.poll(() => patches, { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.reload();
+    await page.unroute('**/api/v1/uploads/**', dropPatches);
+
+    // A day later the worker's sweep removes it.
+    const listed = await (await page.request.get(`${stack.url}/api/v1/datasets/${datasetId}/imports`)).json();
+    const expiredId = listed.items[0].id as string;
+    await backdateUpload(stack.env.UPLOAD_DIR!, expiredId, 25);
+    expect((await runUploadExpirySweep(stack.env.REDIS_PREFIX!)).expired).toEqual([expiredId]);
+
+    // Choosing the file again tries to resume it, and the form shows what happened instead of spinning.
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const alert = page.locator('.upload-form [role=alert]');
+    await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toBe(
+      'The upload expired: no bytes arrived for 24 hours, so the server removed the unfinished file. Upload the file again from the start. Press "Upload again" to send it.',
+    );
+    expect(await page.getByRole('progressbar', { name: 'Upload progress' }).count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'upload-expired.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Upload again' }).click();
+    await expect.poll(() => page.locator('.import-review').count(), { timeout: 60_000 }).toBe(1);
+    const imports = await (await page.request.get(`${stack.url}/api/v1/datasets/${datasetId}/imports`)).json();
+    expect(imports.items.map((item: { id: string; state: string }) => [item.id === expiredId, item.state])).toEqual([
+      [false, 'awaiting_review'],
+      [true, 'failed'],
+    ]);
+  }, 120_000);
 });

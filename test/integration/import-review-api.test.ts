@@ -1,3 +1,4 @@
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportRecord } from '../../common/api/imports.js';
 import { loadConfig } from '../../server/config/load-config.js';
@@ -24,10 +25,10 @@ afterAll(async () => {
   await worker?.close();
 });
 
-async function upload(name: string, content: string): Promise<ImportRecord> {
+async function upload(name: string, content: string | Uint8Array<ArrayBuffer>, target = datasetId): Promise<ImportRecord> {
   const form = new FormData();
-  form.set('file', new Blob([content], { type: 'text/csv' }), name);
-  const response = await fetch(`${api.url}/api/v1/datasets/${datasetId}/imports`, { method: 'POST', headers: { cookie: client.cookie }, body: form });
+  form.set('file', new Blob([content], { type: typeof content === 'string' ? 'text/csv' : 'application/zip' }), name);
+  const response = await fetch(`${api.url}/api/v1/datasets/${target}/imports`, { method: 'POST', headers: { cookie: client.cookie }, body: form });
   expect(response.status).toBe(202);
   return (await response.json()) as ImportRecord;
 }
@@ -131,5 +132,84 @@ describe('reviewing an import through the API', () => {
       expect.arrayContaining(['/imports/{importId}/mapping', '/imports/{importId}/start', '/imports/{importId}/cancel', '/imports/{importId}/issues.csv']),
     );
     expect(document.body.paths['/imports/{importId}/mapping'].patch.operationId).toBe('updateImportMapping');
+  });
+});
+
+// Two station tables and a file that is not a table, as a field campaign's export might pack them.
+const FIRST = 'name,depth\nF1,1.5\nF2,2.5\n';
+const SECOND = 'name,depth,note\nS1,10,deep\nS2,20,deeper\nS3,30,deepest\n';
+const ARCHIVE = zipSync({ 'campaign/first.csv': strToU8(FIRST), 'campaign/second.csv': strToU8(SECOND), 'campaign/README.md': strToU8('# Campaign 2024') });
+
+describe('choosing a table of a ZIP archive', () => {
+  let zipDataset: string;
+  let importId: string;
+
+  beforeAll(async () => {
+    const project = await client.post('/projects', { title: 'Archives' });
+    zipDataset = (await client.post(`/projects/${project.body.id}/datasets`, { title: 'Campaign' })).body.id;
+  });
+
+  it('lists the tables and waits for a choice', async () => {
+    importId = (await upload('campaign.zip', ARCHIVE, zipDataset)).id;
+    const record = await waitFor(importId, ['awaiting_review', 'failed']);
+    expect(record).toMatchObject({ state: 'awaiting_review', phase: 'review', issueCount: 1, counts: { rows: 0 } });
+    expect(record.issues).toEqual([
+      { line: null, column: null, value: null, reason: 'The ZIP archive contains 2 tables ("campaign/first.csv", "campaign/second.csv"); choose the one to import.' },
+    ]);
+    expect(record.mapping).toMatchObject({ format: null, container: 'zip', entry: null, columns: [], rows: 0 });
+    expect(record.mapping!.entries).toEqual([
+      { path: 'campaign/first.csv', format: 'csv', sizeBytes: FIRST.length },
+      { path: 'campaign/second.csv', format: 'csv', sizeBytes: SECOND.length },
+    ]);
+  });
+
+  it('refuses to start before a table is chosen', async () => {
+    const started = await client.post(`/imports/${importId}/start`, { invalidRows: 'skip' });
+    expect(started.status).toBe(409);
+    expect(started.body.detail).toContain('choose the one to import');
+  });
+
+  it.each(['campaign/README.md', 'campaign/third.csv', '../campaign/second.csv'])('rejects the choice %j', async (entry) => {
+    const response = await client.patch(`/imports/${importId}/mapping`, { entry });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(response.body.code).toBe('validation_failed');
+    expect(response.body.errors).toEqual([{ field: 'body.entry', message: 'not a table of the archive' }]);
+    expect(response.body.detail).toBe(`"${entry}" is not a table of this ZIP archive; choose one of "campaign/first.csv", "campaign/second.csv".`);
+  });
+
+  it('analyses the chosen table', async () => {
+    const chosen = await client.patch(`/imports/${importId}/mapping`, { entry: 'campaign/second.csv' });
+    expect(chosen.status).toBe(202);
+    const record = await waitFor(importId, ['awaiting_review', 'failed']);
+    expect(record).toMatchObject({ state: 'awaiting_review', issueCount: 0, counts: { rows: 3 } });
+    expect(record.mapping).toMatchObject({ format: 'csv', container: 'zip', entry: 'campaign/second.csv', rows: 3 });
+    expect(record.mapping!.entries).toHaveLength(2);
+    expect(record.mapping!.notes).toContain('Table "campaign/second.csv", one of 2 in the ZIP archive.');
+    expect(record.mapping!.columns.map((column) => column.header)).toEqual(['name', 'depth', 'note']);
+  });
+
+  it('loads exactly the chosen table', async () => {
+    expect((await client.post(`/imports/${importId}/start`, {})).status).toBe(202);
+    expect(await waitFor(importId, ['completed', 'failed'])).toMatchObject({ state: 'completed', counts: { rows: 3, samples: 3 } });
+
+    const knex = api.server.context.knex;
+    const rows = await knex('samples').where({ datasetId: zipDataset }).orderBy('ord').select('name', 'values');
+    expect(rows).toEqual([
+      { name: 'S1', values: { depth: 10, note: 'deep' } },
+      { name: 'S2', values: { depth: 20, note: 'deeper' } },
+      { name: 'S3', values: { depth: 30, note: 'deepest' } },
+    ]);
+    const fields = await knex('dataset_fields').where({ datasetId: zipDataset }).orderBy('position').pluck('key');
+    expect(fields).toEqual(['depth', 'note']);
+  });
+
+  it('rejects a table choice for a plain file', async () => {
+    const plain = (await upload('plain.csv', 'name,value\nA,1\n', zipDataset)).id;
+    await waitFor(plain, ['awaiting_review']);
+    const response = await client.patch(`/imports/${plain}/mapping`, { entry: 'plain.csv' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'body.entry', message: 'not a table of the archive' }]);
+    expect(response.body.detail).toBe('The upload is not a ZIP archive of tables, so "entry" cannot be chosen; leave it out.');
   });
 });

@@ -57,11 +57,13 @@ describe('ZipArchive inflating entries', () => {
   it('rejects an entry that unpacks to more than it declares', async () => {
     const read = readAll(await archive(declareSize(100)));
     await expect(read).rejects.toThrow(ZipArchiveError);
-    await expect(readAll(await archive(declareSize(100)))).rejects.toThrow('"table.csv" unpacks to more than the 100 bytes the archive declares');
+    await expect(readAll(await archive(declareSize(100)))).rejects.toThrow('"table.csv" in the archive cannot be unpacked (too many bytes in the stream: more than the 100 it declares); the archive is damaged');
   });
 
   it('rejects an entry that unpacks to fewer bytes than it declares', async () => {
-    await expect(readAll(await archive(declareSize(TEXT.length + 50)))).rejects.toThrow(`"table.csv" unpacks to ${TEXT.length} bytes, fewer than the ${TEXT.length + 50} the archive declares`);
+    await expect(readAll(await archive(declareSize(TEXT.length + 50)))).rejects.toThrow(
+      `"table.csv" in the archive cannot be unpacked (too few bytes in the stream: ${TEXT.length} of the ${TEXT.length + 50} it declares); the archive is damaged`,
+    );
   });
 
   it('rejects damaged compressed data', async () => {
@@ -69,6 +71,6 @@ describe('ZipArchive inflating entries', () => {
       // The local header is 30 bytes plus the 9-byte name; the deflate stream starts after it.
       for (let offset = 40; offset < 60; offset += 1) bytes[offset] = 0xff;
     };
-    await expect(readAll(await archive(damage))).rejects.toThrow(/"table.csv" in the archive is damaged/);
+    await expect(readAll(await archive(damage))).rejects.toThrow(/^"table.csv" in the archive cannot be unpacked \(.+\); the archive is damaged$/);
   });
 });

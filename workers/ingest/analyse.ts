@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { ImportMappingUpdate, TextEncodingName } from '../../common/api/imports.js';
+import type { ImportArchiveEntry, ImportMappingUpdate, TextEncodingName } from '../../common/api/imports.js';
 import { detectDelimiter, type CsvDelimiter } from './csv-source.js';
 import { epsgCodeOf, isKnownCrs } from '../../server/geo/crs.js';
 import type { DateSystem } from './dates.js';
@@ -16,7 +16,7 @@ import { MAX_TABLE_COLUMNS, scanTable, type ScanProgress } from './table-scan.js
 import { openTextInput, type TableLocation } from './table-source.js';
 import { ENCODING_SAMPLE_BYTES, NotUtf8Error } from './text-decoding.js';
 import { inspectXlsx } from './xlsx-reader.js';
-import { resolveZipTable } from './zip-table.js';
+import { resolveZipTable, type ZipTable } from './zip-table.js';
 
 /** The file to analyse, the dataset it goes into, and the uploader's changes to an earlier mapping. */
 export interface AnalyseInput {
@@ -29,6 +29,9 @@ export interface AnalyseInput {
   progress: ScanProgress;
 }
 
+/** The result of an analysis: a plan for the table, or the tables of a ZIP archive to choose from. */
+export type Analysis = { kind: 'plan'; plan: ImportPlan } | { kind: 'table-choice'; tables: ImportArchiveEntry[]; notes: string[] };
+
 const ENCODING_NAMES: Record<TextEncodingName, string> = {
   'utf-8': 'UTF-8',
   'utf-16le': 'UTF-16 (little-endian)',
@@ -40,24 +43,43 @@ const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'commas', ';': 'sem
 /**
  * Reads the file once (GeoJSON, CSV, XLSX or ODS, directly or inside a ZIP archive) and decides how
  * it maps onto the dataset: encoding, delimiter, header row, number style, column types, date
- * orders, coordinates and the fields to create. Throws ImportRejected when the file as a whole
- * cannot be imported (empty, binary, not a FeatureCollection, no rows).
+ * orders, coordinates and the fields to create. A ZIP archive with several tables and no choice
+ * among them (`overrides.entry`) returns the tables instead. Throws ImportRejected when the file
+ * as a whole cannot be imported (empty, binary, not a FeatureCollection, no rows).
  */
-export async function analyseFile(input: AnalyseInput): Promise<ImportPlan> {
+export async function analyseFile(input: AnalyseInput): Promise<Analysis> {
   const head = await readHead(input.file, ENCODING_SAMPLE_BYTES);
   const sniffed = sniffFormat(head);
   if (sniffed.kind === 'empty') throw new ImportRejected('The file is empty; upload a table with a header row and at least one data row, or a GeoJSON FeatureCollection.');
   if (sniffed.kind === 'rejected') throw new ImportRejected(sniffed.reason);
 
   if (sniffed.kind === 'zip') {
-    const table = await resolveZipTable(input.file);
-    const source: SourcePlan = { format: table.format, container: table.container, entry: table.entry, unpacked: table.unpacked, encoding: table.encoding, delimiter: null, sheet: null, sheets: [] };
-    if (table.format === 'geojson') return analyseGeoJson(input, source, table.sample!);
-    if (table.format === 'csv') return analyseCsv(input, source, table.sample!);
-    return analyseSpreadsheet(input, source);
+    const resolved = await resolveZipTable(input.file, { entry: input.overrides.entry ?? null });
+    if (resolved.kind === 'choice') return { kind: 'table-choice', tables: resolved.tables, notes: resolved.notes };
+    const plan = await analyseZipTable(input, resolved.table);
+    plan.notes.unshift(...resolved.table.notes);
+    return { kind: 'plan', plan };
   }
-  const source: SourcePlan = { format: sniffed.format, container: null, entry: null, unpacked: null, encoding: sniffed.encoding, delimiter: null, sheet: null, sheets: [] };
-  return sniffed.format === 'geojson' ? analyseGeoJson(input, source, sniffed.sample) : analyseCsv(input, source, sniffed.sample);
+  const source: SourcePlan = { format: sniffed.format, container: null, entry: null, tables: [], unpacked: null, encoding: sniffed.encoding, delimiter: null, sheet: null, sheets: [] };
+  const plan = sniffed.format === 'geojson' ? await analyseGeoJson(input, source, sniffed.sample) : await analyseCsv(input, source, sniffed.sample);
+  return { kind: 'plan', plan };
+}
+
+async function analyseZipTable(input: AnalyseInput, table: ZipTable): Promise<ImportPlan> {
+  const source: SourcePlan = {
+    format: table.format,
+    container: table.container,
+    entry: table.entry,
+    tables: table.tables,
+    unpacked: table.unpacked,
+    encoding: table.encoding,
+    delimiter: null,
+    sheet: null,
+    sheets: [],
+  };
+  if (table.format === 'geojson') return analyseGeoJson(input, source, table.sample!);
+  if (table.format === 'csv') return analyseCsv(input, source, table.sample!);
+  return analyseSpreadsheet(input, source);
 }
 
 async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: string): Promise<ImportPlan> {

@@ -1,5 +1,5 @@
 import type { FieldType } from '../../common/api/fields.js';
-import type { CoordinateNotation, DateOrder, ImportFormat, TextEncodingName } from '../../common/api/imports.js';
+import type { CoordinateNotation, DateOrder, ImportArchiveEntry, ImportFormat, TextEncodingName } from '../../common/api/imports.js';
 import type { CsvDelimiter } from './csv-source.js';
 import type { DateSystem } from './dates.js';
 import type { HeaderRename } from './header-fields.js';
@@ -87,6 +87,8 @@ export interface SourcePlan {
   container: 'zip' | null;
   /** Name of the table inside the ZIP archive. */
   entry: string | null;
+  /** Every table in the ZIP archive, for choosing another; empty when the upload is not an archive. */
+  tables: ImportArchiveEntry[];
   /** Path of the table unpacked next to the upload, when it is a workbook inside a ZIP archive. */
   unpacked: string | null;
   encoding: TextEncodingName | null;

@@ -41,7 +41,8 @@ export interface ImportFailure {
 
 /** The analysis result that the review starts from. */
 export interface AnalysisOutcome {
-  plan: ImportPlan;
+  /** Null while the uploader has to choose a table of a ZIP archive. */
+  plan: ImportPlan | null;
   mapping: ImportMapping;
   issues: ImportIssue[];
   issueCount: number;
@@ -99,12 +100,12 @@ export async function markAwaitingReview(knex: Knex, importId: string, outcome: 
     .update({
       state: 'awaiting_review',
       phase: 'review',
-      format: outcome.plan.source.format,
-      plan: JSON.stringify(outcome.plan),
+      format: outcome.mapping.format,
+      plan: outcome.plan === null ? null : JSON.stringify(outcome.plan),
       mapping: JSON.stringify(outcome.mapping),
-      rowsDone: outcome.plan.rowsTotal,
-      rowsTotal: outcome.plan.rowsTotal,
-      counts: JSON.stringify({ rows: outcome.plan.rowsTotal, rejectedRows: outcome.rejectedRows }),
+      rowsDone: outcome.mapping.rows,
+      rowsTotal: outcome.mapping.rows,
+      counts: JSON.stringify({ rows: outcome.mapping.rows, rejectedRows: outcome.rejectedRows }),
       issues: JSON.stringify(outcome.issues),
       issueCount: outcome.issueCount,
       reportKey: outcome.reportKey,

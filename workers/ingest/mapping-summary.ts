@@ -11,6 +11,8 @@ export function summariseMapping(plan: ImportPlan): ImportMapping {
     format: plan.source.format,
     container: plan.source.container,
     entry: plan.source.entry,
+    // Plans stored before archives listed their tables have none.
+    entries: plan.source.tables ?? [],
     encoding: plan.source.encoding,
     delimiter: plan.source.delimiter,
     decimalMark: plan.style.decimal,

@@ -20,6 +20,7 @@ import {
   markRequeued,
   markRunning,
   mergedChangeSeq,
+  type AnalysisOutcome,
   type ImportRow,
 } from './import-record.js';
 import { IssueCollector } from './issue-collector.js';
@@ -31,6 +32,8 @@ import { ProgressReporter } from './progress-reporter.js';
 import { RowNormaliser } from './row-normaliser.js';
 import { rowIssuesRejection } from './row-rejection.js';
 import { normalisedBatches } from './row-source.js';
+import { tableChoiceOutcome } from './table-choice.js';
+import { ZipArchiveError } from './zip-archive.js';
 
 const log = moduleLogger('ingest');
 
@@ -79,7 +82,7 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
   try {
     await reporter.startPhase('analysing', null);
     if (record.checksumSha256 === null) await recordChecksum(deps, record);
-    const plan = await analyseFile({
+    const analysis = await analyseFile({
       file: deps.uploads.pathOf(record.storageKey),
       open: (options) => deps.uploads.openRead(record.storageKey, options),
       existingFields: await existingFieldsOf(deps.knex, record.datasetId),
@@ -87,6 +90,8 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
       progress: (rows, fraction) => reporter.advance(rows, fraction),
     });
     throwIfCancelled(reporter, importId);
+    if (analysis.kind === 'table-choice') return await awaitTableChoice(deps, record, tableChoiceOutcome(analysis.tables, analysis.notes), reporter);
+    const plan = analysis.plan;
 
     const outcome = await validate(deps, record, plan, reporter);
     if (!(await markAwaitingReview(deps.knex, importId, outcome))) throw new ImportCancelled(`Import ${importId} was cancelled`);
@@ -98,6 +103,14 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
     await reporter.settle();
     return handleFailure(deps, record, reporter, error, attempt);
   }
+}
+
+/** Stores the tables of a ZIP archive for the uploader to choose from, and waits for the choice. */
+async function awaitTableChoice(deps: IngestDependencies, record: ImportRow, outcome: AnalysisOutcome, reporter: ProgressReporter): Promise<IngestOutcome> {
+  if (!(await markAwaitingReview(deps.knex, record.id, outcome))) throw new ImportCancelled(`Import ${record.id} was cancelled`);
+  await reporter.finish({ state: 'awaiting_review', phase: 'review', rowsDone: 0, rowsTotal: 0, counts: { rows: 0, rejectedRows: 0 }, issueCount: outcome.issueCount, error: null });
+  log.info({ importId: record.id, tables: outcome.mapping.entries.length }, 'analysis found several tables in the ZIP archive; waiting for the uploader to choose one');
+  return { state: 'awaiting_review', rows: 0, issueCount: outcome.issueCount };
 }
 
 async function validate(deps: IngestDependencies, record: ImportRow, plan: ImportPlan, reporter: ProgressReporter) {
@@ -203,9 +216,12 @@ async function* rejectingInvalid<T>(batches: AsyncIterable<T[]>, issues: IssueCo
   if (reject && issues.count > 0) throw rowIssuesRejection(issues, rows);
 }
 
-async function handleFailure(deps: IngestDependencies, record: ImportRow, reporter: ProgressReporter, error: unknown, attempt: AttemptInfo): Promise<IngestOutcome> {
+async function handleFailure(deps: IngestDependencies, record: ImportRow, reporter: ProgressReporter, thrown: unknown, attempt: AttemptInfo): Promise<IngestOutcome> {
   const importId = record.id;
   reporter.stopHeartbeat();
+  // A damaged workbook or archive entry, or one that unpacks past the limit, is the file's fault,
+  // wherever in the reading it shows: retrying would fail the same way.
+  const error = thrown instanceof ZipArchiveError ? new ImportRejected(`The file cannot be read: ${thrown.message}.`) : thrown;
   if (error instanceof ImportRejected) {
     await markFailed(deps.knex, importId, { error: error.summary, issues: error.issues, issueCount: error.issueCount, counts: error.counts, mapping: error.mapping });
     await reporter.finish({ state: 'failed', rowsDone: 0, rowsTotal: error.counts.rows ?? null, counts: error.counts, issueCount: error.issueCount, error: error.summary });

@@ -1,16 +1,23 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 
 /**
- * Largest uncompressed entry the worker reads. A ZIP declares each entry's size, and yauzl checks
- * the bytes against it while inflating, so a small archive cannot expand without limit.
+ * Largest uncompressed entry the worker reads. A ZIP declares each entry's size, and both that
+ * size and the bytes that actually come out of the entry are checked against this limit, so a
+ * small archive (a ZIP bomb) cannot expand without limit.
  */
 export const MAX_ENTRY_BYTES = 16 * 1024 ** 3;
 
-/** ZIP's compression method 8, the only one besides storing that the worker reads. */
+/** ZIP's compression method 8 (deflate); the other method the worker reads, 0, stores bytes as they are. */
 const DEFLATE = 8;
 const INFLATE_CHUNK_BYTES = 256 * 1024;
+
+/** Options of reading an archive. */
+export interface ZipArchiveOptions {
+  /** Largest uncompressed entry that is read; MAX_ENTRY_BYTES unless given. */
+  maxEntryBytes?: number;
+}
 
 /** Raised for an archive the worker cannot read: broken, encrypted, or with an oversized entry. */
 export class ZipArchiveError extends Error {
@@ -23,72 +30,87 @@ export interface ZipEntryInfo {
   uncompressedSize: number;
 }
 
+/**
+ * Returns why an entry name is unsafe, or null when it is safe. An absolute path, a drive letter
+ * or a `..` segment would point outside the archive if it were unpacked. Control characters have
+ * no place in a file name.
+ */
+export function unsafeEntryNameReason(name: string): string | null {
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'it is an absolute path';
+  if (name.split('/').includes('..')) return 'it contains ".." and so points outside the archive';
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'it contains control characters';
+  return null;
+}
+
 /** A ZIP file on disk whose entries are read as streams, one at a time, without unpacking it. */
 export class ZipArchive {
   private constructor(
     private readonly zip: yauzl.ZipFile,
     private readonly byName: Map<string, yauzl.Entry>,
+    private readonly maxEntryBytes: number,
   ) {}
 
-  /** Opens an archive and reads its central directory. */
-  static async open(file: string): Promise<ZipArchive> {
+  /**
+   * Opens an archive and reads its central directory. Rejects the whole archive when an entry
+   * has an unsafe name (see unsafeEntryNameReason), because such names mark a crafted archive.
+   */
+  static async open(file: string, options: ZipArchiveOptions = {}): Promise<ZipArchive> {
+    // yauzl checks names only when it decodes them itself, and then fails with a bare "invalid
+    // relative path". Decoding them here gives the uploader a message that names the entry.
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, opened) => {
+      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, decodeStrings: false }, (error, opened) => {
         if (error || !opened) reject(new ZipArchiveError(`it cannot be read (${(error?.message ?? 'unknown error').replace(/\.$/, '')})`));
         else resolve(opened);
       });
     });
-    const byName = new Map<string, yauzl.Entry>();
-    await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (entry: yauzl.Entry) => {
-        if (!entry.fileName.endsWith('/')) byName.set(entry.fileName, entry);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve());
-      zip.on('error', (error: Error) => reject(new ZipArchiveError(`the ZIP archive is damaged: ${error.message}`)));
-      zip.readEntry();
-    });
-    return new ZipArchive(zip, byName);
+    try {
+      return new ZipArchive(zip, await readEntries(zip), options.maxEntryBytes ?? MAX_ENTRY_BYTES);
+    } catch (error) {
+      zip.close();
+      throw error;
+    }
   }
 
   /** Lists the files in the archive, leaving out folders. */
   entries(): ZipEntryInfo[] {
-    return [...this.byName.values()].map((entry) => ({ name: entry.fileName, uncompressedSize: entry.uncompressedSize }));
+    return [...this.byName].map(([name, entry]) => ({ name, uncompressedSize: entry.uncompressedSize }));
   }
 
   has(name: string): boolean {
     return this.byName.has(name);
   }
 
-  /** Opens an entry as a stream of its uncompressed bytes. */
+  /** Tells whether an entry declares more uncompressed bytes than the archive reads. */
+  isTooLarge(entry: ZipEntryInfo): boolean {
+    return entry.uncompressedSize > this.maxEntryBytes;
+  }
+
+  /** Returns the message for an entry that unpacks to more than the limit; `size` is its declared size. */
+  tooLargeMessage(name: string, size: number | null): string {
+    const found = size === null ? 'more' : formatBytes(size);
+    return `"${name}" in the archive unpacks to ${found}, more than the ${formatBytes(this.maxEntryBytes)} the portal reads from one file in an archive`;
+  }
+
+  /**
+   * Opens an entry as a stream of its uncompressed bytes. The stream fails with a ZipArchiveError
+   * when the entry is damaged or unpacks to more than the limit, whatever size it declares.
+   */
   async openStream(name: string): Promise<Readable> {
     const entry = this.byName.get(name);
     if (!entry) throw new ZipArchiveError(`the archive has no file "${name}"`);
     if (entry.isEncrypted()) throw new ZipArchiveError(`"${name}" in the archive is encrypted`);
-    if (entry.uncompressedSize > MAX_ENTRY_BYTES) {
-      throw new ZipArchiveError(`"${name}" unpacks to ${entry.uncompressedSize} bytes, more than the ${MAX_ENTRY_BYTES} the portal reads`);
-    }
+    if (entry.uncompressedSize > this.maxEntryBytes) throw new ZipArchiveError(this.tooLargeMessage(name, entry.uncompressedSize));
+
+    // Deflated entries are inflated here rather than by yauzl, whose 16 KiB output chunks cost a
+    // callback each: 256 KiB chunks take about half the time for a sheet of tens of megabytes.
     const deflated = entry.compressionMethod === DEFLATE;
-    const stored = await new Promise<Readable>((resolve, reject) => {
+    const raw = await new Promise<Readable>((resolve, reject) => {
       this.zip.openReadStream(entry, { decompress: deflated ? false : null }, (error, stream) => {
         if (error || !stream) reject(new ZipArchiveError(`"${name}" cannot be read from the archive: ${error?.message ?? 'unknown error'}`));
         else resolve(stream);
       });
     });
-    if (!deflated) return stored;
-    // Inflated here rather than by yauzl, whose 16 KiB output chunks cost a callback each: larger
-    // chunks take about half the time for a sheet of tens of megabytes.
-    const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES });
-    const check = new SizeCheck(name, entry.uncompressedSize);
-    const fail = (error: Error) => check.destroy(new ZipArchiveError(`"${name}" in the archive is damaged: ${error.message}`));
-    stored.on('error', fail);
-    inflate.on('error', fail);
-    // A reader that stops early destroys the check; the streams before it are released with it.
-    check.on('close', () => {
-      inflate.destroy();
-      stored.destroy();
-    });
-    return stored.pipe(inflate).pipe(check);
+    return this.limited(raw, deflated ? createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }) : null, name, entry.uncompressedSize);
   }
 
   /** Reads a small entry, such as a workbook's part list, as UTF-8 text. */
@@ -101,30 +123,66 @@ export class ZipArchive {
   close(): void {
     this.zip.close();
   }
+
+  /**
+   * Pipes an entry's bytes (through `inflate` when it is compressed) into a byte counter. The
+   * counter fails when the bytes differ from the size the entry declares, and
+   * turns stream errors into ZipArchiveErrors that name the entry. A reader that stops early
+   * destroys the counter, which releases the streams.
+   */
+  private limited(raw: Readable, inflate: Transform | null, name: string, declared: number): Readable {
+    const damaged = (reason: string) => new ZipArchiveError(`"${name}" in the archive cannot be unpacked (${reason}); the archive is damaged`);
+    let bytes = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        bytes += chunk.length;
+        // openStream checked the declared size against the limit, so this also keeps the bytes within it.
+        next(bytes > declared ? damaged(`too many bytes in the stream: more than the ${declared} it declares`) : null, chunk);
+      },
+      flush(done) {
+        done(bytes < declared ? damaged(`too few bytes in the stream: ${bytes} of the ${declared} it declares`) : null);
+      },
+    });
+    const streams = inflate ? [raw, inflate] : [raw];
+    for (const stream of streams) stream.on('error', (error: Error) => counted.destroy(damaged(error.message)));
+    counted.on('close', () => {
+      for (const stream of streams) stream.destroy();
+    });
+    (inflate ? raw.pipe(inflate) : raw).pipe(counted);
+    return counted;
+  }
 }
 
-/**
- * Passes an inflated entry's bytes on and fails when they differ from the size the archive
- * declares, so a small archive cannot expand without limit and a truncated entry is noticed.
- */
-class SizeCheck extends Transform {
-  private bytes = 0;
+/** Reads the central directory: every entry that is not a folder, by its decoded and checked name. */
+async function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const byName = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      // With strictFileNames off, yauzl turns backslashes into slashes, as Windows archivers mean them.
+      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      const unsafe = unsafeEntryNameReason(name);
+      if (unsafe !== null) {
+        reject(new ZipArchiveError(`the archive contains a file named "${name}", which is not allowed because ${unsafe}; pack the files again with paths inside the archive`));
+        return;
+      }
+      if (!name.endsWith('/')) byName.set(name, entry);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve());
+    zip.on('error', (error: Error) => reject(new ZipArchiveError(`the ZIP archive is damaged: ${error.message}`)));
+    zip.readEntry();
+  });
+  return byName;
+}
 
-  constructor(
-    private readonly name: string,
-    private readonly declared: number,
-  ) {
-    super();
+/** Writes a byte count for a message, in binary units from KiB up: "16 GiB", "1.5 MiB". */
+function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
   }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    if (this.bytes > this.declared) callback(new ZipArchiveError(`"${this.name}" unpacks to more than the ${this.declared} bytes the archive declares`));
-    else callback(null, chunk);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (this.bytes < this.declared) callback(new ZipArchiveError(`"${this.name}" unpacks to ${this.bytes} bytes, fewer than the ${this.declared} the archive declares`));
-    else callback();
-  }
+  return bytes < 1024 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
 }

@@ -1,6 +1,7 @@
-import { Upload, type PreviousUpload } from 'tus-js-client';
+import { defaultOptions, Upload, type DetailedError, type PreviousUpload } from 'tus-js-client';
 import { ApiError } from './api-error.js';
 import { API_BASE } from './http.js';
+import { fetchImport } from './imports.js';
 
 /** Bytes the server has confirmed so far and the size of the file. */
 export interface TransferProgress {
@@ -15,6 +16,18 @@ export interface UploadHandle {
   done: Promise<string>;
   /** Stops sending; the server keeps what arrived, so the same file can resume later. */
   pause(): void;
+}
+
+/**
+ * The server removed an unfinished upload because no bytes arrived for too long (HTTP 410 Gone).
+ * The browser has forgotten it too, so the next upload of the file starts from the beginning.
+ */
+export class UploadExpiredError extends ApiError {
+  override name = 'UploadExpiredError';
+
+  constructor(message: string) {
+    super('not_found', 410, message);
+  }
 }
 
 /** Endpoint of the tus protocol on the portal's own origin. */
@@ -50,7 +63,13 @@ export async function uploadImportFile(datasetId: string, file: File, onProgress
     removeFingerprintOnSuccess: true,
     onProgress: (loaded, total) => onProgress({ loaded, total, resumed }),
     onSuccess: () => resolve(importIdOf(upload.url)),
-    onError: (error) => reject(uploadError(error)),
+    // tus-js-client reacts to a failed HEAD request by starting a new upload silently, so a 410
+    // becomes an error here, which neither retries nor starts over.
+    onAfterResponse: (_request, response) => {
+      if (response.getStatus() === 410) throw new UploadExpiredError(response.getBody().trim());
+    },
+    onShouldRetry: (error) => !(error.causingError instanceof UploadExpiredError) && isRetryable(error),
+    onError: (error) => void failUpload(upload, error).then(reject),
   });
 
   const previous = await sameDatasetUploads(upload, datasetId);
@@ -70,6 +89,43 @@ async function sameDatasetUploads(upload: Upload, datasetId: string): Promise<Pr
     // Without localStorage (a private window, say) every upload starts from the beginning.
     return undefined;
   }
+}
+
+/** Returns the error to report for a failed upload, after forgetting an upload that expired. */
+async function failUpload(upload: Upload, error: Error | DetailedError): Promise<ApiError> {
+  const cause = 'causingError' in error ? error.causingError : null;
+  if (!(cause instanceof UploadExpiredError)) return uploadError(error);
+  await forgetUpload(upload);
+  // A 410 to a HEAD request has no body, so the reason comes from the import the upload fed.
+  return cause.message === '' ? new UploadExpiredError(await expiryReason(upload.url)) : cause;
+}
+
+async function expiryReason(url: string | null): Promise<string> {
+  try {
+    const record = await fetchImport(importIdOf(url));
+    if (record.error) return record.error;
+  } catch {
+    // The general message below also names the next step.
+  }
+  return 'The upload expired, so the server removed the unfinished file. Upload the file again from the start.';
+}
+
+/** Removes the browser's record of an upload, so choosing the file again starts a new one. */
+async function forgetUpload(upload: Upload): Promise<void> {
+  try {
+    const stored = await upload.findPreviousUploads();
+    const expired = stored.filter((previous) => previous.uploadUrl === upload.url);
+    await Promise.all(expired.map((previous) => defaultOptions.urlStorage.removeUpload(previous.urlStorageKey)));
+  } catch {
+    // Without localStorage nothing was stored.
+  }
+}
+
+/** tus-js-client's default retry rule: not after a client error other than 409 and 423, and not offline. */
+function isRetryable(error: DetailedError): boolean {
+  const status = error.originalResponse?.getStatus() ?? 0;
+  const clientError = status >= 400 && status < 500 && status !== 409 && status !== 423;
+  return !clientError && navigator.onLine !== false;
 }
 
 function importIdOf(url: string | null): string {

@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { errorMessage } from '../api/api-error.js';
-import { uploadImportFile, type TransferProgress, type UploadHandle } from '../api/upload.js';
+import { uploadImportFile, UploadExpiredError, type TransferProgress, type UploadHandle } from '../api/upload.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { formatBytes } from '../format/numbers.js';
 import { ACCEPTED_EXTENSIONS, checkUploadFile } from './upload-check.js';
@@ -15,6 +15,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
   const [transfer, setTransfer] = createSignal<TransferProgress | null>(null);
   const [error, setError] = createSignal<string | null>(null);
   const [paused, setPaused] = createSignal(false);
+  const [expired, setExpired] = createSignal(false);
   let handle: UploadHandle | null = null;
   let form: HTMLFormElement | undefined;
   onCleanup(() => handle?.pause());
@@ -28,6 +29,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
     setFile(event.currentTarget.files?.[0] ?? null);
     setError(null);
     setPaused(false);
+    setExpired(false);
   };
 
   const onSubmit = async (event: SubmitEvent) => {
@@ -37,6 +39,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
 
     setError(null);
     setPaused(false);
+    setExpired(false);
     setTransfer({ loaded: 0, total: chosen.size, resumed: false });
     try {
       handle = await uploadImportFile(props.datasetId, chosen, setTransfer);
@@ -46,7 +49,14 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
       setFile(null);
       setTransfer(null);
     } catch (caught) {
-      setError(`The upload stopped: ${errorMessage(caught)}`);
+      if (caught instanceof UploadExpiredError) {
+        // Nothing of the old upload is left to resume, so its progress is no longer shown.
+        setExpired(true);
+        setTransfer(null);
+        setError(`${caught.message} Press "Upload again" to send it.`);
+      } else {
+        setError(`The upload stopped: ${errorMessage(caught)}`);
+      }
     } finally {
       handle = null;
     }
@@ -68,12 +78,16 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
     };
   };
   const busy = () => transfer() !== null && !paused() && error() === null;
+  const uploadLabel = () => {
+    if (expired()) return 'Upload again';
+    return paused() || error() !== null ? 'Resume upload' : 'Upload';
+  };
 
   return (
     <form ref={form} class="form upload-form" onSubmit={(event) => void onSubmit(event)} aria-labelledby="upload-heading">
       <h3 id="upload-heading">Upload a file</h3>
       <p class="muted">
-        CSV or TSV, Excel (.xlsx), OpenDocument (.ods) or GeoJSON, or a ZIP holding one of these. The file is analysed first, and you check
+        CSV or TSV, Excel (.xlsx), OpenDocument (.ods) or GeoJSON, or a ZIP archive of these (you choose the table when it holds several). The file is analysed first, and you check
         how its columns will be read before anything is added. An interrupted upload continues where it stopped when you choose the same
         file again.
         <Show when={props.uploadMaxBytes}>{(max) => ` Files up to ${formatBytes(max())}.`}</Show>
@@ -84,7 +98,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
           <input type="file" name="file" accept={ACCEPTED_EXTENSIONS.join(',')} onChange={onChoose} disabled={busy()} />
         </label>
         <button type="submit" class="button button--primary" disabled={!file() || busy() || fileProblem() !== null}>
-          {paused() || error() !== null ? 'Resume upload' : 'Upload'}
+          {uploadLabel()}
         </button>
         <Show when={busy()}>
           <button type="button" class="button" onClick={onPause}>

@@ -11,7 +11,7 @@ export function checkUploadFile(file: { name: string; size: number }, maxBytes: 
   const dot = file.name.lastIndexOf('.');
   const extension = dot < 0 ? '' : file.name.slice(dot).toLowerCase();
   if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(extension)) {
-    return `"${file.name}" is not a file Fairport can load. Choose a CSV or TSV file (.csv, .tsv, .txt), an Excel or OpenDocument spreadsheet (.xlsx, .ods), a GeoJSON file (.geojson, .json), or a ZIP archive holding one of these.`;
+    return `"${file.name}" is not a file Fairport can load. Choose a CSV or TSV file (.csv, .tsv, .txt), an Excel or OpenDocument spreadsheet (.xlsx, .ods), a GeoJSON file (.geojson, .json), or a ZIP archive of these.`;
   }
   if (file.size === 0) return `"${file.name}" is empty. Choose a file with a header row and data.`;
   if (maxBytes !== undefined && file.size > maxBytes) {

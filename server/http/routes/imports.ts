@@ -138,8 +138,9 @@ export function importRoutes(context: AppContext): Route[] {
       summary: 'Change the proposed mapping; the file is analysed again with the changes',
       description:
         'Column changes are given by column index (see the mapping): target, type, unit, label, date order, Excel serial dates. ' +
-        'File settings: header row, sheet, encoding, delimiter, decimal mark, thousands separator, date system, EPSG code of the ' +
-        'coordinates, missing-value codes. Changes add to earlier ones. The import returns to `queued` and then to `awaiting_review`.',
+        'File settings: the table of a ZIP archive (`entry`, one of the mapping\'s `entries`), header row, sheet, encoding, ' +
+        'delimiter, decimal mark, thousands separator, date system, EPSG code of the coordinates, missing-value codes. Changes add ' +
+        'to earlier ones, except that choosing another table starts over. The import returns to `queued` and then to `awaiting_review`.',
       tags: ['imports'],
       permission: 'dataset.edit-data',
       params: importParams,
@@ -151,6 +152,7 @@ export function importRoutes(context: AppContext): Route[] {
         if (body.crs !== undefined && body.crs !== null && !isKnownCrs(body.crs)) {
           throw new HttpError('validation_failed', `EPSG:${body.crs} is not a coordinate reference system the portal knows.`, [{ field: 'body.crs', message: 'unknown EPSG code' }]);
         }
+        if (body.entry !== undefined) requireListedEntry(record, body.entry);
         const updated = await updateMapping(record, body);
         await enqueueAnalysis(context.ingestQueue, updated.id, updated.revision);
         publishState(context, updated);
@@ -223,6 +225,18 @@ export function importRoutes(context: AppContext): Route[] {
       },
     }),
   ];
+}
+
+/** Rejects a table choice that is not one of the tables the analysis found in the ZIP archive. */
+function requireListedEntry(record: Import, entry: string): void {
+  const listed = record.mapping?.entries ?? [];
+  if (listed.some((table) => table.path === entry)) return;
+
+  const message =
+    listed.length === 0
+      ? `The upload is not a ZIP archive of tables, so "entry" cannot be chosen; leave it out.`
+      : `"${entry}" is not a table of this ZIP archive; choose one of ${listed.map((table) => `"${table.path}"`).join(', ')}.`;
+  throw new HttpError('validation_failed', message, [{ field: 'body.entry', message: 'not a table of the archive' }]);
 }
 
 async function readableImport(actor: Actor, importId: string): Promise<Import> {
