@@ -88,13 +88,13 @@ export class ColumnProfile {
         this.countMissingCode(String(value));
         return;
       }
-      this.countPresent(String(value));
+      this.countPresent(value);
       this.shapes[Number.isSafeInteger(value) ? 'int' : 'dot'] += 1;
       this.countRange(value, Number.isSafeInteger(value));
       return;
     }
     if (typeof value === 'boolean') {
-      this.countPresent(String(value));
+      this.countPresent(value);
       this.booleans += 1;
       return;
     }
@@ -182,9 +182,10 @@ export class ColumnProfile {
     if (parsed.srid !== null) this.wktSrids.add(parsed.srid);
   }
 
-  private countPresent(example: string): void {
+  /** Counts a present value; only the first few become text, as examples. */
+  private countPresent(example: string | number | boolean): void {
     this.present += 1;
-    if (this.examples.length < MAX_EXAMPLES) this.examples.push(example.slice(0, MAX_EXAMPLE_LENGTH));
+    if (this.examples.length < MAX_EXAMPLES) this.examples.push(String(example).slice(0, MAX_EXAMPLE_LENGTH));
   }
 
   private countMissingCode(code: string): void {
