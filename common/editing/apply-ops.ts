@@ -19,7 +19,8 @@ export interface RowSink {
   put(sample: Sample): void;
   /** Adds a row that another client inserted. */
   insert(sample: Sample): void;
-  remove(id: string): void;
+  /** Removes a row. `ord` is the row's place in row order, for rows not loaded, or null when unknown. */
+  remove(id: string, ord: number | null): void;
   /** Every loaded row, for field operations that change a whole column. */
   all(): Iterable<Sample>;
   fields: Map<string, Field>;
@@ -41,7 +42,7 @@ export function applyCommittedOp(sink: RowSink, op: DatasetOp): boolean {
       sink.insert(structuredClone(op.sample));
       return false;
     case 'sample.delete':
-      sink.remove(op.sampleId);
+      sink.remove(op.sampleId, op.before.ord);
       return false;
     case 'field.insert':
       sink.fields.set(op.field.id, op.field);
@@ -83,7 +84,7 @@ export function applyEditOp(sink: RowSink, op: EditOp): void {
       sink.insert(newSample(op.sample));
       return;
     case 'sample.delete':
-      sink.remove(op.sampleId);
+      sink.remove(op.sampleId, null);
       return;
     case 'field.insert':
       sink.fields.set(op.field.id, pendingField(op.field, sink.fields));

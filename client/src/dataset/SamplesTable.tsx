@@ -29,10 +29,12 @@ interface Editing extends CellPosition {
 
 /**
  * Shows the dataset's samples in a virtualised, editable grid. Only the rows in view and a few
- * around them are in the DOM, whatever the row count. Cell values are inserted as text, never as
- * HTML. Keyboard: arrows, Tab, Home/End and PageUp/PageDown move; Enter, F2 or typing edits;
- * Enter or Tab saves, Escape cancels; Delete clears; Ctrl+Z and Ctrl+Y undo and redo; a block
- * pasted from a spreadsheet becomes one edit.
+ * around them are in the DOM and loaded, whatever the row count. Cell values are inserted as
+ * text, never as HTML.
+ *
+ * Keys: arrows, Tab, Home/End, Ctrl+Home/Ctrl+End and PageUp/PageDown move. Enter, F2 or typing
+ * edits, Enter or Tab saves and Escape cancels. Delete clears, and Ctrl+Z and Ctrl+Y undo and
+ * redo. A block pasted from a spreadsheet becomes one edit.
  */
 export function SamplesTable(props: {
   live: LiveDataset;
@@ -162,6 +164,9 @@ export function SamplesTable(props: {
     const ctrl = event.ctrlKey || event.metaKey;
     if (ctrl && (event.key === 'z' || event.key === 'Z') && !event.shiftKey) return handled(event, () => live.undo());
     if (ctrl && (event.key === 'y' || ((event.key === 'z' || event.key === 'Z') && event.shiftKey))) return handled(event, () => live.redo());
+    // As in spreadsheets: Ctrl+Home goes to the first cell, Ctrl+End to the last row's last cell.
+    if (ctrl && event.key === 'Home') return handled(event, () => select({ row: 0, col: 0 }));
+    if (ctrl && event.key === 'End') return handled(event, () => select({ row: Math.max(0, count() - 1), col: columns().length - 1 }));
     if (ctrl) return;
 
     switch (event.key) {
