@@ -14,9 +14,10 @@ export interface PositionRange {
 /**
  * Tracks which rows a client has loaded ("held" rows) and at which positions, for a dataset it
  * reads in windows rather than from the start. Held rows form segments, and the positions
- * between them are unknown until read. A committed insert or delete shifts every later segment, so positions stay exact while
- * the client applies every change in seq order. The row's `ord` (from the change) tells where
- * an insert or delete falls, also when the row itself is not held.
+ * between them are unknown until read. A committed insert or delete shifts every later
+ * segment, so positions stay exact while the client applies every change in seq order. The
+ * row's `ord` (from the change) decides where an insert or delete falls, also when the row
+ * itself is not held.
  *
  * The invariant: segments are sorted, non-empty, never overlap or touch (touching ones merge),
  * and their rows' ords increase with position.

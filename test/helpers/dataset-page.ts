@@ -1,5 +1,4 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 export interface DatasetPage {
   context: BrowserContext;
@@ -20,9 +19,12 @@ export async function openDatasetPage(
     firstRow: string;
     errors: string[];
     viewport?: { width: number; height: number };
+    /** Runs on the new context before the page opens, e.g. to route its websocket. */
+    prepare?: (context: BrowserContext) => Promise<void>;
   },
 ): Promise<DatasetPage> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 1100 } });
+  await options.prepare?.(context);
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') options.errors.push(`${message.text()} (${message.location().url})`);
@@ -34,8 +36,9 @@ export async function openDatasetPage(
   await page.getByLabel('Password').fill(options.credentials.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${options.baseUrl}/datasets/${options.datasetId}`);
-  await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
-  await expect.poll(() => page.getByRole('gridcell', { name: options.firstRow, exact: true }).count(), { timeout: 10_000 }).toBe(1);
+  // Waits with locators rather than expect.poll, so the helper also works in beforeAll.
+  await page.locator('.connection[data-state="live"]').waitFor({ timeout: 10_000 });
+  await page.getByRole('gridcell', { name: options.firstRow, exact: true }).waitFor({ timeout: 10_000 });
   return { context, page };
 }
 

@@ -6,7 +6,7 @@ import type { EditOp } from '../../../common/editing/requests.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { plural } from '../format/numbers.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
-import { cellInput, columnCell, editableText, parseClipboardTable } from './cell-input.js';
+import { cellInput, cellLabel, columnCell, editableText, parseClipboardTable } from './cell-input.js';
 import { CellHistoryPanel } from './editing/CellHistoryPanel.js';
 import { ConflictDialog } from './editing/ConflictDialog.js';
 import { FieldEditor } from './editing/FieldEditor.js';
@@ -406,7 +406,9 @@ export function SamplesTable(props: {
           />
         </Show>
       </div>
-      <Show when={live.conflict()}>{(prompt) => <ConflictDialog prompt={prompt()} onChoose={(choice) => live.resolveConflict(choice)} />}</Show>
+      <Show when={live.conflict()}>
+        {(prompt) => <ConflictDialog prompt={prompt()} cellLabel={(cell) => cellLabel(cell, columns())} onChoose={(choice) => live.resolveConflict(choice)} />}
+      </Show>
     </div>
   );
 }

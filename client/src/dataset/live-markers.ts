@@ -124,9 +124,11 @@ export function createLiveMarkers(options: {
       dragged = true;
       marker.setLatLng(event.latlng);
     };
-    const onUp = () => {
+    const onUp = (event: L.LeafletMouseEvent) => {
       map.off('mousemove', onMove);
       map.dragging.enable();
+      // The browser may merge the last moves into the release, so the drop is where the pointer is released.
+      onMove(event);
       if (!dragged) return;
       const { lat, lng } = marker.getLatLng();
       const longitude = L.Util.wrapNum(lng, [-180, 180], true);
