@@ -51,6 +51,12 @@ export interface RowWindow {
  */
 export type WindowResult = 'applied' | 'waiting' | 'outdated';
 
+/** Own unconfirmed new rows: those after the last row, and those right below a row, newest first. */
+interface OwnInserts {
+  tail: string[];
+  below: Map<string, string[]>;
+}
+
 /** The rows as shown, with own unconfirmed edits on top. */
 interface ShownView {
   fields: Field[];
@@ -361,18 +367,22 @@ export class LiveTable {
     // Own edits are applied to copies of the rows they touch, on top of the committed rows.
     const rows = new Map<string, Sample>();
     const removed = new Set<string>();
-    const added: string[] = [];
+    const own: OwnInserts = { tail: [], below: new Map() };
     const fields = new Map(this.fields);
     const overlay: RowSink = {
       fields,
       get: (id) => (removed.has(id) ? undefined : (rows.get(id) ?? this.committed.get(id))),
       put: (sample) => void rows.set(sample.id, sample),
-      insert: (sample) => {
+      insert: (sample, afterId) => {
+        const isOwn = !this.positions.has(sample.id) && !rows.has(sample.id);
         rows.set(sample.id, sample);
-        if (!this.positions.has(sample.id)) added.push(sample.id);
+        if (!isOwn) return;
+        const anchored = afterId && (this.positions.has(afterId) || rows.has(afterId));
+        if (anchored) own.below.set(afterId, [sample.id, ...(own.below.get(afterId) ?? [])]);
+        else own.tail.push(sample.id);
       },
       remove: (id) => void removed.add(id),
-      all: () => [...this.committed.values(), ...added.map((id) => rows.get(id)!)].filter((sample) => !removed.has(sample.id)).map((sample) => rows.get(sample.id) ?? sample),
+      all: () => [...this.committed.values(), ...[...rows.values()].filter((sample) => !this.committed.has(sample.id))].filter((sample) => !removed.has(sample.id)).map((sample) => rows.get(sample.id) ?? sample),
     };
     for (const edit of this.pending.values()) {
       if (edit.seq !== null && edit.seq <= this.lastSeq) continue;
@@ -380,26 +390,38 @@ export class LiveTable {
     }
     for (const id of removed) rows.delete(id);
     const shownFields = [...fields.values()].sort((a, b) => a.position - b.position || a.key.localeCompare(b.key));
-    this.view = { fields: shownFields, rows, ...this.overlaidSegments(removed, added.filter((id) => !removed.has(id))), indexById: null };
+    this.view = { fields: shownFields, rows, ...this.overlaidSegments(removed, own), indexById: null };
     return this.view;
   }
 
-  /** Builds the shown segments: held rows without own deleted ones, and own new rows after the last row. */
-  private overlaidSegments(removed: Set<string>, added: string[]): { segments: RowSegment[]; total: number } {
+  /**
+   * Builds the shown segments from the held ones: without own deleted rows, with own new rows
+   * right below their anchor, and with the other own new rows after the last row.
+   */
+  private overlaidSegments(removed: Set<string>, own: OwnInserts): { segments: RowSegment[]; total: number } {
+    const withBelow = (id: string, into: string[]) => {
+      if (!removed.has(id)) into.push(id);
+      for (const below of own.below.get(id) ?? []) withBelow(below, into);
+    };
+
     const segments: RowSegment[] = [];
-    let removedBefore = 0;
+    let shift = 0;
     for (const segment of this.positions.all()) {
-      const ids = segment.ids.filter((id) => !removed.has(id));
-      if (ids.length > 0) segments.push({ start: segment.start - removedBefore, ids });
-      removedBefore += segment.ids.length - ids.length;
+      const ids: string[] = [];
+      for (const id of segment.ids) withBelow(id, ids);
+      if (ids.length > 0) segments.push({ start: segment.start + shift, ids });
+      shift += ids.length - segment.ids.length;
     }
-    const end = this.positions.total - removedBefore;
-    if (added.length > 0) {
+
+    const end = this.positions.total + shift;
+    const tail: string[] = [];
+    for (const id of own.tail) withBelow(id, tail);
+    if (tail.length > 0) {
       const last = segments.at(-1);
-      if (last && last.start + last.ids.length === end) last.ids = [...last.ids, ...added];
-      else segments.push({ start: end, ids: added });
+      if (last && last.start + last.ids.length === end) last.ids = [...last.ids, ...tail];
+      else segments.push({ start: end, ids: tail });
     }
-    return { segments, total: end + added.length };
+    return { segments, total: end + tail.length };
   }
 
   private invalidate(): void {

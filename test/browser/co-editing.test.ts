@@ -117,6 +117,27 @@ describe('conflicts and map moves in two browsers', () => {
     await expect.poll(() => gridCell(sam, 'R3', 'field:note').textContent(), { timeout: 10_000 }).toBe('Sam keeps this');
   }, 30_000);
 
+  it('inserts a row below the selected row', async () => {
+    await gridCell(alice, 'R1', 'name').click();
+    await alice.getByRole('button', { name: 'Insert row below' }).click();
+    await alice.keyboard.type('Between');
+    await alice.keyboard.press('Enter');
+
+    const names = (page: Page) =>
+      page.locator('.grid__row[data-sample-id]').evaluateAll((elements) =>
+        elements
+          .map((row) => ({ index: Number(row.getAttribute('aria-rowindex')), name: row.querySelector('[data-column="name"]')!.textContent }))
+          .sort((a, b) => a.index - b.index)
+          .map((row) => row.name),
+      );
+    const expected = ['R0', 'R1', 'Between', 'R2', 'R3', 'R4'];
+    await expect.poll(() => names(sam), { timeout: 10_000 }).toEqual(expected);
+    expect(await names(alice)).toEqual(expected);
+    const stored = (await fetchWindow(stack.url, api.cookie, datasetId, 0, 10)).items.map((sample) => sample.name);
+    expect(stored).toEqual(expected);
+    rows = new Map((await fetchWindow(stack.url, api.cookie, datasetId, 0, 10)).items.map((sample) => [sample.name, sample]));
+  }, 30_000);
+
   it('moves a sample by dragging its point', async () => {
     for (const page of [alice, sam]) {
       // A selected row's point is drawn in another colour, so select a row without a location.

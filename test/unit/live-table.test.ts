@@ -231,6 +231,27 @@ describe('LiveTable windows', () => {
     short.dispose();
   });
 
+  it('shows an own row below its anchor', () => {
+    table.loadWindow({ position: 0, total: 5000, seq: 5, items: rows(0, 10) });
+    table.edit([{ type: 'sample.insert', sample: { id: id(9000), name: 'first' }, afterId: id(3) }]);
+    table.edit([{ type: 'sample.insert', sample: { id: id(9001), name: 'second' }, afterId: id(3) }]);
+    table.edit([{ type: 'sample.insert', sample: { id: id(9002), name: 'under first' }, afterId: id(9000) }]);
+    expect(table.shownIds().slice(3, 8)).toEqual([id(3), id(9001), id(9000), id(9002), id(4)]);
+    expect(table.shownIndexOf(id(9))).toBe(12);
+    expect(table.shownCount()).toBe(5003);
+  });
+
+  it('applies the ords of rows moved for an insert', () => {
+    table.loadWindow({ position: 0, total: 4, seq: 5, items: [sample(id(0), 100), sample(id(1), 101), sample(id(2), 102), sample(id(3), 1000)] });
+    const moved = { [id(1)]: 400, [id(2)]: 700 };
+    table.receive(change(6, [{ type: 'sample.insert', sample: sample(id(50), 250), moved }]));
+    expect(table.shownIds()).toEqual([id(0), id(50), id(1), id(2), id(3)]);
+    expect(table.shownRow(id(2))!.ord).toBe(700);
+    // A later insert between the moved rows lands by their new ords.
+    table.receive(change(7, [{ type: 'sample.insert', sample: sample(id(51), 500) }]));
+    expect(table.shownIds()).toEqual([id(0), id(50), id(1), id(51), id(2), id(3)]);
+  });
+
   it('shows an own new row at the end', () => {
     table.loadWindow({ position: 0, total: 5000, seq: 5, items: rows(0, 10) });
     table.edit([{ type: 'sample.insert', sample: { id: id(9000), name: 'new' } }]);

@@ -222,9 +222,10 @@ export function SamplesTable(props: {
     event.clipboardData?.setData('text/plain', column.text(sample));
   };
 
-  const addRow = () => {
+  /** Adds an empty row after the row `afterId`, or after the last row, and selects its first cell. */
+  const insertRow = (afterId?: string) => {
     const id = crypto.randomUUID();
-    live.edit([{ type: 'sample.insert', sample: { id, name: '' } }]);
+    live.edit([{ type: 'sample.insert', sample: { id, name: '' }, ...(afterId ? { afterId } : {}) }]);
     queueMicrotask(() => {
       const index = live.indexOf(id);
       if (index >= 0) select({ row: index, col: 0 });
@@ -251,8 +252,11 @@ export function SamplesTable(props: {
         <PresenceBar viewers={live.viewers()} />
         <Show when={live.canEdit()}>
           <div class="grid-toolbar__actions" role="toolbar" aria-label="Edit the samples">
-            <button type="button" class="button button--small" onClick={addRow}>
+            <button type="button" class="button button--small" onClick={() => insertRow()}>
               Add row
+            </button>
+            <button type="button" class="button button--small" disabled={!selectedSample()} onClick={() => insertRow(selectedSample()!.id)}>
+              Insert row below
             </button>
             <button type="button" class="button button--small" disabled={!selectedSample()} onClick={deleteRow}>
               Delete row

@@ -146,14 +146,26 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     }
   };
 
+  /** Own inserts not yet acknowledged, by row id. */
+  const insertsInFlight = new Map<string, Promise<void>>();
+
+  /**
+   * Sends an edit. The server handles a socket's edits concurrently, so an edit of a row this
+   * client is still inserting (typing into a new row) waits for that insert's acknowledgement.
+   */
   const send = (request: EditRequest, kind: 'edit') => {
-    socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck('dataset:edit', request)
+    const waits = rowIdsOf(request.ops).flatMap((id) => insertsInFlight.get(id) ?? []);
+    const sent = Promise.all(waits)
+      .then(() => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('dataset:edit', request))
       .then((ack) => handleAck(request, ack, kind))
       .catch(() => {
         // Unanswered: the edit stays pending and is sent again after the reconnect.
       });
+    for (const op of request.ops) {
+      if (op.type !== 'sample.insert') continue;
+      insertsInFlight.set(op.sample.id, sent);
+      void sent.then(() => insertsInFlight.delete(op.sample.id));
+    }
   };
 
   const handleAck = (request: EditRequest, ack: EditAck, kind: 'edit') => {
@@ -324,4 +336,12 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     },
     reload,
   };
+}
+
+/** Returns the ids of the rows the operations change, insert or insert after. */
+function rowIdsOf(ops: EditOp[]): string[] {
+  return ops.flatMap((op) => {
+    if (op.type === 'sample.insert') return op.afterId ? [op.sample.id, op.afterId] : [op.sample.id];
+    return 'sampleId' in op ? [op.sampleId] : [];
+  });
 }
