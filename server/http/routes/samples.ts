@@ -36,7 +36,8 @@ export function sampleRoutes(context: AppContext): Route[] {
       summary: "List a dataset's samples in row order",
       description:
         'Send `Accept: application/geo+json` for a GeoJSON FeatureCollection; the next page is then also in the `Link` header. ' +
-        '`bbox` keeps only samples located inside the box, so it leaves out samples without a location.',
+        '`bbox` keeps only samples located inside the box, so it leaves out samples without a location. ' +
+        'An insert between two rows can move the rows after it to higher ords, so pages read across such an insert may return a moved row twice.',
       tags: ['samples'],
       permission: 'dataset.read-data',
       params: datasetParams,
