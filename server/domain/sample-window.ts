@@ -11,6 +11,10 @@ import { toSampleDto } from './samples.js';
  *
  * The position is found in the (dataset_id, ord) index: the inner query skips `position` index
  * entries and reads only their ords, so jumping to row 100,000 reads no row before it.
+ *
+ * NOTE: the skip still costs time linear in the position. With PostgreSQL 15 on a 2-core machine
+ * it took 80 to 115 ms at row 999,900 of 1,000,000 rows (an index-only scan, after VACUUM
+ * ANALYZE), and 350 ms right after the load, before the planner had statistics of the rows.
  */
 export async function readSampleWindow(datasetId: string, position: number, limit: number): Promise<SampleWindow> {
   return Sample.knex().transaction(
