@@ -39,7 +39,8 @@ export type ChangeAuthor =
 
 /** One operation of a dataset change, as stored in the change log. */
 export type DatasetOp =
-  | { type: 'sample.insert'; sample: Sample }
+  /** `moved` lists rows given a higher ord to make room for the new row, by id; their order is unchanged. */
+  | { type: 'sample.insert'; sample: Sample; moved?: Record<string, number> }
   | { type: 'sample.update'; sampleId: string; before: Partial<Sample>; after: Partial<Sample>; version: number }
   | { type: 'sample.delete'; sampleId: string; before: Sample }
   /** `values` lists the cells an undo of a field's removal put back, by sample id. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, pageQuery, pointGeometry, uuid } from './common.js';
+import { isoDateTime, pageQuery, pointGeometry, singleQueryValue, uuid } from './common.js';
 
 export const COLLECTED_AT_PRECISIONS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond'] as const;
 
@@ -114,3 +114,25 @@ export type BoundingBox = z.output<typeof bbox>;
 export const sampleListQuery = pageQuery.extend({
   bbox: bbox.optional(),
 });
+
+/** The query of a sample window: rows by their position in row order, for a grid that jumps. */
+export const sampleWindowQuery = z.object({
+  position: z.preprocess(singleQueryValue, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).default(0).meta({
+    description: 'Zero-based position of the first row in row order.',
+  }),
+  limit: z.preprocess(singleQueryValue, z.coerce.number().int().min(1).max(1000)).default(100).meta({
+    description: 'Maximum number of rows (1 to 1000).',
+  }),
+});
+export type SampleWindowQuery = z.infer<typeof sampleWindowQuery>;
+
+/** Consecutive rows of a dataset from one snapshot, with the seq and row count of that snapshot. */
+export const sampleWindow = z
+  .object({
+    position: z.number().int().meta({ description: 'Position of the first item in row order, as requested.' }),
+    total: z.number().int().meta({ description: 'Number of rows in the dataset in the same snapshot.' }),
+    seq: z.number().int().meta({ description: 'The dataset change the snapshot includes last; apply later changes on top.' }),
+    items: z.array(sample),
+  })
+  .meta({ id: 'SampleWindow' });
+export type SampleWindow = z.infer<typeof sampleWindow>;

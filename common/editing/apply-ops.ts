@@ -17,9 +17,10 @@ import type { EditOp } from './requests.js';
 export interface RowSink {
   get(id: string): Sample | undefined;
   put(sample: Sample): void;
-  /** Adds a row that another client inserted. */
-  insert(sample: Sample): void;
-  remove(id: string): void;
+  /** Adds a row: one another client inserted, or, before the server confirms it, the client's own, which goes right after `afterId` when given. */
+  insert(sample: Sample, afterId?: string | null): void;
+  /** Removes a row. `ord` is the row's place in row order, for rows not loaded, or null when unknown. */
+  remove(id: string, ord: number | null): void;
   /** Every loaded row, for field operations that change a whole column. */
   all(): Iterable<Sample>;
   fields: Map<string, Field>;
@@ -38,10 +39,12 @@ export function applyCommittedOp(sink: RowSink, op: DatasetOp): boolean {
       updateRow(sink, op.sampleId, (row) => Object.assign(row, op.after, { version: op.version }));
       return false;
     case 'sample.insert':
+      // Rows moved to make room keep their order; their new ords place later inserts right.
+      for (const [id, ord] of Object.entries(op.moved ?? {})) updateRow(sink, id, (row) => Object.assign(row, { ord }));
       sink.insert(structuredClone(op.sample));
       return false;
     case 'sample.delete':
-      sink.remove(op.sampleId);
+      sink.remove(op.sampleId, op.before.ord);
       return false;
     case 'field.insert':
       sink.fields.set(op.field.id, op.field);
@@ -80,10 +83,10 @@ export function applyEditOp(sink: RowSink, op: EditOp): void {
       return;
     }
     case 'sample.insert':
-      sink.insert(newSample(op.sample));
+      sink.insert(newSample(op.sample), op.afterId ?? null);
       return;
     case 'sample.delete':
-      sink.remove(op.sampleId);
+      sink.remove(op.sampleId, null);
       return;
     case 'field.insert':
       sink.fields.set(op.field.id, pendingField(op.field, sink.fields));

@@ -4,6 +4,7 @@ import type { DatasetChange } from '../events.js';
 import { applyCommittedOp, applyEditOp, type RowSink } from './apply-ops.js';
 import type { EditAck, EditConflict } from './protocol.js';
 import type { EditOp, EditRequest } from './requests.js';
+import { RowPositions, segmentAt, type PositionRange, type RowSegment } from './row-positions.js';
 
 /** Callbacks a LiveTable requires from the page or test that owns it. */
 export interface LiveTableHost {
@@ -36,6 +37,35 @@ interface PendingEdit {
   seq: number | null;
 }
 
+/** Consecutive rows read from the API at one seq (`GET /datasets/{id}/samples/window`). */
+export interface RowWindow {
+  position: number;
+  total: number;
+  seq: number;
+  items: Sample[];
+}
+
+/**
+ * The outcome of loading a window. `waiting` windows are placed once the table reaches their
+ * seq. An `outdated` window was read before the oldest change the table keeps, so read it again.
+ */
+export type WindowResult = 'applied' | 'waiting' | 'outdated';
+
+/** Own unconfirmed new rows: those after the last row, and those right below a row, newest first. */
+interface OwnInserts {
+  tail: string[];
+  below: Map<string, string[]>;
+}
+
+/** The rows as shown, with own unconfirmed edits on top. */
+interface ShownView {
+  fields: Field[];
+  rows: Map<string, Sample>;
+  segments: readonly RowSegment[];
+  total: number;
+  indexById: Map<string, number> | null;
+}
+
 /**
  * The client's copy of a dataset: the committed rows it has loaded, changed in seq order by the
  * server's changes, with the client's own unconfirmed edits shown on top. Shared by the web
@@ -46,23 +76,25 @@ interface PendingEdit {
  * - An own edit is shown at once. Its echo (the committed change with its mutation id) replaces
  *   it in the committed rows; an edit the server rejected simply disappears. An acknowledged edit
  *   whose change never arrives (its node died before broadcasting) also triggers a sync.
- * - Rows read from the API while changes arrive get the changes applied since the read started.
+ * - Rows are read in windows at any position (a grid that jumps to its end reads no row before
+ *   it). Each window carries the seq it was read at: a window from before the table's seq gets
+ *   the changes since replayed on it, and one from after waits until the table reaches its seq.
+ *   Committed inserts and deletes move the held rows' positions, see RowPositions.
  */
 export class LiveTable {
   readonly datasetId: string;
   readonly clientId: string;
   private lastSeq: number;
   private readonly committed = new Map<string, Sample>();
-  private order: string[] = [];
+  private readonly positions = new RowPositions((id) => this.committed.get(id)?.ord ?? 0);
   private fields: Map<string, Field>;
   private readonly buffer = new Map<number, DatasetChange>();
   private readonly pending = new Map<string, PendingEdit>();
   private readonly recent: DatasetChange[] = [];
-  private readonly stale = new Set<string>();
-  private complete = false;
+  private waitingWindows: RowWindow[] = [];
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private mutationCounter = 0;
-  private view: { fields: Field[]; rows: Map<string, Sample>; ids: string[] } | null = null;
+  private view: ShownView | null = null;
   private readonly gapDelayMs: number;
   private readonly recentLimit: number;
 
@@ -83,71 +115,62 @@ export class LiveTable {
     return this.lastSeq;
   }
 
-  /** Whether every row of the dataset is loaded, so rows others insert are added at the end. */
+  /** Whether every row of the dataset is held. */
   get isComplete(): boolean {
-    return this.complete;
+    return this.positions.isComplete;
   }
 
-  /** Adds rows read from the API; changes applied since `readAfterSeq` are applied to them again. */
-  loadRows(samples: Sample[], readAfterSeq: number, complete: boolean): void {
-    const replay = this.recent.filter((change) => change.seq > readAfterSeq);
-    const ids = new Set(samples.map((sample) => sample.id));
-    let sorted = true;
-    for (const sample of samples) {
-      if (!this.committed.has(sample.id)) {
-        const lastOrd = this.lastOrd();
-        if (lastOrd !== null && sample.ord < lastOrd) sorted = false;
-        this.order.push(sample.id);
-      }
-      this.committed.set(sample.id, sample);
-      this.stale.delete(sample.id);
-    }
-    if (replay.length > 0) {
-      const sink = this.sink((id) => ids.has(id));
-      for (const change of replay) for (const op of change.ops) if (op.type !== 'sample.insert') applyCommittedOp(sink, op);
-    }
-    // Pages arrive in row order, so sorting is needed only when rows are read out of order.
-    if (!sorted) this.sortOrder();
-    this.complete = complete;
-    this.invalidate();
-  }
-
-  /** Replaces rows read again by id; ids the API no longer returned were deleted. */
-  refreshRows(requested: string[], samples: Sample[], readAfterSeq: number): void {
-    const found = new Set(samples.map((sample) => sample.id));
-    for (const id of requested) {
-      if (found.has(id)) continue;
-      this.committed.delete(id);
-      this.stale.delete(id);
-    }
-    this.order = this.order.filter((id) => this.committed.has(id));
-    this.loadRows(samples, readAfterSeq, this.complete);
+  /** Whether the row count is exact: a window was placed since the table started or restarted. */
+  get isTotalKnown(): boolean {
+    return this.positions.isTotalKnown;
   }
 
   /**
-   * Starts again from the server's seq after a refetch was needed: loaded rows are kept but
-   * marked stale until read again, and rows others added load as the table is scrolled.
+   * Places rows read at `window.seq`. The table must be at that seq: changes since are replayed
+   * on the window first, and a window from a later seq waits for the table to catch up.
+   */
+  loadWindow(window: RowWindow): WindowResult {
+    if (window.seq > this.lastSeq) {
+      this.waitingWindows.push(window);
+      this.scheduleGapCheck();
+      return 'waiting';
+    }
+    const replay = this.recent.filter((change) => change.seq > window.seq);
+    if (replay.length !== this.lastSeq - window.seq) return 'outdated';
+
+    for (const sample of window.items) this.committed.set(sample.id, sample);
+    const placed = new RowPositions((id) => this.committed.get(id)?.ord ?? 0);
+    placed.place(window.position, window.items.map((sample) => sample.id), window.total);
+    const sink = this.sink(placed, (id) => placed.has(id));
+    for (const change of replay) for (const op of change.ops) applyCommittedOp(sink, op);
+
+    const dropped: string[] = [];
+    for (const segment of placed.all()) dropped.push(...this.positions.place(segment.start, segment.ids, placed.total));
+    if (placed.all().length === 0) dropped.push(...this.positions.place(window.position, [], placed.total));
+    for (const sample of window.items) if (!this.positions.has(sample.id)) dropped.push(sample.id);
+    this.forget(dropped);
+    this.invalidate();
+    return 'applied';
+  }
+
+  /** Returns the ranges of positions between `first` and `last` whose rows are not held, to read them. */
+  missing(first: number, last: number): PositionRange[] {
+    return this.positions.missing(first, last);
+  }
+
+  /**
+   * Starts again from the server's seq after a refetch was needed: every position is forgotten,
+   * because inserts and deletes were missed, and the host reads the rows in view again.
    */
   restartAt(seq: number, fields: Field[]): void {
     this.lastSeq = seq;
     this.buffer.clear();
     this.recent.length = 0;
+    this.waitingWindows = [];
     this.fields = new Map(fields.map((field) => [field.id, field]));
-    for (const id of this.committed.keys()) this.stale.add(id);
-    this.complete = false;
+    this.forget(this.positions.clear());
     this.clearGapTimer();
     this.invalidate();
-  }
-
-  /** Rows that must be read again before they are trusted, for the host's refetch of visible rows. */
-  isStale(id: string): boolean {
-    return this.stale.has(id);
-  }
-
-  /** Returns the last loaded row's ord, where paging continues. */
-  lastOrd(): number | null {
-    const last = this.order.at(-1);
-    return last === undefined ? null : (this.committed.get(last)?.ord ?? null);
   }
 
   /** Takes a change from the server (broadcast or sync), applying it and any buffered successors in order. */
@@ -161,6 +184,7 @@ export class LiveTable {
       this.applyCommitted(next);
       applied = true;
     }
+    if (applied) this.loadWaitingWindows();
     if (applied) this.invalidate();
     this.checkGap();
   }
@@ -218,9 +242,30 @@ export class LiveTable {
     return this.currentView().fields;
   }
 
-  /** Row ids in row order as shown. */
+  /** Returns the ids of the loaded rows in row order, as shown. */
   shownIds(): string[] {
-    return this.currentView().ids;
+    return this.currentView().segments.flatMap((segment) => segment.ids);
+  }
+
+  /** Returns the number of rows as shown: the committed count with own unconfirmed inserts and deletes. */
+  shownCount(): number {
+    return this.currentView().total;
+  }
+
+  /** Returns the id of the row shown at a position, or undefined when that row is not held. */
+  shownIdAt(position: number): string | undefined {
+    const segment = segmentAt(this.currentView().segments, position);
+    return segment?.ids[position - segment.start];
+  }
+
+  /** Returns the position a row is shown at, or -1 when it is not held. */
+  shownIndexOf(id: string): number {
+    const view = this.currentView();
+    if (!view.indexById) {
+      view.indexById = new Map();
+      for (const segment of view.segments) segment.ids.forEach((rowId, index) => view.indexById!.set(rowId, segment.start + index));
+    }
+    return view.indexById.get(id) ?? -1;
   }
 
   /** Returns a row as shown, or undefined when it is not loaded or deleted. */
@@ -230,7 +275,7 @@ export class LiveTable {
 
   /** Returns the committed rows in row order, without own unconfirmed edits. */
   committedRows(): Sample[] {
-    return this.order.map((id) => this.committed.get(id)!);
+    return this.positions.ids().map((id) => this.committed.get(id)!);
   }
 
   committedFields(): Field[] {
@@ -251,7 +296,7 @@ export class LiveTable {
   }
 
   private applyCommitted(change: DatasetChange): void {
-    const sink = this.sink(() => true);
+    const sink = this.sink(this.positions, () => true);
     let reload = false;
     for (const op of change.ops) reload = applyCommittedOp(sink, op) || reload;
     this.lastSeq = change.seq;
@@ -264,8 +309,19 @@ export class LiveTable {
     if (reload) this.host.requestReload();
   }
 
-  /** Builds a sink over the committed rows, limited by `accepts` to some rows. */
-  private sink(accepts: (id: string) => boolean): RowSink {
+  /** Places the waiting windows the table has caught up with. */
+  private loadWaitingWindows(): void {
+    const ready = this.waitingWindows.filter((window) => window.seq <= this.lastSeq);
+    if (ready.length === 0) return;
+    this.waitingWindows = this.waitingWindows.filter((window) => window.seq > this.lastSeq);
+    for (const window of ready) this.loadWindow(window);
+  }
+
+  /**
+   * Builds a sink over the committed rows, limited by `accepts` to some rows. Inserts and
+   * deletes move the rows of `positions`; a row is kept only while it has a position.
+   */
+  private sink(positions: RowPositions, accepts: (id: string) => boolean): RowSink {
     return {
       fields: this.fields,
       get: (id) => (accepts(id) ? this.committed.get(id) : undefined),
@@ -273,58 +329,99 @@ export class LiveTable {
         this.committed.set(sample.id, sample);
       },
       insert: (sample) => {
-        if (this.committed.has(sample.id)) {
+        if (positions.has(sample.id)) {
           this.committed.set(sample.id, sample);
           return;
         }
-        // New rows get the next ord and belong at the end, where paging brings them while the
-        // table is not fully loaded. A row an undo puts back keeps its old ord, inside the rows.
-        const lastOrd = this.lastOrd();
-        if (!this.complete && (lastOrd === null || sample.ord > lastOrd)) return;
+        // The row's ord decides its position, also when the rows around it are not loaded. A row
+        // an undo puts back keeps its old ord, so it returns to its place.
+        const ord = sample.ord;
+        const previous = this.committed.get(sample.id);
         this.committed.set(sample.id, sample);
-        this.order.splice(this.positionOf(sample.ord), 0, sample.id);
+        if (positions.insert(sample.id, ord)) return;
+        if (previous) this.committed.set(sample.id, previous);
+        else if (!this.positions.has(sample.id)) this.committed.delete(sample.id);
       },
-      remove: (id) => {
-        if (!this.committed.delete(id)) return;
-        const index = this.order.indexOf(id);
-        if (index >= 0) this.order.splice(index, 1);
+      remove: (id, ord) => {
+        const known = this.committed.get(id)?.ord ?? ord;
+        if (known === null) return;
+        positions.remove(id, known);
+        if (!this.positions.has(id)) this.committed.delete(id);
       },
       all: () => [...this.committed.values()].filter((sample) => accepts(sample.id)),
     };
   }
 
-  private currentView(): { fields: Field[]; rows: Map<string, Sample>; ids: string[] } {
+  /** Drops the rows that lost their position from the committed rows. */
+  private forget(ids: string[]): void {
+    for (const id of ids) if (!this.positions.has(id)) this.committed.delete(id);
+  }
+
+  private currentView(): ShownView {
     if (this.view) return this.view;
     if (this.pending.size === 0) {
-      this.view = { fields: this.committedFields(), rows: new Map(), ids: this.order };
+      this.view = { fields: this.committedFields(), rows: new Map(), segments: this.positions.all(), total: this.positions.total, indexById: null };
       return this.view;
     }
 
     // Own edits are applied to copies of the rows they touch, on top of the committed rows.
     const rows = new Map<string, Sample>();
     const removed = new Set<string>();
-    const added: string[] = [];
+    const own: OwnInserts = { tail: [], below: new Map() };
     const fields = new Map(this.fields);
     const overlay: RowSink = {
       fields,
       get: (id) => (removed.has(id) ? undefined : (rows.get(id) ?? this.committed.get(id))),
       put: (sample) => void rows.set(sample.id, sample),
-      insert: (sample) => {
+      insert: (sample, afterId) => {
+        const isOwn = !this.positions.has(sample.id) && !rows.has(sample.id);
         rows.set(sample.id, sample);
-        if (!this.committed.has(sample.id)) added.push(sample.id);
+        if (!isOwn) return;
+        const anchored = afterId && (this.positions.has(afterId) || rows.has(afterId));
+        if (anchored) own.below.set(afterId, [sample.id, ...(own.below.get(afterId) ?? [])]);
+        else own.tail.push(sample.id);
       },
       remove: (id) => void removed.add(id),
-      all: () => [...this.committed.values(), ...added.map((id) => rows.get(id)!)].filter((sample) => !removed.has(sample.id)).map((sample) => rows.get(sample.id) ?? sample),
+      all: () => [...this.committed.values(), ...[...rows.values()].filter((sample) => !this.committed.has(sample.id))].filter((sample) => !removed.has(sample.id)).map((sample) => rows.get(sample.id) ?? sample),
     };
     for (const edit of this.pending.values()) {
       if (edit.seq !== null && edit.seq <= this.lastSeq) continue;
       for (const op of edit.request.ops) applyEditOp(overlay, op);
     }
-    const ids = removed.size === 0 && added.length === 0 ? this.order : [...this.order.filter((id) => !removed.has(id)), ...added.filter((id) => !removed.has(id))];
     for (const id of removed) rows.delete(id);
     const shownFields = [...fields.values()].sort((a, b) => a.position - b.position || a.key.localeCompare(b.key));
-    this.view = { fields: shownFields, rows, ids };
+    this.view = { fields: shownFields, rows, ...this.overlaidSegments(removed, own), indexById: null };
     return this.view;
+  }
+
+  /**
+   * Builds the shown segments from the held ones: without own deleted rows, with own new rows
+   * right below their anchor, and with the other own new rows after the last row.
+   */
+  private overlaidSegments(removed: Set<string>, own: OwnInserts): { segments: RowSegment[]; total: number } {
+    const withBelow = (id: string, into: string[]) => {
+      if (!removed.has(id)) into.push(id);
+      for (const below of own.below.get(id) ?? []) withBelow(below, into);
+    };
+
+    const segments: RowSegment[] = [];
+    let shift = 0;
+    for (const segment of this.positions.all()) {
+      const ids: string[] = [];
+      for (const id of segment.ids) withBelow(id, ids);
+      if (ids.length > 0) segments.push({ start: segment.start + shift, ids });
+      shift += ids.length - segment.ids.length;
+    }
+
+    const end = this.positions.total + shift;
+    const tail: string[] = [];
+    for (const id of own.tail) withBelow(id, tail);
+    if (tail.length > 0) {
+      const last = segments.at(-1);
+      if (last && last.start + last.ids.length === end) last.ids = [...last.ids, ...tail];
+      else segments.push({ start: end, ids: tail });
+    }
+    return { segments, total: end + tail.length };
   }
 
   private invalidate(): void {
@@ -332,29 +429,12 @@ export class LiveTable {
     this.host.changed();
   }
 
-  /** Returns the index where a row with this ord belongs in `order`, by binary search. */
-  private positionOf(ord: number): number {
-    let low = 0;
-    let high = this.order.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.committed.get(this.order[middle]!)?.ord ?? 0) < ord) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
-  private sortOrder(): void {
-    this.order.sort((a, b) => (this.committed.get(a)?.ord ?? 0) - (this.committed.get(b)?.ord ?? 0));
-  }
-
   /**
    * Schedules a sync when changes are missing. A buffered change means an earlier one is missing,
    * and an acknowledged edit ahead of lastSeq means its own change is missing.
    */
   private checkGap(): void {
-    const waiting = this.buffer.size > 0 || [...this.pending.values()].some((edit) => edit.seq !== null && edit.seq > this.lastSeq);
-    if (!waiting) {
+    if (!this.isWaiting()) {
       this.clearGapTimer();
       return;
     }
@@ -365,9 +445,17 @@ export class LiveTable {
     if (this.gapTimer) return;
     this.gapTimer = setTimeout(() => {
       this.gapTimer = null;
-      const waiting = this.buffer.size > 0 || [...this.pending.values()].some((edit) => edit.seq !== null && edit.seq > this.lastSeq);
-      if (waiting) this.host.requestSync();
+      if (this.isWaiting()) this.host.requestSync();
     }, this.gapDelayMs);
+  }
+
+  /**
+   * Tells whether changes are missing: a buffered change waits for an earlier one, an
+   * acknowledged edit for its own change, or a window for the changes before its seq.
+   */
+  private isWaiting(): boolean {
+    if (this.buffer.size > 0 || this.waitingWindows.some((window) => window.seq > this.lastSeq)) return true;
+    return [...this.pending.values()].some((edit) => edit.seq !== null && edit.seq > this.lastSeq);
   }
 
   private clearGapTimer(): void {

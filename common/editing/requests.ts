@@ -38,7 +38,12 @@ export type FieldInsertInput = z.input<typeof fieldInsertInput>;
 export const editOp = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cell.set'), sampleId: uuid, key: fieldKey, value: cellValue }),
   z.object({ type: z.literal('sample.set'), sampleId: uuid, property: z.enum(EDITABLE_PROPERTIES), value: z.unknown() }),
-  z.object({ type: z.literal('sample.insert'), sample: sampleInsertInput }),
+  z.object({
+    type: z.literal('sample.insert'),
+    sample: sampleInsertInput,
+    /** The row the new row goes right after; without it the new row goes after the last row. */
+    afterId: uuid.optional(),
+  }),
   z.object({ type: z.literal('sample.delete'), sampleId: uuid }),
   z.object({ type: z.literal('field.insert'), field: fieldInsertInput }),
   z.object({

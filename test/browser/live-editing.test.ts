@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../helpers/processes.js';
 import { createLiveDataset } from '../helpers/live-world.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 import { ensureClientBuilt } from '../helpers/browser.js';
+import { openDatasetPage } from '../helpers/dataset-page.js';
 
 const SCREENSHOTS = path.join(REPO_ROOT, 'test', 'browser', '__screenshots__');
 const SECOND = { email: 'second@example.org', password: 'second-password', name: 'Sam Second' } as const;
@@ -31,20 +32,8 @@ describe('live co-editing in two browsers', () => {
   });
 
   async function openAs(credentials: { email: string; password: string }, baseUrl: string, datasetId: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+    const { context, page } = await openDatasetPage(browser, { baseUrl, datasetId, credentials, firstRow: 'R0', errors: consoleErrors });
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} (${message.location().url})`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-    await page.goto(`${baseUrl}/sign-in?next=/datasets/${datasetId}`);
-    await page.getByLabel('Email address').fill(credentials.email);
-    await page.getByLabel('Password').fill(credentials.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${baseUrl}/datasets/${datasetId}`);
-    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
-    await expect.poll(() => page.getByRole('gridcell', { name: 'R0', exact: true }).count(), { timeout: 10_000 }).toBe(1);
     return page;
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Field } from '../../common/api/fields.js';
 import type { Sample } from '../../common/api/samples.js';
-import { LiveTable } from '../../common/editing/live-table.js';
+import { LiveTable, type RowWindow } from '../../common/editing/live-table.js';
 import type { EditAck, EditConflict, PresenceEvent, SyncAck, Viewer } from '../../common/editing/protocol.js';
 import type { EditOp } from '../../common/editing/requests.js';
 import type { ClientToServerEvents, DatasetChange, ServerToClientEvents } from '../../common/events.js';
@@ -38,6 +38,11 @@ export async function fetchAllRows(url: string, cookie: string, datasetId: strin
   return rows;
 }
 
+/** Reads up to `limit` rows from a position through the REST API, with the seq they were read at. */
+export async function fetchWindow(url: string, cookie: string, datasetId: string, position: number, limit: number): Promise<RowWindow> {
+  return (await getJson(url, cookie, `/datasets/${datasetId}/samples/window?position=${position}&limit=${limit}`)) as RowWindow;
+}
+
 export async function fetchFields(url: string, cookie: string, datasetId: string): Promise<Field[]> {
   return ((await getJson(url, cookie, `/datasets/${datasetId}/fields`)) as { items: Field[] }).items;
 }
@@ -50,7 +55,7 @@ async function getJson(url: string, cookie: string, path: string): Promise<unkno
 
 /**
  * A test client that behaves like the web client. It joins a dataset's room, keeps a LiveTable
- * of all rows and applies changes in seq order. It catches up after gaps and reconnects, and
+ * of all rows, read in windows by position, and applies changes in seq order. It catches up after gaps and reconnects, and
  * sends edits again after a reconnect until they are acknowledged. When its node goes away it
  * connects to the next URL of its list, as a load balancer would send it to a live node.
  */
@@ -186,10 +191,26 @@ export class LiveClient {
       { datasetId: this.datasetId, clientId: this.clientId, seq, fields, gapDelayMs: 200 },
       { requestSync: () => void this.sync(), requestReload: () => void this.reloadAll(), changed: () => {} },
     );
-    table.loadRows(await fetchAllRows(this.url, this.cookie, this.datasetId), seq, true);
     this.table = table;
     for (const change of this.early) table.receive(change);
     this.early = [];
+    await this.loadAllRows();
+  }
+
+  /**
+   * Reads windows of rows, as the web client does, until every position is held. A window read
+   * at a seq the table has not reached waits in the table for the changes before it.
+   */
+  private async loadAllRows(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (!this.table.isComplete) {
+      if (Date.now() > deadline) throw new Error(`client ${this.clientId} could not read every row within 15 s`);
+      const range = this.table.isTotalKnown ? this.table.missing(0, Number.MAX_SAFE_INTEGER)[0] : { first: 0, last: 999 };
+      if (!range) return;
+      const limit = Math.min(1000, range.last - range.first + 1);
+      const result = this.table.loadWindow(await fetchWindow(this.url, this.cookie, this.datasetId, range.first, limit));
+      if (result !== 'applied') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   private async runSync(): Promise<void> {
@@ -209,10 +230,8 @@ export class LiveClient {
   private async reloadAll(seq?: number): Promise<void> {
     const target = seq ?? this.table.seq;
     const fields = await fetchFields(this.url, this.cookie, this.datasetId);
-    const rows = await fetchAllRows(this.url, this.cookie, this.datasetId);
     this.table.restartAt(target, fields);
-    this.table.refreshRows(this.table.committedRows().map((row) => row.id), rows, target);
-    this.table.loadRows([], target, true);
+    await this.loadAllRows();
   }
 
   private applyPresence(event: PresenceEvent): void {

@@ -54,7 +54,11 @@ function randomOps(random: () => number, client: LiveClient): EditOp[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const roll = random();
   if (roll < 0.08 || ids.length < 3) {
-    return [{ type: 'sample.insert', sample: { id: randomUUID(), name: `N${Math.floor(random() * 1000)}`, values: { count: Math.floor(random() * 100) } } }];
+    const number = Math.floor(random() * 1000);
+    const sample = { id: randomUUID(), name: `N${number}`, values: { count: Math.floor(random() * 100) } };
+    // Every other new row goes right after an existing row; the choice draws no random number, so kept seeds replay.
+    const afterId = number % 2 === 0 && ids.length > 0 ? ids[number % ids.length] : undefined;
+    return [{ type: 'sample.insert', sample, ...(afterId ? { afterId } : {}) }];
   }
   if (roll < 0.13) return [{ type: 'sample.delete', sampleId: pick(ids) }];
   if (roll < 0.2) {

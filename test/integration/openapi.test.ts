@@ -47,6 +47,19 @@ describe('OpenAPI document', () => {
     expect(Object.keys(operation.responses['200'].content)).toEqual(['application/json', 'application/geo+json']);
   });
 
+  it('documents the sample window with its position and limit', () => {
+    const operation = document.paths['/datasets/{datasetId}/samples/window'].get;
+    expect(operation.operationId).toBe('getSampleWindow');
+    const position = operation.parameters.find((p: any) => p.name === 'position');
+    expect(position.in).toBe('query');
+    expect(position.schema.minimum).toBe(0);
+    const limit = operation.parameters.find((p: any) => p.name === 'limit');
+    expect(limit.schema.maximum).toBe(1000);
+    const schema = operation.responses['200'].content['application/json'].schema;
+    const window = schema.$ref ? document.components.schemas[schema.$ref.split('/').at(-1)] : schema;
+    expect(window.required).toEqual(expect.arrayContaining(['position', 'total', 'seq', 'items']));
+  });
+
   it('documents errors as problem+json', () => {
     const responses = document.paths['/projects/{projectId}'].get.responses;
     expect(Object.keys(responses['404'].content)).toEqual(['application/problem+json']);

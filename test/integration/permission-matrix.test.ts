@@ -372,6 +372,10 @@ const ROUTE_CASES: Record<string, Case[]> = {
   'GET /datasets/{datasetId}/samples': [
     { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/datasets/${w!.datasetId}/samples` }), expect: readData(200) },
   ],
+  'GET /datasets/{datasetId}/samples/window': [
+    { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/datasets/${w!.datasetId}/samples/window` }), expect: readData(200) },
+    { scope: 'data', request: (_r, w) => ({ method: 'GET', path: `/datasets/${w!.datasetId}/samples/window?position=5&limit=10` }), expect: readData(200) },
+  ],
   'POST /datasets/{datasetId}/samples': [
     { scope: 'data', request: (_r, w) => ({ method: 'POST', path: `/datasets/${w!.datasetId}/samples`, body: { name: 'Extra' } }), expect: restricted(EDITORS, 201) },
   ],

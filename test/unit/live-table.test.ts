@@ -62,7 +62,7 @@ describe('LiveTable', () => {
     vi.useFakeTimers();
     host = { requestSync: vi.fn<() => void>(), requestReload: vi.fn<() => void>(), changed: vi.fn<() => void>() };
     table = new LiveTable({ datasetId: DATASET, clientId: 'client-one', seq: 10, fields: [FIELD], gapDelayMs: 100 }, host);
-    table.loadRows([sample(ROW, 1, { depth_m: 1 })], 10, true);
+    table.loadWindow({ position: 0, total: 1, seq: 10, items: [sample(ROW, 1, { depth_m: 1 })] });
   });
 
   afterEach(() => {
@@ -126,13 +126,14 @@ describe('LiveTable', () => {
     table.receive(setDepth(11, 1, 4));
     const other = '00000000-0000-4000-8000-0000000000a2';
     table.receive(change(12, [{ type: 'cell.set', sampleId: other, key: 'depth_m', before: 1, after: 9 }]));
-    table.loadRows([sample(other, 2, { depth_m: 1 })], 11, true);
+    expect(table.loadWindow({ position: 0, total: 2, seq: 11, items: [sample(ROW, 1, { depth_m: 4 }), sample(other, 2, { depth_m: 1 })] })).toBe('applied');
     expect(table.shownRow(other)!.values.depth_m).toBe(9);
+    expect(table.shownIds()).toEqual([ROW, other]);
   });
 
   it('puts a row an undo restores back at its place', () => {
     const [second, third] = ['00000000-0000-4000-8000-0000000000a2', '00000000-0000-4000-8000-0000000000a3'];
-    table.loadRows([sample(second, 2), sample(third, 3)], 10, true);
+    table.loadWindow({ position: 0, total: 3, seq: 10, items: [sample(ROW, 1, { depth_m: 1 }), sample(second, 2), sample(third, 3)] });
     table.receive(change(11, [{ type: 'sample.delete', sampleId: second, before: sample(second, 2) }]));
     expect(table.shownIds()).toEqual([ROW, third]);
     table.receive(change(12, [{ type: 'sample.insert', sample: sample(second, 2) }]));
@@ -144,6 +145,121 @@ describe('LiveTable', () => {
     expect(table.shownRow(ROW)!.values.depth_m).toBe('1');
     table.receive(change(12, [{ type: 'import.merge', importId: 'i', samplesAdded: 3, fieldsAdded: [] }]));
     expect(host.requestReload).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('LiveTable windows', () => {
+  const host = { requestSync: () => {}, requestReload: () => {}, changed: () => {} };
+  const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  /** Rows n at ord 10·n, so inserts can fall between them. */
+  const rows = (first: number, count: number) => Array.from({ length: count }, (_, i) => sample(id(first + i), (first + i) * 10));
+  const insert = (seq: number, n: number, ord: number) => change(seq, [{ type: 'sample.insert', sample: sample(id(n), ord) }]);
+  const remove = (seq: number, n: number, ord: number) => change(seq, [{ type: 'sample.delete', sampleId: id(n), before: sample(id(n), ord) }]);
+  let table: LiveTable;
+
+  beforeEach(() => {
+    table = new LiveTable({ datasetId: DATASET, clientId: 'client-two', seq: 5, fields: [FIELD] }, host);
+  });
+
+  afterEach(() => table.dispose());
+
+  it('holds a window far down without the rows before it', () => {
+    expect(table.loadWindow({ position: 99_990, total: 100_000, seq: 5, items: rows(99_990, 10) })).toBe('applied');
+    expect(table.shownCount()).toBe(100_000);
+    expect(table.shownIdAt(99_999)).toBe(id(99_999));
+    expect(table.shownIdAt(99_989)).toBeUndefined();
+    expect(table.isComplete).toBe(false);
+    expect(table.missing(99_980, 100_010)).toEqual([{ first: 99_980, last: 99_989 }]);
+  });
+
+  it('moves held rows when rows above them are inserted or deleted', () => {
+    table.loadWindow({ position: 0, total: 1000, seq: 5, items: rows(0, 10) });
+    table.loadWindow({ position: 500, total: 1000, seq: 5, items: rows(500, 10) });
+
+    // Inside the first window: held at its place, and the second window moves down.
+    table.receive(insert(6, 2000, 35));
+    expect(table.shownIdAt(4)).toBe(id(2000));
+    expect(table.shownIdAt(501)).toBe(id(500));
+    // Between the windows: not held, but the second window still moves down.
+    table.receive(insert(7, 2001, 3005));
+    expect(table.shownIdAt(501)).toBeUndefined();
+    expect(table.shownIdAt(502)).toBe(id(500));
+    expect(table.shownCount()).toBe(1002);
+    // A delete between the windows, and one of a held row.
+    table.receive(remove(8, 300, 3000));
+    table.receive(remove(9, 1, 10));
+    expect(table.shownIdAt(500)).toBe(id(500));
+    expect(table.shownIdAt(1)).toBe(id(2));
+    expect(table.shownCount()).toBe(1000);
+  });
+
+  it('adds an appended row once the end is loaded', () => {
+    table.loadWindow({ position: 0, total: 20, seq: 5, items: rows(0, 10) });
+    table.receive(insert(6, 3000, 30_000));
+    expect(table.shownIndexOf(id(3000))).toBe(-1);
+    table.loadWindow({ position: 10, total: 21, seq: 6, items: [...rows(10, 10), sample(id(3000), 30_000)] });
+    table.receive(insert(7, 3001, 30_010));
+    expect(table.shownIndexOf(id(3001))).toBe(21);
+    expect(table.isComplete).toBe(true);
+  });
+
+  it('replays the changes since an older window on it', () => {
+    table.receive(insert(6, 2000, 5));
+    table.receive(change(7, [{ type: 'cell.set', sampleId: id(3), key: 'depth_m', before: null, after: 42 }]));
+    // Read at seq 5: before the insert at the top and the cell change.
+    expect(table.loadWindow({ position: 0, total: 10, seq: 5, items: rows(0, 10) })).toBe('applied');
+    expect(table.shownIdAt(0)).toBe(id(0));
+    expect(table.shownIdAt(1)).toBe(id(2000));
+    expect(table.shownIdAt(4)).toBe(id(3));
+    expect(table.shownRow(id(3))!.values.depth_m).toBe(42);
+    expect(table.shownCount()).toBe(11);
+  });
+
+  it('keeps a window read ahead until the table reaches its seq', () => {
+    expect(table.loadWindow({ position: 0, total: 11, seq: 6, items: [sample(id(0), 0), sample(id(2000), 5), ...rows(1, 9)] })).toBe('waiting');
+    expect(table.shownIdAt(0)).toBeUndefined();
+    table.receive(insert(6, 2000, 5));
+    expect(table.shownIdAt(1)).toBe(id(2000));
+    expect(table.shownCount()).toBe(11);
+  });
+
+  it('reports a window older than the changes it remembers', () => {
+    const short = new LiveTable({ datasetId: DATASET, clientId: 'client-three', seq: 5, fields: [FIELD], recentChanges: 1 }, host);
+    short.receive(insert(6, 2000, 5));
+    short.receive(insert(7, 2001, 6));
+    expect(short.loadWindow({ position: 0, total: 10, seq: 5, items: rows(0, 10) })).toBe('outdated');
+    short.dispose();
+  });
+
+  it('shows an own row below its anchor', () => {
+    table.loadWindow({ position: 0, total: 5000, seq: 5, items: rows(0, 10) });
+    table.edit([{ type: 'sample.insert', sample: { id: id(9000), name: 'first' }, afterId: id(3) }]);
+    table.edit([{ type: 'sample.insert', sample: { id: id(9001), name: 'second' }, afterId: id(3) }]);
+    table.edit([{ type: 'sample.insert', sample: { id: id(9002), name: 'under first' }, afterId: id(9000) }]);
+    expect(table.shownIds().slice(3, 8)).toEqual([id(3), id(9001), id(9000), id(9002), id(4)]);
+    expect(table.shownIndexOf(id(9))).toBe(12);
+    expect(table.shownCount()).toBe(5003);
+  });
+
+  it('applies the ords of rows moved for an insert', () => {
+    table.loadWindow({ position: 0, total: 4, seq: 5, items: [sample(id(0), 100), sample(id(1), 101), sample(id(2), 102), sample(id(3), 1000)] });
+    const moved = { [id(1)]: 400, [id(2)]: 700 };
+    table.receive(change(6, [{ type: 'sample.insert', sample: sample(id(50), 250), moved }]));
+    expect(table.shownIds()).toEqual([id(0), id(50), id(1), id(2), id(3)]);
+    expect(table.shownRow(id(2))!.ord).toBe(700);
+    // A later insert between the moved rows lands by their new ords.
+    table.receive(change(7, [{ type: 'sample.insert', sample: sample(id(51), 500) }]));
+    expect(table.shownIds()).toEqual([id(0), id(50), id(1), id(51), id(2), id(3)]);
+  });
+
+  it('shows an own new row at the end', () => {
+    table.loadWindow({ position: 0, total: 5000, seq: 5, items: rows(0, 10) });
+    table.edit([{ type: 'sample.insert', sample: { id: id(9000), name: 'new' } }]);
+    expect(table.shownCount()).toBe(5001);
+    expect(table.shownIndexOf(id(9000))).toBe(5000);
+    table.edit([{ type: 'sample.delete', sampleId: id(2) }]);
+    expect(table.shownIdAt(2)).toBe(id(3));
+    expect(table.shownIndexOf(id(9000))).toBe(4999);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { Feature, FeatureCollection, Point } from 'geojson';
-import type { Sample } from '../../../common/api/samples.js';
+import type { Sample, SampleWindow } from '../../../common/api/samples.js';
 import { apiRequest } from './http.js';
-import type { Page } from './page.js';
 
 /** The properties of a sample feature: the sample without its id and location. */
 export type SampleProperties = Omit<Sample, 'id' | 'location'>;
@@ -15,10 +14,10 @@ export interface SampleFeaturePage extends FeatureCollection<Point | null, Sampl
 /** The whole world as a `bbox` value; it keeps only samples that have a location. */
 export const WORLD_BBOX = '-180,-90,180,90';
 
-/** Fetches one page of a dataset's samples in row order. */
-export function fetchSamplePage(datasetId: string, limit: number, cursor: string | null, signal?: AbortSignal): Promise<Page<Sample>> {
-  return apiRequest<Page<Sample>>(`/datasets/${encodeURIComponent(datasetId)}/samples`, {
-    query: { limit, cursor },
+/** Fetches up to `limit` consecutive samples from a position in row order, with the seq and row count they were read at. */
+export function fetchSampleWindow(datasetId: string, position: number, limit: number, signal?: AbortSignal): Promise<SampleWindow> {
+  return apiRequest<SampleWindow>(`/datasets/${encodeURIComponent(datasetId)}/samples/window`, {
+    query: { position, limit },
     ...(signal ? { signal } : {}),
   });
 }

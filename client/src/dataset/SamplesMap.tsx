@@ -161,8 +161,9 @@ function showPopup(map: L.Map, event: L.LeafletMouseEvent): void {
   const name = document.createElement('strong');
   name.textContent = feature.properties.name || 'Unnamed sample';
   const position = document.createElement('div');
-  const [lon, lat] = feature.geometry.coordinates;
-  position.textContent = `${formatCoordinate(lat)}, ${formatCoordinate(lon)}`;
+  // The point's own position, because a live move changes it but not the feature it was drawn from.
+  const { lat, lng } = (event.propagatedFrom as L.CircleMarker).getLatLng();
+  position.textContent = `${formatCoordinate(lat)}, ${formatCoordinate(L.Util.wrapNum(lng, [-180, 180], true))}`;
   content.append(name, position);
 
   L.popup().setLatLng(event.latlng).setContent(content).openOn(map);

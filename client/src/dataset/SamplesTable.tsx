@@ -6,7 +6,7 @@ import type { EditOp } from '../../../common/editing/requests.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { plural } from '../format/numbers.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
-import { cellInput, columnCell, editableText, parseClipboardTable } from './cell-input.js';
+import { cellInput, cellLabel, columnCell, editableText, parseClipboardTable } from './cell-input.js';
 import { CellHistoryPanel } from './editing/CellHistoryPanel.js';
 import { ConflictDialog } from './editing/ConflictDialog.js';
 import { FieldEditor } from './editing/FieldEditor.js';
@@ -29,10 +29,12 @@ interface Editing extends CellPosition {
 
 /**
  * Shows the dataset's samples in a virtualised, editable grid. Only the rows in view and a few
- * around them are in the DOM, whatever the row count. Cell values are inserted as text, never as
- * HTML. Keyboard: arrows, Tab, Home/End and PageUp/PageDown move; Enter, F2 or typing edits;
- * Enter or Tab saves, Escape cancels; Delete clears; Ctrl+Z and Ctrl+Y undo and redo; a block
- * pasted from a spreadsheet becomes one edit.
+ * around them are in the DOM and loaded, whatever the row count. Cell values are inserted as
+ * text, never as HTML.
+ *
+ * Keys: arrows, Tab, Home/End, Ctrl+Home/Ctrl+End and PageUp/PageDown move. Enter, F2 or typing
+ * edits, Enter or Tab saves and Escape cancels. Delete clears, and Ctrl+Z and Ctrl+Y undo and
+ * redo. A block pasted from a spreadsheet becomes one edit.
  */
 export function SamplesTable(props: {
   live: LiveDataset;
@@ -162,6 +164,9 @@ export function SamplesTable(props: {
     const ctrl = event.ctrlKey || event.metaKey;
     if (ctrl && (event.key === 'z' || event.key === 'Z') && !event.shiftKey) return handled(event, () => live.undo());
     if (ctrl && (event.key === 'y' || ((event.key === 'z' || event.key === 'Z') && event.shiftKey))) return handled(event, () => live.redo());
+    // As in spreadsheets: Ctrl+Home goes to the first cell, Ctrl+End to the last row's last cell.
+    if (ctrl && event.key === 'Home') return handled(event, () => select({ row: 0, col: 0 }));
+    if (ctrl && event.key === 'End') return handled(event, () => select({ row: Math.max(0, count() - 1), col: columns().length - 1 }));
     if (ctrl) return;
 
     switch (event.key) {
@@ -217,9 +222,10 @@ export function SamplesTable(props: {
     event.clipboardData?.setData('text/plain', column.text(sample));
   };
 
-  const addRow = () => {
+  /** Adds an empty row after the row `afterId`, or after the last row, and selects its first cell. */
+  const insertRow = (afterId?: string) => {
     const id = crypto.randomUUID();
-    live.edit([{ type: 'sample.insert', sample: { id, name: '' } }]);
+    live.edit([{ type: 'sample.insert', sample: { id, name: '' }, ...(afterId ? { afterId } : {}) }]);
     queueMicrotask(() => {
       const index = live.indexOf(id);
       if (index >= 0) select({ row: index, col: 0 });
@@ -246,8 +252,11 @@ export function SamplesTable(props: {
         <PresenceBar viewers={live.viewers()} />
         <Show when={live.canEdit()}>
           <div class="grid-toolbar__actions" role="toolbar" aria-label="Edit the samples">
-            <button type="button" class="button button--small" onClick={addRow}>
+            <button type="button" class="button button--small" onClick={() => insertRow()}>
               Add row
+            </button>
+            <button type="button" class="button button--small" disabled={!selectedSample()} onClick={() => insertRow(selectedSample()!.id)}>
+              Insert row below
             </button>
             <button type="button" class="button button--small" disabled={!selectedSample()} onClick={deleteRow}>
               Delete row
@@ -401,7 +410,9 @@ export function SamplesTable(props: {
           />
         </Show>
       </div>
-      <Show when={live.conflict()}>{(prompt) => <ConflictDialog prompt={prompt()} onChoose={(choice) => live.resolveConflict(choice)} />}</Show>
+      <Show when={live.conflict()}>
+        {(prompt) => <ConflictDialog prompt={prompt()} cellLabel={(cell) => cellLabel(cell, columns())} onChoose={(choice) => live.resolveConflict(choice)} />}
+      </Show>
     </div>
   );
 }

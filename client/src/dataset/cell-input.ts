@@ -24,6 +24,13 @@ export function cellColumn(cell: string): string | null {
   return null;
 }
 
+/** Names a cell key for people by its column's label; a location is one cell for both coordinates. */
+export function cellLabel(cell: string, columns: readonly { id: string; label: string }[]): string {
+  if (cell === 'p:location') return 'Location';
+  const column = cellColumn(cell);
+  return columns.find((candidate) => candidate.id === column)?.label ?? cell;
+}
+
 /**
  * Turns what a person typed into a cell into an edit operation, checking it as the server will.
  * Numbers are checked against the field's type and unit ("12.5 mg/L" in a mg/L field). Coordinates

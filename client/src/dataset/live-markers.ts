@@ -80,10 +80,15 @@ export function createLiveMarkers(options: {
     report();
   };
 
+  /** Points dropped whose edit is not settled yet, with where each was picked up. */
+  const awaiting = new Map<string, L.LatLng>();
+
   const applyOps = (ops: DatasetOp[]) => {
     for (const op of ops) {
-      if (op.type === 'sample.set' && op.property === 'location') place(op.sampleId, op.after as Sample['location']);
-      else if (op.type === 'sample.update' && 'location' in op.after) place(op.sampleId, op.after.location ?? null);
+      if (op.type === 'sample.set' && op.property === 'location') {
+        awaiting.delete(op.sampleId);
+        place(op.sampleId, op.after as Sample['location']);
+      } else if (op.type === 'sample.update' && 'location' in op.after) place(op.sampleId, op.after.location ?? null);
       else if (op.type === 'sample.insert') place(op.sample.id, op.sample.location);
       else if (op.type === 'sample.delete') remove(op.sampleId);
     }
@@ -91,15 +96,17 @@ export function createLiveMarkers(options: {
   const unsubscribe = options.live.onCommitted(applyOps);
   onCleanup(unsubscribe);
 
-  // A dropped point whose edit the server rejected goes back to where the committed row has it.
-  const awaiting = new Set<string>();
+  // A dropped point whose edit the server rejected goes back: to where the committed row has it,
+  // or, for a row the grid has not read, to where it was picked up. An applied edit's change
+  // places the point and ends the wait first.
   createEffect(() => {
     options.live.version();
-    for (const id of awaiting) {
+    for (const [id, origin] of awaiting) {
       if (options.live.table.isPendingRow(id)) continue;
       awaiting.delete(id);
-      const row = options.live.table.committedRows().find((candidate) => candidate.id === id);
+      const row = options.live.table.shownRow(id);
       if (row) place(id, row.location);
+      else byId.get(id)?.setLatLng(origin);
     }
   });
 
@@ -124,9 +131,11 @@ export function createLiveMarkers(options: {
       dragged = true;
       marker.setLatLng(event.latlng);
     };
-    const onUp = () => {
+    const onUp = (event: L.LeafletMouseEvent) => {
       map.off('mousemove', onMove);
       map.dragging.enable();
+      // The browser may merge the last moves into the release, so the drop is where the pointer is released.
+      onMove(event);
       if (!dragged) return;
       const { lat, lng } = marker.getLatLng();
       const longitude = L.Util.wrapNum(lng, [-180, 180], true);
@@ -135,7 +144,7 @@ export function createLiveMarkers(options: {
         return;
       }
       options.onSelect(sampleId);
-      awaiting.add(sampleId);
+      awaiting.set(sampleId, origin);
       options.live.edit([{ type: 'sample.set', sampleId, property: 'location', value: { type: 'Point', coordinates: [longitude, lat] } }]);
     };
     map.on('mousemove', onMove);

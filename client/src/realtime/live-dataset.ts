@@ -6,16 +6,11 @@ import { LiveTable } from '../../../common/editing/live-table.js';
 import type { EditAck, EditConflict, PresenceEvent, Viewer } from '../../../common/editing/protocol.js';
 import type { EditOp, EditRequest, PresenceFocus } from '../../../common/editing/requests.js';
 import type { DatasetChange, DatasetOp } from '../../../common/events.js';
-import { isAbort } from '../api/http.js';
 import { fetchFields } from '../api/datasets.js';
-import { lookupSamples } from '../api/live-editing.js';
-import { MAX_PAGE_SIZE } from '../api/page.js';
-import { fetchSamplePage } from '../api/samples.js';
 import { getSocket } from './socket.js';
+import { createWindowLoader } from './window-loader.js';
 
 const ACK_TIMEOUT_MS = 10_000;
-/** The first page is small so the first rows show quickly; later pages use the API's maximum. */
-const FIRST_PAGE_SIZE = 200;
 /** Presence updates are sent at most this often; the server throttles them again. */
 const PRESENCE_INTERVAL_MS = 120;
 
@@ -47,12 +42,13 @@ export interface LiveDataset {
   problem: Accessor<EditProblem | null>;
   loading: Accessor<boolean>;
   loadError: Accessor<unknown>;
-  /** Rows to show: every row once all are loaded, else the larger of the loaded and the stated count. */
+  /** Rows to show: the table's count once rows were read, else the dataset's stated count. */
   count(expectedTotal: number): number;
   rowAt(index: number): Sample | undefined;
+  /** Returns the position of a held row, or -1 when the row is not loaded. */
   indexOf(sampleId: string): number;
-  /** Loads pages up to the row at `index`, and reads again the stale rows between `first` and `index`. */
-  ensureLoaded(first: number, index: number): void;
+  /** Reads the rows around the positions `first` to `last`, which are in view, unless they are held. */
+  ensureLoaded(first: number, last: number): void;
   edit(ops: EditOp[], options?: { overwrite?: boolean }): void;
   undo(overwrite?: boolean): void;
   redo(overwrite?: boolean): void;
@@ -71,7 +67,7 @@ export interface LiveDataset {
 
 /**
  * Builds the live copy of a dataset for the page: a LiveTable (ordering, echoes, catch-up) fed
- * by pages of rows, the room's changes and `dataset:sync`. Edits go out with acknowledgements
+ * by windows of rows around the rows in view, the room's changes and `dataset:sync`. Edits go out with acknowledgements
  * and are sent again after a reconnect until acknowledged.
  */
 export function createLiveDataset(datasetId: string, reloadMeta: () => void): LiveDataset {
@@ -102,15 +98,15 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
   let started = false;
   /** Changes that arrive between the first join and the table's creation, applied once it exists. */
   let early: DatasetChange[] | null = [];
-  let cursor: string | null | undefined;
-  let target = 0;
-  let pumping = false;
   let generation = 0;
-  let controller = new AbortController();
   let syncing = false;
-  let ids: string[] = [];
-  let indexById = new Map<string, number>();
-  let idsVersion = -1;
+  const windows = createWindowLoader({
+    datasetId,
+    table: () => table,
+    ready: () => early === null && !loadError(),
+    onLoading: setLoading,
+    onError: setLoadError,
+  });
 
   function newTable(seq: number, fields: Field[]): LiveTable {
     return new LiveTable(
@@ -126,55 +122,6 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     );
   }
 
-  const shownIds = () => {
-    const current = version();
-    if (idsVersion !== current) {
-      ids = table.shownIds();
-      indexById = new Map();
-      idsVersion = current;
-    }
-    return ids;
-  };
-
-  const pump = async () => {
-    // Rows are read only into the table made after the first join, whose seq they follow.
-    if (early !== null || pumping || cursor === null || loadError()) return;
-    pumping = true;
-    setLoading(true);
-    const started = generation;
-    try {
-      while (started === generation && cursor !== null && table.shownIds().length <= target) {
-        const readAfter = table.seq;
-        const size = cursor === undefined ? FIRST_PAGE_SIZE : MAX_PAGE_SIZE;
-        const page = await fetchSamplePage(datasetId, size, cursor ?? null, controller.signal);
-        if (started !== generation) return;
-        cursor = page.nextCursor;
-        table.loadRows(page.items, readAfter, cursor === null);
-      }
-    } catch (caught) {
-      if (started === generation && !isAbort(caught)) setLoadError(caught);
-    } finally {
-      if (started === generation) {
-        pumping = false;
-        setLoading(false);
-      }
-    }
-  };
-
-  /** Reads the stale rows in view again, in batches the lookup accepts. */
-  const refreshStale = async (first: number, last: number) => {
-    const stale = shownIds()
-      .slice(first, last + 1)
-      .filter((id) => table.isStale(id));
-    if (stale.length === 0) return;
-    const readAfter = table.seq;
-    for (let start = 0; start < stale.length; start += EDIT_LIMITS.maxLookupIds) {
-      const batchIds = stale.slice(start, start + EDIT_LIMITS.maxLookupIds);
-      const rows = await lookupSamples(datasetId, batchIds).catch(() => null);
-      if (rows) table.refreshRows(batchIds, rows, readAfter);
-    }
-  };
-
   const sync = async () => {
     if (syncing || !socket.connected) return;
     syncing = true;
@@ -182,12 +129,11 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
       const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('dataset:sync', { datasetId, afterSeq: table.seq });
       if (!ack.ok) return;
       if (ack.refetch) {
-        // Too far behind to replay: start again at the server's seq and read the shown rows again.
+        // Too far behind to replay: start again at the server's seq and read the rows in view again.
         reloadMeta();
+        windows.reset();
         table.restartAt(ack.seq, table.committedFields());
-        if (cursor === null) cursor = undefined;
-        void refreshStale(Math.max(0, lastRange.first), lastRange.last);
-        void pump();
+        windows.show(lastRange.first, lastRange.last);
         return;
       }
       batch(() => {
@@ -200,14 +146,26 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     }
   };
 
+  /** Own inserts not yet acknowledged, by row id. */
+  const insertsInFlight = new Map<string, Promise<void>>();
+
+  /**
+   * Sends an edit. The server handles a socket's edits concurrently, so an edit of a row this
+   * client is still inserting (typing into a new row) waits for that insert's acknowledgement.
+   */
   const send = (request: EditRequest, kind: 'edit') => {
-    socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck('dataset:edit', request)
+    const waits = rowIdsOf(request.ops).flatMap((id) => insertsInFlight.get(id) ?? []);
+    const sent = Promise.all(waits)
+      .then(() => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('dataset:edit', request))
       .then((ack) => handleAck(request, ack, kind))
       .catch(() => {
         // Unanswered: the edit stays pending and is sent again after the reconnect.
       });
+    for (const op of request.ops) {
+      if (op.type !== 'sample.insert') continue;
+      insertsInFlight.set(op.sample.id, sent);
+      void sent.then(() => insertsInFlight.delete(op.sample.id));
+    }
   };
 
   const handleAck = (request: EditRequest, ack: EditAck, kind: 'edit') => {
@@ -260,9 +218,7 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
   const startTable = (seq: number) => {
     early ??= [];
     generation += 1;
-    controller.abort();
-    controller = new AbortController();
-    pumping = false;
+    windows.reset();
     setLoadError(null);
     const started = generation;
     fetchFields(datasetId)
@@ -272,10 +228,9 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
         table = newTable(seq, fields);
         const waiting = early ?? [];
         early = null;
-        cursor = undefined;
         for (const change of waiting) table.receive(change);
         bump();
-        void pump();
+        windows.show(lastRange.first, lastRange.last);
       })
       .catch((error: unknown) => setLoadError(error));
   };
@@ -288,7 +243,7 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
 
   onCleanup(() => {
     generation += 1;
-    controller.abort();
+    windows.reset();
     table.dispose();
     if (presenceTimer) clearTimeout(presenceTimer);
   });
@@ -311,23 +266,21 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     loading,
     loadError,
     count(expectedTotal) {
-      const shownCount = shownIds().length;
-      return table.isComplete ? shownCount : Math.max(expectedTotal, shownCount);
+      version();
+      return table.isTotalKnown ? table.shownCount() : Math.max(expectedTotal, table.shownCount());
     },
     rowAt(index) {
-      const id = shownIds()[index];
+      version();
+      const id = table.shownIdAt(index);
       return id === undefined ? undefined : table.shownRow(id);
     },
     indexOf(sampleId) {
-      const list = shownIds();
-      if (indexById.size === 0) list.forEach((id, index) => indexById.set(id, index));
-      return indexById.get(sampleId) ?? -1;
+      version();
+      return table.shownIndexOf(sampleId);
     },
-    ensureLoaded(first, index) {
-      lastRange = { first, last: index };
-      target = Math.max(target, index);
-      void pump();
-      void refreshStale(first, index);
+    ensureLoaded(first, last) {
+      lastRange = { first, last };
+      windows.show(first, last);
     },
     edit(ops, options = {}) {
       const request = table.edit(ops, options);
@@ -383,4 +336,12 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     },
     reload,
   };
+}
+
+/** Returns the ids of the rows the operations change, insert or insert after. */
+function rowIdsOf(ops: EditOp[]): string[] {
+  return ops.flatMap((op) => {
+    if (op.type === 'sample.insert') return op.afterId ? [op.sample.id, op.afterId] : [op.sample.id];
+    return 'sampleId' in op ? [op.sampleId] : [];
+  });
 }

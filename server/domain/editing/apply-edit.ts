@@ -222,6 +222,7 @@ function sampleIdsOf(ops: readonly InternalOp[]): string[] {
   for (const op of ops) {
     if ('sampleId' in op) ids.add(op.sampleId);
     if (op.type === 'sample.insert' || op.type === 'sample.restore') ids.add(op.sample.id);
+    if (op.type === 'sample.insert' && op.afterId) ids.add(op.afterId);
   }
   return [...ids];
 }

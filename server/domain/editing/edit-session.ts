@@ -8,6 +8,7 @@ import type { EditState } from './edit-state.js';
 import { HistoryCollector, latestFieldKeyRemoval, latestRemovals } from './history.js';
 import type { InternalOp } from './internal-ops.js';
 import { rowToSample, type FieldState, type RowState } from './row-state.js';
+import { placeAfter, takenOrds } from './row-order.js';
 import { deleteRows, insertRows, restoreRowLinks, updateRows, type DeletedRowRestore } from './row-writes.js';
 
 /** A conflict before its author is looked up. */
@@ -50,6 +51,8 @@ export class EditSession {
   /** Stored `sample.delete` ops waiting for the delete to report the row's measurements. */
   private pendingDeletes = new Map<string, number>();
   private pendingLinks = new Map<string, DeletedRowRestore>();
+  /** The row each new row goes right after, by the new row's id, for rows not added at the end. */
+  private anchors = new Map<string, string>();
   private wrote = false;
 
   constructor(
@@ -68,6 +71,7 @@ export class EditSession {
     for (const op of ops) {
       if ('sampleId' in op) sampleIds.add(op.sampleId);
       if (op.type === 'sample.insert' || op.type === 'sample.restore') sampleIds.add(op.sample.id);
+      if (op.type === 'sample.insert' && op.afterId) sampleIds.add(op.afterId);
       if ('fieldId' in op) fieldIds.add(op.fieldId);
     }
 
@@ -163,11 +167,16 @@ export class EditSession {
     if (row.status === 'stored') row.dirty = true;
   }
 
-  /** Appends the stored op of a new row; its ord and timestamps are filled in when it is written. */
-  pushInsert(row: RowState, links: DeletedRowRestore | null): void {
+  /**
+   * Appends the stored op of a new row, which goes right after the row `afterId` or, when null,
+   * after the last row (or at its own ord, for a row an undo puts back). Its ord and timestamps
+   * are filled in when it is written.
+   */
+  pushInsert(row: RowState, links: DeletedRowRestore | null, afterId: string | null): void {
     const op: Extract<DatasetOp, { type: 'sample.insert' }> = { type: 'sample.insert', sample: rowToSample(row) };
     this.pendingInserts.set(row.id, op);
     if (links) this.pendingLinks.set(row.id, links);
+    if (afterId) this.anchors.set(row.id, afterId);
     this.push(op);
   }
 
@@ -193,8 +202,7 @@ export class EditSession {
     const { trx } = this;
     const inserted = [...this.pendingInserts.keys()].map((id) => this.rows.get(id)!);
     if (inserted.length > 0 || this.pendingDeletes.size > 0 || (!options.deferUpdates && this.dirtyRows().length > 0)) this.wrote = true;
-    await insertRows(trx, this.options.datasetId, inserted);
-    await this.completeInserts(inserted);
+    await insertRows(trx, this.options.datasetId, inserted.filter((row) => !this.anchors.has(row.id) && row.ord === null));
     if (!options.deferUpdates) {
       const updated = this.dirtyRows();
       await updateRows(trx, updated);
@@ -207,6 +215,11 @@ export class EditSession {
     const deleted = await deleteRows(trx, [...this.pendingDeletes.keys()]);
     for (const [id, opIndex] of this.pendingDeletes) this.restore[opIndex] = deleted.get(id) ?? null;
     this.pendingDeletes.clear();
+
+    // Rows placed among others go in after the deletes, so no row about to be deleted is moved
+    // and stored with an ord it no longer has.
+    await this.insertPlaced(inserted.filter((row) => this.anchors.has(row.id) || row.ord !== null));
+    await this.completeInserts(inserted);
   }
 
   /** Rows changed in memory and not written yet. */
@@ -217,6 +230,46 @@ export class EditSession {
   /** Whether the edit has written anything yet; a write-free edit can still be retried after a lost race. */
   get hasWritten(): boolean {
     return this.wrote;
+  }
+
+  /**
+   * Writes rows that go among the others, in op order: right after their anchor, or at the ord
+   * of a row an undo puts back. An anchor gone by now (deleted later in the same edit) puts the
+   * row after the last row. A put-back row whose ord another row took meanwhile goes right after
+   * that row, so no two rows share an ord.
+   */
+  private async insertPlaced(rows: RowState[]): Promise<void> {
+    const { trx, options } = this;
+    const taken = await takenOrds(trx, options.datasetId, rows.flatMap((row) => (row.ord !== null && !this.anchors.has(row.id) ? [row.ord] : [])));
+    const kept = rows.filter((row) => !this.anchors.has(row.id) && !taken.has(row.ord!));
+    await insertRows(trx, options.datasetId, kept);
+
+    for (const row of rows.filter((candidate) => !kept.includes(candidate))) {
+      const afterOrd = await this.placementOf(row);
+      if (afterOrd === null) row.ord = null;
+      else {
+        const placement = await placeAfter(trx, options.datasetId, afterOrd);
+        row.ord = placement.ord;
+        if (Object.keys(placement.moved).length > 0) this.pendingInserts.get(row.id)!.moved = placement.moved;
+        for (const [id, ord] of Object.entries(placement.moved)) {
+          const loaded = this.rows.get(id);
+          if (loaded) loaded.ord = ord;
+        }
+      }
+      await insertRows(trx, options.datasetId, [row]);
+    }
+    this.anchors.clear();
+  }
+
+  /**
+   * Returns the ord a placed row goes after: its anchor's, or the ord it was to take. Returns
+   * null when the anchor is gone.
+   */
+  private async placementOf(row: RowState): Promise<number | null> {
+    const anchorId = this.anchors.get(row.id);
+    if (!anchorId) return row.ord;
+    const anchor = (await this.trx('samples').where({ id: anchorId, datasetId: this.options.datasetId }).first('ord')) as { ord: string } | undefined;
+    return anchor ? Number(anchor.ord) : null;
   }
 
   private async completeInserts(inserted: RowState[]): Promise<void> {

@@ -58,18 +58,22 @@ export function setSampleProperty(session: EditSession, opIndex: number, op: Op<
   session.history.record(row.id, cell, before, normalised.value);
 }
 
-/** Adds a row with a client-made id at the end of the dataset. */
+/**
+ * Adds a row with a client-made id right after the row `afterId`, or after the dataset's last
+ * row. An `afterId` row someone deleted after the client's seq is a conflict.
+ */
 export function insertSample(session: EditSession, opIndex: number, op: Op<'sample.insert'>): void {
   if (session.rowIdUsed(op.sample.id)) {
     throw invalidOp(opIndex, 'sample.id', 'a sample with this id exists or existed; make a new id');
   }
+  if (op.afterId && !liveRowOrConflict(session, opIndex, op.afterId, 'afterId')) return;
   const row = newRow(session, op.sample.id);
   applyInsertProperties(row, opIndex, op.sample);
   applyInsertValues(session, row, opIndex, op.sample.values ?? {});
 
   for (const cell of Object.keys(row.cellSeqs)) row.cellSeqs[cell] = session.seq;
   session.addRow(row);
-  session.pushInsert(row, null);
+  session.pushInsert(row, null, op.afterId ?? null);
   session.history.record(row.id, 'row', null, true);
 }
 
@@ -96,7 +100,7 @@ export function restoreSample(session: EditSession, opIndex: number, op: Op<'sam
     row.cellSeqs[valueCell(key)] = session.seq;
   }
   session.addRow(row);
-  session.pushInsert(row, op.links);
+  session.pushInsert(row, op.links, null);
   session.history.record(row.id, 'row', null, true);
 }
 
@@ -117,7 +121,7 @@ export function deleteSample(session: EditSession, opIndex: number, op: Op<'samp
  * (someone deleted what the client edits); a row that never existed, or was deleted before the
  * client's seq, is invalid input.
  */
-function liveRowOrConflict(session: EditSession, opIndex: number, sampleId: string): RowState | undefined {
+function liveRowOrConflict(session: EditSession, opIndex: number, sampleId: string, path = 'sampleId'): RowState | undefined {
   const row = session.row(sampleId);
   if (row) return row;
 
@@ -126,7 +130,7 @@ function liveRowOrConflict(session: EditSession, opIndex: number, sampleId: stri
     session.conflict({ opIndex, reason: 'deleted', sampleId, fieldId: null, cell: 'row', current: null, seq: removedAt });
     return undefined;
   }
-  throw invalidOp(opIndex, 'sampleId', `no sample ${sampleId} in this dataset`);
+  throw invalidOp(opIndex, path, `no sample ${sampleId} in this dataset`);
 }
 
 async function fieldGoneOrInvalid(session: EditSession, opIndex: number, key: string, sampleId: string): Promise<void> {

@@ -1,12 +1,13 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { pageOf, uuid } from '../../../common/api/common.js';
-import { sample, sampleCreate, sampleListQuery, sampleUpdate } from '../../../common/api/samples.js';
+import { sample, sampleCreate, sampleListQuery, sampleUpdate, sampleWindow, sampleWindowQuery } from '../../../common/api/samples.js';
 import type { AppContext } from '../../context.js';
 import { notFoundAs } from '../http-error.js';
 import { authorizeDataset, requireSignedIn } from '../../auth/policy.js';
 import type { Sample } from '../../db/models/sample.js';
 import { getDataset } from '../../domain/datasets.js';
+import { readSampleWindow } from '../../domain/sample-window.js';
 import { createSample, getSample, listSamples, toSampleDto, toSampleFeature, updateSample } from '../../domain/samples.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import { defineRoute, type Route } from '../route.js';
@@ -25,7 +26,7 @@ const featureCollection = z
   })
   .meta({ id: 'SampleFeatureCollection', description: 'Samples as GeoJSON; samples without a location have a null geometry.' });
 
-/** The rows of a dataset: list (JSON or GeoJSON, with a bounding box), create, read and update. */
+/** The rows of a dataset: list (JSON or GeoJSON, with a bounding box), read by position, create, read and update. */
 export function sampleRoutes(context: AppContext): Route[] {
   return [
     defineRoute({
@@ -35,7 +36,8 @@ export function sampleRoutes(context: AppContext): Route[] {
       summary: "List a dataset's samples in row order",
       description:
         'Send `Accept: application/geo+json` for a GeoJSON FeatureCollection; the next page is then also in the `Link` header. ' +
-        '`bbox` keeps only samples located inside the box, so it leaves out samples without a location.',
+        '`bbox` keeps only samples located inside the box, so it leaves out samples without a location. ' +
+        'An insert between two rows can move the rows after it to higher ords, so pages read across such an insert may return a moved row twice.',
       tags: ['samples'],
       permission: 'dataset.read-data',
       params: datasetParams,
@@ -53,6 +55,26 @@ export function sampleRoutes(context: AppContext): Route[] {
           return undefined;
         }
         return toPage(rows, query.limit, (last) => [last.ord], toSampleDto);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/datasets/{datasetId}/samples/window',
+      operationId: 'getSampleWindow',
+      summary: "Read a dataset's samples from a position in row order",
+      description:
+        'For a grid that jumps to any row: the rows from `position` on, with the row count and the `seq` of the same snapshot. ' +
+        'Apply the changes after `seq` (`GET /datasets/{datasetId}/changes?after=`) to keep the positions exact.',
+      tags: ['samples'],
+      permission: 'dataset.read-data',
+      params: datasetParams,
+      query: sampleWindowQuery,
+      success: { status: 200, description: 'The rows from the position on', schema: sampleWindow },
+      errors: ['not_found'],
+      async handler({ params, query, actor }) {
+        const dataset = await getDataset(params.datasetId);
+        await authorizeDataset(actor, 'read', dataset);
+        return readSampleWindow(dataset.id, query.position, query.limit);
       },
     }),
     defineRoute({

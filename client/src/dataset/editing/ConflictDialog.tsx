@@ -13,7 +13,7 @@ const REASONS: Record<EditConflict['reason'], string> = {
  * Asks what to do when someone else changed what the user edited: keep the user's value
  * (sent again, overwriting) or take the other person's (the grid already shows it).
  */
-export function ConflictDialog(props: { prompt: ConflictPrompt; onChoose: (choice: 'mine' | 'theirs') => void }) {
+export function ConflictDialog(props: { prompt: ConflictPrompt; cellLabel: (cell: string) => string; onChoose: (choice: 'mine' | 'theirs') => void }) {
   const canKeepMine = () => props.prompt.conflicts.some((conflict) => conflict.reason === 'changed');
   const isUndo = () => props.prompt.kind !== 'edit';
   return (
@@ -32,7 +32,7 @@ export function ConflictDialog(props: { prompt: ConflictPrompt; onChoose: (choic
                 <strong>{conflict.changedBy?.type === 'user' ? conflict.changedBy.displayName : 'An import'}</strong> {REASONS[conflict.reason]}
                 <Show when={conflict.cell && conflict.cell !== 'row'}>
                   {' '}
-                  (<code>{conflict.cell}</code>)
+                  (<span class="conflict-list__cell">{props.cellLabel(conflict.cell!)}</span>)
                 </Show>
                 <Show when={conflict.reason === 'changed' && conflict.current !== null && typeof conflict.current !== 'object'}>
                   : now <q>{cellText(conflict.current as string | number | boolean)}</q>

@@ -1,0 +1,99 @@
+import type { LiveTable } from '../../../common/editing/live-table.js';
+import type { PositionRange } from '../../../common/editing/row-positions.js';
+import { isAbort } from '../api/http.js';
+import { MAX_PAGE_SIZE } from '../api/page.js';
+import { fetchSampleWindow } from '../api/samples.js';
+
+/** Rows read beyond each end of the rows in view, so short scrolls find them loaded. */
+const MARGIN_ROWS = 100;
+/** The minimum number of rows one request reads, so scrolling row by row does not send a request per row. */
+const MIN_WINDOW_ROWS = 200;
+/** Reads of a window that came back older than the changes the table remembers, before giving up until the next scroll. */
+const MAX_OUTDATED_READS = 3;
+
+export interface WindowLoader {
+  /** Reads the rows missing around the rows in view, the positions `first` to `last`. */
+  show(first: number, last: number): void;
+  /** Forgets requests under way, e.g. when the table is replaced. */
+  reset(): void;
+}
+
+/**
+ * Reads a dataset's rows by position for the rows in view, one request at a time. After each
+ * response it reads what is in view then, so a scrollbar dragged to the end reads the rows at
+ * the end and not every page on the way. A window read at a seq the table has not reached waits
+ * in the table until the changes before it arrive.
+ */
+export function createWindowLoader(options: {
+  datasetId: string;
+  table: () => LiveTable;
+  /** False while the table is being made; nothing is read until it is true. */
+  ready: () => boolean;
+  onLoading: (loading: boolean) => void;
+  onError: (error: unknown) => void;
+}): WindowLoader {
+  let view: PositionRange = { first: 0, last: 0 };
+  let busy = false;
+  let generation = 0;
+  let controller = new AbortController();
+  /** The seq of a window the table waits to reach; nothing more is read until it does. */
+  let awaitedSeq = 0;
+
+  const nextRange = (table: LiveTable): PositionRange | undefined => {
+    const missing = table.missing(Math.max(0, view.first - MARGIN_ROWS), view.last + MARGIN_ROWS);
+    // The range nearest the rows in view first: the one that overlaps them, else the closest.
+    const distance = (range: PositionRange) => Math.max(0, range.first - view.last, view.first - range.last);
+    const range = missing.sort((a, b) => distance(a) - distance(b))[0];
+    if (!range) return undefined;
+    if (range.last < view.first) {
+      // Above the rows in view, as when scrolling up: read upwards from its end.
+      const first = Math.max(0, Math.min(range.first, range.last - MIN_WINDOW_ROWS + 1), range.last - MAX_PAGE_SIZE + 1);
+      return { first, last: range.last };
+    }
+    const last = Math.min(Math.max(range.last, range.first + MIN_WINDOW_ROWS - 1), range.first + MAX_PAGE_SIZE - 1);
+    return { first: range.first, last };
+  };
+
+  const pump = async () => {
+    if (busy || !options.ready()) return;
+    busy = true;
+    options.onLoading(true);
+    const started = generation;
+    let outdatedReads = 0;
+    try {
+      for (;;) {
+        const table = options.table();
+        if (table.seq < awaitedSeq) break;
+        const range = nextRange(table);
+        if (!range || outdatedReads >= MAX_OUTDATED_READS) break;
+        const window = await fetchSampleWindow(options.datasetId, range.first, range.last - range.first + 1, controller.signal);
+        if (started !== generation) return;
+        const result = options.table().loadWindow(window);
+        if (result === 'waiting') awaitedSeq = window.seq;
+        if (result === 'outdated') outdatedReads += 1;
+      }
+    } catch (caught) {
+      if (started === generation && !isAbort(caught)) options.onError(caught);
+    } finally {
+      if (started === generation) {
+        busy = false;
+        options.onLoading(false);
+      }
+    }
+  };
+
+  return {
+    show(first, last) {
+      view = { first, last };
+      void pump();
+    },
+    reset() {
+      generation += 1;
+      controller.abort();
+      controller = new AbortController();
+      busy = false;
+      awaitedSeq = 0;
+      options.onLoading(false);
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sample } from '../../common/api/samples.js';
+import { TestClient } from '../helpers/api-server.js';
+import { ensureClientBuilt, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { ChangeGate } from '../helpers/change-gate.js';
+import { gridCell, openDatasetPage } from '../helpers/dataset-page.js';
+import { fetchWindow } from '../helpers/live-client.js';
+import { createLiveDataset } from '../helpers/live-world.js';
+import { markerCentres, toCoordinates } from '../helpers/map-markers.js';
+import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
+
+const SAM = { email: 'sam@example.org', password: 'sam-browser-password', displayName: 'Sam Second' } as const;
+const point = (lon: number, lat: number) => ({ type: 'Point', coordinates: [lon, lat] });
+/** R0 and R4 span the map; R1, which the test drags, lies between them. */
+const WEST = { lon: 10, lat: 50 };
+const MIDDLE = { lon: 11, lat: 51 };
+const EAST = { lon: 12, lat: 52 };
+/** Pixels a measured point may be off: the mouse moves in whole pixels and points are found by colour. */
+const PIXEL_TOLERANCE = 3;
+
+describe('conflicts and map moves in two browsers', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let api: TestClient;
+  let datasetId: string;
+  let rows: Map<string, Sample>;
+  let alice: Page;
+  let sam: Page;
+  let samGate: ChangeGate;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    stack = await startStack({ servers: 2, workers: 0 });
+    api = await new TestClient(stack.url).signIn();
+    const created = await createLiveDataset(stack.url, api.cookie, 5);
+    datasetId = created.datasetId;
+    const user = await api.post('/users', { ...SAM, role: 'member' });
+    expect((await api.send('PUT', `/projects/${created.projectId}/members/${user.body.id}`, { role: 'editor' })).status).toBe(200);
+    rows = new Map((await fetchWindow(stack.url, api.cookie, datasetId, 0, 10)).items.map((sample) => [sample.name, sample]));
+    for (const [name, { lon, lat }] of [['R0', WEST], ['R1', MIDDLE], ['R4', EAST]] as const) {
+      expect((await api.patch(`/samples/${rows.get(name)!.id}`, { location: point(lon, lat) })).status).toBe(200);
+    }
+
+    browser = await launchChromium();
+    // Each browser talks to another server node.
+    ({ page: alice } = await openDatasetPage(browser, { baseUrl: stack.urls[0]!, datasetId, credentials: ADMIN, firstRow: 'R0', errors }));
+    ({ page: sam } = await openDatasetPage(browser, {
+      baseUrl: stack.urls[1]!,
+      datasetId,
+      credentials: SAM,
+      firstRow: 'R0',
+      errors,
+      prepare: async (context) => {
+        samGate = await ChangeGate.install(context);
+      },
+    }));
+    for (let waited = 0; !samGate.isWebSocket; waited += 50) {
+      if (waited > 10_000) throw new Error("Sam's Socket.IO client did not move to the websocket within 10 s");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  const noteOf = async (name: string) => (await api.get(`/samples/${rows.get(name)!.id}`)).body.values.note;
+
+  async function typeInto(page: Page, row: string, text: string): Promise<void> {
+    await gridCell(page, row, 'field:note').click();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  }
+
+  /** Alice changes a note while Sam's view misses it; Sam then edits the same cell and is asked. */
+  async function conflictOn(row: string, aliceText: string, samText: string) {
+    samGate.hold();
+    await typeInto(alice, row, aliceText);
+    await expect.poll(() => noteOf(row), { timeout: 10_000 }).toBe(aliceText);
+    await expect.poll(() => samGate.heldCount, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await gridCell(sam, row, 'field:note').textContent()).toBe('');
+
+    await typeInto(sam, row, samText);
+    const dialog = sam.getByRole('alertdialog');
+    await expect.poll(() => dialog.count(), { timeout: 10_000 }).toBe(1);
+    samGate.release();
+    return dialog;
+  }
+
+  it('takes theirs in a conflict', async () => {
+    const dialog = await conflictOn('R2', 'from Alice', 'from Sam');
+    expect(await dialog.getByRole('heading').textContent()).toBe('Someone else changed this too');
+    expect(await dialog.locator('.conflict-list li strong').textContent()).toBe('Portal Admin');
+    expect(await dialog.locator('.conflict-list__cell').textContent()).toBe('Note');
+    expect(await dialog.locator('.conflict-list li q').textContent()).toBe('from Alice');
+    await sam.screenshot({ path: path.join(SCREENSHOTS, 'conflict-dialog.png') });
+
+    await dialog.getByRole('button', { name: 'Take theirs' }).click();
+    expect(await dialog.count()).toBe(0);
+    await expect.poll(() => gridCell(sam, 'R2', 'field:note').textContent(), { timeout: 10_000 }).toBe('from Alice');
+    expect(await noteOf('R2')).toBe('from Alice');
+    expect(await gridCell(alice, 'R2', 'field:note').textContent()).toBe('from Alice');
+  }, 30_000);
+
+  it('keeps mine in a conflict', async () => {
+    const dialog = await conflictOn('R3', 'Alice again', 'Sam keeps this');
+    expect(await dialog.locator('.conflict-list li q').textContent()).toBe('Alice again');
+
+    await dialog.getByRole('button', { name: 'Keep mine' }).click();
+    expect(await dialog.count()).toBe(0);
+    await expect.poll(() => noteOf('R3'), { timeout: 10_000 }).toBe('Sam keeps this');
+    await expect.poll(() => gridCell(alice, 'R3', 'field:note').textContent(), { timeout: 10_000 }).toBe('Sam keeps this');
+    await expect.poll(() => gridCell(sam, 'R3', 'field:note').textContent(), { timeout: 10_000 }).toBe('Sam keeps this');
+  }, 30_000);
+
+  it('inserts a row below the selected row', async () => {
+    await gridCell(alice, 'R1', 'name').click();
+    await alice.getByRole('button', { name: 'Insert row below' }).click();
+    await alice.keyboard.type('Between');
+    await alice.keyboard.press('Enter');
+
+    const names = (page: Page) =>
+      page.locator('.grid__row[data-sample-id]').evaluateAll((elements) =>
+        elements
+          .map((row) => ({ index: Number(row.getAttribute('aria-rowindex')), name: row.querySelector('[data-column="name"]')!.textContent }))
+          .sort((a, b) => a.index - b.index)
+          .map((row) => row.name),
+      );
+    const expected = ['R0', 'R1', 'Between', 'R2', 'R3', 'R4'];
+    await expect.poll(() => names(sam), { timeout: 10_000 }).toEqual(expected);
+    expect(await names(alice)).toEqual(expected);
+    const stored = (await fetchWindow(stack.url, api.cookie, datasetId, 0, 10)).items.map((sample) => sample.name);
+    expect(stored).toEqual(expected);
+    rows = new Map((await fetchWindow(stack.url, api.cookie, datasetId, 0, 10)).items.map((sample) => [sample.name, sample]));
+  }, 30_000);
+
+  it('moves a sample by dragging its point', async () => {
+    for (const page of [alice, sam]) {
+      // A selected row's point is drawn in another colour, so select a row without a location.
+      await gridCell(page, 'R2', 'name').click();
+      await page.locator('.samples-map').scrollIntoViewIfNeeded();
+      await expect.poll(() => page.locator('.samples-map').getAttribute('data-marker-count'), { timeout: 10_000 }).toBe('3');
+      await expect.poll(async () => (await markerCentres(page)).length, { timeout: 10_000 }).toBe(3);
+    }
+    const [west, start, east] = await markerCentres(alice);
+    const aliceFrame = { west: { at: west!, ...WEST }, east: { at: east!, ...EAST } };
+    const tolerance = (PIXEL_TOLERANCE * (EAST.lon - WEST.lon)) / (east!.x - west!.x);
+    // The pixels of R1 map back to its coordinates, so the conversion below can be trusted.
+    const before = toCoordinates(start!, aliceFrame.west, aliceFrame.east);
+    expect(Math.abs(before.lon - MIDDLE.lon)).toBeLessThan(tolerance);
+    expect(Math.abs(before.lat - MIDDLE.lat)).toBeLessThan(tolerance);
+
+    const drop = { x: start!.x + 60, y: start!.y - 40 };
+    const expected = toCoordinates(drop, aliceFrame.west, aliceFrame.east);
+    await alice.mouse.move(start!.x, start!.y);
+    await alice.mouse.down();
+    await alice.mouse.move(drop.x, drop.y, { steps: 8 });
+    await alice.mouse.up();
+
+    const location = async () => ((await api.get(`/samples/${rows.get('R1')!.id}`)).body as Sample).location?.coordinates ?? [0, 0];
+    await expect.poll(async () => (await location())[0], { timeout: 10_000 }).not.toBe(MIDDLE.lon);
+    const [lon, lat] = await location();
+    expect(Math.abs(lon - expected.lon)).toBeLessThan(tolerance);
+    expect(Math.abs(lat - expected.lat)).toBeLessThan(tolerance);
+
+    for (const page of [alice, sam]) {
+      await expect.poll(async () => Number(await gridCell(page, 'R1', 'longitude').textContent()), { timeout: 10_000 }).toBeCloseTo(lon, 5);
+      expect(Number(await gridCell(page, 'R1', 'latitude').textContent())).toBeCloseTo(lat, 5);
+    }
+
+    // Sam's point for R1 is now drawn at the new coordinates, between the two that stayed.
+    await expect.poll(
+      async () => {
+        const [samWest, samR1, samEast] = await markerCentres(sam);
+        if (!samWest || !samR1 || !samEast) return Infinity;
+        const shown = toCoordinates(samR1, { at: samWest, ...WEST }, { at: samEast, ...EAST });
+        return Math.max(Math.abs(shown.lon - lon), Math.abs(shown.lat - lat));
+      },
+      { timeout: 10_000 },
+    ).toBeLessThan(tolerance);
+    // Its popup gives the new coordinates too.
+    const [, samR1] = await markerCentres(sam);
+    await sam.mouse.click(samR1!.x, samR1!.y);
+    await expect.poll(() => sam.locator('.leaflet-popup-content').textContent(), { timeout: 10_000 }).toBe(`R1${Number(lat.toFixed(6))}, ${Number(lon.toFixed(6))}`);
+    await sam.screenshot({ path: path.join(SCREENSHOTS, 'map-drag-viewer.png') });
+    expect(errors).toEqual([]);
+  }, 30_000);
+});

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureClientBuilt, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { insertBulkRows } from '../helpers/bulk-rows.js';
+import { openDatasetPage } from '../helpers/dataset-page.js';
+import { fetchWindow, openSocket } from '../helpers/live-client.js';
+import { createLiveDataset, datasetSeq } from '../helpers/live-world.js';
+import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
+
+const ROWS = 100_000;
+/** Height of a grid row in CSS pixels, as SamplesTable sets it. */
+const ROW_HEIGHT = 32;
+
+describe('jumping far down a 100,000-row grid', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let cookie: string;
+  let datasetId: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    stack = await startStack({ servers: 1, workers: 0 });
+    cookie = await stack.signIn();
+    ({ datasetId } = await createLiveDataset(stack.url, cookie, 0));
+    await insertBulkRows(stack.database.url, datasetId, ROWS);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  /** Records the position of every read of the dataset's rows from now on. */
+  function recordRowReads(page: Page): number[] {
+    const positions: number[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!url.pathname.startsWith(`/api/v1/datasets/${datasetId}/samples`)) return;
+      positions.push(Number(url.searchParams.get('position') ?? -1));
+    });
+    return positions;
+  }
+
+  const nameAt = (page: Page, index: number) => page.locator(`.grid__row[aria-rowindex="${index + 2}"] .grid__cell[data-column="name"]`).textContent();
+
+  it('reads only the rows in view and keeps them live', async () => {
+    const { page } = await openDatasetPage(browser, { baseUrl: stack.url, datasetId, credentials: ADMIN, firstRow: 'R0', errors });
+    expect(await page.locator('[data-row-count]').getAttribute('data-row-count')).toBe(String(ROWS));
+
+    // Ctrl+End selects the last row's last cell.
+    const reads = recordRowReads(page);
+    await page.getByRole('gridcell', { name: 'R0', exact: true }).click();
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => page.getByRole('gridcell', { name: `R${ROWS - 1}`, exact: true }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('.grid__cell.is-selected').evaluate((cell) => cell.closest('.grid__row')!.getAttribute('aria-rowindex'))).toBe(String(ROWS + 1));
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.length).toBeLessThanOrEqual(3);
+    expect(reads.every((position) => position >= ROWS - 1000)).toBe(true);
+
+    // Setting scrollTop is what dragging the scrollbar does.
+    reads.length = 0;
+    await page.locator('.grid').evaluate((grid, top) => grid.scrollTo({ top }), (ROWS / 2) * ROW_HEIGHT);
+    await expect.poll(() => nameAt(page, ROWS / 2), { timeout: 10_000 }).toBe(`R${ROWS / 2}`);
+    expect(reads.length).toBeLessThanOrEqual(3);
+    expect(reads.every((position) => Math.abs(position - ROWS / 2) <= 1000)).toBe(true);
+
+    // A change of a row in view shows; a delete far above it moves it up one place.
+    const [target] = (await fetchWindow(stack.url, cookie, datasetId, ROWS / 2 + 1, 1)).items;
+    const renamed = await fetch(`${stack.url}/api/v1/samples/${target!.id}`, {
+      method: 'PATCH',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Renamed far down' }),
+    });
+    expect(renamed.status).toBe(200);
+    await expect.poll(() => nameAt(page, ROWS / 2 + 1), { timeout: 10_000 }).toBe('Renamed far down');
+
+    const [above] = (await fetchWindow(stack.url, cookie, datasetId, 10_000, 1)).items;
+    expect(above!.name).toBe('R10000');
+    const socket = await openSocket(stack.url, cookie);
+    const ack = await socket.emitWithAck('dataset:edit', {
+      datasetId,
+      mutationId: randomUUID(),
+      baseSeq: await datasetSeq(stack.url, cookie, datasetId),
+      ops: [{ type: 'sample.delete', sampleId: above!.id }],
+    });
+    socket.disconnect();
+    expect(ack.ok).toBe(true);
+    await expect.poll(() => page.locator('[data-row-count]').getAttribute('data-row-count'), { timeout: 10_000 }).toBe(String(ROWS - 1));
+    expect(await nameAt(page, ROWS / 2)).toBe('Renamed far down');
+    expect(await nameAt(page, ROWS / 2 - 1)).toBe(`R${ROWS / 2}`);
+
+    // A row added at the end shows after the last row, which the grid has loaded since the jump.
+    reads.length = 0;
+    const added = await fetch(`${stack.url}/api/v1/datasets/${datasetId}/samples`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Added at the end' }),
+    });
+    expect(added.status).toBe(201);
+    await expect.poll(() => page.locator('[data-row-count]').getAttribute('data-row-count'), { timeout: 10_000 }).toBe(String(ROWS));
+    await page.keyboard.press('Control+End');
+    await expect.poll(() => nameAt(page, ROWS - 1), { timeout: 10_000 }).toBe('Added at the end');
+    expect(await nameAt(page, ROWS - 2)).toBe(`R${ROWS - 1}`);
+    expect(reads).toEqual([]);
+
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-jump-end.png') });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
