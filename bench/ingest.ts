@@ -208,8 +208,8 @@ async function importOnce(stack: BenchStack, api: ApiClient, datasetId: string, 
   const ended = performance.now();
   if (finished.counts.samples !== rows) throw new Error(`Import loaded ${finished.counts.samples} of ${rows} rows`);
 
-  const analysis = logEntries(stack.worker, 'analysis finished; waiting for review').find((entry) => entry.importId === queued.id) ?? {};
-  const load = logEntries(stack.worker, 'import completed').find((entry) => entry.importId === queued.id) ?? {};
+  const analysis = await workerLogEntry(stack, 'analysis finished; waiting for review', queued.id);
+  const load = await workerLogEntry(stack, 'import completed', queued.id);
   return {
     wholePathSeconds: (ended - started) / 1000,
     uploadSeconds: (uploaded - started) / 1000,
@@ -220,6 +220,19 @@ async function importOnce(stack: BenchStack, api: ApiClient, datasetId: string, 
     phaseSeconds: { ...((analysis.phaseSeconds ?? {}) as Record<string, number>), ...((load.phaseSeconds ?? {}) as Record<string, number>) },
     mergeSeconds: (load.mergeSeconds ?? {}) as Record<string, number>,
   };
+}
+
+/**
+ * Returns the worker's log entry with this message for an import. The API can report a state
+ * a moment before the worker has logged it, so the entry is awaited for up to two seconds.
+ */
+async function workerLogEntry(stack: BenchStack, message: string, importId: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 2000;
+  for (;;) {
+    const entry = logEntries(stack.worker, message).find((candidate) => candidate.importId === importId);
+    if (entry || Date.now() > deadline) return entry ?? {};
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function summariseImports(name: string, scenario: string, runs: ImportRun[], rows: number, bytes: number, baselines: Baselines, samplesCopyRowsPerSecond: number): BenchmarkResult {
