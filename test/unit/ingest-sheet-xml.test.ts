@@ -84,4 +84,9 @@ describe('SheetXmlScanner', () => {
     expect(decodeEntities('a &lt;b&gt; &amp;&amp; &quot;c&quot; &apos;d&apos; &#233;&#x1F30A;')).toBe('a <b> && "c" \'d\' é🌊');
     expect(decodeEntities('no entities')).toBe('no entities');
   });
+
+  it('maps NUL and surrogates to U+FFFD', () => {
+    expect(decodeEntities('a&#0;b&#x0;c&#xD800;d&#56320;e')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe');
+    expect(decodeEntities('raw\u0000nul')).toBe('raw\uFFFDnul');
+  });
 });

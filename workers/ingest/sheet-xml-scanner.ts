@@ -263,13 +263,20 @@ function isSpace(code: number): boolean {
 }
 
 /** Decodes XML's predefined entities and character references. */
-export function decodeEntities(text: string): string {
+export function decodeEntities(raw: string): string {
+  // XML 1.0 does not allow NUL and PostgreSQL cannot store it, so it becomes U+FFFD like a reference to it.
+  const text = raw.includes('\u0000') ? raw.replaceAll('\u0000', '\uFFFD') : raw;
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (_, entity: string) => {
     if (entity[0] !== '#') return NAMED_ENTITIES[entity]!;
     const code = entity[1] === 'x' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
-    return code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
+    return isStorableCodePoint(code) ? String.fromCodePoint(code) : '\uFFFD';
   });
+}
+
+/** Tells whether a code point can be stored: XML 1.0 and PostgreSQL text and JSONB reject NUL and UTF-16 surrogates. */
+function isStorableCodePoint(code: number): boolean {
+  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
 }
 
 function escapeRegExp(text: string): string {
