@@ -84,4 +84,37 @@ describe('SheetXmlScanner', () => {
     expect(decodeEntities('a &lt;b&gt; &amp;&amp; &quot;c&quot; &apos;d&apos; &#233;&#x1F30A;')).toBe('a <b> && "c" \'d\' é🌊');
     expect(decodeEntities('no entities')).toBe('no entities');
   });
+
+  it('maps NUL and surrogates to U+FFFD', () => {
+    expect(decodeEntities('a&#0;b&#x0;c&#xD800;d&#56320;e')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe');
+    expect(decodeEntities('raw\u0000nul')).toBe('raw\uFFFDnul');
+  });
+
+  it('skips cells and rows in comments', () => {
+    const xml = worksheet(
+      '<row r="1"><!-- a > b <c r="B1"><v>99</v></c> --><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>' +
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>y<!-- z --></t></is></c><c r="B2"><v>3<!-- c --></v></c></row>' +
+        '<!-- x > <row r="3"><c r="A3"><v>5</v></c></row> -->',
+    );
+    const expected: Event[] = [
+      ['row', 1],
+      ['cell', 0, 'inlineStr', 0, 'x'],
+      ['end'],
+      ['row', 2],
+      ['cell', 0, 'inlineStr', 0, 'y'],
+      ['cell', 1, 'n', 0, '3'],
+      ['end'],
+    ];
+    expect(scan([xml])).toEqual(expected);
+    // A chunk that ends right after the `</row>` inside the last comment does not end a row.
+    const split = xml.indexOf('</row> -->') + '</row>'.length;
+    expect(scan([xml.slice(0, split), xml.slice(split)])).toEqual(expected);
+  });
+
+  it('reads CDATA sections as text', () => {
+    const xml = worksheet(
+      '<row r="1"><c r="A1" t="str"><v><![CDATA[a<b & c]]></v></c><c r="B1" t="inlineStr"><is><t><![CDATA[x</c></row>y]]></t></is></c></row>',
+    );
+    expect(scan([xml])).toEqual([['row', 1], ['cell', 0, 'str', 0, 'a<b & c'], ['cell', 1, 'inlineStr', 0, 'x</c></row>y'], ['end']]);
+  });
 });

@@ -54,7 +54,11 @@ export class SheetXmlScanner {
       if (this.pending.length > MAX_PENDING_CHARS) throw new SheetXmlError(`no row ends within ${MAX_PENDING_CHARS} characters`);
       return;
     }
-    const complete = end + this.closeRow.length;
+    const complete = unmarkedEnd(this.pending, end + this.closeRow.length);
+    if (complete === 0) {
+      if (this.pending.length > MAX_PENDING_CHARS) throw new SheetXmlError(`no row ends within ${MAX_PENDING_CHARS} characters`);
+      return;
+    }
     this.scan(this.pending.slice(0, complete));
     this.pending = this.pending.slice(complete);
   }
@@ -92,6 +96,13 @@ export class SheetXmlScanner {
   private scan(text: string): void {
     let position = text.indexOf('<');
     while (position >= 0) {
+      const markupEnd = markupEndAt(text, position);
+      if (markupEnd !== null) {
+        // Cells inside a comment, CDATA section or processing instruction are not read. An unclosed one ends the text.
+        if (markupEnd < 0) return;
+        position = text.indexOf('<', markupEnd);
+        continue;
+      }
       const tagEnd = text.indexOf('>', position);
       if (tagEnd < 0) return;
       const closing = text.charCodeAt(position + 1) === SLASH;
@@ -129,7 +140,7 @@ export class SheetXmlScanner {
       this.handler.cell(column, attributes.type, attributes.style, '');
       return tagEnd + 1;
     }
-    const end = text.indexOf(this.closeCell, tagEnd);
+    const end = indexOutsideMarkup(text, this.closeCell, tagEnd);
     if (end < 0) throw new SheetXmlError(`a cell is not closed near character ${tagEnd}`);
     this.handler.cell(column, attributes.type, attributes.style, this.textOf(text, tagEnd + 1, end));
     return end + this.closeCell.length;
@@ -142,7 +153,7 @@ export class SheetXmlScanner {
     if (this.prefix === '' && text.startsWith('<v>', start) && text.indexOf('<', start + 3) === end - 4) {
       return decodeEntities(text.slice(start + 3, end - 4));
     }
-    const content = text.slice(start, end);
+    const content = withoutMarkup(text.slice(start, end));
     const visible = content.includes('rPh') ? content.replace(this.phonetic, '') : content;
     let value = '';
     const pattern = this.cellText;
@@ -263,13 +274,77 @@ function isSpace(code: number): boolean {
 }
 
 /** Decodes XML's predefined entities and character references. */
-export function decodeEntities(text: string): string {
+export function decodeEntities(raw: string): string {
+  // XML 1.0 does not allow NUL and PostgreSQL cannot store it, so it becomes U+FFFD like a reference to it.
+  const text = raw.includes('\u0000') ? raw.replaceAll('\u0000', '\uFFFD') : raw;
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (_, entity: string) => {
     if (entity[0] !== '#') return NAMED_ENTITIES[entity]!;
     const code = entity[1] === 'x' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
-    return code <= 0x10ffff ? String.fromCodePoint(code) : '\uFFFD';
+    return isStorableCodePoint(code) ? String.fromCodePoint(code) : '\uFFFD';
   });
+}
+
+/** Tells whether a code point can be stored: XML 1.0 and PostgreSQL text and JSONB reject NUL and UTF-16 surrogates. */
+function isStorableCodePoint(code: number): boolean {
+  return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
+}
+
+/** Comments, CDATA sections and processing instructions: their start, and the text that ends them. */
+const MARKUP: [string, string][] = [
+  ['<!--', '-->'],
+  ['<![CDATA[', ']]>'],
+  ['<?', '?>'],
+];
+
+/**
+ * When a comment, CDATA section or processing instruction starts at `position`, returns the
+ * position after its end, or -1 when it does not end in `text`. Returns null for any other tag.
+ */
+function markupEndAt(text: string, position: number): number | null {
+  for (const [open, close] of MARKUP) {
+    if (!text.startsWith(open, position)) continue;
+    const end = text.indexOf(close, position + open.length);
+    return end < 0 ? -1 : end + close.length;
+  }
+  return null;
+}
+
+/** Finds `search` from `from` on, skipping comments, CDATA sections and processing instructions. */
+function indexOutsideMarkup(text: string, search: string, from: number): number {
+  let position = from;
+  for (;;) {
+    const found = text.indexOf(search, position);
+    if (found < 0) return -1;
+    const markup = text.indexOf('<', position);
+    if (markup < 0 || markup >= found) return found;
+    const markupEnd = markupEndAt(text, markup);
+    if (markupEnd === null) position = markup + 1;
+    else if (markupEnd < 0) return -1;
+    else position = markupEnd;
+  }
+}
+
+/**
+ * Returns `end`, or the start of a comment or CDATA section that is still open at `end`, so the
+ * text is not split inside one, because a `</row>` inside it does not end a row.
+ */
+function unmarkedEnd(text: string, end: number): number {
+  let position = text.indexOf('<!', 0);
+  while (position >= 0 && position < end) {
+    const markupEnd = markupEndAt(text, position);
+    if (markupEnd !== null && (markupEnd < 0 || markupEnd > end)) return position;
+    position = text.indexOf('<!', markupEnd !== null ? markupEnd : position + 2);
+  }
+  return end;
+}
+
+/** Removes comments and turns CDATA sections into escaped text, so the cell text pattern reads them as XML defines. */
+function withoutMarkup(content: string): string {
+  if (!content.includes('<!')) return content;
+  return content
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, data: string) => data.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
 }
 
 function escapeRegExp(text: string): string {
