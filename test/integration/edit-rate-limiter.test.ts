@@ -45,7 +45,7 @@ describe('edit rate limiter', () => {
   it('allows the limit in a window and rejects the rest', async () => {
     const limiter = createEditRateLimiter(redis, prefix, 20);
     expect(await allowed(limiter, 'user:one', 30)).toBe(20);
-    // Ten leases of 2, then one refused lease that Redis counts too; the node asks no more.
+    // Ten leases of 2, then one refused lease that Redis counts too; the node sends no more requests.
     expect(await counted('user:one')).toBe(22);
   });
 

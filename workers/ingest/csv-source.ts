@@ -5,6 +5,18 @@ import Papa from 'papaparse';
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
+/** Raised when one record is longer than MAX_RECORD_CHARS, usually because a quote is never closed. */
+export class CsvRecordTooLong extends Error {
+  override name = 'CsvRecordTooLong';
+
+  constructor(readonly record: number) {
+    super(
+      `Record ${record + 1} of the file is longer than ${MAX_RECORD_CHARS.toLocaleString('en')} characters, more than the portal reads in one row. ` +
+        'A quote that is never closed usually causes this: check the quotes near that row, or split the long values, and upload the file again.',
+    );
+  }
+}
+
 /** A problem PapaParse found in the quoting of one record. */
 export interface CsvSyntaxError {
   /** Index of the record in the file, 0 being the header. */
@@ -41,6 +53,13 @@ export function detectDelimiter(sample: string): CsvDelimiter | null {
 }
 
 /**
+ * Maximum length of one record, in characters. PapaParse holds an unfinished record and parses it
+ * again with every chunk, so a field whose quote never closes would otherwise fill the worker's
+ * heap. A longer record is rejected with a message that points at the quoting.
+ */
+export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+
+/**
  * Streams a CSV file as batches of records, one batch per chunk the file stream reads. The file
  * stream is paused while the caller works on a batch, so memory contains about one chunk at a time
  * however large the file is. The stream must deliver strings.
@@ -53,11 +72,23 @@ export async function* readCsvBatches(source: CsvInput, delimiter: CsvDelimiter)
   let failure: Error | null = null;
   let pausedHandle: Papa.Parser | null = null;
   let wake: (() => void) | null = null;
+  // Characters read since the last chunk that completed a record.
+  let unfinished = 0;
+  input.on('data', (text: string) => {
+    unfinished += text.length;
+  });
 
   Papa.parse<string[]>(input as unknown as NodeJS.ReadableStream, {
     delimiter,
     skipEmptyLines: false,
     chunk(results, handle) {
+      if (results.data.length > 0) unfinished = 0;
+      else if (unfinished > MAX_RECORD_CHARS) {
+        failure = new CsvRecordTooLong(nextRecord);
+        handle.abort();
+        wake?.();
+        return;
+      }
       pending.push({
         firstRecord: nextRecord,
         records: results.data,

@@ -1,6 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import type { SheetRowBatch, SpreadsheetInfo } from './spreadsheet.js';
 import { MAX_SHEET_COLUMNS } from './xlsx-reader.js';
+import { MAX_ROW_CHARS } from './sheet-xml-scanner.js';
 import { ZipArchive, ZipArchiveError } from './zip-archive.js';
 
 const BATCH_ROWS = 1000;
@@ -56,12 +57,13 @@ class OdsTableReader {
   private rowRepeat = 1;
   private cell: { value: unknown; repeat: number; text: string; paragraphs: number } | null = null;
   private inParagraph = 0;
+  private rowChars = 0;
 
   constructor(private readonly sheetName: string | null) {
     this.parser.on('opentag', (tag) => this.open(tag));
     this.parser.on('closetag', (tag) => this.close(tag.name));
     this.parser.on('text', (text) => {
-      if (this.cell && this.inParagraph > 0) this.cell.text += text;
+      if (this.inParagraph > 0) this.append(text);
     });
   }
 
@@ -89,6 +91,7 @@ class OdsTableReader {
     switch (tag.name) {
       case 'table:table-row':
         this.row = [];
+        this.rowChars = 0;
         this.rowRepeat = Number(attributes['table:number-rows-repeated'] ?? 1);
         return;
       case 'table:table-cell':
@@ -97,20 +100,31 @@ class OdsTableReader {
         return;
       case 'text:p':
       case 'text:h':
-        if (this.cell && this.cell.paragraphs > 0) this.cell.text += '\n';
+        if (this.cell && this.cell.paragraphs > 0) this.append('\n');
         if (this.cell) this.cell.paragraphs += 1;
         this.inParagraph += 1;
         return;
       case 'text:s':
-        if (this.cell) this.cell.text += ' '.repeat(Number(attributes['text:c'] ?? 1));
+        // The count is capped before repeating, so `text:c="1000000000"` cannot fill the heap.
+        this.append(' '.repeat(Math.min(Math.max(Number(attributes['text:c'] ?? 1) || 1, 1), MAX_ROW_CHARS + 1)));
         return;
       case 'text:tab':
-        if (this.cell) this.cell.text += '\t';
+        this.append('\t');
         return;
       case 'text:line-break':
-        if (this.cell) this.cell.text += '\n';
+        this.append('\n');
         return;
     }
+  }
+
+  /** Adds text to the open cell; a row with more text than MAX_ROW_CHARS is rejected, not held. */
+  private append(text: string): void {
+    if (!this.cell) return;
+    this.rowChars += text.length;
+    if (this.rowChars > MAX_ROW_CHARS) {
+      throw new ZipArchiveError(`a row has more than ${MAX_ROW_CHARS.toLocaleString('en')} characters of text, more than the portal reads in one row; split its long cells and upload the file again`);
+    }
+    this.cell.text += text;
   }
 
   private close(name: string): void {

@@ -9,6 +9,7 @@ import { moduleLogger } from '../../server/observability/logger.js';
 import type { RealtimePublisher } from '../../server/realtime/publisher.js';
 import type { UploadStore } from '../../server/storage/upload-store.js';
 import { analyseFile, locationOf } from './analyse.js';
+import { CsvRecordTooLong } from './csv-source.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
 import { notifyImportEnded } from './import-notifications.js';
 import type { ImportPlan } from './import-plan.js';
@@ -216,12 +217,21 @@ async function* rejectingInvalid<T>(batches: AsyncIterable<T[]>, issues: IssueCo
   if (reject && issues.count > 0) throw rowIssuesRejection(issues, rows);
 }
 
+/**
+ * Turns an error that is the file's fault into an ImportRejected: a damaged workbook or archive
+ * entry, or one that unpacks past the limit, and a CSV record too long to read. Retrying would
+ * fail the same way, wherever in the reading it shows.
+ */
+function asRejection(thrown: unknown): unknown {
+  if (thrown instanceof ZipArchiveError) return new ImportRejected(`The file cannot be read: ${thrown.message}.`);
+  if (thrown instanceof CsvRecordTooLong) return new ImportRejected(thrown.message);
+  return thrown;
+}
+
 async function handleFailure(deps: IngestDependencies, record: ImportRow, reporter: ProgressReporter, thrown: unknown, attempt: AttemptInfo): Promise<IngestOutcome> {
   const importId = record.id;
   reporter.stopHeartbeat();
-  // A damaged workbook or archive entry, or one that unpacks past the limit, is the file's fault,
-  // wherever in the reading it shows: retrying would fail the same way.
-  const error = thrown instanceof ZipArchiveError ? new ImportRejected(`The file cannot be read: ${thrown.message}.`) : thrown;
+  const error = asRejection(thrown);
   if (error instanceof ImportRejected) {
     await markFailed(deps.knex, importId, { error: error.summary, issues: error.issues, issueCount: error.issueCount, counts: error.counts, mapping: error.mapping });
     await reporter.finish({ state: 'failed', rowsDone: 0, rowsTotal: error.counts.rows ?? null, counts: error.counts, issueCount: error.issueCount, error: error.summary });

@@ -13,8 +13,15 @@ export interface SheetXmlHandler {
 const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const ROOT = /<(?:([A-Za-z_][\w.-]*):)?worksheet\b/;
-/** Text longer than this without a complete row is an error, not a row still arriving. */
-const MAX_PENDING_CHARS = 64 * 1024 * 1024;
+/**
+ * Longest row, in characters of XML, the scanner reads. A longer row is rejected rather than
+ * buffered, because the worker's heap (192 MiB in production) must hold it several times over.
+ */
+export const MAX_ROW_CHARS = 8 * 1024 * 1024;
+
+function rowTooLong(): string {
+  return `a row is longer than ${MAX_ROW_CHARS.toLocaleString('en')} characters of XML, more than the portal reads in one row; split its long cells and upload the file again`;
+}
 
 /** Raised for sheet XML the scanner cannot read. */
 export class SheetXmlError extends Error {
@@ -51,12 +58,12 @@ export class SheetXmlScanner {
     if (this.prefix === null && !this.detectPrefix()) return;
     const end = this.pending.lastIndexOf(this.closeRow);
     if (end < 0) {
-      if (this.pending.length > MAX_PENDING_CHARS) throw new SheetXmlError(`no row ends within ${MAX_PENDING_CHARS} characters`);
+      if (this.pending.length > MAX_ROW_CHARS) throw new SheetXmlError(rowTooLong());
       return;
     }
     const complete = unmarkedEnd(this.pending, end + this.closeRow.length);
     if (complete === 0) {
-      if (this.pending.length > MAX_PENDING_CHARS) throw new SheetXmlError(`no row ends within ${MAX_PENDING_CHARS} characters`);
+      if (this.pending.length > MAX_ROW_CHARS) throw new SheetXmlError(rowTooLong());
       return;
     }
     this.scan(this.pending.slice(0, complete));
@@ -76,7 +83,7 @@ export class SheetXmlScanner {
   private detectPrefix(): boolean {
     const root = ROOT.exec(this.pending);
     if (!root) {
-      if (this.pending.length > MAX_PENDING_CHARS) throw new SheetXmlError('it has no <worksheet> element');
+      if (this.pending.length > MAX_ROW_CHARS) throw new SheetXmlError('it has no <worksheet> element');
       return false;
     }
     const prefix = root[1] ? `${root[1]}:` : '';

@@ -8,6 +8,13 @@ import { ZipArchive, ZipArchiveError } from './zip-archive.js';
 
 /** Rows handed on at a time; a batch of a thousand rows dies young in V8's heap. */
 const BATCH_ROWS = 1000;
+/** Characters of sheet XML after which a batch is handed on however few rows it has, so long rows do not pile up. */
+const BATCH_CHARS = 4 * 1024 * 1024;
+/**
+ * Most characters of shared strings a workbook may have. They are all held while the sheet
+ * streams, so a workbook with more is rejected instead of exhausting the worker's heap.
+ */
+export const MAX_SHARED_STRING_CHARS = 48 * 1024 * 1024;
 /** Most columns read from a row; cells further right are dropped. */
 export const MAX_SHEET_COLUMNS = 1000;
 
@@ -45,11 +52,15 @@ export async function* readXlsxRows(archive: ZipArchive, sheetName: string | nul
   const stream = await archive.openStream(sheet.part);
   stream.setEncoding('utf8');
   let bytes = 0;
+  let batchStart = 0;
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       bytes += chunk.length;
       scanner.write(chunk);
-      if (reader.rows.length >= BATCH_ROWS) yield reader.take(bytes);
+      if (reader.rows.length >= BATCH_ROWS || (reader.rows.length > 0 && bytes - batchStart >= BATCH_CHARS)) {
+        batchStart = bytes;
+        yield reader.take(bytes);
+      }
     }
     scanner.close();
   } catch (error) {
@@ -137,8 +148,7 @@ async function readWorkbookPart(archive: ZipArchive): Promise<Omit<Workbook, 'sh
   return { sheets, dateSystem };
 }
 
-// NOTE: every shared string is kept in memory while the sheet streams, so a workbook with many
-// millions of distinct strings can exceed the worker's 192 MiB heap.
+/** Reads every shared string; they are held while the sheet streams, up to MAX_SHARED_STRING_CHARS. */
 async function readSharedStrings(archive: ZipArchive): Promise<string[]> {
   if (!archive.has('xl/sharedStrings.xml')) return [];
   const strings: string[] = [];
@@ -158,8 +168,16 @@ async function readSharedStrings(archive: ZipArchive): Promise<string[]> {
     } else if (tag.name === 'rPh') phonetic -= 1;
     else if (tag.name === 't') inText = false;
   });
+  let total = 0;
   parser.on('text', (text) => {
-    if (inText && current !== null) current += text;
+    if (!inText || current === null) return;
+    total += text.length;
+    if (total > MAX_SHARED_STRING_CHARS) {
+      throw new ZipArchiveError(
+        `its shared strings are longer than ${MAX_SHARED_STRING_CHARS.toLocaleString('en')} characters, more than the portal holds in memory; save the sheet as CSV and upload that instead`,
+      );
+    }
+    current += text;
   });
   const stream = await archive.openStream('xl/sharedStrings.xml');
   stream.setEncoding('utf8');
