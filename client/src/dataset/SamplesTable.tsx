@@ -45,6 +45,11 @@ export function SamplesTable(props: {
 }) {
   const live = props.live;
   const columns = createMemo(() => sampleColumns(live.fields()));
+  /** Every column label shown so far, so a conflict on a field removed meanwhile still names it. */
+  const shownLabels = new Map<string, string>();
+  createEffect(() => {
+    for (const column of columns()) shownLabels.set(column.id, column.label);
+  });
   const template = () => columns().map((column) => `${column.width}px`).join(' ');
   const width = () => columns().reduce((sum, column) => sum + column.width, 0);
   const count = () => live.count(props.expectedTotal);
@@ -411,7 +416,7 @@ export function SamplesTable(props: {
         </Show>
       </div>
       <Show when={live.conflict()}>
-        {(prompt) => <ConflictDialog prompt={prompt()} cellLabel={(cell) => cellLabel(cell, columns())} onChoose={(choice) => live.resolveConflict(choice)} />}
+        {(prompt) => <ConflictDialog prompt={prompt()} cellLabel={(cell) => cellLabel(cell, columns(), shownLabels)} onChoose={(choice) => live.resolveConflict(choice)} />}
       </Show>
     </div>
   );
