@@ -127,9 +127,22 @@ export function SamplesTable(props: {
     select({ row, col });
   };
 
+  /** Scrolls the grid sideways to show a column whole; the cell itself may not be drawn yet. */
+  const revealColumn = (col: number) => {
+    if (!scrollElement) return;
+    const left = columns()
+      .slice(0, col)
+      .reduce((sum, column) => sum + column.width, 0);
+    const right = left + (columns()[col]?.width ?? 0);
+    if (left < scrollElement.scrollLeft) scrollElement.scrollLeft = left;
+    else if (right > scrollElement.scrollLeft + scrollElement.clientWidth) scrollElement.scrollLeft = right - scrollElement.clientWidth;
+  };
+
   const select = (position: CellPosition) => {
     setSelected(position);
     virtualizer.scrollToIndex(position.row, { align: 'auto' });
+    // A far row is drawn only after its rows are read, so the cell below may not exist yet.
+    revealColumn(position.col);
     queueMicrotask(() => scrollElement?.querySelector('.grid__cell.is-selected')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
   };
 
