@@ -110,4 +110,18 @@ describe('jumping far down a 100,000-row grid', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-jump-end.png') });
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('scrolls sideways to the last cell that Ctrl+End selects', async () => {
+    // Narrower than the grid's columns, so the last column starts out of view on the right.
+    const { page } = await openDatasetPage(browser, { baseUrl: stack.url, datasetId, credentials: ADMIN, firstRow: 'R0', errors, viewport: { width: 640, height: 900 } });
+    await page.getByRole('gridcell', { name: 'R0', exact: true }).click();
+    await page.keyboard.press('Control+End');
+    const selected = page.locator('.grid__cell.is-selected');
+    await expect.poll(() => selected.evaluate((cell) => cell.closest('.grid__row')!.getAttribute('aria-rowindex')), { timeout: 10_000 }).toBe(String(ROWS + 1));
+    const grid = await page.locator('.grid').evaluate((element) => ({ left: element.getBoundingClientRect().left, right: element.getBoundingClientRect().left + element.clientWidth }));
+    const cell = (await selected.boundingBox())!;
+    expect(cell.x).toBeGreaterThanOrEqual(grid.left);
+    expect(cell.x + cell.width).toBeLessThanOrEqual(grid.right + 1);
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Field } from '../../common/api/fields.js';
 import type { Sample } from '../../common/api/samples.js';
-import { cellColumn, cellInput, columnCell, parseClipboardTable } from '../../client/src/dataset/cell-input.js';
+import { cellColumn, cellInput, cellLabel, columnCell, parseClipboardTable } from '../../client/src/dataset/cell-input.js';
 
 const DEPTH: Field = {
   id: '00000000-0000-4000-8000-0000000000f1',
@@ -51,6 +51,24 @@ describe('cellInput', () => {
     expect(columnCell('longitude')).toBe('p:location');
     expect(cellColumn('p:location')).toBe('latitude');
     expect(cellColumn('f:depth_m')).toBe('field:depth_m');
+  });
+});
+
+describe('cellLabel', () => {
+  const columns = [
+    { id: 'name', label: 'Name' },
+    { id: 'field:depth_m', label: 'Depth' },
+  ];
+
+  it('names a cell by its column label', () => {
+    expect(cellLabel('f:depth_m', columns)).toBe('Depth');
+    expect(cellLabel('p:name', columns)).toBe('Name');
+    expect(cellLabel('p:location', columns)).toBe('Location');
+  });
+
+  it('names a removed field by its label', () => {
+    expect(cellLabel('f:note', columns, new Map([['field:note', 'Field note']]))).toBe('Field note');
+    expect(cellLabel('f:note', columns)).toBe('note');
   });
 });
 

@@ -168,6 +168,11 @@ describe('nextConnectionState', () => {
     expect(nextConnectionState('live', 'browser_online')).toBe('live');
     expect(nextConnectionState('reconnecting', 'connect')).toBe('live');
   });
+
+  it('goes live when the socket survived', () => {
+    expect(nextConnectionState('offline', 'browser_online', true)).toBe('live');
+    expect(nextConnectionState('offline', 'browser_online', false)).toBe('reconnecting');
+  });
 });
 
 describe('unwrapRing', () => {

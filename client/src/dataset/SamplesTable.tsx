@@ -45,6 +45,11 @@ export function SamplesTable(props: {
 }) {
   const live = props.live;
   const columns = createMemo(() => sampleColumns(live.fields()));
+  /** Every column label shown so far, so a conflict on a field removed meanwhile still names it. */
+  const shownLabels = new Map<string, string>();
+  createEffect(() => {
+    for (const column of columns()) shownLabels.set(column.id, column.label);
+  });
   const template = () => columns().map((column) => `${column.width}px`).join(' ');
   const width = () => columns().reduce((sum, column) => sum + column.width, 0);
   const count = () => live.count(props.expectedTotal);
@@ -122,9 +127,22 @@ export function SamplesTable(props: {
     select({ row, col });
   };
 
+  /** Scrolls the grid sideways to show a column whole; the cell itself may not be drawn yet. */
+  const revealColumn = (col: number) => {
+    if (!scrollElement) return;
+    const left = columns()
+      .slice(0, col)
+      .reduce((sum, column) => sum + column.width, 0);
+    const right = left + (columns()[col]?.width ?? 0);
+    if (left < scrollElement.scrollLeft) scrollElement.scrollLeft = left;
+    else if (right > scrollElement.scrollLeft + scrollElement.clientWidth) scrollElement.scrollLeft = right - scrollElement.clientWidth;
+  };
+
   const select = (position: CellPosition) => {
     setSelected(position);
     virtualizer.scrollToIndex(position.row, { align: 'auto' });
+    // A far row is drawn only after its rows are read, so the cell below may not exist yet.
+    revealColumn(position.col);
     queueMicrotask(() => scrollElement?.querySelector('.grid__cell.is-selected')?.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
   };
 
@@ -411,7 +429,7 @@ export function SamplesTable(props: {
         </Show>
       </div>
       <Show when={live.conflict()}>
-        {(prompt) => <ConflictDialog prompt={prompt()} cellLabel={(cell) => cellLabel(cell, columns())} onChoose={(choice) => live.resolveConflict(choice)} />}
+        {(prompt) => <ConflictDialog prompt={prompt()} cellLabel={(cell) => cellLabel(cell, columns(), shownLabels)} onChoose={(choice) => live.resolveConflict(choice)} />}
       </Show>
     </div>
   );

@@ -24,11 +24,16 @@ export function cellColumn(cell: string): string | null {
   return null;
 }
 
-/** Names a cell key for people by its column's label; a location is one cell for both coordinates. */
-export function cellLabel(cell: string, columns: readonly { id: string; label: string }[]): string {
+/**
+ * Names a cell key for people by its column's label; a location is one cell for both coordinates.
+ * A column gone from the grid, such as a field someone removed meanwhile, is named by its label in
+ * `labelsByColumn`, or else by its key without the `f:` or `p:` prefix.
+ */
+export function cellLabel(cell: string, columns: readonly { id: string; label: string }[], labelsByColumn?: ReadonlyMap<string, string>): string {
   if (cell === 'p:location') return 'Location';
   const column = cellColumn(cell);
-  return columns.find((candidate) => candidate.id === column)?.label ?? cell;
+  const label = columns.find((candidate) => candidate.id === column)?.label ?? (column === null ? undefined : labelsByColumn?.get(column));
+  return label ?? cell.replace(/^[fp]:/, '');
 }
 
 /**

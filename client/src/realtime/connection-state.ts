@@ -8,8 +8,12 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 /** What the socket or the browser reported. */
 export type ConnectionEvent = 'connect' | 'disconnect' | 'connect_error' | 'reconnect_failed' | 'browser_offline' | 'browser_online';
 
-/** Computes the state after an event; the browser's offline report wins until it is back online. */
-export function nextConnectionState(current: ConnectionState, event: ConnectionEvent): ConnectionState {
+/**
+ * Computes the state after an event; the browser's offline report wins until it is back online.
+ * `connected` is whether the socket is connected when the event arrives. A short network drop
+ * may leave it connected, and then no `connect` follows the browser's `online`.
+ */
+export function nextConnectionState(current: ConnectionState, event: ConnectionEvent, connected = false): ConnectionState {
   switch (event) {
     case 'connect':
       return 'live';
@@ -22,7 +26,8 @@ export function nextConnectionState(current: ConnectionState, event: ConnectionE
     case 'browser_offline':
       return 'offline';
     case 'browser_online':
-      return current === 'offline' ? 'reconnecting' : current;
+      if (current !== 'offline') return current;
+      return connected ? 'live' : 'reconnecting';
   }
 }
 

@@ -16,7 +16,7 @@ export { connectionState };
 let socket: PortalSocket | null = null;
 
 function report(event: ConnectionEvent): void {
-  setConnectionState((current) => nextConnectionState(current, event));
+  setConnectionState((current) => nextConnectionState(current, event, socket?.connected ?? false));
 }
 
 /**
