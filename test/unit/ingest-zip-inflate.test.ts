@@ -66,6 +66,19 @@ describe('ZipArchive inflating entries', () => {
     );
   });
 
+  it('rejects bytes that do not match the CRC-32', async () => {
+    const wrongChecksum = (bytes: Uint8Array) => {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let offset = bytes.length - 22; offset >= 0; offset -= 1) {
+        if (view.getUint32(offset, true) === CENTRAL_DIRECTORY_SIGNATURE) {
+          view.setUint32(offset + 16, view.getUint32(offset + 16, true) ^ 1, true);
+          return;
+        }
+      }
+    };
+    await expect(readAll(await archive(wrongChecksum))).rejects.toThrow('"table.csv" in the archive cannot be unpacked (its CRC-32 checksum does not match the bytes); the archive is damaged');
+  });
+
   it('rejects damaged compressed data', async () => {
     const damage = (bytes: Uint8Array) => {
       // The local header is 30 bytes plus the 9-byte name; the deflate stream starts after it.

@@ -1,5 +1,5 @@
 import { Transform, type Readable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 
 /**
@@ -110,7 +110,7 @@ export class ZipArchive {
         else resolve(stream);
       });
     });
-    return this.limited(raw, deflated ? createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }) : null, name, entry.uncompressedSize);
+    return this.limited(raw, deflated ? createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }) : null, name, { size: entry.uncompressedSize, crc32: entry.crc32 });
   }
 
   /** Reads a small entry, such as a workbook's part list, as UTF-8 text. */
@@ -126,21 +126,26 @@ export class ZipArchive {
 
   /**
    * Pipes an entry's bytes (through `inflate` when it is compressed) into a byte counter. The
-   * counter fails when the bytes differ from the size the entry declares, and
+   * counter fails when the bytes differ from the size or the CRC-32 the entry declares, and
    * turns stream errors into ZipArchiveErrors that name the entry. A reader that stops early
    * destroys the counter, which releases the streams.
    */
-  private limited(raw: Readable, inflate: Transform | null, name: string, declared: number): Readable {
+  private limited(raw: Readable, inflate: Transform | null, name: string, expected: { size: number; crc32: number }): Readable {
+    const declared = expected.size;
     const damaged = (reason: string) => new ZipArchiveError(`"${name}" in the archive cannot be unpacked (${reason}); the archive is damaged`);
     let bytes = 0;
+    let crc = 0;
     const counted = new Transform({
       transform(chunk: Buffer, _encoding, next) {
         bytes += chunk.length;
+        crc = crc32(chunk, crc);
         // openStream checked the declared size against the limit, so this also keeps the bytes within it.
         next(bytes > declared ? damaged(`too many bytes in the stream: more than the ${declared} it declares`) : null, chunk);
       },
       flush(done) {
-        done(bytes < declared ? damaged(`too few bytes in the stream: ${bytes} of the ${declared} it declares`) : null);
+        if (bytes < declared) done(damaged(`too few bytes in the stream: ${bytes} of the ${declared} it declares`));
+        else if (crc >>> 0 !== expected.crc32 >>> 0) done(damaged('its CRC-32 checksum does not match the bytes'));
+        else done(null);
       },
     });
     const streams = inflate ? [raw, inflate] : [raw];
