@@ -101,8 +101,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     context,
     async close() {
       log.info('server stopping');
-      io.close();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Closing Socket.IO closes the HTTP server too, and waits until the adapter has unsubscribed,
+      // so that no Redis command of it follows the quit below.
+      await io.close();
       await Promise.all([ingestQueue.close(), emailQueue.close(), noticeQueue.close()]);
       await Promise.allSettled([redis.quit(), adapterPub.quit(), adapterSub.quit(), queueConnection.quit()]);
       await knex.destroy();
