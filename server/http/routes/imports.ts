@@ -235,8 +235,18 @@ function requireListedEntry(record: Import, entry: string): void {
   const message =
     listed.length === 0
       ? `The upload is not a ZIP archive of tables, so "entry" cannot be chosen; leave it out.`
-      : `"${entry}" is not a table of this ZIP archive; choose one of ${listed.map((table) => `"${table.path}"`).join(', ')}.`;
+      : `"${entry}" is not a table of this ZIP archive; choose ${choiceList(listed.map((table) => table.path))}.`;
   throw new HttpError('validation_failed', message, [{ field: 'body.entry', message: 'not a table of the archive' }]);
+}
+
+/** Tables named in the message of a wrong choice; an archive of thousands would make it huge. */
+const MAX_NAMED_TABLES = 10;
+
+/** Lists the tables to choose from: all of them when there are few, else the first few and where the rest are. */
+export function choiceList(paths: readonly string[]): string {
+  const named = paths.slice(0, MAX_NAMED_TABLES).map((path) => `"${path}"`).join(', ');
+  if (paths.length <= MAX_NAMED_TABLES) return `one of ${named}`;
+  return `one of ${named}, or one of the ${paths.length - MAX_NAMED_TABLES} more tables listed in the mapping's "entries"`;
 }
 
 async function readableImport(actor: Actor, importId: string): Promise<Import> {
