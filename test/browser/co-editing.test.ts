@@ -96,7 +96,9 @@ describe('conflicts and map moves in two browsers', () => {
     expect(await dialog.getByRole('heading').textContent()).toBe('Someone else changed this too');
     expect(await dialog.locator('.conflict-list li strong').textContent()).toBe('Portal Admin');
     expect(await dialog.locator('.conflict-list__cell').textContent()).toBe('Note');
-    expect(await dialog.locator('.conflict-list li q').textContent()).toBe('from Alice');
+    expect(await dialog.locator('.conflict-list__theirs').textContent()).toBe('from Alice');
+    expect(await dialog.locator('.conflict-list__row').textContent()).toBe('R2');
+    expect(await dialog.locator('.conflict-list__mine').textContent()).toBe('from Sam');
     await sam.screenshot({ path: path.join(SCREENSHOTS, 'conflict-dialog.png') });
 
     await dialog.getByRole('button', { name: 'Take theirs' }).click();
@@ -108,7 +110,8 @@ describe('conflicts and map moves in two browsers', () => {
 
   it('keeps mine in a conflict', async () => {
     const dialog = await conflictOn('R3', 'Alice again', 'Sam keeps this');
-    expect(await dialog.locator('.conflict-list li q').textContent()).toBe('Alice again');
+    expect(await dialog.locator('.conflict-list__theirs').textContent()).toBe('Alice again');
+    expect(await dialog.locator('.conflict-list__mine').textContent()).toBe('Sam keeps this');
 
     await dialog.getByRole('button', { name: 'Keep mine' }).click();
     expect(await dialog.count()).toBe(0);

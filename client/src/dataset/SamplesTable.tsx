@@ -429,7 +429,14 @@ export function SamplesTable(props: {
         </Show>
       </div>
       <Show when={live.conflict()}>
-        {(prompt) => <ConflictDialog prompt={prompt()} cellLabel={(cell) => cellLabel(cell, columns(), shownLabels)} onChoose={(choice) => live.resolveConflict(choice)} />}
+        {(prompt) => (
+          <ConflictDialog
+            prompt={prompt()}
+            cellLabel={(cell) => cellLabel(cell, columns(), shownLabels)}
+            rowName={(sampleId) => live.rowAt(live.indexOf(sampleId))?.name || null}
+            onChoose={(choice) => live.resolveConflict(choice)}
+          />
+        )}
       </Show>
     </div>
   );

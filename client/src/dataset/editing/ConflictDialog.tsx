@@ -1,5 +1,7 @@
 import { For, Show } from 'solid-js';
+import { propertyCell, valueCell } from '../../../../common/editing/cells.js';
 import type { EditConflict } from '../../../../common/editing/protocol.js';
+import type { EditOp } from '../../../../common/editing/requests.js';
 import { cellText } from '../../format/cell-text.js';
 import type { ConflictPrompt } from '../../realtime/live-dataset.js';
 
@@ -13,7 +15,13 @@ const REASONS: Record<EditConflict['reason'], string> = {
  * Asks what to do when someone else changed what the user edited: keep the user's value
  * (sent again, overwriting) or take the other person's (the grid already shows it).
  */
-export function ConflictDialog(props: { prompt: ConflictPrompt; cellLabel: (cell: string) => string; onChoose: (choice: 'mine' | 'theirs') => void }) {
+export function ConflictDialog(props: {
+  prompt: ConflictPrompt;
+  cellLabel: (cell: string) => string;
+  /** The name of a row the grid holds, or null when it does not hold it. */
+  rowName: (sampleId: string) => string | null;
+  onChoose: (choice: 'mine' | 'theirs') => void;
+}) {
   const canKeepMine = () => props.prompt.conflicts.some((conflict) => conflict.reason === 'changed');
   const isUndo = () => props.prompt.kind !== 'edit';
   return (
@@ -32,11 +40,13 @@ export function ConflictDialog(props: { prompt: ConflictPrompt; cellLabel: (cell
                 <strong>{conflict.changedBy?.type === 'user' ? conflict.changedBy.displayName : 'An import'}</strong> {REASONS[conflict.reason]}
                 <Show when={conflict.cell && conflict.cell !== 'row'}>
                   {' '}
-                  (<span class="conflict-list__cell">{props.cellLabel(conflict.cell!)}</span>)
+                  (<span class="conflict-list__cell">{props.cellLabel(conflict.cell!)}</span>
+                  <Show when={conflict.sampleId && props.rowName(conflict.sampleId)}>{(name) => <> of row <q class="conflict-list__row">{name()}</q></>}</Show>)
                 </Show>
                 <Show when={conflict.reason === 'changed' && conflict.current !== null && typeof conflict.current !== 'object'}>
-                  : now <q>{cellText(conflict.current as string | number | boolean)}</q>
+                  : now <q class="conflict-list__theirs">{cellText(conflict.current as string | number | boolean)}</q>
                 </Show>
+                <Show when={!isUndo() && myValue(props.prompt.ops, conflict)}>{(mine) => <>; yours <q class="conflict-list__mine">{mine().text}</q></>}</Show>
                 <Show when={conflict.changedAt}>{(at) => <span class="muted"> at {new Date(at()).toLocaleTimeString()}</span>}</Show>
               </li>
             )}
@@ -58,4 +68,18 @@ export function ConflictDialog(props: { prompt: ConflictPrompt; cellLabel: (cell
       </div>
     </div>
   );
+}
+
+/** Finds the value the user's edit gave the conflicting cell, as text, when it is a plain value. */
+function myValue(ops: readonly EditOp[], conflict: EditConflict): { text: string } | null {
+  for (const op of ops) {
+    if (op.type === 'cell.set' && op.sampleId === conflict.sampleId && valueCell(op.key) === conflict.cell) return plainText(op.value);
+    if (op.type === 'sample.set' && op.sampleId === conflict.sampleId && propertyCell(op.property) === conflict.cell) return plainText(op.value);
+  }
+  return null;
+}
+
+function plainText(value: unknown): { text: string } | null {
+  if (value === null || value === undefined || typeof value === 'object') return null;
+  return { text: cellText(value as string | number | boolean) };
 }
