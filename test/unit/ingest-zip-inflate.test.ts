@@ -79,6 +79,19 @@ describe('ZipArchive inflating entries', () => {
     await expect(readAll(await archive(wrongChecksum))).rejects.toThrow('"table.csv" in the archive cannot be unpacked (its CRC-32 checksum does not match the bytes); the archive is damaged');
   });
 
+  it('rejects two entries with one name', async () => {
+    const bytes = Buffer.from(zipSync({ 'a.csv': new TextEncoder().encode('x\n1\n'), 'b.csv': new TextEncoder().encode('x\n2\n') }));
+    // The second name appears in its local header and in the central directory; both become "a.csv".
+    let at = bytes.indexOf('b.csv');
+    while (at >= 0) {
+      bytes.write('a.csv', at);
+      at = bytes.indexOf('b.csv', at + 1);
+    }
+    const file = path.join(dir, 'duplicate.zip');
+    await writeFile(file, bytes);
+    await expect(ZipArchive.open(file)).rejects.toThrow('the archive contains two files named "a.csv", so it is not clear which one to read; pack the files again with one of each');
+  });
+
   it('rejects damaged compressed data', async () => {
     const damage = (bytes: Uint8Array) => {
       // The local header is 30 bytes plus the 9-byte name; the deflate stream starts after it.

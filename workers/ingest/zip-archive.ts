@@ -170,6 +170,11 @@ async function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>
         reject(new ZipArchiveError(`the archive contains a file named "${name}", which is not allowed because ${unsafe}; pack the files again with paths inside the archive`));
         return;
       }
+      if (byName.has(name)) {
+        // Unpacking tools disagree on which of two same-named files wins, so neither is read.
+        reject(new ZipArchiveError(`the archive contains two files named "${name}", so it is not clear which one to read; pack the files again with one of each`));
+        return;
+      }
       if (!name.endsWith('/')) byName.set(name, entry);
       zip.readEntry();
     });
