@@ -28,6 +28,19 @@ export function singleQueryValue(value: unknown, context: z.RefinementCtx): unkn
   return value;
 }
 
+/**
+ * Rejects a query number written other than as plain digits. `z.coerce.number()` alone reads an
+ * empty value as 0, `0x10` as 16 and `1e2` as 100, which hides a client's mistake.
+ */
+export function wholeNumberText(value: unknown, context: z.RefinementCtx): unknown {
+  const single = singleQueryValue(value, context);
+  if (typeof single === 'string' && !/^\d+$/.test(single)) {
+    context.addIssue({ code: 'custom', message: `"${single.slice(0, 40)}" is not a whole number; write digits only, such as 0 or 1200` });
+    return z.NEVER;
+  }
+  return single;
+}
+
 /** The query parameters of every paginated listing. */
 export const pageQuery = z.object({
   limit: z.preprocess(singleQueryValue, z.coerce.number().int().min(1).max(1000)).default(50).meta({

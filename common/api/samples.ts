@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, pageQuery, pointGeometry, singleQueryValue, uuid } from './common.js';
+import { isoDateTime, pageQuery, pointGeometry, singleQueryValue, uuid, wholeNumberText } from './common.js';
 
 export const COLLECTED_AT_PRECISIONS = ['year', 'month', 'day', 'hour', 'minute', 'second', 'millisecond'] as const;
 
@@ -117,10 +117,10 @@ export const sampleListQuery = pageQuery.extend({
 
 /** The query of a sample window: rows by their position in row order, for a grid that jumps. */
 export const sampleWindowQuery = z.object({
-  position: z.preprocess(singleQueryValue, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).default(0).meta({
+  position: z.preprocess(wholeNumberText, z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).default(0).meta({
     description: 'Zero-based position of the first row in row order.',
   }),
-  limit: z.preprocess(singleQueryValue, z.coerce.number().int().min(1).max(1000)).default(100).meta({
+  limit: z.preprocess(wholeNumberText, z.coerce.number().int().min(1).max(1000)).default(100).meta({
     description: 'Maximum number of rows (1 to 1000).',
   }),
 });

@@ -101,6 +101,15 @@ describe('sample window API', () => {
     expect(tooMany.body.errors[0].field).toBe('query.limit');
   });
 
+  it('rejects numbers written other than as digits', async () => {
+    for (const query of ['position=', 'position=%20', 'position=0x10', 'position=1e1', 'limit=1e2', 'limit=']) {
+      const response = await admin.get(`/datasets/${datasetId}/samples/window?${query}`);
+      expect(response.status, query).toBe(400);
+      expect(response.body.errors[0].field, query).toBe(`query.${query.split('=')[0]}`);
+      expect(response.body.errors[0].message, query).toContain('is not a whole number; write digits only');
+    }
+  });
+
   it('answers 404 for a private dataset to anonymous visitors', async () => {
     const response = await new TestClient(api.url).get(`/datasets/${datasetId}/samples/window`);
     expect(response.status).toBe(404);
