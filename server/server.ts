@@ -60,7 +60,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const sessionStore = createSessionStore(config, redis);
   const sessionMiddleware = createSessionMiddleware(config, redis, sessionStore);
   const rateLimits = new RateLimits(config, redis);
-  const io = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub, commands: redis }, rateLimits);
+  const sockets = createSocketServer(httpServer, config, sessionMiddleware, { pub: adapterPub, sub: adapterSub, commands: redis }, rateLimits);
+  const io = sockets.io;
   const context: AppContext = {
     config,
     knex,
@@ -101,9 +102,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     context,
     async close() {
       log.info('server stopping');
-      // Closing Socket.IO closes the HTTP server too, and waits until the adapter has unsubscribed,
-      // so that no Redis command of it follows the quit below.
-      await io.close();
+      // No Redis command of Socket.IO or of presence may follow the quit below.
+      await sockets.close();
       await Promise.all([ingestQueue.close(), emailQueue.close(), noticeQueue.close()]);
       await Promise.allSettled([redis.quit(), adapterPub.quit(), adapterSub.quit(), queueConnection.quit()]);
       await knex.destroy();

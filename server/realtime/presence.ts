@@ -29,6 +29,8 @@ export interface PresenceOptions {
 export class PresenceService {
   private readonly pending = new Map<string, { datasetId: string; focus: PresenceFocus | null; timer: NodeJS.Timeout | null; dirty: boolean }>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly removals = new Set<Promise<void>>();
 
   constructor(
     private readonly io: FairportServer,
@@ -42,6 +44,9 @@ export class PresenceService {
   }
 
   stop(): void {
+    // Removals still in flight finish in Redis but no longer broadcast: the server is closing its
+    // Redis connections, and a publish after that would be rejected with nobody to handle it.
+    this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const entry of this.pending.values()) if (entry.timer) clearTimeout(entry.timer);
     this.pending.clear();
@@ -60,6 +65,7 @@ export class PresenceService {
   async left(socket: FairportSocket, datasetId: string): Promise<void> {
     this.clearPending(socket.id, datasetId);
     await this.store.remove(datasetId, socket.id);
+    if (this.stopped) return;
     this.io.to(rooms.dataset(datasetId)).emit('presence', { datasetId, full: false, viewers: [], left: [socket.id] });
   }
 
@@ -76,13 +82,20 @@ export class PresenceService {
     if (!entry.timer) this.flush(socket, key);
   }
 
+  /** Waits for the presence removals still in flight, so the server can close Redis after them. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.removals]);
+  }
+
   /** Removes a socket's presence in every dataset it had joined; call on `disconnecting`, while its rooms are known. */
   disconnecting(socket: FairportSocket): void {
     for (const room of socket.rooms) {
       if (!room.startsWith(DATASET_ROOM_PREFIX)) continue;
-      void this.left(socket, room.slice(DATASET_ROOM_PREFIX.length)).catch((error: unknown) => {
+      const removal = this.left(socket, room.slice(DATASET_ROOM_PREFIX.length)).catch((error: unknown) => {
         log.error({ err: error, socketId: socket.id }, 'removing presence failed');
       });
+      this.removals.add(removal);
+      void removal.finally(() => this.removals.delete(removal));
     }
   }
 
@@ -129,6 +142,7 @@ export class PresenceService {
       for (const [datasetId, ids] of local) {
         await this.store.refresh(datasetId, ids);
         const { expired } = await this.store.list(datasetId);
+        if (this.stopped) return;
         if (expired.length > 0) this.io.to(rooms.dataset(datasetId)).emit('presence', { datasetId, full: false, viewers: [], left: expired });
       }
     } catch (error) {

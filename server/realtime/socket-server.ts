@@ -43,7 +43,7 @@ export function createSocketServer(
   sessionMiddleware: RequestHandler,
   redis: { pub: Redis; sub: Redis; commands: Redis },
   limits?: RateLimits,
-): FairportServer {
+): { io: FairportServer; close(): Promise<void> } {
   const publicOrigin = new URL(config.PUBLIC_URL).origin;
   const io: FairportServer = new Server(httpServer, {
     serveClient: false,
@@ -90,7 +90,15 @@ export function createSocketServer(
     socket.on('disconnecting', () => presence.disconnecting(socket));
     void joinNoticeRooms(socket);
   });
-  return io;
+  return {
+    io,
+    // Closing Socket.IO closes the HTTP server and waits until the adapter has unsubscribed; the
+    // presence removals of the sockets it closed finish after that. Then Redis may be closed.
+    async close() {
+      await io.close();
+      await presence.settle();
+    },
+  };
 }
 
 /** Sets the socket's user and credential from a token or the session of the handshake. */
