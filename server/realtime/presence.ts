@@ -44,8 +44,8 @@ export class PresenceService {
   }
 
   stop(): void {
-    // Removals still in flight finish in Redis but no longer broadcast: the server is closing its
-    // Redis connections, and a publish after that would be rejected with nobody to handle it.
+    // Removals still in flight finish in Redis but no longer broadcast, because the server is
+    // closing its Redis connections and the adapter does not handle a rejected publish.
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const entry of this.pending.values()) if (entry.timer) clearTimeout(entry.timer);
