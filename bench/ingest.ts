@@ -262,10 +262,10 @@ function summariseImports(name: string, scenario: string, runs: ImportRun[], row
 }
 
 /**
- * Measures PostgreSQL's own share of a load. The rows the worker stored are exported in COPY text,
- * as the worker sends them, and copied with `psql \copy` straight into `samples` (all its indexes
- * and triggers): first for a dataset with no rows, then for the same dataset holding them. No
- * pipeline can load faster than this, so the ratio to it shows how much the worker adds.
+ * Measures PostgreSQL's own share of a load. The rows the worker stored are exported in the COPY
+ * text the worker sends. They are copied with `psql \copy` straight into `samples`, with all its
+ * indexes and triggers: first for a dataset with no rows, then for the same dataset containing
+ * them. No pipeline can load faster than this, so the ratio to it shows how much the worker adds.
  */
 async function runSamplesCopy(databaseUrl: string, workDir: string, options: IngestBenchOptions) {
   const psql = (...commands: string[]) => timeCommand('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, ...commands.flatMap((c) => ['-c', c])]);

@@ -80,15 +80,15 @@ export class RowPositions {
     this.totalKnown = true;
 
     const incoming = new Set(ids);
-    const kept: RowSegment[] = [];
+    const remaining: RowSegment[] = [];
     for (const segment of others) {
       for (const piece of ids.length === 0 ? [segment] : cut(segment, position, position + ids.length)) {
-        if (!piece.ids.some((id) => incoming.has(id)) && piece.start < total) kept.push(trim(piece, total));
+        if (!piece.ids.some((id) => incoming.has(id)) && piece.start < total) remaining.push(trim(piece, total));
       }
     }
-    if (ids.length > 0) kept.push({ start: position, ids: [...ids] });
-    kept.sort((a, b) => a.start - b.start);
-    this.segments = ids.length === 0 ? kept : this.dropDisordered(kept, position);
+    if (ids.length > 0) remaining.push({ start: position, ids: [...ids] });
+    remaining.sort((a, b) => a.start - b.start);
+    this.segments = ids.length === 0 ? remaining : this.dropDisordered(remaining, position);
     this.merge();
     this.rebuildHeld();
     return [...before].filter((id) => !this.held.has(id));

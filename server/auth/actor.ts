@@ -9,7 +9,7 @@ export type TokenScope = 'read' | 'write';
  */
 export type Credential = { kind: 'session'; sessionHandle: string } | { kind: 'token'; tokenId: string; scope: TokenScope };
 
-/** Who is making a request or owns a socket: an anonymous visitor or a signed-in user. */
+/** The requester of a request or owner of a socket: an anonymous visitor or a signed-in user. */
 export type Actor =
   | { type: 'anonymous' }
   | {

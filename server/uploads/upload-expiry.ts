@@ -30,15 +30,15 @@ type UploadFate = 'expired' | 'kept' | 'busy' | 'failed';
 /**
  * Removes every unfinished resumable upload that has received no bytes for `expiryHours`: its
  * data and tus metadata files and its Redis lock keys. Its import, when still `uploading`, fails
- * with a message to upload the file again, and viewers of the dataset are told. The uploads are
+ * with a message to upload the file again, and viewers of the dataset are notified. The uploads are
  * those with files in the upload directory plus the `uploading` imports whose files never
  * appeared. Each upload is handled under its tus lock, so a sweep on another worker or a request
  * on a server node never works on the same upload at the same time.
  */
 export async function expireStaleUploads(deps: UploadExpiryDependencies, now: Date = new Date()): Promise<UploadExpiryResult> {
   const cutoff = new Date(now.getTime() - deps.expiryHours * 3_600_000);
-  // TODO: a finished upload whose node stopped before its finish hook ran keeps its import in
-  // `uploading`; the sweep keeps finished files and so never fails or re-queues that import.
+  // TODO: a finished upload whose node stopped before its finish hook ran leaves its import in
+  // `uploading`. The sweep keeps finished files, so it never fails or re-queues that import.
   const ids = new Set([...(await deps.directory.listIds()), ...(await listUploadIdsUnchangedSince(cutoff))]);
   const result: UploadExpiryResult = { expired: [], busy: [], failed: [] };
 

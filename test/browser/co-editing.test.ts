@@ -180,8 +180,8 @@ describe('conflicts and map moves in two browsers', () => {
       async () => {
         const [samWest, samR1, samEast] = await markerCentres(sam);
         if (!samWest || !samR1 || !samEast) return Infinity;
-        const shown = toCoordinates(samR1, { at: samWest, ...WEST }, { at: samEast, ...EAST });
-        return Math.max(Math.abs(shown.lon - lon), Math.abs(shown.lat - lat));
+        const drawn = toCoordinates(samR1, { at: samWest, ...WEST }, { at: samEast, ...EAST });
+        return Math.max(Math.abs(drawn.lon - lon), Math.abs(drawn.lat - lat));
       },
       { timeout: 10_000 },
     ).toBeLessThan(tolerance);

@@ -144,14 +144,14 @@ describe('inserting a row after another', () => {
 
     expect((await edit(datasetId, [{ type: 'sample.delete', sampleId: ids.get('B')! }])).ok).toBe(true);
     // Halfway between A and C is the deleted B's ord.
-    const taken = await other.emitWithAck('dataset:edit', {
+    const fillsGap = await other.emitWithAck('dataset:edit', {
       datasetId,
       mutationId: randomUUID(),
       baseSeq: await seqOf(datasetId),
       ops: [insertAfter(ids.get('A')!, 'X')],
     });
     other.disconnect();
-    expect(taken.ok).toBe(true);
+    expect(fillsGap.ok).toBe(true);
     expect((await rows(datasetId))[1]!.ord).toBe(deletedOrd);
 
     const undone = await socket.emitWithAck('dataset:undo', { datasetId, mutationId: randomUUID() });

@@ -53,7 +53,7 @@ export function detectDelimiter(sample: string): CsvDelimiter | null {
 }
 
 /**
- * Maximum length of one record, in characters. PapaParse holds an unfinished record and parses it
+ * Maximum length of one record, in characters. PapaParse keeps an unfinished record and parses it
  * again with every chunk, so a field whose quote never closes would otherwise fill the worker's
  * heap. A longer record is rejected with a message that points at the quoting.
  */

@@ -14,7 +14,7 @@ const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g;
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const ROOT = /<(?:([A-Za-z_][\w.-]*):)?worksheet\b/;
 /**
- * Longest row, in characters of XML, the scanner reads. A longer row is rejected rather than
+ * Maximum length of a row, in characters of XML, that the scanner reads. A longer row is rejected rather than
  * buffered, because the worker's heap (192 MiB in production) must hold it several times over.
  */
 export const MAX_ROW_CHARS = 8 * 1024 * 1024;

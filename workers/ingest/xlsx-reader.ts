@@ -174,7 +174,7 @@ async function readSharedStrings(archive: ZipArchive): Promise<string[]> {
     total += text.length;
     if (total > MAX_SHARED_STRING_CHARS) {
       throw new ZipArchiveError(
-        `its shared strings are longer than ${MAX_SHARED_STRING_CHARS.toLocaleString('en')} characters, more than the portal holds in memory; save the sheet as CSV and upload that instead`,
+        `its shared strings are longer than ${MAX_SHARED_STRING_CHARS.toLocaleString('en')} characters, more than the portal keeps in memory; save the sheet as CSV and upload that instead`,
       );
     }
     current += text;

@@ -16,7 +16,7 @@ export const recentNotifications = recent;
 /** The signed-in user's unread count, kept live across devices. */
 export const unreadCount = unread;
 
-/** Why the newest notifications could not be read, or null after a successful read. */
+/** The reason the newest notifications could not be read, or null after a successful read. */
 export const notificationsLoadError = loadError;
 
 let listening = false;

@@ -240,11 +240,11 @@ export class EditSession {
    */
   private async insertPlaced(rows: RowState[]): Promise<void> {
     const { trx, options } = this;
-    const taken = await takenOrds(trx, options.datasetId, rows.flatMap((row) => (row.ord !== null && !this.anchors.has(row.id) ? [row.ord] : [])));
-    const kept = rows.filter((row) => !this.anchors.has(row.id) && !taken.has(row.ord!));
-    await insertRows(trx, options.datasetId, kept);
+    const occupied = await takenOrds(trx, options.datasetId, rows.flatMap((row) => (row.ord !== null && !this.anchors.has(row.id) ? [row.ord] : [])));
+    const restorable = rows.filter((row) => !this.anchors.has(row.id) && !occupied.has(row.ord!));
+    await insertRows(trx, options.datasetId, restorable);
 
-    for (const row of rows.filter((candidate) => !kept.includes(candidate))) {
+    for (const row of rows.filter((candidate) => !restorable.includes(candidate))) {
       const afterOrd = await this.placementOf(row);
       if (afterOrd === null) row.ord = null;
       else {

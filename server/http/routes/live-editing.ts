@@ -13,7 +13,7 @@ import { defineRoute, type Route } from '../route.js';
 const datasetParams = z.object({ datasetId: uuid });
 const sampleParams = z.object({ datasetId: uuid, sampleId: uuid });
 
-/** What live co-editing reads over HTTP: rows by id for a client catching up, and per-cell history. */
+/** Builds the HTTP routes of live co-editing: rows by id for a client catching up, and per-cell history. */
 export function liveEditingRoutes(): Route[] {
   return [
     defineRoute({
@@ -21,7 +21,7 @@ export function liveEditingRoutes(): Route[] {
       path: '/datasets/{datasetId}/samples/lookup',
       operationId: 'lookupSamples',
       summary: "Read some of a dataset's samples by id",
-      description: 'For a client that missed more changes than `dataset:sync` replays and reads the rows it holds again by id. Ids of deleted samples are left out.',
+      description: 'For a client that missed more changes than `dataset:sync` replays: it reads the rows it has loaded again by id. Ids of deleted samples are left out.',
       tags: ['samples'],
       permission: 'dataset.read-data',
       // A read with a body of ids, so it goes on during maintenance.
