@@ -16,12 +16,20 @@ export interface EditLatencyOptions {
   redisPrefix: string;
   /** Viewers in the room for each measurement, the probe included. */
   viewerCounts: number[];
+  /**
+   * Where the viewers connect, each layout measured at every viewer count. `receiving` puts all
+   * of them on node B (the probe's node), the worst case for one node's fan-out. `spread` puts
+   * half on each node, as a load balancer in front of two nodes places them.
+   */
+  layouts: ViewerLayout[];
   /** Measured edits (and bare broadcasts) per viewer count, after a warm-up. */
   edits: number;
   log: (line: string) => void;
 }
 
 type PortalSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ViewerLayout = 'receiving' | 'spread';
+export const VIEWER_LAYOUTS: readonly ViewerLayout[] = ['receiving', 'spread'];
 
 const WARM_UP = 30;
 const ROWS = 50;
@@ -50,25 +58,31 @@ export async function runEditLatencyBenchmark(options: EditLatencyOptions): Prom
 
     const results: BenchmarkResult[] = [];
     for (const viewers of options.viewerCounts) {
-      const portal = await measurePortal(nodes.portal, api.sessionCookie, dataset, viewers, options.edits, processes);
-      options.log(`portal edit, ${viewers} viewers: p50 ${portal.p50Ms} ms, p99 ${portal.p99Ms} ms`);
-      const bare = await measureBare(nodes.bare, viewers, options.edits, processes);
-      options.log(`bare broadcast, ${viewers} viewers: p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms`);
-      results.push(
-        { name: `bare-broadcast-${viewers}-viewers`, description: `Bare Socket.IO broadcast from node A to a viewer on node B through the Redis adapter, ${viewers} viewers in the room`, viewers, ...bare },
-        {
-          name: `live-edit-${viewers}-viewers`,
-          description: `dataset:edit sent to node A (rate limit, validation, one read, one guarded write with the change log, commit, broadcast) until the change arrives at a viewer on node B, ${viewers} viewers in the room`,
-          viewers,
-          ...portal,
-          baseline: `bare-broadcast-${viewers}-viewers`,
-          ratio: round(portal.p50Ms / bare.p50Ms, 2),
-          ratioP99: round(portal.p99Ms / bare.p99Ms, 2),
-          p50TargetMs: round(2 + commit.p50Ms),
-          meetsP50Target: portal.p50Ms <= 2 + commit.p50Ms,
-          ...(viewers >= 1000 ? { meetsP99Target: portal.p99Ms < 25 } : {}),
-        },
-      );
+      for (const layout of options.layouts) {
+        const label = layoutLabel(viewers, layout);
+        const portal = await measurePortal(nodes.portal, api.sessionCookie, dataset, viewers, layout, options.edits, processes);
+        options.log(`portal edit, ${label}: p50 ${portal.p50Ms} ms, p99 ${portal.p99Ms} ms`);
+        const bare = await measureBare(nodes.bare, viewers, layout, options.edits, processes);
+        options.log(`bare broadcast, ${label}: p50 ${bare.p50Ms} ms, p99 ${bare.p99Ms} ms`);
+        const suffix = layout === 'receiving' ? '' : '-spread';
+        const where = describeLayout(layout);
+        results.push(
+          { name: `bare-broadcast-${viewers}-viewers${suffix}`, description: `Bare Socket.IO broadcast from node A to a viewer on node B through the Redis adapter, ${viewers} viewers in the room, ${where}`, viewers, layout, ...bare },
+          {
+            name: `live-edit-${viewers}-viewers${suffix}`,
+            description: `dataset:edit sent to node A (rate limit, validation, one read, one guarded write with the change log, commit, broadcast) until the change arrives at a viewer on node B, ${viewers} viewers in the room, ${where}`,
+            viewers,
+            layout,
+            ...portal,
+            baseline: `bare-broadcast-${viewers}-viewers${suffix}`,
+            ratio: round(portal.p50Ms / bare.p50Ms, 2),
+            ratioP99: round(portal.p99Ms / bare.p99Ms, 2),
+            p50TargetMs: round(2 + commit.p50Ms),
+            meetsP50Target: portal.p50Ms <= 2 + commit.p50Ms,
+            ...(viewers >= 1000 ? { meetsP99Target: portal.p99Ms < 25 } : {}),
+          },
+        );
+      }
     }
     results.push({ name: 'postgres-commit', description: 'BEGIN; UPDATE one row; COMMIT from this process: the one commit the latency target allows for', ...commit });
     return results;
@@ -131,10 +145,11 @@ async function measurePortal(
   cookie: string,
   dataset: { id: string; rows: string[] },
   viewers: number,
+  layout: ViewerLayout,
   edits: number,
   processes: BenchProcess[],
 ) {
-  const swarm = await startSwarm(urls[1], viewers - 1, 'fairport', dataset.id, processes);
+  const swarms = await startSwarms(urls, viewers - 1, layout, 'fairport', dataset.id, processes);
   const writer = await connect(urls[0], cookie);
   const probe = await connect(urls[1], '');
   try {
@@ -175,13 +190,13 @@ async function measurePortal(
   } finally {
     writer.disconnect();
     probe.disconnect();
-    await swarm.stop();
+    await Promise.all(swarms.map((swarm) => swarm.stop()));
   }
 }
 
-async function measureBare(urls: [string, string], viewers: number, edits: number, processes: BenchProcess[]) {
+async function measureBare(urls: [string, string], viewers: number, layout: ViewerLayout, edits: number, processes: BenchProcess[]) {
   const room = `room-${randomUUID()}`;
-  const swarm = await startSwarm(urls[1], viewers - 1, 'bare', room, processes);
+  const swarms = await startSwarms(urls, viewers - 1, layout, 'bare', room, processes);
   const sender = io(urls[0], { transports: ['websocket'], forceNew: true, reconnection: false });
   const probe = io(urls[1], { transports: ['websocket'], forceNew: true, reconnection: false });
   try {
@@ -205,8 +220,28 @@ async function measureBare(urls: [string, string], viewers: number, edits: numbe
   } finally {
     sender.disconnect();
     probe.disconnect();
-    await swarm.stop();
+    await Promise.all(swarms.map((swarm) => swarm.stop()));
   }
+}
+
+/**
+ * Starts the viewers other than the probe: all on node B for `receiving`, or half on each node
+ * for `spread` (node B gets the odd one, so with the probe it has at least half the room).
+ */
+async function startSwarms(urls: [string, string], count: number, layout: ViewerLayout, mode: 'fairport' | 'bare', room: string, processes: BenchProcess[]): Promise<BenchProcess[]> {
+  const onNodeA = layout === 'spread' ? Math.floor(count / 2) : 0;
+  const swarms: BenchProcess[] = [];
+  if (onNodeA > 0) swarms.push(await startSwarm(urls[0], onNodeA, mode, room, processes));
+  if (count - onNodeA > 0) swarms.push(await startSwarm(urls[1], count - onNodeA, mode, room, processes));
+  return swarms;
+}
+
+function layoutLabel(viewers: number, layout: ViewerLayout): string {
+  return `${viewers} viewers ${layout === 'spread' ? 'spread over both nodes' : 'on node B'}`;
+}
+
+function describeLayout(layout: ViewerLayout): string {
+  return layout === 'spread' ? 'half of them on each node, as a load balancer places them' : 'all of them on node B, the receiving node';
 }
 
 async function startSwarm(url: string, count: number, mode: 'fairport' | 'bare', room: string, processes: BenchProcess[]): Promise<BenchProcess> {

@@ -2,14 +2,16 @@
  * Runs the benchmarks and writes one JSON file per suite to bench/results/. Usage:
  * `npm run bench -- [--only ingest|notices|edit-latency] [--rows N] [--runs N] [--xlsx-rows N]
  * [--no-compiled-worker] [--clients N] [--notices N] [--edits N] [--viewers 10,1000]
+ * [--layouts receiving,spread]
  * [--database NAME] [--redis-prefix PREFIX]`. By default every suite runs. Ingest loads 1,000,000
  * rows 3 times into an empty dataset and into one holding rows, a 50,000-row XLSX, and once more
  * with the worker compiled by tsc. Notices go to 5,000 clients, 100 times. Edit latency sends 300
- * edits at 10 and at 1,000 viewers.
+ * edits at 10 and at 1,000 viewers, with every viewer on the receiving node and with the viewers
+ * spread over both nodes.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { runEditLatencyBenchmark } from './edit-latency.js';
+import { runEditLatencyBenchmark, VIEWER_LAYOUTS, type ViewerLayout } from './edit-latency.js';
 import { benchDatabaseUrl } from './harness/database.js';
 import { machineFacts } from './harness/machine.js';
 import { writeRun, type BenchmarkResult } from './harness/results.js';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     notices: { type: 'string', default: '100' },
     edits: { type: 'string', default: '300' },
     viewers: { type: 'string', default: '10,1000' },
+    layouts: { type: 'string', default: VIEWER_LAYOUTS.join(',') },
     database: { type: 'string', default: 'fairport_bench' },
     'redis-prefix': { type: 'string', default: 'fairport-bench' },
   },
@@ -48,6 +51,10 @@ const clients = positiveInteger('clients', values.clients);
 const notices = positiveInteger('notices', values.notices);
 const edits = positiveInteger('edits', values.edits);
 const viewerCounts = (values.viewers ?? '').split(',').map((count) => positiveInteger('viewers', count));
+const layouts = (values.layouts ?? '').split(',').map((layout) => {
+  if (!(VIEWER_LAYOUTS as readonly string[]).includes(layout)) throw new Error(`invalid --layouts value ${layout}: use ${VIEWER_LAYOUTS.join(', ')}, separated by commas`);
+  return layout as ViewerLayout;
+});
 if (values.only !== undefined && !(SUITES as readonly string[]).includes(values.only)) {
   throw new Error(`--only must be one of ${SUITES.join(', ')} (got ${values.only})`);
 }
@@ -88,12 +95,12 @@ if (suites.includes('notices')) {
 if (suites.includes('edit-latency')) {
   const machine = await machineFacts(benchDatabaseUrl('postgres'));
   // Latencies of a few milliseconds depend on what else the machine runs, so the load is kept with them.
-  const settings = { edits, viewerCounts, database, redisPrefix, loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100) };
+  const settings = { edits, viewerCounts, layouts, database, redisPrefix, loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100) };
   const benchmarks = await runEditLatencyBenchmark({ ...settings, log });
   const file = await writeRun('edit-latency', { machine, settings, benchmarks });
   for (const result of benchmarks) {
     const ratio = result.ratio === undefined ? '' : `  p50 ratio ${result.ratio} to ${result.baseline}`;
-    log(`${result.name.padEnd(30)} p50 ${String(result.p50Ms).padStart(7)} ms  p99 ${String(result.p99Ms).padStart(7)} ms${ratio}`);
+    log(`${result.name.padEnd(37)} p50 ${String(result.p50Ms).padStart(7)} ms  p99 ${String(result.p99Ms).padStart(7)} ms${ratio}`);
   }
   log(`wrote ${file}`);
 }

@@ -21,7 +21,8 @@ export interface BenchProcess {
  * Node.js process itself and /proc/<pid>/status describes it, not a wrapper.
  */
 export function startTsProcess(name: string, entry: string, env: Record<string, string>): BenchProcess {
-  return startNodeProcess(name, ['--import', 'tsx', entry], env);
+  const cpuProfile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}/${name}`] : [];
+  return startNodeProcess(name, [...cpuProfile, '--import', 'tsx', entry], env);
 }
 
 /** Starts `node` with the given arguments in the repository, e.g. a compiled entry point. */

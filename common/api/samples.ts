@@ -123,13 +123,17 @@ export const sampleWindowQuery = z.object({
   limit: z.preprocess(wholeNumberText, z.coerce.number().int().min(1).max(1000)).default(100).meta({
     description: 'Maximum number of rows (1 to 1000).',
   }),
+  around: uuid.optional().meta({
+    description:
+      'Id of a sample of the dataset. The window then starts half a window before that sample (or at the first row), and `position` is ignored.',
+  }),
 });
 export type SampleWindowQuery = z.infer<typeof sampleWindowQuery>;
 
 /** Consecutive rows of a dataset from one snapshot, with the seq and row count of that snapshot. */
 export const sampleWindow = z
   .object({
-    position: z.number().int().meta({ description: 'Position of the first item in row order, as requested.' }),
+    position: z.number().int().meta({ description: 'Position of the first item in row order: the requested one, or the one chosen for `around`.' }),
     total: z.number().int().meta({ description: 'Number of rows in the dataset in the same snapshot.' }),
     seq: z.number().int().meta({ description: 'The dataset change the snapshot includes last; apply later changes on top.' }),
     items: z.array(sample),

@@ -87,6 +87,38 @@ describe('sample window API', () => {
     expect(last.body.seq).toBe(before.body.seq + 2);
   });
 
+  it('reads the window around a sample', async () => {
+    const target = (await admin.get(`/datasets/${datasetId}/samples/window?position=2000&limit=1`)).body.items[0];
+    expect(target.name).toBe('R2001');
+
+    const around = await admin.get(`/datasets/${datasetId}/samples/window?around=${target.id}&limit=10&position=7`);
+    expect(around.status).toBe(200);
+    expect(around.body.position).toBe(1995);
+    expect(names(around.body)).toEqual(['R1996', 'R1997', 'R1998', 'R1999', 'R2000', 'R2001', 'R2002', 'R2003', 'R2004', 'R2005']);
+    expect(around.body.items[5].id).toBe(target.id);
+    expect(around.body.total).toBe(ROWS);
+
+    const firstRows = await admin.get(`/datasets/${datasetId}/samples/window?position=1&limit=1`);
+    const nearStart = await admin.get(`/datasets/${datasetId}/samples/window?around=${firstRows.body.items[0].id}&limit=10`);
+    expect(nearStart.body.position).toBe(0);
+    expect(nearStart.body.items[1].id).toBe(firstRows.body.items[0].id);
+  });
+
+  it('answers 404 for a sample of another dataset', async () => {
+    const project = await admin.post('/projects', { title: 'Other windows' });
+    const other = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Other table', visibility: 'private' });
+    const stranger = await admin.post(`/datasets/${other.body.id}/samples`, { name: 'Elsewhere' });
+
+    const response = await admin.get(`/datasets/${datasetId}/samples/window?around=${stranger.body.id}`);
+    expect(response.status).toBe(404);
+    expect(response.body.code).toBe('not_found');
+    expect(response.body.detail).toContain(stranger.body.id);
+
+    const malformed = await admin.get(`/datasets/${datasetId}/samples/window?around=R10`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].field).toBe('query.around');
+  });
+
   it('rejects a negative position, a repeated position and a limit over 1000', async () => {
     const negative = await admin.get(`/datasets/${datasetId}/samples/window?position=-1`);
     expect(negative.status).toBe(400);

@@ -63,7 +63,7 @@ export function sampleRoutes(context: AppContext): Route[] {
       operationId: 'getSampleWindow',
       summary: "Read a dataset's samples from a position in row order",
       description:
-        'For a grid that jumps to any row: the rows from `position` on, with the row count and the `seq` of the same snapshot. ' +
+        'For a grid that jumps to any row: the rows from `position` on (or around the sample `around`), with the row count and the `seq` of the same snapshot. ' +
         'Apply the changes after `seq` (`GET /datasets/{datasetId}/changes?after=`) to keep the positions exact.',
       tags: ['samples'],
       permission: 'dataset.read-data',
@@ -74,7 +74,7 @@ export function sampleRoutes(context: AppContext): Route[] {
       async handler({ params, query, actor }) {
         const dataset = await getDataset(params.datasetId);
         await authorizeDataset(actor, 'read', dataset);
-        return readSampleWindow(dataset.id, query.position, query.limit);
+        return readSampleWindow(dataset.id, query.position, query.limit, query.around);
       },
     }),
     defineRoute({
