@@ -6,6 +6,7 @@ import { ensureClientBuilt, launchChromium, SCREENSHOTS } from '../helpers/brows
 import { insertBulkRows } from '../helpers/bulk-rows.js';
 import { openDatasetPage } from '../helpers/dataset-page.js';
 import { fetchWindow, openSocket } from '../helpers/live-client.js';
+import { markerCentres } from '../helpers/map-markers.js';
 import { createLiveDataset, datasetSeq } from '../helpers/live-world.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 
@@ -129,6 +130,39 @@ describe('jumping far down a 100,000-row grid', () => {
       return 'in view';
     };
     await expect.poll(placement, { timeout: 10_000 }).toBe('in view');
+    expect(errors).toEqual([]);
+  }, 30_000);
+  it('selects a far row picked on the map', async () => {
+    // The only located row sits far below the rows the grid reads first.
+    const [target] = (await fetchWindow(stack.url, cookie, datasetId, 70_000, 1)).items;
+    const located = await fetch(`${stack.url}/api/v1/samples/${target!.id}`, {
+      method: 'PATCH',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ location: { type: 'Point', coordinates: [8.5, 47.4] } }),
+    });
+    expect(located.status).toBe(200);
+
+    const { page } = await openDatasetPage(browser, { baseUrl: stack.url, datasetId, credentials: ADMIN, firstRow: 'R0', errors });
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === `/api/v1/datasets/${datasetId}/samples/window`) reads.push(url.searchParams.get('around') ?? `position ${url.searchParams.get('position')}`);
+    });
+    await page.locator('.samples-map').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.locator('.samples-map').getAttribute('data-marker-count'), { timeout: 10_000 }).toBe('1');
+    await expect.poll(async () => (await markerCentres(page)).length, { timeout: 10_000 }).toBe(1);
+    const [point] = await markerCentres(page);
+    await page.mouse.click(point!.x, point!.y);
+
+    const selectedName = () =>
+      page.locator('.grid__cell.is-selected').evaluate((cell) => cell.closest('.grid__row')!.querySelector('[data-column="name"]')!.textContent).catch(() => null);
+    await expect.poll(selectedName, { timeout: 10_000 }).toBe(target!.name);
+    expect(reads[0]).toBe(target!.id);
+    const targetCell = await page.getByRole('gridcell', { name: target!.name, exact: true }).boundingBox();
+    const grid = await page.locator('.grid').boundingBox();
+    expect(targetCell!.y).toBeGreaterThanOrEqual(grid!.y);
+    expect(targetCell!.y + targetCell!.height).toBeLessThanOrEqual(grid!.y + grid!.height);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-map-pick-far-row.png') });
     expect(errors).toEqual([]);
   }, 30_000);
 });

@@ -22,6 +22,14 @@ export function fetchSampleWindow(datasetId: string, position: number, limit: nu
   });
 }
 
+/** Fetches up to `limit` consecutive samples around one sample, wherever it is in row order, with the position of the first. */
+export function fetchSampleWindowAround(datasetId: string, sampleId: string, limit: number, signal?: AbortSignal): Promise<SampleWindow> {
+  return apiRequest<SampleWindow>(`/datasets/${encodeURIComponent(datasetId)}/samples/window`, {
+    query: { around: sampleId, limit },
+    ...(signal ? { signal } : {}),
+  });
+}
+
 /** Fetches one page of a dataset's samples as GeoJSON, optionally only those inside `bbox`. */
 export function fetchSampleFeaturePage(
   datasetId: string,

@@ -105,16 +105,24 @@ export function SamplesTable(props: {
   });
   createEffect(on(() => selectedSample()?.id ?? null, (id) => props.onSelectSample(id), { defer: true }));
 
-  // A sample picked on the map is selected and scrolled into view.
+  // A sample picked on the map is selected and scrolled into view, after reading its rows when the grid has not.
+  const showPicked = (index: number) => {
+    setSelected({ row: index, col: selected()?.col ?? 0 });
+    virtualizer.scrollToIndex(index, { align: 'center' });
+  };
   createEffect(
     on(
       () => props.selectedSampleId,
       (id) => {
         if (!id || selectedSample()?.id === id) return;
         const index = live.indexOf(id);
-        if (index < 0) return;
-        setSelected({ row: index, col: selected()?.col ?? 0 });
-        virtualizer.scrollToIndex(index, { align: 'center' });
+        if (index >= 0) {
+          showPicked(index);
+          return;
+        }
+        void live.locate(id).then((located) => {
+          if (located >= 0 && props.selectedSampleId === id) showPicked(located);
+        });
       },
       { defer: true },
     ),

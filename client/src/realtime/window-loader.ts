@@ -1,19 +1,26 @@
-import type { LiveTable } from '../../../common/editing/live-table.js';
+import type { LiveTable, WindowResult } from '../../../common/editing/live-table.js';
 import type { PositionRange } from '../../../common/editing/row-positions.js';
 import { isAbort } from '../api/http.js';
 import { MAX_PAGE_SIZE } from '../api/page.js';
-import { fetchSampleWindow } from '../api/samples.js';
+import { fetchSampleWindow, fetchSampleWindowAround } from '../api/samples.js';
 
 /** Rows read beyond each end of the rows in view, so short scrolls find them loaded. */
 const MARGIN_ROWS = 100;
 /** The minimum number of rows one request reads, so scrolling row by row does not send a request per row. */
 const MIN_WINDOW_ROWS = 200;
+/** Rows read around a sample that is not loaded, such as one picked on the map. */
+const AROUND_ROWS = 200;
 /** Reads of a window that came back older than the changes the table remembers, before giving up until the next scroll. */
 const MAX_OUTDATED_READS = 3;
 
 export interface WindowLoader {
   /** Reads the rows missing around the rows in view, the positions `first` to `last`. */
   show(first: number, last: number): void;
+  /**
+   * Reads the rows around a sample wherever it is and gives them to the table. Resolves with the
+   * table's verdict, or null when the loader was reset meanwhile.
+   */
+  readAround(sampleId: string): Promise<WindowResult | null>;
   /** Forgets requests under way, e.g. when the table is replaced. */
   reset(): void;
 }
@@ -86,6 +93,12 @@ export function createWindowLoader(options: {
     show(first, last) {
       view = { first, last };
       void pump();
+    },
+    async readAround(sampleId) {
+      const started = generation;
+      const window = await fetchSampleWindowAround(options.datasetId, sampleId, AROUND_ROWS, controller.signal);
+      if (started !== generation || !options.ready()) return null;
+      return options.table().loadWindow(window);
     },
     reset() {
       generation += 1;
