@@ -329,6 +329,76 @@ describe('spreadsheets and archives', () => {
     ]);
   });
 
+  it('loads XLSX rows stored out of order in row order', async () => {
+    const loaded = await load('rows-out-of-order.xlsx');
+    expect(loaded.record.state).toBe('completed');
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { depth: 1 }], ['B', { depth: 2 }], ['C', { depth: 3 }], ['D', { depth: 4 }]]);
+  });
+
+  it('reports XLSX formula errors and keeps the column numeric', async () => {
+    const loaded = await load('formula-errors.xlsx', { invalidRows: 'skip' });
+    expect(loaded.fields.map((field) => [field.key, field.type])).toEqual([['ratio', 'number']]);
+    expect(loaded.record.issues).toEqual([
+      {
+        line: 3,
+        column: 'ratio',
+        value: '#DIV/0!',
+        reason: 'the cell holds the formula error #DIV/0!; correct the formula in the workbook, or add "#DIV/0!" to the missing-value codes to leave such cells empty',
+      },
+    ]);
+    expect(loaded.record.mapping.columns[1]!.notes).toContain('1 cell holds "#N/A", read as a missing value');
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { ratio: 0.5 }], ['C', { ratio: 0.25 }], ['D', {}]]);
+  });
+
+  it('rejects XLSX numbers that are not decimal numbers', async () => {
+    const loaded = await load('lenient-numbers.xlsx', { invalidRows: 'skip' });
+    expect(loaded.fields.map((field) => [field.key, field.type])).toEqual([['value', 'number']]);
+    expect(loaded.record.issues).toEqual([
+      { line: 3, column: 'value', value: '1e400', reason: 'the number cell holds 1e400, which is too large to store; correct the value in the workbook' },
+      { line: 4, column: 'value', value: '0x1F', reason: 'the number cell holds "0x1F", which is not a decimal number; correct the value in the workbook' },
+    ]);
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { value: 1.5 }], ['D', {}], ['E', {}], ['F', { value: 2 }]]);
+  });
+
+  it('reports XLSX formulas without a cached value in the analysis', async () => {
+    const datasetId = await world.createDataset('formula-without-value.xlsx');
+    const importId = await world.addImport(datasetId, { path: path.join(CORPUS, 'formula-without-value.xlsx') });
+    const reason = 'formula without a cached value: open and save the workbook in a spreadsheet program so it stores the computed values';
+    const expectedIssues = [
+      { line: 3, column: 'b', value: null, reason },
+      { line: 4, column: 'b', value: null, reason },
+    ];
+    expect(await world.analyse(importId)).toEqual({ state: 'awaiting_review', rows: 3, issueCount: 2 });
+    const analysed = await world.knex('imports').where({ id: importId }).first('issues');
+    expect(analysed.issues).toEqual(expectedIssues);
+
+    await world.load(importId, 'skip');
+    const samples = await world.knex('samples').where({ datasetId }).orderBy('ord').select('name', 'values');
+    expect(samples).toEqual([{ name: 'A', values: { a: 1, b: 2 } }]);
+  });
+
+  it('reports ODS formula errors, invalid numbers and formulas without a value', async () => {
+    const loaded = await load('formula-errors.ods', { invalidRows: 'skip' });
+    expect(loaded.fields.map((field) => [field.key, field.type])).toEqual([['ratio', 'number'], ['count', 'integer'], ['total', 'integer']]);
+    expect(loaded.record.issues).toEqual([
+      {
+        line: 3,
+        column: 'ratio',
+        value: '#DIV/0!',
+        reason: 'the cell holds the formula error #DIV/0!; correct the formula in the workbook, or add "#DIV/0!" to the missing-value codes to leave such cells empty',
+      },
+      { line: 4, column: 'count', value: '0x1F', reason: 'the number cell holds "0x1F", which is not a decimal number; correct the value in the workbook' },
+      { line: 5, column: 'count', value: '1e400', reason: 'the number cell holds 1e400, which is too large to store; correct the value in the workbook' },
+      {
+        line: 6,
+        column: 'total',
+        value: null,
+        reason: 'formula without a cached value: open and save the workbook in a spreadsheet program so it stores the computed values',
+      },
+    ]);
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { ratio: 0.5, count: 3, total: 3 }], ['F', { count: 7, total: 7 }]]);
+  });
+
   it('reads the one CSV in a ZIP archive and ignores macOS metadata', async () => {
     const loaded = await load('csv-in-zip.zip');
     expect(loaded.record.mapping).toMatchObject({ format: 'csv', container: 'zip', entry: 'export/stations.csv' });

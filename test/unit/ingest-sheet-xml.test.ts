@@ -111,6 +111,29 @@ describe('SheetXmlScanner', () => {
     expect(scan([xml.slice(0, split), xml.slice(split)])).toEqual(expected);
   });
 
+  it('flags formulas without a cached value', () => {
+    const xml = worksheet(
+      '<row r="1"><c r="A1"><f>B1+1</f></c><c r="B1"><f t="shared" ref="B1:B2" si="0"/></c><c r="C1"><f>1+1</f><v>2</v></c>' +
+        '<c r="D1" t="str"><f>""</f><v></v></c><c r="E1"/><c r="F1" t="inlineStr"><is><t>f</t></is></c></row>',
+    );
+    const flags: [number | null, string, boolean][] = [];
+    const scanner = new SheetXmlScanner({
+      rowStart: () => undefined,
+      cell: (column, _type, _style, text, uncachedFormula) => flags.push([column, text, uncachedFormula]),
+      rowEnd: () => undefined,
+    });
+    scanner.write(xml);
+    scanner.close();
+    expect(flags).toEqual([
+      [0, '', true],
+      [1, '', true],
+      [2, '2', false],
+      [3, '', false],
+      [4, '', false],
+      [5, 'f', false],
+    ]);
+  });
+
   it('reads CDATA sections as text', () => {
     const xml = worksheet(
       '<row r="1"><c r="A1" t="str"><v><![CDATA[a<b & c]]></v></c><c r="B1" t="inlineStr"><is><t><![CDATA[x</c></row>y]]></t></is></c></row>',

@@ -3,6 +3,7 @@ import { MAX_EXCEL_SERIAL, possibleOrders, readSeparatedDate, splitSeparatedDate
 import type { MissingValues } from './missing-values.js';
 import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, type NumberShape } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
+import { UnreadableCell } from './spreadsheet.js';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN, isCanonicalUtc, parseIsoTime } from './temporal.js';
 import { looksLikeWkt, parseWkt } from './wkt.js';
 
@@ -35,6 +36,8 @@ export class ColumnProfile {
   present = 0;
   /** Empty cells and cells holding a missing-value code. */
   missing = 0;
+  /** Sheet cells whose value cannot be read (UnreadableCell), except errors whose code is a missing-value code; each becomes an issue. */
+  unreadable = 0;
   /** Missing-value codes other than the empty cell, with how often each occurred. */
   readonly missingCodes = new Map<string, number>();
   readonly shapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
@@ -98,6 +101,10 @@ export class ColumnProfile {
       this.booleans += 1;
       return;
     }
+    if (value instanceof UnreadableCell) {
+      this.observeUnreadable(value);
+      return;
+    }
     this.countPresent(JSON.stringify(value));
     this.structured += 1;
   }
@@ -129,6 +136,15 @@ export class ColumnProfile {
     if (this.observeTime(trimmed)) return;
     if (this.observeCoordinate(trimmed)) return;
     if (looksLikeWkt(trimmed)) this.observeWkt(trimmed);
+  }
+
+  /** Counts an unreadable cell as no value, so it does not change the column's type. */
+  private observeUnreadable(cell: UnreadableCell): void {
+    if (cell.kind === 'error' && this.missingValues.isMissingText(cell.text)) {
+      this.countMissingCode(cell.text);
+      return;
+    }
+    this.unreadable += 1;
   }
 
   private observeTime(trimmed: string): boolean {

@@ -165,3 +165,12 @@ export function decimalJson(trimmed: string, style: NumberStyle): string | null 
 export function parseDecimal(trimmed: string, mark: DecimalMark): number | null {
   return parseNumber(trimmed, { decimal: mark, group: '' });
 }
+
+/**
+ * Tells whether a text is a decimal number as programs write it ("42", "-0.5", "1e-3"), with no
+ * surrounding space. Number() also accepts hexadecimal, binary, "Infinity" and blank text, which
+ * a spreadsheet's number cell must not contain.
+ */
+export function isDecimalNumber(text: string): boolean {
+  return text.length <= MAX_NUMBER_LENGTH && DOT.test(text);
+}

@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import type { SheetRowBatch, SpreadsheetInfo } from './spreadsheet.js';
+import { errorCell, FORMULA_WITHOUT_VALUE, readSheetNumber, type SheetRowBatch, type SpreadsheetInfo } from './spreadsheet.js';
 import { MAX_SHEET_COLUMNS } from './xlsx-reader.js';
 import { MAX_ROW_CHARS } from './sheet-xml-scanner.js';
 import { ZipArchive, ZipArchiveError } from './zip-archive.js';
@@ -27,6 +27,7 @@ export async function inspectOds(archive: ZipArchive): Promise<SpreadsheetInfo> 
  * null). Cells carry their typed value (`office:value`, `office:date-value`,
  * `office:boolean-value`) where there is one and their text otherwise; repeated empty rows and
  * trailing empty cells, which editors write by the thousand, are skipped without being expanded.
+ * Formula errors, formulas without a value and invalid numbers become UnreadableCells.
  */
 export async function* readOdsRows(archive: ZipArchive, sheetName: string | null): AsyncGenerator<SheetRowBatch> {
   requireContent(archive);
@@ -55,7 +56,7 @@ class OdsTableReader {
   private rowNumber = 0;
   private row: unknown[] | null = null;
   private rowRepeat = 1;
-  private cell: { value: unknown; repeat: number; text: string; paragraphs: number } | null = null;
+  private cell: OdsCell | null = null;
   private inParagraph = 0;
   private rowChars = 0;
 
@@ -96,7 +97,14 @@ class OdsTableReader {
         return;
       case 'table:table-cell':
       case 'table:covered-table-cell':
-        this.cell = { value: typedValue(attributes), repeat: Number(attributes['table:number-columns-repeated'] ?? 1), text: '', paragraphs: 0 };
+        this.cell = {
+          value: typedValue(attributes),
+          repeat: Number(attributes['table:number-columns-repeated'] ?? 1),
+          text: '',
+          paragraphs: 0,
+          error: attributes['calcext:value-type'] === 'error',
+          uncachedFormula: attributes['table:formula'] !== undefined && attributes['office:value-type'] === undefined,
+        };
         return;
       case 'text:p':
       case 'text:h':
@@ -143,7 +151,7 @@ class OdsTableReader {
     const cell = this.cell;
     this.cell = null;
     if (!cell || !this.row) return;
-    const value = cell.value ?? cell.text;
+    const value = cellValue(cell);
     // Empty cells repeated to the sheet's edge are not expanded; later content fills in after them.
     if (value === '' && this.row.length + cell.repeat >= MAX_SHEET_COLUMNS) {
       this.row.length = Math.min(this.row.length + cell.repeat, MAX_SHEET_COLUMNS);
@@ -170,13 +178,33 @@ class OdsTableReader {
   }
 }
 
+/** A table cell being read: its typed value, its text so far and what marks it as a formula or an error. */
+interface OdsCell {
+  /** The value of its `office:*-value` attribute; null when its value type has none (strings) or it has no value type. */
+  value: unknown;
+  repeat: number;
+  text: string;
+  paragraphs: number;
+  /** LibreOffice marks a formula whose result is an error with `calcext:value-type="error"`, the error code being the cell's text. */
+  error: boolean;
+  /** A formula without a value type, so without a stored result unless its text shows one. */
+  uncachedFormula: boolean;
+}
+
+function cellValue(cell: OdsCell): unknown {
+  if (cell.error) return errorCell(cell.text);
+  if (cell.value !== null) return cell.value;
+  if (cell.uncachedFormula && cell.text === '') return FORMULA_WITHOUT_VALUE;
+  return cell.text;
+}
+
 function typedValue(attributes: Record<string, string>): unknown {
   switch (attributes['office:value-type']) {
     case 'float':
     case 'percentage':
     case 'currency': {
-      const value = Number(attributes['office:value']);
-      return Number.isFinite(value) ? value : null;
+      const value = readSheetNumber(attributes['office:value'] ?? '');
+      return value === '' ? null : value;
     }
     case 'date':
       return normaliseOdsDate(attributes['office:date-value'] ?? null);

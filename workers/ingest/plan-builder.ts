@@ -199,6 +199,8 @@ function plannedColumn(
   else if (target.kind === 'name') invalid = 0;
   else if (coordinate) invalid = coordinateIssues(profile, target.kind, roles, input);
   else if (target.kind === 'collected_at' && typing.type !== 'date' && typing.type !== 'datetime' && !roles.collectedAt?.epochMs) invalid = profile.present;
+  // Unreadable sheet cells count as missing for the type, but each is an issue of a column the import reads.
+  if (target.kind !== 'skip') invalid += profile.unreadable;
 
   for (const [code, count] of profile.missingCodes) notes.push(`${count} ${count === 1 ? 'cell holds' : 'cells hold'} "${code}", read as a missing value`);
   if (typing.dateOrderAmbiguous && (typing.type === 'date' || typing.type === 'datetime')) {

@@ -9,6 +9,7 @@ import type { IssueCollector, RowPosition } from './issue-collector.js';
 import { MissingValues } from './missing-values.js';
 import { parseNumber } from './numbers.js';
 import { formatDateTime, isCanonicalUtc, parseEpochMs, type ParsedTime, type TimePrecision } from './temporal.js';
+import { UnreadableCell } from './spreadsheet.js';
 import { parseWkt } from './wkt.js';
 
 /** Maximum length of a sample name, as the samples API allows. */
@@ -72,6 +73,8 @@ export class RowNormaliser implements CellContext {
   private readonly reading: CellReading;
   /** Transform of coordinate columns and WKT without an SRID to WGS 84; null when they are WGS 84. */
   private readonly transform: PositionTransform | null;
+  /** For spreadsheets, the column the import reads at each index, for reporting unreadable cells; null for other formats. */
+  private readonly sheetColumns: (PlannedColumn | undefined)[] | null;
 
   // The cell being converted, for issues and qualified values.
   private position: RowPosition = { line: null, feature: null };
@@ -98,6 +101,8 @@ export class RowNormaliser implements CellContext {
     this.elevationColumn = columnFor('elevation');
     this.transform = plan.crs === null || plan.crs === WGS84 ? null : transformFromEpsg(plan.crs);
     this.reading = readingOf(plan, this.transform);
+    const sheet = plan.source.format === 'xlsx' || plan.source.format === 'ods';
+    this.sheetColumns = sheet ? readColumnsByIndex(plan) : null;
 
     this.fields = plan.columns.flatMap((column) => {
       const field = targetField(column.target);
@@ -119,10 +124,11 @@ export class RowNormaliser implements CellContext {
    * Normalises one row. `geometry` is the GeoJSON feature's geometry member, if any. Returns null
    * when the row has an issue.
    */
-  normalise(cells: ArrayLike<unknown>, position: RowPosition, geometry: unknown = null): SampleRow | null {
+  normalise(source: ArrayLike<unknown>, position: RowPosition, geometry: unknown = null): SampleRow | null {
     const issuesBefore = this.issues.count;
     this.position = position;
     this.qualifiedCells = [];
+    const cells = this.sheetColumns === null ? source : this.readableCells(source);
 
     const row: SampleRow = {
       name: this.readName(cells),
@@ -149,6 +155,27 @@ export class RowNormaliser implements CellContext {
     if (this.qualifiedCells.length > 0) row.qualified = this.qualifiedCells;
     if (row.longitude !== null || row.locatedByShape) this.located += 1;
     return row;
+  }
+
+  /**
+   * Reports the unreadable cells of a sheet row in the columns the import reads, and returns the
+   * row with them empty: a copy when there are any, the row itself otherwise. An error whose code
+   * is a missing-value code is an empty cell without an issue.
+   */
+  private readableCells(cells: ArrayLike<unknown>): ArrayLike<unknown> {
+    let readable: unknown[] | null = null;
+    for (let index = 0; index < cells.length; index += 1) {
+      const cell = cells[index];
+      if (!(cell instanceof UnreadableCell)) continue;
+      readable ??= Array.from(cells);
+      readable[index] = undefined;
+      const column = this.sheetColumns![index];
+      if (column === undefined || (cell.kind === 'error' && this.reading.missing.isMissingText(cell.text))) continue;
+      this.column = column;
+      this.invalid(cell.text === '' ? null : cell.text, cell.reason);
+    }
+    this.column = null;
+    return readable ?? cells;
   }
 
   /** Records a row that cannot be read at all, such as one with the wrong number of values. */
@@ -352,6 +379,13 @@ export class RowNormaliser implements CellContext {
       row.latitude = parsed.geometry.coordinates[1] as number;
     } else row.locatedByShape = true;
   }
+}
+
+/** Returns the planned columns by index, leaving out the skipped ones. */
+function readColumnsByIndex(plan: ImportPlan): (PlannedColumn | undefined)[] {
+  const columns: (PlannedColumn | undefined)[] = [];
+  for (const column of plan.columns) if (column.target.kind !== 'skip') columns[column.index] = column;
+  return columns;
 }
 
 function readingOf(plan: ImportPlan, transform: PositionTransform | null): CellReading {

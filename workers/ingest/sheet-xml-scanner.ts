@@ -5,8 +5,11 @@
 export interface SheetXmlHandler {
   /** A `<row>` starts; `number` is its `r` attribute, or null when it has none. */
   rowStart(number: number | null): void;
-  /** A cell; `column` is 0-based, or null when the cell has no `r` attribute. */
-  cell(column: number | null, type: string, style: number, text: string): void;
+  /**
+   * A cell; `column` is 0-based, or null when the cell has no `r` attribute. `uncachedFormula` is
+   * true when the cell has a formula (`<f>`) but no cached value (`<v>` or `<is>`).
+   */
+  cell(column: number | null, type: string, style: number, text: string, uncachedFormula: boolean): void;
   rowEnd(): void;
 }
 
@@ -48,7 +51,10 @@ export class SheetXmlScanner {
   private closeCell = '</c>';
   private cellText = /<(v|t)\b[^>]*?(?:\/>|>([^<]*)<\/\1>)/g;
   private phonetic = /<rPh\b[\s\S]*?<\/rPh>/g;
+  private formulaName = 'f';
   private inRow = false;
+  /** Set by textOf: the cell just read has a formula but no value element. */
+  private uncachedFormula = false;
   private readonly attributes: CellAttributes = { column: null, type: 'n', style: 0 };
 
   constructor(private readonly handler: SheetXmlHandler) {}
@@ -94,6 +100,7 @@ export class SheetXmlScanner {
     this.cellName = `${prefix}c`;
     this.closeRow = `</${prefix}row>`;
     this.closeCell = `</${prefix}c>`;
+    this.formulaName = `${prefix}f`;
     this.cellText = new RegExp(`<${name}(v|t)\\b[^>]*?(?:\\/>|>([^<]*)<\\/${name}\\1>)`, 'g');
     this.phonetic = new RegExp(`<${name}rPh\\b[\\s\\S]*?<\\/${name}rPh>`, 'g');
     return true;
@@ -144,17 +151,22 @@ export class SheetXmlScanner {
     readCellAttributes(text, attributesStart, selfClosing ? tagEnd - 1 : tagEnd, attributes);
     const column = attributes.column;
     if (selfClosing) {
-      this.handler.cell(column, attributes.type, attributes.style, '');
+      this.handler.cell(column, attributes.type, attributes.style, '', false);
       return tagEnd + 1;
     }
     const end = indexOutsideMarkup(text, this.closeCell, tagEnd);
     if (end < 0) throw new SheetXmlError(`a cell is not closed near character ${tagEnd}`);
-    this.handler.cell(column, attributes.type, attributes.style, this.textOf(text, tagEnd + 1, end));
+    const value = this.textOf(text, tagEnd + 1, end);
+    this.handler.cell(column, attributes.type, attributes.style, value, this.uncachedFormula);
     return end + this.closeCell.length;
   }
 
-  /** Returns the text of a cell's `<v>` and `<t>` elements between `start` and `end`. */
+  /**
+   * Returns the text of a cell's `<v>` and `<t>` elements between `start` and `end`, and sets
+   * `uncachedFormula` when the cell has a formula but neither element.
+   */
   private textOf(text: string, start: number, end: number): string {
+    this.uncachedFormula = false;
     if (start === end) return '';
     // The usual cell, `<v>42</v>`, needs no pattern.
     if (this.prefix === '' && text.startsWith('<v>', start) && text.indexOf('<', start + 3) === end - 4) {
@@ -163,9 +175,14 @@ export class SheetXmlScanner {
     const content = withoutMarkup(text.slice(start, end));
     const visible = content.includes('rPh') ? content.replace(this.phonetic, '') : content;
     let value = '';
+    let found = false;
     const pattern = this.cellText;
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(visible); match !== null; match = pattern.exec(visible)) value += match[2] ?? '';
+    for (let match = pattern.exec(visible); match !== null; match = pattern.exec(visible)) {
+      value += match[2] ?? '';
+      found = true;
+    }
+    if (!found) this.uncachedFormula = containsElement(visible, this.formulaName);
     return decodeEntities(value);
   }
 }
@@ -177,6 +194,14 @@ function isElement(text: string, start: number, name: string): boolean {
   if (!text.startsWith(name, start)) return false;
   const next = text.charCodeAt(start + name.length);
   return next === 32 || next === 62 || next === SLASH || next === 9 || next === 10 || next === 13;
+}
+
+/** Tells whether `text` has a start tag named `name`. */
+function containsElement(text: string, name: string): boolean {
+  for (let position = text.indexOf('<'); position >= 0; position = text.indexOf('<', position + 1)) {
+    if (isElement(text, position + 1, name)) return true;
+  }
+  return false;
 }
 
 /** The attributes of a `<c>` start tag that the reader uses. */

@@ -1,7 +1,8 @@
 import path from 'node:path/posix';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { excelSerialToTime, type DateSystem } from './dates.js';
-import type { SheetRowBatch, SpreadsheetInfo } from './spreadsheet.js';
+import { errorCell, FORMULA_WITHOUT_VALUE, readSheetNumber, UnreadableCell, type SheetRowBatch, type SpreadsheetInfo } from './spreadsheet.js';
+import { SheetRowOrder } from './sheet-row-order.js';
 import { SheetXmlError, SheetXmlScanner, type SheetXmlHandler } from './sheet-xml-scanner.js';
 import { formatDate, formatDateTime } from './temporal.js';
 import { ZipArchive, ZipArchiveError } from './zip-archive.js';
@@ -38,9 +39,10 @@ export async function inspectXlsx(archive: ZipArchive): Promise<SpreadsheetInfo>
 
 /**
  * Streams the rows of one sheet of an XLSX workbook (the first when `sheetName` is null): the
- * sheet's XML is inflated and scanned as it is read, so only shared strings and one batch of rows
- * are held in memory. Numbers with a date format become ISO 8601 text; other cells are strings,
- * numbers or booleans.
+ * sheet's XML is inflated and scanned as it is read, so only shared strings, one batch of rows and
+ * the rows held back to sort them (SheetRowOrder) are in memory. Rows are handed on in row-number
+ * order. Numbers with a date format become ISO 8601 text; other cells are strings, numbers or
+ * booleans, and cells whose value cannot be read are UnreadableCells.
  */
 export async function* readXlsxRows(archive: ZipArchive, sheetName: string | null): AsyncGenerator<SheetRowBatch> {
   const workbook = { ...(await readWorkbookPart(archive)), sharedStrings: await readSharedStrings(archive), dateStyles: await readDateStyles(archive) };
@@ -57,9 +59,10 @@ export async function* readXlsxRows(archive: ZipArchive, sheetName: string | nul
     for await (const chunk of stream as AsyncIterable<string>) {
       bytes += chunk.length;
       scanner.write(chunk);
-      if (reader.rows.length >= BATCH_ROWS || (reader.rows.length > 0 && bytes - batchStart >= BATCH_CHARS)) {
+      if (reader.rowsSinceTake >= BATCH_ROWS || (reader.rowsSinceTake > 0 && bytes - batchStart >= BATCH_CHARS)) {
         batchStart = bytes;
-        yield reader.take(bytes);
+        const batch = reader.take(bytes, false);
+        if (batch.rows.length > 0) yield batch;
       }
     }
     scanner.close();
@@ -67,42 +70,48 @@ export async function* readXlsxRows(archive: ZipArchive, sheetName: string | nul
     if (error instanceof SheetXmlError) throw new ZipArchiveError(`the sheet's XML cannot be read: ${error.message}`);
     throw error;
   }
-  if (reader.rows.length > 0) yield reader.take(bytes);
+  const last = reader.take(bytes, true);
+  if (last.rows.length > 0) yield last;
 }
 
 /** Collects the scanned cells into rows of values, applying shared strings and date formats. */
 class SheetReader implements SheetXmlHandler {
-  rows: unknown[][] = [];
-  rowNumbers: number[] = [];
+  /** Rows ended since the last `take`. */
+  rowsSinceTake = 0;
+  private readonly order = new SheetRowOrder();
   private row: unknown[] = [];
   private rowNumber = 0;
+  private rowChars = 0;
   private column = 0;
 
   constructor(private readonly workbook: Workbook) {}
 
-  take(bytes: number): SheetRowBatch {
-    const batch = { rows: this.rows, rowNumbers: this.rowNumbers, bytesRead: bytes };
-    this.rows = [];
-    this.rowNumbers = [];
-    return batch;
+  /** Hands on the rows that SheetRowOrder no longer holds back, or all rows at the end of the sheet. */
+  take(bytes: number, atEnd: boolean): SheetRowBatch {
+    this.rowsSinceTake = 0;
+    return { ...this.order.take(atEnd), bytesRead: bytes };
   }
 
   rowStart(number: number | null): void {
     this.rowNumber = number ?? this.rowNumber + 1;
     this.row = [];
+    this.rowChars = 0;
     this.column = 0;
   }
 
-  cell(column: number | null, type: string, style: number, text: string): void {
+  cell(column: number | null, type: string, style: number, text: string, uncachedFormula: boolean): void {
     if (column !== null) this.column = column;
-    if (this.column >= 0 && this.column < MAX_SHEET_COLUMNS) this.row[this.column] = this.cellValue(type, style, text);
+    if (this.column >= 0 && this.column < MAX_SHEET_COLUMNS) {
+      this.row[this.column] = uncachedFormula ? FORMULA_WITHOUT_VALUE : this.cellValue(type, style, text);
+      this.rowChars += text.length;
+    }
     this.column += 1;
   }
 
   rowEnd(): void {
     if (this.row.length === 0) return;
-    this.rows.push(this.row);
-    this.rowNumbers.push(this.rowNumber);
+    this.order.add(this.row, this.rowNumber, this.rowChars);
+    this.rowsSinceTake += 1;
     this.row = [];
   }
 
@@ -112,19 +121,31 @@ class SheetReader implements SheetXmlHandler {
         return this.workbook.sharedStrings[Number(text)] ?? '';
       case 'str':
       case 'inlineStr':
-      case 'e':
       case 'd':
         return text;
+      case 'e':
+        return errorCell(text);
       case 'b':
-        return text === '1' || text.toLowerCase() === 'true';
+        return readBoolean(text);
     }
     if (text === '') return '';
-    const value = Number(text);
-    if (!this.workbook.dateStyles[style]) return value;
+    const value = readSheetNumber(text);
+    if (typeof value !== 'number' || !this.workbook.dateStyles[style]) return value;
     const time = excelSerialToTime(value, this.workbook.dateSystem);
     if (time === null) return value;
     return time.hasTime ? formatDateTime(time.epochMs) : formatDate(time.epochMs);
   }
+}
+
+/** Reads a boolean cell's text: `1` or `0` as Excel writes it, or `true` or `false` in any case. */
+function readBoolean(text: string): boolean | '' | UnreadableCell {
+  if (text === '1') return true;
+  if (text === '0') return false;
+  const word = text.trim().toLowerCase();
+  if (word === 'true') return true;
+  if (word === 'false') return false;
+  if (word === '') return '';
+  return new UnreadableCell('boolean', text, `the boolean cell holds "${text}", which is neither 1 nor 0; correct the value in the workbook`);
 }
 
 async function readWorkbookPart(archive: ZipArchive): Promise<Omit<Workbook, 'sharedStrings' | 'dateStyles'>> {
