@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportRecord } from '../../common/api/imports.js';
+import type { Problem } from '../../common/errors.js';
 import { EXPIRE_UPLOADS_JOB, MAINTENANCE_QUEUE } from '../../server/jobs/maintenance-queue.js';
 import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import { TestClient } from '../helpers/api-server.js';
@@ -109,7 +110,10 @@ describe('expiry of abandoned uploads', () => {
     expect(head.status).toBe(410);
     const patch = await tus.patch(stale.location, HALF, FILE.subarray(HALF));
     expect(patch.status).toBe(410);
-    expect(await patch.text()).toBe('The upload expired: no bytes arrived for 24 hours, so the server removed the unfinished file. Upload the file again from the start.\n');
+    expect(patch.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await patch.json()) as Problem).detail).toBe(
+      'The upload expired: no bytes arrived for 24 hours, so the server removed the unfinished file. Upload the file again from the start.',
+    );
 
     const reanalysed = await api.patch(`/imports/${stale.id}/mapping`, { headerRow: 1 });
     expect(reanalysed.status).toBe(409);
