@@ -8,15 +8,16 @@ import { authorizeDataset } from '../auth/policy.js';
 import { actorOf } from '../auth/request-actor.js';
 import type { AppContext } from '../context.js';
 import { getDataset } from '../domain/datasets.js';
-import { cancelImport, completeUpload, createUploadingImport, findUploadImport, isExpiredUpload, recordUploadProgress } from '../domain/imports.js';
+import { cancelImport, createUploadingImport, findUploadImport, isExpiredUpload, recordUploadProgress } from '../domain/imports.js';
 import { HttpError } from '../http/http-error.js';
 import { ACCEPTED_UPLOAD_EXTENSIONS, formatOfFileName, isAcceptedFileName, isStorableFileName } from '../http/upload.js';
 import { assertWritable } from '../maintenance/read-only.js';
-import { enqueueAnalysis } from '../jobs/queues.js';
 import { moduleLogger } from '../observability/logger.js';
 import { RedisUploadLocker } from './redis-upload-locker.js';
 import { fileTooLargeMessage, ProblemTusServer, rejection } from './tus-errors.js';
 import { tusDirectoryOf } from './tus-upload-directory.js';
+import { handOffFinishedUpload } from './upload-hand-off.js';
+import { publishUploadState } from './upload-progress.js';
 
 const log = moduleLogger('resumable-uploads');
 
@@ -68,11 +69,8 @@ export function createResumableUploads(context: AppContext): RequestHandler {
       return { metadata: { ...upload.metadata, importId: upload.id } };
     },
     async onUploadFinish(_req, upload) {
-      const record = await completeUpload(upload.id, upload.size ?? upload.offset);
-      if (!record) throw rejection(410, 'The upload was cancelled; upload the file again to import it.');
-      await enqueueAnalysis(context.ingestQueue, record.id, record.revision);
-      publish(context, record.id, record.datasetId, record.userId, 'queued', upload.offset);
-      log.info({ importId: record.id, sizeBytes: upload.offset }, 'resumable upload complete; queued for analysis');
+      const handOff = await handOffFinishedUpload(context, upload.id, upload.size ?? upload.offset);
+      if (handOff.kind === 'not_uploading') await rejectIfCancelled(upload.id);
       return {};
     },
   });
@@ -87,6 +85,15 @@ export function createResumableUploads(context: AppContext): RequestHandler {
     req.url = req.originalUrl;
     server.handle(req, res).catch(next);
   };
+}
+
+/**
+ * Rejects the finish of an upload whose import was cancelled with 410 Gone. A finish that the
+ * expiry sweep beat to the hand-off to analysis succeeds.
+ */
+async function rejectIfCancelled(uploadId: string): Promise<void> {
+  const record = await findUploadImport(uploadId);
+  if (!record || record.state === 'cancelled') throw rejection(410, 'The upload was cancelled; upload the file again to import it.');
 }
 
 /** Rejects a new upload while the portal is read-only for maintenance, as every other write is. */
@@ -114,14 +121,14 @@ async function checkNewUpload(context: AppContext, actor: SignedInActor, upload:
   try {
     const dataset = await getDataset(datasetId);
     await authorizeDataset(actor, 'edit', dataset);
-    await createUploadingImport(actor, dataset, {
+    const record = await createUploadingImport(actor, dataset, {
       uploadId: upload.id,
       originalName: name,
       storageKey: `imports/${upload.id}`,
       sizeBytes: upload.size,
       format: formatOfFileName(name),
     });
-    publish(context, upload.id, dataset.id, actor.id, 'uploading', 0);
+    publishUploadState(context.publisher, record);
   } catch (error) {
     if (error instanceof HttpError) throw rejection(error.status, error.message);
     throw error;
@@ -148,7 +155,7 @@ async function reportProgress(context: AppContext, upload: Pick<Upload, 'id' | '
   try {
     if (!(await recordUploadProgress(upload.id, upload.offset))) return;
     const record = await findUploadImport(upload.id);
-    if (record) publish(context, record.id, record.datasetId, record.userId, 'uploading', upload.offset);
+    if (record) publishUploadState(context.publisher, record, upload.offset);
   } catch (error) {
     log.warn({ err: error, uploadId: upload.id }, 'recording upload progress failed');
   }
@@ -161,26 +168,6 @@ async function cancelTerminated(uploadId: string): Promise<void> {
   } catch (error) {
     log.warn({ err: error, uploadId }, 'cancelling a terminated upload failed');
   }
-}
-
-function publish(context: AppContext, importId: string, datasetId: string, userId: string | null, state: 'uploading' | 'queued', bytes: number): void {
-  context.publisher.publishImportProgress(
-    {
-      importId,
-      datasetId,
-      state,
-      phase: state === 'uploading' ? 'uploading' : 'queued',
-      rowsDone: 0,
-      rowsTotal: null,
-      ratePerSecond: null,
-      etaSeconds: null,
-      counts: {},
-      issueCount: 0,
-      error: null,
-      bytesReceived: bytes,
-    },
-    userId,
-  );
 }
 
 function actorOfRequest(req: Request, actors: WeakMap<IncomingMessage, Actor>): Actor | undefined {
