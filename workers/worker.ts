@@ -6,7 +6,7 @@ import type { Config } from '../server/config/env.js';
 import { createKnex } from '../server/db/knex.js';
 import { createMaintenanceQueue, MAINTENANCE_QUEUE, scheduleUploadExpiry } from '../server/jobs/maintenance-queue.js';
 import { NOTICE_QUEUE, type NoticeJobData } from '../server/jobs/notice-queue.js';
-import { createEmailQueue, QUEUES, type EmailJobData, type IngestJobData } from '../server/jobs/queues.js';
+import { createEmailQueue, createIngestQueue, QUEUES, type EmailJobData, type IngestJobData } from '../server/jobs/queues.js';
 import { createMailTransport } from '../server/mail/transport.js';
 import { moduleLogger } from '../server/observability/logger.js';
 import { captureError } from '../server/observability/sentry.js';
@@ -95,10 +95,13 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
   const notices = startNoticeWorker(noticeBlocking, keys.bullmq, { knex, publisher: createNoticePublisher(emitter) });
 
   const maintenanceBlocking = createRedis(config, 'blocking');
+  // The expiry sweep queues the analysis of finished uploads whose server node stopped before it could.
+  const ingestQueue = createIngestQueue(queueRedis, keys.bullmq);
   const maintenance = startMaintenanceWorker(maintenanceBlocking, keys.bullmq, {
     directory: new TusUploadDirectory(tusDirectoryOf(config.UPLOAD_DIR)),
     locker: new RedisUploadLocker(queueRedis, config.REDIS_PREFIX),
     publisher,
+    ingestQueue,
     expiryHours: config.UPLOAD_EXPIRY_HOURS,
   });
   const maintenanceQueue = createMaintenanceQueue(queueRedis, keys.bullmq);
@@ -111,7 +114,7 @@ export async function startWorker(config: Config): Promise<RunningWorker> {
     async close() {
       log.info('worker stopping');
       await Promise.all([ingest.close(), email.close(), notices.close(), maintenance.close()]);
-      await Promise.all([emailQueue.close(), maintenanceQueue.close()]);
+      await Promise.all([emailQueue.close(), maintenanceQueue.close(), ingestQueue.close()]);
       mailTransport?.close();
       await knex.destroy();
       await Promise.allSettled([blocking.quit(), emailBlocking.quit(), noticeBlocking.quit(), maintenanceBlocking.quit(), emitterRedis.quit(), queueRedis.quit()]);

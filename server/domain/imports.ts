@@ -105,12 +105,25 @@ export async function recordUploadProgress(uploadId: string, bytesReceived: numb
 
 /**
  * Marks a resumable upload complete and queued for analysis; the worker records its checksum.
- * Returns the import, or undefined when it was cancelled.
+ * The update applies only to an `uploading` import, so of two callers only one gets the import.
+ * Returns the import, or undefined when it was cancelled or is already queued.
  */
 export async function completeUpload(uploadId: string, sizeBytes: number): Promise<Import | undefined> {
   const [updated] = await Import.query()
     .patch({ bytesReceived: sizeBytes, sizeBytes, state: 'queued', phase: 'queued' })
     .where({ uploadId, state: 'uploading' })
+    .returning('*');
+  return updated as Import | undefined;
+}
+
+/**
+ * Marks a queued import failed with `message`, for an upload whose analysis job could not be
+ * queued. Returns the import, or undefined when it is no longer queued.
+ */
+export async function failUnqueuedImport(importId: string, message: string): Promise<Import | undefined> {
+  const [updated] = await Import.query()
+    .patch({ state: 'failed', phase: 'done', error: message, finishedAt: new Date() } as Partial<Import>)
+    .where({ id: importId, state: 'queued' })
     .returning('*');
   return updated as Import | undefined;
 }

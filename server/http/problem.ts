@@ -1,6 +1,7 @@
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import type { ErrorCode, FieldIssue, Problem } from '../../common/errors.js';
+import { ERROR_CODES, type ErrorCode, type FieldIssue, type Problem } from '../../common/errors.js';
 import { moduleLogger } from '../observability/logger.js';
 import { captureError } from '../observability/sentry.js';
 import { HttpError } from './http-error.js';
@@ -45,6 +46,29 @@ export function toProblem(error: HttpError, instance?: string): Problem {
     ...(instance ? { instance } : {}),
     ...(error.errors ? { errors: error.errors } : {}),
   };
+}
+
+/**
+ * Codes of the statuses outside ERROR_CODES that protocols served beside the REST API send,
+ * such as tus: 410 Gone, 412 Precondition Failed, 423 Locked and tus's 460 checksum mismatch.
+ */
+const CODES_OF_OTHER_STATUSES: Record<number, ErrorCode> = { 410: 'not_found', 412: 'validation_failed', 423: 'conflict', 460: 'validation_failed' };
+
+/**
+ * Builds the problem document of an error response that has only a status and a message. A
+ * status outside ERROR_CODES keeps its own number and reason phrase, with the nearest code.
+ */
+export function problemOfStatus(status: number, detail: string, instance?: string): Problem {
+  const code = codeOfStatus(status);
+  const problem = toProblem(new HttpError(code, detail), instance);
+  if (problem.status === status) return problem;
+  return { ...problem, status, title: STATUS_CODES[status] ?? problem.title };
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  const exact = (Object.entries(ERROR_CODES) as [ErrorCode, number][]).find(([, codeStatus]) => codeStatus === status);
+  if (exact) return exact[0];
+  return CODES_OF_OTHER_STATUSES[status] ?? (status >= 500 ? 'internal' : 'validation_failed');
 }
 
 /** Turns the issues of a failed zod parse into field issues, each prefixed with where the value was. */

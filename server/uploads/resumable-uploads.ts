@@ -1,21 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { FileStore } from '@tus/file-store';
-import { EVENTS, Server, type Upload } from '@tus/server';
+import { EVENTS, type Upload } from '@tus/server';
 import type { RequestHandler } from 'express';
 import { isSignedIn, type Actor, type SignedInActor } from '../auth/actor.js';
 import { authorizeDataset } from '../auth/policy.js';
 import { actorOf } from '../auth/request-actor.js';
 import type { AppContext } from '../context.js';
 import { getDataset } from '../domain/datasets.js';
-import { cancelImport, completeUpload, createUploadingImport, findUploadImport, isExpiredUpload, recordUploadProgress } from '../domain/imports.js';
+import { cancelImport, createUploadingImport, findUploadImport, isExpiredUpload, recordUploadProgress } from '../domain/imports.js';
 import { HttpError } from '../http/http-error.js';
 import { ACCEPTED_UPLOAD_EXTENSIONS, formatOfFileName, isAcceptedFileName, isStorableFileName } from '../http/upload.js';
 import { assertWritable } from '../maintenance/read-only.js';
-import { enqueueAnalysis } from '../jobs/queues.js';
 import { moduleLogger } from '../observability/logger.js';
 import { RedisUploadLocker } from './redis-upload-locker.js';
+import { fileTooLargeMessage, ProblemTusServer, rejection } from './tus-errors.js';
 import { tusDirectoryOf } from './tus-upload-directory.js';
+import { handOffFinishedUpload } from './upload-hand-off.js';
+import { publishUploadState } from './upload-progress.js';
 
 const log = moduleLogger('resumable-uploads');
 
@@ -24,12 +26,6 @@ export const RESUMABLE_UPLOAD_PATH = '/api/v1/uploads';
 /** Interval of upload progress writes and events while bytes arrive. */
 const PROGRESS_INTERVAL_MS = 500;
 const MAX_NAME_LENGTH = 255;
-
-/** A tus error, as the hooks throw it: the status and body of the response. */
-interface TusRejection {
-  status_code: number;
-  body: string;
-}
 
 /**
  * Resumable uploads over the tus protocol (tus.io), served by @tus/server under
@@ -41,11 +37,12 @@ interface TusRejection {
  * page reload or a server restart. A Redis lock keeps two server nodes from writing one upload.
  * When the last byte arrives the import is queued for analysis; the worker records the SHA-256.
  * An upload that receives no bytes for UPLOAD_EXPIRY_HOURS is removed by a worker's sweep, and a
- * client that tries to resume it then gets 410 Gone with the reason.
+ * client that tries to resume it then gets 410 Gone with the reason. Error responses are
+ * problem+json documents, as everywhere else in the API.
  */
 export function createResumableUploads(context: AppContext): RequestHandler {
   const actors = new WeakMap<IncomingMessage, Actor>();
-  const server = new Server({
+  const server = new ProblemTusServer({
     path: RESUMABLE_UPLOAD_PATH,
     datastore: new ProgressFileStore(tusDirectoryOf(context.config.UPLOAD_DIR), (id, offset) => reportProgress(context, { id, offset })),
     relativeLocation: true,
@@ -60,8 +57,8 @@ export function createResumableUploads(context: AppContext): RequestHandler {
       if (req.method === 'POST' || req.method === 'OPTIONS') return;
       const record = await findUploadImport(uploadId);
       // Another user's upload gets 404 like a missing one, so ids cannot be probed.
-      if (!record || (record.userId !== actor.id && actor.role !== 'admin')) throw rejection(404, 'Upload not found');
-      if (record.state === 'cancelled') throw rejection(404, 'The upload was cancelled');
+      if (!record || (record.userId !== actor.id && actor.role !== 'admin')) throw rejection(404, 'Upload not found; start a new upload of the file.');
+      if (record.state === 'cancelled') throw rejection(404, 'The upload was cancelled; upload the file again to import it.');
       // The tus protocol calls for 410 Gone when the server removed an upload it tracked.
       if (isExpiredUpload(record)) throw rejection(410, record.error ?? 'The upload expired; upload the file again from the start.');
     },
@@ -72,11 +69,8 @@ export function createResumableUploads(context: AppContext): RequestHandler {
       return { metadata: { ...upload.metadata, importId: upload.id } };
     },
     async onUploadFinish(_req, upload) {
-      const record = await completeUpload(upload.id, upload.size ?? upload.offset);
-      if (!record) throw rejection(410, 'The upload was cancelled');
-      await enqueueAnalysis(context.ingestQueue, record.id, record.revision);
-      publish(context, record.id, record.datasetId, record.userId, 'queued', upload.offset);
-      log.info({ importId: record.id, sizeBytes: upload.offset }, 'resumable upload complete; queued for analysis');
+      const handOff = await handOffFinishedUpload(context, upload.id, upload.size ?? upload.offset);
+      if (handOff.kind === 'not_uploading') await rejectIfCancelled(upload.id);
       return {};
     },
   });
@@ -91,6 +85,15 @@ export function createResumableUploads(context: AppContext): RequestHandler {
     req.url = req.originalUrl;
     server.handle(req, res).catch(next);
   };
+}
+
+/**
+ * Rejects the finish of an upload whose import was cancelled with 410 Gone. A finish that the
+ * expiry sweep beat to the hand-off to analysis succeeds.
+ */
+async function rejectIfCancelled(uploadId: string): Promise<void> {
+  const record = await findUploadImport(uploadId);
+  if (!record || record.state === 'cancelled') throw rejection(410, 'The upload was cancelled; upload the file again to import it.');
 }
 
 /** Rejects a new upload while the portal is read-only for maintenance, as every other write is. */
@@ -113,19 +116,19 @@ async function checkNewUpload(context: AppContext, actor: SignedInActor, upload:
     throw rejection(415, `"${name}" is not a file the portal can load; upload ${ACCEPTED_UPLOAD_EXTENSIONS}.`);
   }
   if (upload.size === undefined) throw rejection(400, 'Send the file size in Upload-Length; uploads of unknown length are not accepted.');
-  if (upload.size > context.config.UPLOAD_MAX_BYTES) throw rejection(413, `The file is larger than the upload limit of ${context.config.UPLOAD_MAX_BYTES} bytes.`);
+  if (upload.size > context.config.UPLOAD_MAX_BYTES) throw rejection(413, fileTooLargeMessage(context.config.UPLOAD_MAX_BYTES));
 
   try {
     const dataset = await getDataset(datasetId);
     await authorizeDataset(actor, 'edit', dataset);
-    await createUploadingImport(actor, dataset, {
+    const record = await createUploadingImport(actor, dataset, {
       uploadId: upload.id,
       originalName: name,
       storageKey: `imports/${upload.id}`,
       sizeBytes: upload.size,
       format: formatOfFileName(name),
     });
-    publish(context, upload.id, dataset.id, actor.id, 'uploading', 0);
+    publishUploadState(context.publisher, record);
   } catch (error) {
     if (error instanceof HttpError) throw rejection(error.status, error.message);
     throw error;
@@ -152,7 +155,7 @@ async function reportProgress(context: AppContext, upload: Pick<Upload, 'id' | '
   try {
     if (!(await recordUploadProgress(upload.id, upload.offset))) return;
     const record = await findUploadImport(upload.id);
-    if (record) publish(context, record.id, record.datasetId, record.userId, 'uploading', upload.offset);
+    if (record) publishUploadState(context.publisher, record, upload.offset);
   } catch (error) {
     log.warn({ err: error, uploadId: upload.id }, 'recording upload progress failed');
   }
@@ -167,26 +170,6 @@ async function cancelTerminated(uploadId: string): Promise<void> {
   }
 }
 
-function publish(context: AppContext, importId: string, datasetId: string, userId: string | null, state: 'uploading' | 'queued', bytes: number): void {
-  context.publisher.publishImportProgress(
-    {
-      importId,
-      datasetId,
-      state,
-      phase: state === 'uploading' ? 'uploading' : 'queued',
-      rowsDone: 0,
-      rowsTotal: null,
-      ratePerSecond: null,
-      etaSeconds: null,
-      counts: {},
-      issueCount: 0,
-      error: null,
-      bytesReceived: bytes,
-    },
-    userId,
-  );
-}
-
 function actorOfRequest(req: Request, actors: WeakMap<IncomingMessage, Actor>): Actor | undefined {
   const node = (req as Request & { runtime?: { node?: { req: IncomingMessage } } }).runtime?.node?.req;
   return node ? actors.get(node) : undefined;
@@ -196,8 +179,3 @@ function signedIn(actor: Actor | undefined): SignedInActor {
   if (!actor || !isSignedIn(actor)) throw rejection(401, 'Sign in to upload files: POST /api/v1/auth/sign-in.');
   return actor;
 }
-
-function rejection(status: number, message: string): TusRejection {
-  return { status_code: status, body: `${message}\n` };
-}
-

@@ -300,4 +300,19 @@ describe('dataset upload in the browser', () => {
       [true, 'failed'],
     ]);
   }, 120_000);
+
+  it('shows why the server rejected an upload', async () => {
+    // Signs in on its own, so it also runs alone; it signs out, so it runs last.
+    expect((await page.request.post(`${stack.url}/api/v1/auth/sign-in`, { data: ADMIN })).status()).toBe(200);
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Rejected uploads' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Rejected' } });
+    await page.goto(`${stack.url}/datasets/${(await dataset.json()).id}`);
+    await page.locator('input[type=file]').setInputFiles({ name: 'stations.csv', mimeType: 'text/csv', buffer: Buffer.from('name,value\nA,1\n') });
+
+    // The session ends in another tab, so the server rejects the upload with a problem document.
+    expect((await page.request.post(`${stack.url}/api/v1/auth/sign-out`)).status()).toBe(204);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const alert = page.locator('.upload-form [role=alert]');
+    await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toBe('The upload stopped: Sign in to upload files: POST /api/v1/auth/sign-in.');
+  }, 120_000);
 });

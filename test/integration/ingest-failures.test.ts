@@ -1,3 +1,4 @@
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportIssue } from '../../common/api/imports.js';
 import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
@@ -60,6 +61,22 @@ describe('files that cannot be imported', () => {
   it('rejects an Excel workbook by name', async () => {
     const record = await importFailing({ content: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), name: 'book.csv' });
     expect(record.error).toContain('The file is a ZIP archive (or an XLSX or ODS workbook, which are ZIP archives) but it cannot be read');
+  });
+
+  it('rejects an empty ZIP archive', async () => {
+    // The 22-byte end of the central directory is all an archive without entries contains.
+    const empty = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
+    const record = await importFailing({ content: empty, name: 'export.zip' });
+    expect(record.error).toBe(
+      'The ZIP archive is empty, so it contains no CSV, TSV, XLSX, ODS or GeoJSON table; add the table to the archive and upload it again, or upload the table itself.',
+    );
+  });
+
+  it('rejects a ZIP archive without a table', async () => {
+    const record = await importFailing({ content: Buffer.from(zipSync({ 'export/README.md': strToU8('# Notes'), 'export/': {} })), name: 'export.zip' });
+    expect(record.error).toBe(
+      'The ZIP archive contains no CSV, TSV, XLSX, ODS or GeoJSON table (a file ending in .csv, .tsv, .txt, .xlsx, .ods, .geojson or .json), only "export/README.md"; add the table to the archive and upload it again, or upload the table itself.',
+    );
   });
 
   it('rejects an HTML page', async () => {

@@ -181,3 +181,77 @@ describe('inserting a row after another', () => {
     expect((await rows(datasetId)).map((row) => row.name)).toEqual(['B']);
   });
 });
+
+describe('inserting and deleting in one edit', () => {
+  const deleteRow = (sampleId: string): EditOp => ({ type: 'sample.delete', sampleId });
+
+  it('places row at deleted anchor', async () => {
+    for (const order of ['insert first', 'delete first'] as const) {
+      const { datasetId, ids } = await makeDataset(['A', 'B', 'C']);
+      const before = await rows(datasetId);
+      const insert = insertAfter(ids.get('B')!, 'N');
+      const ops = order === 'insert first' ? [insert, deleteRow(ids.get('B')!)] : [deleteRow(ids.get('B')!), insert];
+
+      const ack = await edit(datasetId, ops);
+      expect(ack, order).toMatchObject({ ok: true, conflicts: [] });
+      const after = await rows(datasetId);
+      expect(after.map((row) => row.name), order).toEqual(['A', 'N', 'C']);
+      expect(after[1]!.ord, order).toBeGreaterThan(before[0]!.ord);
+      expect(after[1]!.ord, order).toBeLessThan(before[2]!.ord);
+
+      expect(await socket.emitWithAck('dataset:undo', { datasetId, mutationId: randomUUID() }), order).toMatchObject({ ok: true, conflicts: [] });
+      expect((await rows(datasetId)).map((row) => row.name), order).toEqual(['A', 'B', 'C']);
+    }
+  });
+
+  it('places row after discarded new row', async () => {
+    const { datasetId, ids } = await makeDataset(['A', 'B']);
+    const middle = randomUUID();
+
+    const ack = await edit(datasetId, [insertAfter(ids.get('A')!, 'M', middle), insertAfter(middle, 'N'), deleteRow(middle)]);
+    expect(ack).toMatchObject({ ok: true, conflicts: [] });
+    expect((await rows(datasetId)).map((row) => row.name)).toEqual(['A', 'N', 'B']);
+  });
+
+  it('orders inserts at deleted anchor', async () => {
+    const { datasetId, ids } = await makeDataset(['A', 'B', 'C']);
+    const ops = [deleteRow(ids.get('B')!), insertAfter(ids.get('B')!, 'N1'), insertAfter(ids.get('B')!, 'N2')];
+
+    expect(await edit(datasetId, ops)).toMatchObject({ ok: true, conflicts: [] });
+    expect((await rows(datasetId)).map((row) => row.name)).toEqual(['A', 'N2', 'N1', 'C']);
+  });
+
+  it('never conflicts with own operations', async () => {
+    const { datasetId, ids } = await makeDataset(['A', 'B', 'C']);
+    const b = ids.get('B')!;
+    const ops: EditOp[] = [deleteRow(b), { type: 'sample.set', sampleId: b, property: 'name', value: 'B2' }, deleteRow(b), insertAfter(b, 'N')];
+
+    const ack = await edit(datasetId, ops);
+    expect(ack).toMatchObject({ ok: true, conflicts: [] });
+    expect((await rows(datasetId)).map((row) => row.name)).toEqual(['A', 'N', 'C']);
+  });
+
+  it('records moved ord of deleted row', async () => {
+    for (const order of ['insert first', 'delete first'] as const) {
+      const { datasetId } = await makeDataset([]);
+      await addPackedRows(datasetId, ['P0', 'P1', 'P2', 'Q'], 1000);
+      const before = await rows(datasetId);
+      const seq = await seqOf(datasetId);
+      const insert = insertAfter(before[0]!.id, 'N');
+      const ops = order === 'insert first' ? [insert, deleteRow(before[1]!.id)] : [deleteRow(before[1]!.id), insert];
+
+      expect(await edit(datasetId, ops), order).toMatchObject({ ok: true, conflicts: [] });
+      expect((await rows(datasetId)).map((row) => row.name), order).toEqual(['P0', 'N', 'P2', 'Q']);
+      const [change] = await changesAfter(datasetId, seq);
+      const inserted = change!.ops.find((op) => op.type === 'sample.insert');
+      const deleted = change!.ops.find((op) => op.type === 'sample.delete');
+      if (inserted?.type !== 'sample.insert' || deleted?.type !== 'sample.delete') throw new Error('expected an insert and a delete');
+      // A client applies the ops in order, so the delete names the ord the row has at that point.
+      if (order === 'insert first') expect(deleted.before.ord, order).toBe(inserted.moved?.[before[1]!.id]);
+      else {
+        expect(deleted.before.ord, order).toBe(before[1]!.ord);
+        expect(Object.keys(inserted.moved ?? {}), order).not.toContain(before[1]!.id);
+      }
+    }
+  });
+});

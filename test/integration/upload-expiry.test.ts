@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportRecord } from '../../common/api/imports.js';
+import type { Problem } from '../../common/errors.js';
 import { EXPIRE_UPLOADS_JOB, MAINTENANCE_QUEUE } from '../../server/jobs/maintenance-queue.js';
+import { QUEUES } from '../../server/jobs/queues.js';
 import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import { TestClient } from '../helpers/api-server.js';
 import { startStack, type Stack } from '../helpers/stack.js';
@@ -60,6 +62,16 @@ async function importOf(id: string): Promise<ImportRecord> {
   return (await api.get(`/imports/${id}`)).body as ImportRecord;
 }
 
+async function waitForState(id: string, state: ImportRecord['state']): Promise<ImportRecord> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const record = await importOf(id);
+    if (record.state === state) return record;
+    if (Date.now() > deadline) throw new Error(`import ${id} is ${record.state}, not ${state}: ${record.error ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe('expiry of abandoned uploads', () => {
   let stale: { location: string; id: string };
   let fresh: { location: string; id: string };
@@ -109,7 +121,10 @@ describe('expiry of abandoned uploads', () => {
     expect(head.status).toBe(410);
     const patch = await tus.patch(stale.location, HALF, FILE.subarray(HALF));
     expect(patch.status).toBe(410);
-    expect(await patch.text()).toBe('The upload expired: no bytes arrived for 24 hours, so the server removed the unfinished file. Upload the file again from the start.\n');
+    expect(patch.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await patch.json()) as Problem).detail).toBe(
+      'The upload expired: no bytes arrived for 24 hours, so the server removed the unfinished file. Upload the file again from the start.',
+    );
 
     const reanalysed = await api.patch(`/imports/${stale.id}/mapping`, { headerRow: 1 });
     expect(reanalysed.status).toBe(409);
@@ -120,6 +135,32 @@ describe('expiry of abandoned uploads', () => {
     expect((await tus.patch(fresh.location, HALF, FILE.subarray(HALF))).status).toBe(204);
     expect(filesOf(fresh.id)).toEqual([true, true]);
     expect((await importOf(fresh.id)).bytesReceived).toBe(FILE.length);
+  });
+
+  it('sweep hands on stranded finished upload once', async () => {
+    const stranded = await startUpload('stranded.csv', HALF);
+    // The last bytes reach the file, but the server node stops before its finish hook runs.
+    await appendFile(path.join(stack.env.UPLOAD_DIR!, 'imports', stranded.id), FILE.subarray(HALF));
+    await backdateUpload(stack.env.UPLOAD_DIR!, stranded.id, 1);
+    expect(await importOf(stranded.id)).toMatchObject({ state: 'uploading', bytesReceived: HALF });
+
+    const first = await runUploadExpirySweep(stack.env.REDIS_PREFIX!);
+    expect(first.handedOff).toEqual([stranded.id]);
+    expect(first.expired).toEqual([]);
+    const second = await runUploadExpirySweep(stack.env.REDIS_PREFIX!);
+    expect(second.handedOff).toEqual([]);
+
+    const analysed = await waitForState(stranded.id, 'awaiting_review');
+    expect(analysed.bytesReceived).toBe(FILE.length);
+    expect(analysed.mapping).toMatchObject({ format: 'csv', rows: 3 });
+    expect(filesOf(stranded.id)).toEqual([true, true]);
+    const queue = new Queue(QUEUES.ingest, { connection: redis, prefix: redisKeys(stack.env.REDIS_PREFIX!).bullmq });
+    try {
+      const jobs = await queue.getJobs(['completed', 'active', 'waiting', 'delayed', 'failed']);
+      expect(jobs.filter((job) => job.data.importId === stranded.id).map((job) => job.name)).toEqual(['analyse']);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('sweep scheduled hourly by default', async () => {

@@ -38,6 +38,8 @@ describe('sniffFormat', () => {
 
   it('names known binary formats and hands ZIP containers to the ZIP reader', () => {
     expect(sniffFormat(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]))).toEqual({ kind: 'zip' });
+    // An archive without entries starts with the end of its central directory.
+    expect(sniffFormat(Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]))).toEqual({ kind: 'zip' });
     const pdf = sniffFormat(Buffer.from('%PDF-1.7\n'));
     expect((pdf as { reason: string }).reason).toContain('PDF');
   });

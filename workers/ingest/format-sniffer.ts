@@ -10,7 +10,12 @@ export type SniffResult =
 
 const SAVE_AS = 'export the data as CSV, XLSX, ODS or GeoJSON and upload that file';
 
-const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
+// A ZIP archive starts with the local header of its first entry or, when it has no entries, with
+// the end of its central directory.
+const ZIP_SIGNATURES = [
+  [0x50, 0x4b, 0x03, 0x04],
+  [0x50, 0x4b, 0x05, 0x06],
+];
 // Signatures of binary formats people upload by mistake, with what to tell them.
 const SIGNATURES: { bytes: number[]; name: string }[] = [
   { bytes: [0xd0, 0xcf, 0x11, 0xe0], name: 'an old Office document (such as an Excel 97-2003 .xls workbook)' },
@@ -30,7 +35,7 @@ const SIGNATURES: { bytes: number[]; name: string }[] = [
  */
 export function sniffFormat(head: Buffer): SniffResult {
   if (head.length === 0) return { kind: 'empty' };
-  if (ZIP_SIGNATURE.every((byte, index) => head[index] === byte)) return { kind: 'zip' };
+  if (ZIP_SIGNATURES.some((signature) => signature.every((byte, index) => head[index] === byte))) return { kind: 'zip' };
   const signature = SIGNATURES.find(({ bytes }) => bytes.every((byte, index) => head[index] === byte));
   if (signature) return { kind: 'rejected', reason: `The file is ${signature.name}, not a table; ${SAVE_AS}.` };
 

@@ -46,6 +46,7 @@ const TABLE_EXTENSIONS: Record<string, ImportFormat> = {
 // Archives inside the archive are never unpacked, and they are named so the uploader learns why.
 const ARCHIVE_EXTENSIONS = new Set(['zip', '7z', 'rar', 'tar', 'gz', 'tgz', 'bz2', 'xz']);
 const LISTED_NAMES = 5;
+const TABLE_KINDS = 'CSV, TSV, XLSX, ODS or GeoJSON';
 
 /**
  * Finds out what a ZIP upload is. An XLSX or ODS file is itself a ZIP archive, recognised by its
@@ -77,7 +78,7 @@ async function chooseTable(file: string, archive: ZipArchive, chosen: string | n
   const files = archive.entries().filter((entry) => !isMetadata(entry.name));
   const tables = files.filter((entry) => formatOfName(entry.name) !== null);
   const archives = files.filter((entry) => ARCHIVE_EXTENSIONS.has(extensionOf(entry.name)));
-  rejectUnusable(archive, tables, archives);
+  rejectUnusable(archive, files, tables, archives);
 
   const listed = tables.map((entry) => ({ path: entry.name, format: formatOfName(entry.name)!, sizeBytes: entry.uncompressedSize }));
   const notes = archives.length > 0 ? [`The archive also contains ${names(archives)}; archives inside an archive are not unpacked.`] : [];
@@ -93,11 +94,18 @@ async function chooseTable(file: string, archive: ZipArchive, chosen: string | n
 }
 
 /** Rejects an archive without a table, or with a table larger than the reader's limit (a ZIP bomb). */
-function rejectUnusable(archive: ZipArchive, tables: ZipEntryInfo[], archives: ZipEntryInfo[]): void {
+function rejectUnusable(archive: ZipArchive, files: ZipEntryInfo[], tables: ZipEntryInfo[], archives: ZipEntryInfo[]): void {
+  if (files.length === 0) {
+    throw new ImportRejected(`The ZIP archive is empty, so it contains no ${TABLE_KINDS} table; add the table to the archive and upload it again, or upload the table itself.`);
+  }
   if (tables.length === 0 && archives.length > 0) {
     throw new ImportRejected(`The ZIP archive contains only other archives (${names(archives)}), and archives inside an archive are not unpacked; upload the table itself, or a ZIP archive holding it.`);
   }
-  if (tables.length === 0) throw new ImportRejected('The ZIP archive contains no table (.csv, .tsv, .txt, .xlsx, .ods, .geojson or .json); add one and upload it again.');
+  if (tables.length === 0) {
+    throw new ImportRejected(
+      `The ZIP archive contains no ${TABLE_KINDS} table (a file ending in .csv, .tsv, .txt, .xlsx, .ods, .geojson or .json), only ${names(files)}; add the table to the archive and upload it again, or upload the table itself.`,
+    );
+  }
 
   const tooLarge = tables.find((entry) => archive.isTooLarge(entry));
   if (tooLarge) {

@@ -1,5 +1,5 @@
-import { defaultOptions, Upload, type DetailedError, type PreviousUpload } from 'tus-js-client';
-import { ApiError } from './api-error.js';
+import { defaultOptions, Upload, type DetailedError, type HttpResponse, type PreviousUpload } from 'tus-js-client';
+import { ApiError, errorFromBody } from './api-error.js';
 import { API_BASE } from './http.js';
 import { fetchImport } from './imports.js';
 
@@ -66,7 +66,7 @@ export async function uploadImportFile(datasetId: string, file: File, onProgress
     // tus-js-client reacts to a failed HEAD request by starting a new upload silently, so a 410
     // becomes an error here, which neither retries nor starts over.
     onAfterResponse: (_request, response) => {
-      if (response.getStatus() === 410) throw new UploadExpiredError(response.getBody().trim());
+      if (response.getStatus() === 410) throw new UploadExpiredError(hasBody(response) ? responseError(response).message : '');
     },
     onShouldRetry: (error) => !(error.causingError instanceof UploadExpiredError) && isRetryable(error),
     onError: (error) => void failUpload(upload, error).then(reject),
@@ -134,10 +134,17 @@ function importIdOf(url: string | null): string {
   return id;
 }
 
-function uploadError(error: Error & { originalResponse?: { getStatus(): number; getBody(): string } | null }): ApiError {
+function uploadError(error: Error & { originalResponse?: HttpResponse | null }): ApiError {
   const response = error.originalResponse;
   if (!response) return new ApiError('network', 0, 'The connection to the server was lost, and retrying did not help. Choose the same file again to continue where it stopped.');
-  const status = response.getStatus();
-  const body = response.getBody().trim();
-  return new ApiError(status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'unexpected_response', status, body || `The upload failed with status ${status}.`);
+  return responseError(response);
+}
+
+/** Reads the error of a failed upload request from its problem+json body, as for every other API request. */
+function responseError(response: HttpResponse): ApiError {
+  return errorFromBody(response.getStatus(), response.getHeader('content-type') ?? null, response.getBody() ?? '');
+}
+
+function hasBody(response: HttpResponse): boolean {
+  return (response.getBody() ?? '').trim() !== '';
 }

@@ -53,6 +53,8 @@ export class EditSession {
   private pendingLinks = new Map<string, DeletedRowRestore>();
   /** The row each new row goes right after, by the new row's id, for rows not added at the end. */
   private anchors = new Map<string, string>();
+  /** The anchor of each row this edit made and deleted again, or null for the end. Rows placed after such a row take its anchor. */
+  private discardedAnchors = new Map<string, string | null>();
   private wrote = false;
 
   constructor(
@@ -110,10 +112,14 @@ export class EditSession {
     return this.rows.has(sampleId) || this.rowRemovals.has(sampleId);
   }
 
-  /** Returns the seq that deleted a row, or 0 when the row never existed in this dataset. */
+  /** Returns the seq that deleted a row before this edit, or 0 when the row never existed in this dataset. */
   rowRemovalSeq(sampleId: string): number {
-    const deletedHere = this.rows.get(sampleId)?.status === 'deleted';
-    return deletedHere ? this.seq : (this.rowRemovals.get(sampleId) ?? 0);
+    return this.rowRemovals.get(sampleId) ?? 0;
+  }
+
+  /** Tells whether an earlier operation of this edit deleted the row. */
+  deletedInEdit(sampleId: string): boolean {
+    return this.rows.get(sampleId)?.status === 'deleted';
   }
 
   addRow(row: RowState): void {
@@ -170,13 +176,15 @@ export class EditSession {
   /**
    * Appends the stored op of a new row, which goes right after the row `afterId` or, when null,
    * after the last row (or at its own ord, for a row an undo puts back). Its ord and timestamps
-   * are filled in when it is written.
+   * are filled in when it is written. An `afterId` row that this edit deletes still places the
+   * new row, which then takes the deleted row's place.
    */
   pushInsert(row: RowState, links: DeletedRowRestore | null, afterId: string | null): void {
     const op: Extract<DatasetOp, { type: 'sample.insert' }> = { type: 'sample.insert', sample: rowToSample(row) };
     this.pendingInserts.set(row.id, op);
     if (links) this.pendingLinks.set(row.id, links);
-    if (afterId) this.anchors.set(row.id, afterId);
+    const anchorId = afterId && this.discardedAnchors.has(afterId) ? this.discardedAnchors.get(afterId)! : afterId;
+    if (anchorId) this.anchors.set(row.id, anchorId);
     this.push(op);
   }
 
@@ -189,6 +197,7 @@ export class EditSession {
       // Made and deleted within this edit: nothing to write, nothing to restore.
       row.dirty = false;
       this.pendingInserts.delete(row.id);
+      this.discardAnchor(row.id);
       return;
     }
     this.pendingDeletes.set(row.id, this.ops.length - 1);
@@ -202,7 +211,8 @@ export class EditSession {
     const { trx } = this;
     const inserted = [...this.pendingInserts.keys()].map((id) => this.rows.get(id)!);
     if (inserted.length > 0 || this.pendingDeletes.size > 0 || (!options.deferUpdates && this.dirtyRows().length > 0)) this.wrote = true;
-    await insertRows(trx, this.options.datasetId, inserted.filter((row) => !this.anchors.has(row.id) && row.ord === null));
+    const placed = inserted.filter((row) => this.anchors.has(row.id) || row.ord !== null);
+    await insertRows(trx, this.options.datasetId, inserted.filter((row) => !placed.includes(row)));
     if (!options.deferUpdates) {
       const updated = this.dirtyRows();
       await updateRows(trx, updated);
@@ -212,13 +222,14 @@ export class EditSession {
       }
     }
 
+    // Rows placed among others go in before the deletes, so a row placed after a row that this
+    // edit deletes finds that row at its place, and takes the place when the row goes.
+    await this.insertPlaced(placed);
+    this.reconcileMovedDeletes();
+
     const deleted = await deleteRows(trx, [...this.pendingDeletes.keys()]);
     for (const [id, opIndex] of this.pendingDeletes) this.restore[opIndex] = deleted.get(id) ?? null;
     this.pendingDeletes.clear();
-
-    // Rows placed among others go in after the deletes, so no row about to be deleted is moved
-    // and stored with an ord it no longer has.
-    await this.insertPlaced(inserted.filter((row) => this.anchors.has(row.id) || row.ord !== null));
     await this.completeInserts(inserted);
   }
 
@@ -234,9 +245,8 @@ export class EditSession {
 
   /**
    * Writes rows that go among the others, in op order: right after their anchor, or at the ord
-   * of a row an undo puts back. An anchor gone by now (deleted later in the same edit) puts the
-   * row after the last row. A put-back row whose ord another row took meanwhile goes right after
-   * that row, so no two rows share an ord.
+   * of a row an undo puts back. A put-back row whose ord another row took meanwhile goes right
+   * after that row, so no two rows share an ord.
    */
   private async insertPlaced(rows: RowState[]): Promise<void> {
     const { trx, options } = this;
@@ -262,14 +272,50 @@ export class EditSession {
   }
 
   /**
-   * Returns the ord a placed row goes after: its anchor's, or the ord it was to take. Returns
-   * null when the anchor is gone.
+   * Returns the ord a placed row goes after: its anchor's, or the ord it was to take. An anchor
+   * that an earlier flush of this edit deleted keeps the last ord it had, which still lies
+   * between its neighbours. Returns null when the anchor is gone otherwise.
    */
   private async placementOf(row: RowState): Promise<number | null> {
     const anchorId = this.anchors.get(row.id);
     if (!anchorId) return row.ord;
     const anchor = (await this.trx('samples').where({ id: anchorId, datasetId: this.options.datasetId }).first('ord')) as { ord: string } | undefined;
-    return anchor ? Number(anchor.ord) : null;
+    if (anchor) return Number(anchor.ord);
+    return this.deletedInEdit(anchorId) ? (this.rows.get(anchorId)!.ord ?? null) : null;
+  }
+
+  /**
+   * Hands the anchor of a row that this edit made and deleted on to the rows placed after it,
+   * so they go where it would have gone. Without an anchor it went after the last row, and so do
+   * they.
+   */
+  private discardAnchor(rowId: string): void {
+    const replacement = this.anchors.get(rowId) ?? null;
+    this.anchors.delete(rowId);
+    this.discardedAnchors.set(rowId, replacement);
+    for (const [id, anchorId] of this.anchors) {
+      if (anchorId !== rowId) continue;
+      if (replacement) this.anchors.set(id, replacement);
+      else this.anchors.delete(id);
+    }
+  }
+
+  /**
+   * Makes the stored ops agree on the ords of rows that an insert moved and this edit deletes.
+   * Clients apply the ops in order, so a delete after the moving insert names the row's moved
+   * ord, and an insert after the delete does not list the row among those it moved.
+   */
+  private reconcileMovedDeletes(): void {
+    for (const [id, deleteIndex] of this.pendingDeletes) {
+      for (const insert of this.pendingInserts.values()) {
+        const movedOrd = insert.moved?.[id];
+        if (movedOrd === undefined) continue;
+        const deleteOp = this.ops[deleteIndex] as Extract<DatasetOp, { type: 'sample.delete' }>;
+        if (this.ops.indexOf(insert) < deleteIndex) deleteOp.before.ord = movedOrd;
+        else delete insert.moved![id];
+        if (Object.keys(insert.moved!).length === 0) delete insert.moved;
+      }
+    }
   }
 
   private async completeInserts(inserted: RowState[]): Promise<void> {

@@ -60,13 +60,15 @@ export function setSampleProperty(session: EditSession, opIndex: number, op: Op<
 
 /**
  * Adds a row with a client-made id right after the row `afterId`, or after the dataset's last
- * row. An `afterId` row someone deleted after the client's seq is a conflict.
+ * row. An `afterId` row someone deleted after the client's seq is a conflict. An `afterId` row
+ * that this edit deletes, before or after this operation, gives the new row its place.
  */
 export function insertSample(session: EditSession, opIndex: number, op: Op<'sample.insert'>): void {
   if (session.rowIdUsed(op.sample.id)) {
     throw invalidOp(opIndex, 'sample.id', 'a sample with this id exists or existed; make a new id');
   }
-  if (op.afterId && !liveRowOrConflict(session, opIndex, op.afterId, 'afterId')) return;
+  const anchored = !op.afterId || session.deletedInEdit(op.afterId) || liveRowOrConflict(session, opIndex, op.afterId, 'afterId');
+  if (!anchored) return;
   const row = newRow(session, op.sample.id);
   applyInsertProperties(row, opIndex, op.sample);
   applyInsertValues(session, row, opIndex, op.sample.values ?? {});
@@ -119,11 +121,14 @@ export function deleteSample(session: EditSession, opIndex: number, op: Op<'samp
 /**
  * Returns the row an operation addresses. A row deleted after the client's seq is a conflict
  * (someone deleted what the client edits); a row that never existed, or was deleted before the
- * client's seq, is invalid input.
+ * client's seq, is invalid input. A row that an earlier operation of this edit deleted returns
+ * undefined with no conflict, so the operation is skipped. The operations of one edit never
+ * conflict with each other, and the deleted row is the end state the edit asked for.
  */
 function liveRowOrConflict(session: EditSession, opIndex: number, sampleId: string, path = 'sampleId'): RowState | undefined {
   const row = session.row(sampleId);
   if (row) return row;
+  if (session.deletedInEdit(sampleId)) return undefined;
 
   const removedAt = session.rowRemovalSeq(sampleId);
   if (removedAt > session.options.baseSeq) {
