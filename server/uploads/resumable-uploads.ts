@@ -15,7 +15,8 @@ import { assertWritable } from '../maintenance/read-only.js';
 import { moduleLogger } from '../observability/logger.js';
 import { RedisUploadLocker } from './redis-upload-locker.js';
 import { fileTooLargeMessage, ProblemTusServer, rejection } from './tus-errors.js';
-import { tusDirectoryOf } from './tus-upload-directory.js';
+import { TusUploadDirectory, tusDirectoryOf } from './tus-upload-directory.js';
+import { expireUploadIfStale, expiryMessage, type UploadExpiryDependencies } from './upload-expiry.js';
 import { handOffFinishedUpload } from './upload-hand-off.js';
 import { publishUploadState } from './upload-progress.js';
 
@@ -36,19 +37,26 @@ const MAX_NAME_LENGTH = 255;
  * directory, where @tus/file-store keeps the offset, so an upload resumes after a network drop, a
  * page reload or a server restart. A Redis lock keeps two server nodes from writing one upload.
  * When the last byte arrives the import is queued for analysis; the worker records the SHA-256.
- * An upload that receives no bytes for UPLOAD_EXPIRY_HOURS is removed by a worker's sweep, and a
- * client that tries to resume it then gets 410 Gone with the reason. Error responses are
+ * An upload that receives no bytes for UPLOAD_EXPIRY_HOURS is removed by a worker's sweep, or by
+ * the first request that tries to resume it, and the client then gets 410 Gone with the reason. Error responses are
  * problem+json documents, as everywhere else in the API.
  */
 export function createResumableUploads(context: AppContext): RequestHandler {
   const actors = new WeakMap<IncomingMessage, Actor>();
+  const locker = new RedisUploadLocker(context.redis, context.config.REDIS_PREFIX);
+  const expiry: UploadExpiryDependencies = {
+    ...context,
+    directory: new TusUploadDirectory(tusDirectoryOf(context.config.UPLOAD_DIR)),
+    locker,
+    expiryHours: context.config.UPLOAD_EXPIRY_HOURS,
+  };
   const server = new ProblemTusServer({
     path: RESUMABLE_UPLOAD_PATH,
     datastore: new ProgressFileStore(tusDirectoryOf(context.config.UPLOAD_DIR), (id, offset) => reportProgress(context, { id, offset })),
     relativeLocation: true,
     respectForwardedHeaders: context.config.TRUST_PROXY,
     maxSize: context.config.UPLOAD_MAX_BYTES,
-    locker: new RedisUploadLocker(context.redis, context.config.REDIS_PREFIX),
+    locker,
     namingFunction: () => randomUUID(),
     postReceiveInterval: PROGRESS_INTERVAL_MS,
     disableTerminationForFinishedUploads: true,
@@ -61,6 +69,10 @@ export function createResumableUploads(context: AppContext): RequestHandler {
       if (record.state === 'cancelled') throw rejection(404, 'The upload was cancelled; upload the file again to import it.');
       // The tus protocol calls for 410 Gone when the server removed an upload it tracked.
       if (isExpiredUpload(record)) throw rejection(410, record.error ?? 'The upload expired; upload the file again from the start.');
+      // An upload that went stale since the last sweep expires now, before it could be resumed.
+      if (record.state === 'uploading' && (await expireUploadIfStale(expiry, uploadId))) {
+        throw rejection(410, expiryMessage(context.config.UPLOAD_EXPIRY_HOURS));
+      }
     },
     async onUploadCreate(req, upload) {
       const actor = signedIn(actorOfRequest(req, actors));

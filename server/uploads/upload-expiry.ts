@@ -65,6 +65,24 @@ export async function expireStaleUploads(deps: UploadExpiryDependencies, now: Da
   return result;
 }
 
+/**
+ * Expires an unfinished upload at once when it received no bytes for `expiryHours`, so a resume
+ * between two sweeps gets 410 Gone. Returns whether it expired. A recent upload costs one file
+ * check and no lock.
+ */
+export async function expireUploadIfStale(deps: UploadExpiryDependencies, id: string, now: Date = new Date()): Promise<boolean> {
+  const cutoff = new Date(now.getTime() - deps.expiryHours * 3_600_000);
+  const seen = await deps.directory.inspect(id);
+  if (!seen || isFinished(seen) || seen.lastWriteAt >= cutoff) return false;
+
+  let expired = false;
+  await deps.locker.runIfUnlocked(id, async () => {
+    const files = await deps.directory.inspect(id);
+    if (files && !isFinished(files)) expired = (await expireIfStale(deps, id, files, cutoff)) === 'expired';
+  });
+  return expired;
+}
+
 /** Returns the message an expired upload's import stores and the upload endpoint sends with 410 Gone. */
 export function expiryMessage(expiryHours: number): string {
   const hours = expiryHours === 1 ? '1 hour' : `${expiryHours} hours`;

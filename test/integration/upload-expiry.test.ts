@@ -137,6 +137,20 @@ describe('expiry of abandoned uploads', () => {
     expect((await importOf(fresh.id)).bytesReceived).toBe(FILE.length);
   });
 
+  it('stale upload expires on resume before sweep', async () => {
+    const late = await startUpload('late.csv', HALF);
+    await backdateUpload(stack.env.UPLOAD_DIR!, late.id, 25);
+
+    const patch = await tus.patch(late.location, HALF, FILE.subarray(HALF));
+    expect(patch.status).toBe(410);
+    expect(((await patch.json()) as Problem).detail).toBe(
+      'The upload expired: no bytes arrived for 24 hours, so the server removed the unfinished file. Upload the file again from the start.',
+    );
+    expect(filesOf(late.id)).toEqual([false, false]);
+    expect(await importOf(late.id)).toMatchObject({ state: 'failed', bytesReceived: HALF });
+    expect((await tus.head(late.location)).status).toBe(410);
+  });
+
   it('sweep hands on stranded finished upload once', async () => {
     const stranded = await startUpload('stranded.csv', HALF);
     // The last bytes reach the file, but the server node stops before its finish hook runs.
