@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, Point } from 'geojson';
-import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Dataset } from '../../../common/api/datasets.js';
 import type { ClientConfig } from '../api/client-config.js';
 import type { SampleProperties } from '../api/samples.js';
@@ -81,7 +81,13 @@ export function SamplesMap(props: {
     createEffect(() => {
       tiles ??= addTiles(map!, props.config);
     });
-    createEffect(on(() => JSON.stringify(props.dataset.spatialExtent), () => fitToDataset(map!, props.dataset)));
+    // The view is fitted when the map opens and when the dataset gets its first located sample or
+    // loses its last one. Other extent changes leave the view as it is, because refitting would
+    // move every viewer's map after a point is dragged beyond the extent and undo a viewer's own
+    // pan or zoom. The memo is needed because each refetch gives a new dataset object, so an
+    // effect reading the dataset itself would run again after every change.
+    const hasLocatedSamples = createMemo(() => props.dataset.spatialExtent !== null);
+    createEffect(on(hasLocatedSamples, () => fitToDataset(map!, props.dataset)));
     createEffect(
       on([() => props.dataset.id, () => props.reloadToken], () => {
         if (props.dataset.locatedCount > 0) points.load();
