@@ -10,16 +10,10 @@ import { gridCell, openDatasetPage } from '../helpers/dataset-page.js';
 import { fetchWindow } from '../helpers/live-client.js';
 import { createLiveDataset } from '../helpers/live-world.js';
 import { markerCentres, toCoordinates, type PagePoint } from '../helpers/map-markers.js';
+import { EAST, MIDDLE, PIXEL_TOLERANCE, placeMapSamples, WEST } from '../helpers/map-samples.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 
 const SAM = { email: 'sam@example.org', password: 'sam-browser-password', displayName: 'Sam Second' } as const;
-const point = (lon: number, lat: number) => ({ type: 'Point', coordinates: [lon, lat] });
-/** R0 and R4 span the map; R1, which the test drags, lies between them. */
-const WEST = { lon: 10, lat: 50 };
-const MIDDLE = { lon: 11, lat: 51 };
-const EAST = { lon: 12, lat: 52 };
-/** Pixels a measured point may be off: the mouse moves in whole pixels and points are found by colour. */
-const PIXEL_TOLERANCE = 3;
 
 describe('conflicts and map moves in two browsers', () => {
   let stack: Stack;
@@ -40,10 +34,8 @@ describe('conflicts and map moves in two browsers', () => {
     datasetId = created.datasetId;
     const user = await api.post('/users', { ...SAM, role: 'member' });
     expect((await api.send('PUT', `/projects/${created.projectId}/members/${user.body.id}`, { role: 'editor' })).status).toBe(200);
-    rows = new Map((await fetchWindow(stack.url, api.cookie, datasetId, 0, 10)).items.map((sample) => [sample.name, sample]));
-    for (const [name, { lon, lat }] of [['R0', WEST], ['R1', MIDDLE], ['R4', EAST]] as const) {
-      expect((await api.patch(`/samples/${rows.get(name)!.id}`, { location: point(lon, lat) })).status).toBe(200);
-    }
+    // R1 is the point the tests drag.
+    rows = await placeMapSamples(api, datasetId);
 
     browser = await launchChromium();
     // Each browser talks to another server node.

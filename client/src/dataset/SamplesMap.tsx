@@ -10,9 +10,10 @@ import { formatCoordinate } from '../format/cell-text.js';
 import { summariseMap } from '../format/map-summary.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
 import { worldCountries } from '../map/basemap.js';
-import { extentToBox, WORLD_BOX } from '../map/extent.js';
+import { WORLD_BOX } from '../map/extent.js';
 import { createMapPoints, MAP_POINT_LIMIT } from './map-points.js';
 import { createLiveMarkers } from './live-markers.js';
+import { createMapFit } from './map-fit.js';
 
 const BASEMAP_PANE = 'basemap';
 
@@ -81,22 +82,14 @@ export function SamplesMap(props: {
     createEffect(() => {
       tiles ??= addTiles(map!, props.config);
     });
-    // The view is fitted when the map opens and when the dataset gets its first located sample or
-    // loses its last one. Other extent changes leave the view as it is, because refitting would
-    // move every viewer's map after a point is dragged beyond the extent and undo a viewer's own
-    // pan or zoom. The memo is needed because each refetch gives a new dataset object, so an
-    // effect reading the dataset itself would run again after every change.
-    const hasLocatedSamples = createMemo(() => props.dataset.spatialExtent !== null);
-    createEffect(on(hasLocatedSamples, () => fitToDataset(map!, props.dataset)));
-    createEffect(
-      on([() => props.dataset.id, () => props.reloadToken], () => {
-        if (props.dataset.locatedCount > 0) points.load();
-        else {
-          markers?.clearLayers();
-          liveMarkers.clear();
-        }
-      }),
-    );
+    createMapFit(map, () => props.dataset, props.live);
+    // Live changes move, add and remove points one by one, so the points are read again only for
+    // another dataset or when reloadToken grows. It grows after an import merged rows, after the
+    // page fell too far behind to replay changes, and when a failed read is retried. The memo
+    // keeps refetches, which store a new dataset object, from re-running the load. locatedCount is
+    // not checked, because the page reads the new counts only after reloadToken grew.
+    const datasetId = createMemo(() => props.dataset.id);
+    createEffect(on([datasetId, () => props.reloadToken], () => points.load()));
   });
   onCleanup(() => map?.remove());
 
@@ -151,11 +144,6 @@ function addTiles(map: L.Map, config: ClientConfig | undefined): L.TileLayer | u
   if (!config?.mapTileUrl) return undefined;
   // The attribution is HTML set by the portal's operator in MAP_TILE_ATTRIBUTION, not by users.
   return L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution, maxZoom: 19 }).addTo(map);
-}
-
-function fitToDataset(map: L.Map, dataset: Dataset): void {
-  const box = extentToBox(dataset.spatialExtent);
-  map.fitBounds(box ?? WORLD_BOX, { padding: [24, 24], maxZoom: 9 });
 }
 
 /** Opens a popup naming the clicked sample; its text goes in as text nodes, never as HTML. */
