@@ -1,6 +1,7 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../../common/api/datasets.js';
 import type { Sample } from '../../common/api/samples.js';
 import { TestClient } from '../helpers/api-server.js';
 import { ensureClientBuilt, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
@@ -8,17 +9,11 @@ import { ChangeGate } from '../helpers/change-gate.js';
 import { gridCell, openDatasetPage } from '../helpers/dataset-page.js';
 import { fetchWindow } from '../helpers/live-client.js';
 import { createLiveDataset } from '../helpers/live-world.js';
-import { markerCentres, toCoordinates } from '../helpers/map-markers.js';
+import { markerCentres, toCoordinates, type PagePoint } from '../helpers/map-markers.js';
+import { EAST, MIDDLE, PIXEL_TOLERANCE, placeMapSamples, WEST } from '../helpers/map-samples.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 
 const SAM = { email: 'sam@example.org', password: 'sam-browser-password', displayName: 'Sam Second' } as const;
-const point = (lon: number, lat: number) => ({ type: 'Point', coordinates: [lon, lat] });
-/** R0 and R4 span the map; R1, which the test drags, lies between them. */
-const WEST = { lon: 10, lat: 50 };
-const MIDDLE = { lon: 11, lat: 51 };
-const EAST = { lon: 12, lat: 52 };
-/** Pixels a measured point may be off: the mouse moves in whole pixels and points are found by colour. */
-const PIXEL_TOLERANCE = 3;
 
 describe('conflicts and map moves in two browsers', () => {
   let stack: Stack;
@@ -39,10 +34,8 @@ describe('conflicts and map moves in two browsers', () => {
     datasetId = created.datasetId;
     const user = await api.post('/users', { ...SAM, role: 'member' });
     expect((await api.send('PUT', `/projects/${created.projectId}/members/${user.body.id}`, { role: 'editor' })).status).toBe(200);
-    rows = new Map((await fetchWindow(stack.url, api.cookie, datasetId, 0, 10)).items.map((sample) => [sample.name, sample]));
-    for (const [name, { lon, lat }] of [['R0', WEST], ['R1', MIDDLE], ['R4', EAST]] as const) {
-      expect((await api.patch(`/samples/${rows.get(name)!.id}`, { location: point(lon, lat) })).status).toBe(200);
-    }
+    // R1 is the point the tests drag.
+    rows = await placeMapSamples(api, datasetId);
 
     browser = await launchChromium();
     // Each browser talks to another server node.
@@ -89,6 +82,23 @@ describe('conflicts and map moves in two browsers', () => {
     await expect.poll(() => dialog.count(), { timeout: 10_000 }).toBe(1);
     samGate.release();
     return dialog;
+  }
+
+  /** Selects R2, which has no location, and returns the centres of R0, R1 and R4 once all three are drawn. */
+  async function showUnselectedPoints(page: Page): Promise<PagePoint[]> {
+    await gridCell(page, 'R2', 'name').click();
+    await page.locator('.samples-map').scrollIntoViewIfNeeded();
+    await expect.poll(async () => (await markerCentres(page)).length, { timeout: 10_000 }).toBe(3);
+    return markerCentres(page);
+  }
+
+  /** Waits for the page to read the dataset again with an extent reaching north of `latitude`. */
+  function waitForExtentNorthOf(page: Page, latitude: number): Promise<Response> {
+    return page.waitForResponse(async (response) => {
+      if (response.request().method() !== 'GET' || !response.url().endsWith(`/api/v1/datasets/${datasetId}`)) return false;
+      const extent = ((await response.json()) as Dataset).spatialExtent;
+      return (extent?.coordinates.flat() ?? []).some(([, lat]) => lat! > latitude);
+    });
   }
 
   it('takes theirs in a conflict', async () => {
@@ -190,6 +200,62 @@ describe('conflicts and map moves in two browsers', () => {
     await sam.mouse.click(samR1!.x, samR1!.y);
     await expect.poll(() => sam.locator('.leaflet-popup-content').textContent(), { timeout: 10_000 }).toBe(`R1${Number(lat.toFixed(6))}, ${Number(lon.toFixed(6))}`);
     await sam.screenshot({ path: path.join(SCREENSHOTS, 'map-drag-viewer.png') });
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('keeps maps still after a drag beyond the extent', async () => {
+    // Closes the popup the drag test opened, so it covers no point in the screenshot.
+    for (const button of await sam.locator('.leaflet-popup-close-button').all()) await button.click();
+    const [samWest, , samEast] = await showUnselectedPoints(sam);
+    const [west, start, east] = await showUnselectedPoints(alice);
+    const samFrame = { west: { at: samWest!, ...WEST }, east: { at: samEast!, ...EAST } };
+    const aliceFrame = { west: { at: west!, ...WEST }, east: { at: east!, ...EAST } };
+    const tolerance = (PIXEL_TOLERANCE * (EAST.lon - WEST.lon)) / (east!.x - west!.x);
+
+    // R4 is the northmost and eastmost point, so the drop, north-east of it, lies beyond the extent.
+    const mapBox = (await alice.locator('.samples-map').boundingBox())!;
+    const drop = { x: east!.x + 40, y: Math.round((mapBox.y + east!.y) / 2) };
+    expect(east!.y - drop.y).toBeGreaterThan(15);
+    expect(drop.y).toBeGreaterThan(mapBox.y + 8);
+    expect(drop.x).toBeLessThan(mapBox.x + mapBox.width - 8);
+    const expected = toCoordinates(drop, aliceFrame.west, aliceFrame.east);
+    const refetches = [alice, sam].map((page) => waitForExtentNorthOf(page, EAST.lat + tolerance));
+
+    await alice.mouse.move(start!.x, start!.y);
+    await alice.mouse.down();
+    await alice.mouse.move(drop.x, drop.y, { steps: 8 });
+    await alice.mouse.up();
+
+    const location = async () => ((await api.get(`/samples/${rows.get('R1')!.id}`)).body as Sample).location?.coordinates ?? [0, 0];
+    await expect.poll(async () => (await location())[1], { timeout: 10_000 }).toBeGreaterThan(EAST.lat);
+    const [lon, lat] = await location();
+    expect(Math.abs(lon - expected.lon)).toBeLessThan(tolerance);
+    expect(Math.abs(lat - expected.lat)).toBeLessThan(tolerance);
+
+    // Both pages read the grown extent. A refit to it would pan their maps within 0.25 s, Leaflet
+    // 1.9's default pan animation, so the checks wait longer than that.
+    await Promise.all(refetches);
+    await sam.waitForTimeout(1000);
+
+    // On Sam's map the unmoved points stay where they were, and R1 is drawn at its new
+    // coordinates as read in the view Sam had before the drag.
+    const [samWestAfter, samEastAfter, samR1] = await markerCentres(sam);
+    expect(Math.abs(samWestAfter!.x - samWest!.x), "x of Sam's R0").toBeLessThan(PIXEL_TOLERANCE);
+    expect(Math.abs(samWestAfter!.y - samWest!.y), "y of Sam's R0").toBeLessThan(PIXEL_TOLERANCE);
+    expect(Math.abs(samEastAfter!.x - samEast!.x), "x of Sam's R4").toBeLessThan(PIXEL_TOLERANCE);
+    expect(Math.abs(samEastAfter!.y - samEast!.y), "y of Sam's R4").toBeLessThan(PIXEL_TOLERANCE);
+    const drawn = toCoordinates(samR1!, samFrame.west, samFrame.east);
+    expect(Math.abs(drawn.lon - lon), "longitude of Sam's R1").toBeLessThan(tolerance);
+    expect(Math.abs(drawn.lat - lat), "latitude of Sam's R1").toBeLessThan(tolerance);
+
+    // Alice's map stays still too. Her dropped point is selected and drawn in blue, so only R0 and
+    // R4 are found by their orange fill.
+    const [aliceWestAfter, aliceEastAfter] = await markerCentres(alice);
+    expect(Math.abs(aliceWestAfter!.x - west!.x), "x of Alice's R0").toBeLessThan(PIXEL_TOLERANCE);
+    expect(Math.abs(aliceWestAfter!.y - west!.y), "y of Alice's R0").toBeLessThan(PIXEL_TOLERANCE);
+    expect(Math.abs(aliceEastAfter!.x - east!.x), "x of Alice's R4").toBeLessThan(PIXEL_TOLERANCE);
+    expect(Math.abs(aliceEastAfter!.y - east!.y), "y of Alice's R4").toBeLessThan(PIXEL_TOLERANCE);
+    await sam.screenshot({ path: path.join(SCREENSHOTS, 'map-drag-beyond-extent.png') });
     expect(errors).toEqual([]);
   }, 30_000);
 

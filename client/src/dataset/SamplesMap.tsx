@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import type { Feature, Point } from 'geojson';
-import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import type { Dataset } from '../../../common/api/datasets.js';
 import type { ClientConfig } from '../api/client-config.js';
 import type { SampleProperties } from '../api/samples.js';
@@ -10,9 +10,10 @@ import { formatCoordinate } from '../format/cell-text.js';
 import { summariseMap } from '../format/map-summary.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
 import { worldCountries } from '../map/basemap.js';
-import { extentToBox, WORLD_BOX } from '../map/extent.js';
+import { WORLD_BOX } from '../map/extent.js';
 import { createMapPoints, MAP_POINT_LIMIT } from './map-points.js';
 import { createLiveMarkers } from './live-markers.js';
+import { createMapFit } from './map-fit.js';
 
 const BASEMAP_PANE = 'basemap';
 
@@ -81,16 +82,14 @@ export function SamplesMap(props: {
     createEffect(() => {
       tiles ??= addTiles(map!, props.config);
     });
-    createEffect(on(() => JSON.stringify(props.dataset.spatialExtent), () => fitToDataset(map!, props.dataset)));
-    createEffect(
-      on([() => props.dataset.id, () => props.reloadToken], () => {
-        if (props.dataset.locatedCount > 0) points.load();
-        else {
-          markers?.clearLayers();
-          liveMarkers.clear();
-        }
-      }),
-    );
+    createMapFit(map, () => props.dataset, props.live);
+    // Live changes move, add and remove points one by one, so the points are read again only for
+    // another dataset or when reloadToken grows. It grows after an import merged rows, after the
+    // page fell too far behind to replay changes, and when a failed read is retried. The memo
+    // keeps refetches, which store a new dataset object, from re-running the load. locatedCount is
+    // not checked, because the page reads the new counts only after reloadToken grew.
+    const datasetId = createMemo(() => props.dataset.id);
+    createEffect(on([datasetId, () => props.reloadToken], () => points.load()));
   });
   onCleanup(() => map?.remove());
 
@@ -145,11 +144,6 @@ function addTiles(map: L.Map, config: ClientConfig | undefined): L.TileLayer | u
   if (!config?.mapTileUrl) return undefined;
   // The attribution is HTML set by the portal's operator in MAP_TILE_ATTRIBUTION, not by users.
   return L.tileLayer(config.mapTileUrl, { attribution: config.mapTileAttribution, maxZoom: 19 }).addTo(map);
-}
-
-function fitToDataset(map: L.Map, dataset: Dataset): void {
-  const box = extentToBox(dataset.spatialExtent);
-  map.fitBounds(box ?? WORLD_BOX, { padding: [24, 24], maxZoom: 9 });
 }
 
 /** Opens a popup naming the clicked sample; its text goes in as text nodes, never as HTML. */

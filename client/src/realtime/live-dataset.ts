@@ -63,8 +63,8 @@ export interface LiveDataset {
   redo(overwrite?: boolean): void;
   resolveConflict(choice: 'mine' | 'theirs'): void;
   focus(focus: PresenceFocus | null): void;
-  /** Calls `listener` with every committed change, after it was applied. */
-  onCommitted(listener: (ops: DatasetOp[]) => void): () => void;
+  /** Calls `listener` with the ops and seq of every committed change, after it was applied. */
+  onCommitted(listener: (ops: DatasetOp[], seq: number) => void): () => void;
   /** Called by the room: a change from the server. */
   receive(change: DatasetChange): void;
   /** Called by the room after every (re)join, with the join's acknowledgement. */
@@ -90,7 +90,7 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
   const [problem, setProblem] = createSignal<EditProblem | null>(null);
   const [loading, setLoading] = createSignal(false);
   const [loadError, setLoadError] = createSignal<unknown>(null);
-  const listeners = new Set<(ops: DatasetOp[]) => void>();
+  const listeners = new Set<(ops: DatasetOp[], seq: number) => void>();
   const clientId = crypto.randomUUID();
 
   let bumpQueued = false;
@@ -125,7 +125,7 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
         requestReload: () => reload(),
         changed: bump,
         applied: (change) => {
-          for (const listener of listeners) listener(change.ops);
+          for (const listener of listeners) listener(change.ops, change.seq);
         },
       },
     );
