@@ -3,6 +3,7 @@ import type { ProjectRole } from '../../../common/api/projects.js';
 import type { PortalRole } from '../../../common/api/users.js';
 import type { EditConflict } from '../../../common/editing/protocol.js';
 import { ANONYMOUS, type Actor } from '../../auth/actor.js';
+import { queryPrepared } from '../../db/prepared-statement.js';
 import { fieldFromDatabase, rowFromJson, type FieldState, type RowState } from './row-state.js';
 import type { UndoStacks } from './undo-stacks.js';
 
@@ -43,6 +44,35 @@ const FIELD_JSON = `json_build_object(
   'description', f.description, 'termIri', f.term_iri, 'vocabularyIri', f.vocabulary_iri, 'required', f.required,
   'position', f.position, 'createdAt', f.created_at, 'updatedAt', f.updated_at, 'seq', f.seq)`;
 
+type OwnerColumn = 'client_id' | 'author_user_id';
+
+/**
+ * Builds the read's text for one owner column, or for none. Parameters: $1 dataset id, $2 user
+ * id, $3 mutation id, $4 sample ids, then with an owner column $5 base seq and $6 the owner.
+ */
+function editStateSql(ownerColumn: OwnerColumn | null): string {
+  const ownSeqs = ownerColumn
+    ? `(SELECT coalesce(json_agg(c.seq), '[]') FROM dataset_changes c WHERE c.dataset_id = d.id AND c.seq > $5 AND c.${ownerColumn} = $6)`
+    : `'[]'::json`;
+  return `SELECT d.seq, d.visibility, d.state, d.embargo_until, d.project_id,
+       (SELECT json_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'role', u.role) FROM users u WHERE u.id = $2) AS user,
+       (SELECT pm.role FROM project_members pm WHERE pm.project_id = d.project_id AND pm.user_id = $2) AS project_role,
+       (SELECT json_build_object('seq', c.seq, 'rejected', c.rejected, 'authorUserId', c.author_user_id)
+          FROM dataset_changes c WHERE c.dataset_id = d.id AND c.mutation_id = $3) AS earlier,
+       (SELECT coalesce(json_agg(${ROW_JSON}), '[]') FROM samples s WHERE s.dataset_id = d.id AND s.id = ANY($4::uuid[])) AS rows,
+       (SELECT coalesce(json_agg(${FIELD_JSON} ORDER BY f.position, f.key), '[]') FROM dataset_fields f WHERE f.dataset_id = d.id) AS fields,
+       (SELECT json_build_object('undo', st.undo, 'redo', st.redo) FROM undo_stacks st WHERE st.dataset_id = d.id AND st.user_id = $2) AS stacks,
+       ${ownSeqs} AS own_seqs
+     FROM datasets d WHERE d.id = $1`;
+}
+
+/** The read's three variants, built once: by client id (edits), by author (undo), or neither. */
+const EDIT_STATE_SQL = {
+  client_id: editStateSql('client_id'),
+  author_user_id: editStateSql('author_user_id'),
+  none: editStateSql(null),
+};
+
 /**
  * Reads the dataset's seq, visibility, state and embargo, the user and their project role, an earlier
  * application of the mutation id, the rows the operations name, the fields, the user's undo
@@ -52,29 +82,17 @@ const FIELD_JSON = `json_build_object(
  * Returns null when the dataset does not exist.
  */
 export async function readEditState(db: Knex | Knex.Transaction, query: EditStateQuery): Promise<EditState | null> {
-  let ownerColumn: 'client_id' | 'author_user_id' | null = null;
-  let ownerValue: string | null = null;
+  const values: unknown[] = [query.datasetId, query.userId, query.mutationId, query.sampleIds];
+  let ownerColumn: OwnerColumn | null = null;
   if (query.owner && 'clientId' in query.owner) {
     ownerColumn = 'client_id';
-    ownerValue = query.owner.clientId;
+    values.push(query.baseSeq, query.owner.clientId);
   } else if (query.owner) {
     ownerColumn = 'author_user_id';
-    ownerValue = query.owner.authorUserId;
+    values.push(query.baseSeq, query.owner.authorUserId);
   }
-  const result = await db.raw(
-    `SELECT d.seq, d.visibility, d.state, d.embargo_until, d.project_id,
-       (SELECT json_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'role', u.role) FROM users u WHERE u.id = :userId) AS user,
-       (SELECT pm.role FROM project_members pm WHERE pm.project_id = d.project_id AND pm.user_id = :userId) AS project_role,
-       (SELECT json_build_object('seq', c.seq, 'rejected', c.rejected, 'authorUserId', c.author_user_id)
-          FROM dataset_changes c WHERE c.dataset_id = d.id AND c.mutation_id = :mutationId) AS earlier,
-       (SELECT coalesce(json_agg(${ROW_JSON}), '[]') FROM samples s WHERE s.dataset_id = d.id AND s.id = ANY(:sampleIds::uuid[])) AS rows,
-       (SELECT coalesce(json_agg(${FIELD_JSON} ORDER BY f.position, f.key), '[]') FROM dataset_fields f WHERE f.dataset_id = d.id) AS fields,
-       (SELECT json_build_object('undo', st.undo, 'redo', st.redo) FROM undo_stacks st WHERE st.dataset_id = d.id AND st.user_id = :userId) AS stacks,
-       ${ownerColumn ? `(SELECT coalesce(json_agg(c.seq), '[]') FROM dataset_changes c WHERE c.dataset_id = d.id AND c.seq > :baseSeq AND c.${ownerColumn} = :ownerValue)` : `'[]'::json`} AS own_seqs
-     FROM datasets d WHERE d.id = :datasetId`,
-    { ...query, userId: query.userId, ownerValue },
-  ).options({ name: `fairport_edit_state_${ownerColumn ?? 'no_owner'}` });
-  const row = result.rows[0] as Record<string, unknown> | undefined;
+  const rows = await queryPrepared<Record<string, unknown>>(db, `fairport_edit_state_${ownerColumn ?? 'no_owner'}`, EDIT_STATE_SQL[ownerColumn ?? 'none'], values);
+  const row = rows[0];
   if (!row) return null;
 
   const user = row.user as { id: string; email: string; displayName: string; role: PortalRole } | null;

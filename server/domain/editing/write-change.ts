@@ -5,6 +5,7 @@ import type { HistoryEntry } from './history.js';
 import type { RowState } from './row-state.js';
 import { RECORD_COLUMNS, POINT, toRecord } from './row-writes.js';
 import { EDIT_LIMITS } from '../../../common/editing/limits.js';
+import { queryPrepared } from '../../db/prepared-statement.js';
 
 export interface ChangeWrite {
   change: ChangeInput;
@@ -28,7 +29,9 @@ export async function writeChange(db: Knex | Knex.Transaction, input: ChangeWrit
   const log = changeLogCtes(input.change, input.expectedSeq);
   const undo = input.stacks.undo.slice(-EDIT_LIMITS.maxUndoDepth);
   const redo = input.stacks.redo.slice(-EDIT_LIMITS.maxUndoDepth);
-  const result = await db.raw(
+  const rows = await queryPrepared<{ seq: string; created_at: Date }>(
+    db,
+    'fairport_write_change',
     `WITH ${log.sql},
      updated AS (
        UPDATE samples AS s SET name = u.name, igsn = u.igsn, material = u.material, location = ${POINT},
@@ -62,8 +65,8 @@ export async function writeChange(db: Knex | Knex.Transaction, input: ChangeWrit
       undo,
       redo,
     ],
-  ).options({ name: 'fairport_write_change' });
-  const row = result.rows[0] as { seq: number; created_at: Date } | undefined;
+  );
+  const row = rows[0];
   if (!row) return null;
   return {
     datasetId: input.change.datasetId,
