@@ -135,13 +135,15 @@ export class PresenceService {
       for (const room of socket.rooms) {
         if (!room.startsWith(DATASET_ROOM_PREFIX)) continue;
         const datasetId = room.slice(DATASET_ROOM_PREFIX.length);
-        local.set(datasetId, [...(local.get(datasetId) ?? []), socket.id]);
+        const ids = local.get(datasetId);
+        if (ids) ids.push(socket.id);
+        else local.set(datasetId, [socket.id]);
       }
     }
     try {
       for (const [datasetId, ids] of local) {
         await this.store.refresh(datasetId, ids);
-        const { expired } = await this.store.list(datasetId);
+        const expired = await this.store.expire(datasetId);
         if (this.stopped) return;
         if (expired.length > 0) this.io.to(rooms.dataset(datasetId)).emit('presence', { datasetId, full: false, viewers: [], left: expired });
       }
