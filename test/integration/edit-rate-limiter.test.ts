@@ -1,25 +1,9 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../server/http/http-error.js';
-import { createRedis } from '../../server/redis/connections.js';
 import { createEditRateLimiter, type EditRateLimiter } from '../../server/realtime/edit-rate-limiter.js';
-import { uniqueRedisPrefix } from '../helpers/database.js';
+import { useScratchRedis } from '../helpers/scratch-redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-
-let redis: Redis;
-let prefix: string;
-
-beforeAll(() => {
-  redis = createRedis({ REDIS_URL }, 'commands');
-  prefix = uniqueRedisPrefix();
-});
-
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-});
+const scratch = useScratchRedis();
 
 /** Consumes `count` events one after another and returns how many were allowed. */
 async function allowed(limiter: EditRateLimiter, key: string, count: number): Promise<number> {
@@ -38,20 +22,20 @@ async function allowed(limiter: EditRateLimiter, key: string, count: number): Pr
 
 /** Reads the events Redis has counted for a key in the current window. */
 async function counted(key: string): Promise<number> {
-  return Number((await redis.get(`${prefix}:${key}`)) ?? 0);
+  return Number((await scratch.redis.get(`${scratch.prefix}:${key}`)) ?? 0);
 }
 
 describe('edit rate limiter', () => {
   it('allows the limit in a window and rejects the rest', async () => {
-    const limiter = createEditRateLimiter(redis, prefix, 20);
+    const limiter = createEditRateLimiter(scratch.redis, scratch.prefix, 20);
     expect(await allowed(limiter, 'user:one', 30)).toBe(20);
     // Ten leases of 2, then one refused lease that Redis counts too; the node sends no more requests.
     expect(await counted('user:one')).toBe(22);
   });
 
   it('shares one allowance between nodes', async () => {
-    const nodeA = createEditRateLimiter(redis, prefix, 20);
-    const nodeB = createEditRateLimiter(redis, prefix, 20);
+    const nodeA = createEditRateLimiter(scratch.redis, scratch.prefix, 20);
+    const nodeB = createEditRateLimiter(scratch.redis, scratch.prefix, 20);
     const passedA = await allowed(nodeA, 'user:two', 15);
     const passedB = await allowed(nodeB, 'user:two', 15);
     // Each node may lose at most one unused lease of 2 events.
@@ -60,7 +44,7 @@ describe('edit rate limiter', () => {
   });
 
   it('takes one lease for concurrent requests', async () => {
-    const limiter = createEditRateLimiter(redis, prefix, 100);
+    const limiter = createEditRateLimiter(scratch.redis, scratch.prefix, 100);
     await Promise.all(Array.from({ length: 10 }, () => limiter.consume('user:three')));
     expect(await counted('user:three')).toBe(10);
     await limiter.consume('user:three');
@@ -68,7 +52,7 @@ describe('edit rate limiter', () => {
   });
 
   it('rejects a flood on the node without asking Redis again', async () => {
-    const limiter = createEditRateLimiter(redis, prefix, 10);
+    const limiter = createEditRateLimiter(scratch.redis, scratch.prefix, 10);
     expect(await allowed(limiter, 'user:four', 10)).toBe(10);
     expect(await allowed(limiter, 'user:four', 1)).toBe(0);
     const after = await counted('user:four');
@@ -77,7 +61,7 @@ describe('edit rate limiter', () => {
   });
 
   it('allows events again in the next window', async () => {
-    const limiter = createEditRateLimiter(redis, prefix, 10);
+    const limiter = createEditRateLimiter(scratch.redis, scratch.prefix, 10);
     expect(await allowed(limiter, 'user:five', 12)).toBe(10);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(await allowed(limiter, 'user:five', 3)).toBe(3);

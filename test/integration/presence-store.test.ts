@@ -1,37 +1,22 @@
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../common/editing/protocol.js';
-import { createRedis } from '../../server/redis/connections.js';
 import { PresenceStore } from '../../server/realtime/presence-store.js';
-import { uniqueRedisPrefix } from '../helpers/database.js';
+import { useScratchRedis } from '../helpers/scratch-redis.js';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
 /**
  * Short enough that expiry shows within a test. A viewer refreshed halfway stays valid for 400 ms
  * after the check, so a slow machine does not expire it too.
  */
 const TTL_MS = 1000;
 
-let redis: Redis;
-let prefix: string;
-
-beforeAll(() => {
-  redis = createRedis({ REDIS_URL }, 'commands');
-  prefix = uniqueRedisPrefix();
-});
-
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-});
+const scratch = useScratchRedis();
 
 const viewer = (id: string): Viewer => ({ id, userId: null, name: `Guest ${id}`, colour: '#123456', focus: null });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('presence store', () => {
   it('expires viewers whose node stopped refreshing', async () => {
-    const store = new PresenceStore(redis, prefix, TTL_MS);
+    const store = new PresenceStore(scratch.redis, scratch.prefix, TTL_MS);
     for (const id of ['a', 'b', 'c']) await store.put('dataset-1', viewer(id));
 
     await sleep(TTL_MS / 2);
@@ -43,11 +28,11 @@ describe('presence store', () => {
     expect(listed.viewers.map((entry) => entry.id).sort()).toEqual(['a', 'b']);
     expect(listed.viewers[0]!.name).toMatch(/^Guest [ab]$/);
     expect(listed.expired).toEqual([]);
-    expect(await redis.hkeys(`${prefix}:presence:dataset-1:viewers`)).not.toContain('c');
+    expect(await scratch.redis.hkeys(`${scratch.prefix}:presence:dataset-1:viewers`)).not.toContain('c');
   });
 
   it('does not bring back a removed viewer on refresh', async () => {
-    const store = new PresenceStore(redis, prefix, TTL_MS);
+    const store = new PresenceStore(scratch.redis, scratch.prefix, TTL_MS);
     await store.put('dataset-2', viewer('a'));
     await store.put('dataset-2', viewer('b'));
     await store.remove('dataset-2', 'b');
@@ -55,11 +40,11 @@ describe('presence store', () => {
     await store.refresh('dataset-2', ['a', 'b']);
 
     expect((await store.list('dataset-2')).viewers.map((entry) => entry.id)).toEqual(['a']);
-    expect(await redis.zcard(`${prefix}:presence:dataset-2`)).toBe(1);
+    expect(await scratch.redis.zcard(`${scratch.prefix}:presence:dataset-2`)).toBe(1);
   });
 
   it('refreshes and expires thousands of viewers', async () => {
-    const store = new PresenceStore(redis, prefix, TTL_MS);
+    const store = new PresenceStore(scratch.redis, scratch.prefix, TTL_MS);
     const ids = Array.from({ length: 2500 }, (_, index) => `viewer-${index}`);
     await Promise.all(ids.map((id) => store.put('dataset-3', viewer(id))));
 
@@ -70,7 +55,7 @@ describe('presence store', () => {
     const expired = await store.expire('dataset-3');
     expect(expired).toHaveLength(2400);
     expect(new Set(expired)).toEqual(new Set(ids.slice(100)));
-    expect(await redis.hlen(`${prefix}:presence:dataset-3:viewers`)).toBe(100);
+    expect(await scratch.redis.hlen(`${scratch.prefix}:presence:dataset-3:viewers`)).toBe(100);
     expect((await store.list('dataset-3')).viewers).toHaveLength(100);
   });
 });
