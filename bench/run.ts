@@ -67,6 +67,7 @@ const redisPrefix = values['redis-prefix']!;
 if (suites.includes('ingest')) {
   const settings = { rows, runs, xlsxRows, database, redisPrefix, compiledWorker: !values['no-compiled-worker'] };
   const machine = await machineFacts(benchDatabaseUrl('postgres'));
+  log(`CPU probe: ${machine.cpuProbeMs} ms for a fixed integer loop (lower is faster)`);
   const benchmarks: BenchmarkResult[] = await runIngestBenchmark({ ...settings, log });
   const file = await writeRun('ingest', { machine, settings, benchmarks });
   for (const result of benchmarks) {
@@ -83,6 +84,7 @@ if (suites.includes('ingest')) {
 if (suites.includes('notices')) {
   const settings = { clients, notices, serverNodes: 2, database, redisPrefix };
   const machine = await machineFacts(benchDatabaseUrl('postgres'));
+  log(`CPU probe: ${machine.cpuProbeMs} ms for a fixed integer loop (lower is faster)`);
   const benchmarks = await runNoticeBenchmark({ clients, notices, database, redisPrefix, log });
   const file = await writeRun('notices', { machine, settings, benchmarks });
   for (const result of benchmarks) {
@@ -94,6 +96,7 @@ if (suites.includes('notices')) {
 
 if (suites.includes('edit-latency')) {
   const machine = await machineFacts(benchDatabaseUrl('postgres'));
+  log(`CPU probe: ${machine.cpuProbeMs} ms for a fixed integer loop (lower is faster)`);
   // Latencies of a few milliseconds depend on what else the machine runs, so the load is kept with them.
   const settings = { edits, viewerCounts, layouts, database, redisPrefix, loadAverageAtStart: os.loadavg().map((load) => Math.round(load * 100) / 100) };
   const benchmarks = await runEditLatencyBenchmark({ ...settings, log });

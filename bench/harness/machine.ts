@@ -11,6 +11,29 @@ export interface MachineFacts {
   node: string;
   postgres: string;
   postgis: string | null;
+  /**
+   * Milliseconds this process took for a fixed loop of integer arithmetic (CPU_PROBE_ITERATIONS)
+   * right before the suite. Virtual machines that share their host run slower at some hours than
+   * at others; compare absolute figures only between runs with similar probes.
+   */
+  cpuProbeMs: number;
+}
+
+const CPU_PROBE_ITERATIONS = 100_000_000;
+
+/** Times a fixed integer loop, the fastest of three, as a measure of the CPU's speed right now. */
+function cpuProbeMs(): number {
+  let fastest = Infinity;
+  for (let round = 0; round < 3; round += 1) {
+    const started = performance.now();
+    let value = 0;
+    for (let index = 0; index < CPU_PROBE_ITERATIONS; index += 1) value = (value * 31 + index) | 0;
+    const elapsed = performance.now() - started;
+    // The result is used, so the loop cannot be optimised away.
+    if (value === 0.5) throw new Error('unreachable');
+    fastest = Math.min(fastest, elapsed);
+  }
+  return Math.round(fastest);
 }
 
 /** Collects the machine's facts; the database URL names any database on the server measured. */
@@ -32,6 +55,7 @@ export async function machineFacts(databaseUrl: string): Promise<MachineFacts> {
       node: process.version,
       postgres: version.rows[0]!.server_version,
       postgis: postgis.rows[0]?.version ?? null,
+      cpuProbeMs: cpuProbeMs(),
     };
   } finally {
     await client.end();
