@@ -20,7 +20,10 @@ export interface IngestBenchOptions {
   xlsxRows: number;
   database: string;
   redisPrefix: string;
-  /** Also run one import with the worker compiled by tsc, as production runs it. */
+  /**
+   * Whether the measured imports use the worker compiled by tsc, as production runs it, plus one
+   * import under tsx for comparison. When false, everything runs under tsx and nothing is built.
+   */
   compiledWorker: boolean;
   log: (line: string) => void;
 }
@@ -68,39 +71,44 @@ export async function runIngestBenchmark(options: IngestBenchOptions): Promise<B
     options.log('psql \\copy baselines');
     const baselines = await runCopyBaselines(databaseUrl, csv, options);
 
-    options.log('starting server and worker (tsx)');
+    // The headline figures come from the worker as production runs it: compiled by tsc, run by node.
+    const compiledDir = path.join(workDir, 'build');
+    if (options.compiledWorker) await buildServerCode(compiledDir);
+    const headlineWorker: WorkerBuild = options.compiledWorker ? 'compiled' : 'tsx';
+    options.log(`starting server and worker (${headlineWorker})`);
     const results: BenchmarkResult[] = [];
-    const stack = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix });
+    const stack = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix, ...(options.compiledWorker ? { compiledDir } : {}) });
     try {
       const { empty, existing } = await runImports(stack, databaseUrl, csv, options, options.runs);
       options.log('psql \\copy of the loaded rows into samples');
       const floor = await runSamplesCopy(databaseUrl, workDir, options);
       baselines.results.push(...floor.results);
-      results.push(summariseImports('ingest-csv-empty-dataset', 'into a dataset with no rows (samples table empty)', empty, options.rows, bytes, baselines, floor.rowsPerSecond.empty));
       results.push(
-        summariseImports('ingest-csv-dataset-with-rows', 'into the same dataset, which then holds the first import\'s rows with their GiST index', existing, options.rows, bytes, baselines, floor.rowsPerSecond.withRows),
+        { ...summariseImports('ingest-csv-empty-dataset', 'into a dataset with no rows (samples table empty)', empty, options.rows, bytes, baselines, floor.rowsPerSecond.empty), worker: headlineWorker },
+        {
+          ...summariseImports('ingest-csv-dataset-with-rows', "into the same dataset, which then holds the first import's rows with their GiST index", existing, options.rows, bytes, baselines, floor.rowsPerSecond.withRows),
+          worker: headlineWorker,
+        },
       );
-      if (options.xlsxRows > 0) results.push(...(await runXlsx(stack, databaseUrl, xlsx, options)));
+      if (options.xlsxRows > 0) results.push(...(await runXlsx(stack, databaseUrl, xlsx, options)).map((result) => ({ ...result, worker: headlineWorker })));
       const worker = await stack.worker.peakRssMegabytes();
       const server = await stack.server.peakRssMegabytes();
-      results.push({ name: 'process-memory', description: 'Peak resident set size (VmHWM) of the processes after every run above', workerPeakRssMegabytes: worker, serverPeakRssMegabytes: server });
+      results.push({ name: 'process-memory', description: 'Peak resident set size (VmHWM) of the processes after every run above', worker: headlineWorker, workerPeakRssMegabytes: worker, serverPeakRssMegabytes: server });
     } finally {
       await stack.stop();
     }
 
     if (options.compiledWorker) {
-      options.log('starting server and compiled worker');
-      const compiledDir = path.join(workDir, 'build');
-      await buildServerCode(compiledDir);
-      const compiled = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix, compiledDir });
+      options.log('starting server and worker (tsx), for comparison');
+      const development = await startBenchStack({ databaseUrl, redisPrefix: options.redisPrefix });
       try {
-        const { empty } = await runImports(compiled, databaseUrl, csv, options, 1);
-        const scenario = 'as ingest-csv-empty-dataset, once, with the worker compiled by tsc and run by node as in production';
+        const { empty } = await runImports(development, databaseUrl, csv, options, 1);
+        const scenario = 'as ingest-csv-empty-dataset, once, with the worker run from TypeScript by tsx as in development';
         const samplesCopy = Number(baselines.results.find((entry) => entry.name === 'psql-copy-into-samples')?.rowsPerSecond ?? Number.NaN);
-        const result = summariseImports('ingest-csv-empty-dataset-compiled-worker', scenario, empty, options.rows, bytes, baselines, samplesCopy);
-        results.push({ ...result, workerPeakRssMegabytes: await compiled.worker.peakRssMegabytes() });
+        const result = summariseImports('ingest-csv-empty-dataset-tsx-worker', scenario, empty, options.rows, bytes, baselines, samplesCopy);
+        results.push({ ...result, worker: 'tsx', workerPeakRssMegabytes: await development.worker.peakRssMegabytes() });
       } finally {
-        await compiled.stop();
+        await development.stop();
       }
     }
     return [...results, ...baselines.results];
@@ -108,6 +116,9 @@ export async function runIngestBenchmark(options: IngestBenchOptions): Promise<B
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/** The worker's build: compiled by tsc and run by node (production), or run from TypeScript by tsx (development). */
+type WorkerBuild = 'compiled' | 'tsx';
 
 interface Baselines {
   results: BenchmarkResult[];

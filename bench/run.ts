@@ -4,8 +4,8 @@
  * [--no-compiled-worker] [--clients N] [--notices N] [--edits N] [--viewers 10,1000]
  * [--layouts receiving,spread]
  * [--database NAME] [--redis-prefix PREFIX]`. By default every suite runs. Ingest loads 1,000,000
- * rows 3 times into an empty dataset and into one holding rows, a 50,000-row XLSX, and once more
- * with the worker compiled by tsc. Notices go to 5,000 clients, 100 times. Edit latency sends 300
+ * rows 3 times into an empty dataset and into one holding rows and a 50,000-row XLSX, with the
+ * worker compiled by tsc as in production, and once more with the worker under tsx. Notices go to 5,000 clients, 100 times. Edit latency sends 300
  * edits at 10 and at 1,000 viewers, with every viewer on the receiving node and with the viewers
  * spread over both nodes.
  */
