@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** A UUID identifying any stored resource. */
-export const uuid = z.uuid();
+/**
+ * A UUID identifying any stored resource. It is accepted in any letter case and read in lower
+ * case, as PostgreSQL writes it back, so an id a client sent in upper case matches the rows, maps
+ * and change-log entries that name it.
+ */
+export const uuid = z.uuid().overwrite((id) => id.toLowerCase());
 
 /**
  * An ISO 8601 date-time with an offset, as every timestamp in the API is written, in the years

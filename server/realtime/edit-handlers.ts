@@ -11,6 +11,7 @@ import { getDataset } from '../domain/datasets.js';
 import { applyEdit, applyUndo, type EditOutcome } from '../domain/editing/apply-edit.js';
 import { HttpError } from '../http/http-error.js';
 import { fieldIssues, validationError } from '../http/problem.js';
+import { findUnstorableText } from '../http/text-safety.js';
 import { respond } from './ack.js';
 import type { EditRateLimiter } from './edit-rate-limiter.js';
 import type { RealtimePublisher } from './publisher.js';
@@ -84,12 +85,17 @@ function acknowledge(outcome: EditOutcome, publisher: RealtimePublisher) {
   return { seq: outcome.seq, conflicts: outcome.conflicts, undoDepth: outcome.undoDepth, redoDepth: outcome.redoDepth };
 }
 
-/** Checks the size of a request before validating it, so an oversized one costs no schema work. */
+/**
+ * Checks the size of a request before validating it, so an oversized one costs no schema work.
+ * Text PostgreSQL cannot store (U+0000, unpaired surrogates) is rejected as the REST API rejects it.
+ */
 function parseSized<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const size = Buffer.byteLength(JSON.stringify(raw ?? null) ?? '');
   if (size > EDIT_LIMITS.maxBytes) {
     throw new HttpError('payload_too_large', `The request is ${size} bytes; at most ${EDIT_LIMITS.maxBytes} are accepted. Split it into smaller edits.`);
   }
+  const textIssue = findUnstorableText(raw, 'request');
+  if (textIssue) throw validationError([textIssue]);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw validationError(fieldIssues(parsed.error, 'request'));
   return parsed.data;

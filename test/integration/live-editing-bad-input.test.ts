@@ -132,6 +132,74 @@ describe('edits that must be rejected', () => {
     expect((await datasetState()).seq).toBe(before.seq + 1);
   });
 
+  it('rejects text the database cannot store', async () => {
+    const socket = await socketAs('admin@example.org', 'test-admin-password');
+    const before = await datasetState();
+    const cases = [
+      { property: 'name', value: 'A\u0000B', message: 'request.ops.0.value: contains a NUL character (U+0000)' },
+      { property: 'locationText', value: '12\u0000N', message: 'request.ops.0.value: contains a NUL character (U+0000)' },
+      { property: 'name', value: 'A\uD800B', message: 'request.ops.0.value: contains an unpaired UTF-16 surrogate' },
+    ];
+    for (const { property, value, message } of cases) {
+      const ack = await socket.emitWithAck('dataset:edit', {
+        datasetId,
+        mutationId: randomUUID(),
+        baseSeq: before.seq,
+        ops: [{ type: 'sample.set', sampleId: rowId, property: property as 'name', value }],
+      });
+      expect(ack, property).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+      if (!ack.ok) expect(ack.error.message, property).toContain(message);
+    }
+    expect(await datasetState()).toEqual(before);
+  });
+
+  it('rejects ids and IGSNs that other samples have', async () => {
+    const socket = await socketAs('admin@example.org', 'test-admin-password');
+    const project = await admin.post('/projects', { title: 'Other samples' });
+    const other = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Other', visibility: 'private' });
+    const taken = (await admin.post(`/datasets/${other.body.id}/samples`, { name: 'Taken', igsn: 'IETAKEN01' })).body;
+    const before = await datasetState();
+    const edit = (ops: unknown[]) => socket.emitWithAck('dataset:edit', { datasetId, mutationId: randomUUID(), baseSeq: before.seq, ops: ops as never });
+
+    const sameId = await edit([{ type: 'sample.insert', sample: { id: taken.id, name: 'Copy' } }]);
+    expect(sameId).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    if (!sameId.ok) expect(sameId.error.message).toContain('ops.0.sample.id: a sample with this id exists or existed; make a new id');
+
+    // IGSNs are compared without regard to case.
+    const sameIgsn = await edit([{ type: 'sample.set', sampleId: rowId, property: 'igsn', value: 'ietaken01' }]);
+    expect(sameIgsn).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    if (!sameIgsn.ok) expect(sameIgsn.error.message).toContain('ops.0.value: another sample already has the IGSN "ietaken01"');
+
+    const twice = await edit([
+      { type: 'sample.set', sampleId: rowId, property: 'igsn', value: 'IETWICE01' },
+      { type: 'sample.insert', sample: { id: randomUUID(), name: 'Twin', igsn: 'IETWICE01' } },
+    ]);
+    expect(twice).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    if (!twice.ok) expect(twice.error.message).toContain('ops.1.sample.igsn: another sample already has the IGSN "IETWICE01"');
+
+    expect(await datasetState()).toEqual(before);
+    expect((await admin.get(`/samples/${taken.id}`)).body).toMatchObject({ datasetId: other.body.id, name: 'Taken' });
+  });
+
+  it('reads sample ids in any letter case', async () => {
+    const socket = await socketAs('admin@example.org', 'test-admin-password');
+    const before = await datasetState();
+    const newId = randomUUID();
+    const ack = await socket.emitWithAck('dataset:edit', {
+      datasetId,
+      mutationId: randomUUID(),
+      baseSeq: before.seq,
+      ops: [
+        { type: 'cell.set', sampleId: rowId.toUpperCase(), key: 'depth_m', value: 4 },
+        { type: 'sample.insert', sample: { id: newId.toUpperCase(), name: 'Upper' }, afterId: rowId.toUpperCase() },
+        { type: 'cell.set', sampleId: newId, key: 'depth_m', value: 5 },
+      ],
+    });
+    expect(ack).toMatchObject({ ok: true, conflicts: [] });
+    expect((await datasetState()).values).toEqual({ depth_m: 4 });
+    expect((await admin.get(`/samples/${newId}`)).body).toMatchObject({ name: 'Upper', values: { depth_m: 5 } });
+  });
+
   it('rate-limits a flood of edits per user across sockets and keeps both connected', async () => {
     const first = await socketAs('admin@example.org', 'test-admin-password');
     const second = await socketAs('admin@example.org', 'test-admin-password');

@@ -6,6 +6,8 @@ import { ZipArchive, ZipArchiveError } from './zip-archive.js';
 
 const BATCH_ROWS = 1000;
 const CONTENT = 'content.xml';
+/** Most copies of one row with content that `table:number-rows-repeated` may ask for; more is rejected, never cut short. */
+export const MAX_REPEATED_ROWS = 1_000_000;
 
 /** Reads the sheet names of an OpenDocument spreadsheet. ODS dates are ISO 8601 text, so there is no date system to read. */
 export async function inspectOds(archive: ZipArchive): Promise<SpreadsheetInfo> {
@@ -38,17 +40,24 @@ export async function* readOdsRows(archive: ZipArchive, sheetName: string | null
   for await (const chunk of stream as AsyncIterable<string>) {
     bytes += chunk.length;
     reader.write(chunk);
-    if (reader.rows.length >= BATCH_ROWS) yield reader.take(bytes);
+    while (reader.queuedRows >= BATCH_ROWS) yield reader.take(bytes);
     if (reader.done) break;
   }
   stream.destroy();
   if (!reader.found) throw new ZipArchiveError(sheetName === null ? 'the spreadsheet has no tables' : `the spreadsheet has no sheet named "${sheetName}"`);
-  if (reader.rows.length > 0) yield reader.take(bytes);
+  while (reader.queuedRows > 0) yield reader.take(bytes);
+}
+
+/** A row read from the table and how many times it repeats, expanded only when it is handed on. */
+interface QueuedRow {
+  row: unknown[];
+  firstNumber: number;
+  count: number;
 }
 
 class OdsTableReader {
-  rows: unknown[][] = [];
-  rowNumbers: number[] = [];
+  /** Rows read and not yet handed on, counting each repetition. */
+  queuedRows = 0;
   found = false;
   done = false;
   private readonly parser = new SaxesParser({ xmlns: false, position: false });
@@ -59,6 +68,7 @@ class OdsTableReader {
   private cell: OdsCell | null = null;
   private inParagraph = 0;
   private rowChars = 0;
+  private queue: QueuedRow[] = [];
 
   constructor(private readonly sheetName: string | null) {
     this.parser.on('opentag', (tag) => this.open(tag));
@@ -72,11 +82,26 @@ class OdsTableReader {
     if (!this.done) this.parser.write(chunk);
   }
 
+  /**
+   * Hands on up to BATCH_ROWS queued rows. A repeated row is expanded here, a batch at a time,
+   * so a small file that repeats wide rows a million times never keeps them all in memory at once.
+   */
   take(bytes: number): SheetRowBatch {
-    const batch = { rows: this.rows, rowNumbers: this.rowNumbers, bytesRead: bytes };
-    this.rows = [];
-    this.rowNumbers = [];
-    return batch;
+    const rows: unknown[][] = [];
+    const rowNumbers: number[] = [];
+    while (rows.length < BATCH_ROWS && this.queue.length > 0) {
+      const queued = this.queue[0]!;
+      const copies = Math.min(queued.count, BATCH_ROWS - rows.length);
+      for (let copy = 0; copy < copies; copy += 1) {
+        rows.push(queued.count === 1 && copy === 0 ? queued.row : [...queued.row]);
+        rowNumbers.push(queued.firstNumber + copy);
+      }
+      queued.firstNumber += copies;
+      queued.count -= copies;
+      if (queued.count === 0) this.queue.shift();
+    }
+    this.queuedRows -= rows.length;
+    return { rows, rowNumbers, bytesRead: bytes };
   }
 
   private open(tag: SaxesTagPlain): void {
@@ -93,13 +118,13 @@ class OdsTableReader {
       case 'table:table-row':
         this.row = [];
         this.rowChars = 0;
-        this.rowRepeat = Number(attributes['table:number-rows-repeated'] ?? 1);
+        this.rowRepeat = repeatCount(attributes, 'table:number-rows-repeated');
         return;
       case 'table:table-cell':
       case 'table:covered-table-cell':
         this.cell = {
           value: typedValue(attributes),
-          repeat: Number(attributes['table:number-columns-repeated'] ?? 1),
+          repeat: repeatCount(attributes, 'table:number-columns-repeated'),
           text: '',
           paragraphs: 0,
           error: attributes['calcext:value-type'] === 'error',
@@ -169,12 +194,15 @@ class OdsTableReader {
       this.rowNumber += this.rowRepeat;
       return;
     }
-    // A repeated row with content is rare (copied blocks) but real, so it is expanded.
-    for (let count = 0; count < Math.min(this.rowRepeat, 1_000_000); count += 1) {
-      this.rowNumber += 1;
-      this.rows.push(count === 0 ? row : [...row]);
-      this.rowNumbers.push(this.rowNumber);
+    // A repeated row with content is rare (copied blocks) but real, so it is read as that many rows.
+    if (this.rowRepeat > MAX_REPEATED_ROWS) {
+      throw new ZipArchiveError(
+        `row ${this.rowNumber + 1} is repeated ${this.rowRepeat.toLocaleString('en')} times (table:number-rows-repeated), more than the ${MAX_REPEATED_ROWS.toLocaleString('en')} copies of one row the portal reads; remove the repeated rows or split the table, and upload the file again`,
+      );
     }
+    this.queue.push({ row, firstNumber: this.rowNumber + 1, count: this.rowRepeat });
+    this.queuedRows += this.rowRepeat;
+    this.rowNumber += this.rowRepeat;
   }
 }
 
@@ -189,6 +217,19 @@ interface OdsCell {
   error: boolean;
   /** A formula without a value type, so without a stored result unless its text shows one. */
   uncachedFormula: boolean;
+}
+
+/**
+ * Reads a `table:number-rows-repeated` or `table:number-columns-repeated` attribute, 1 when it is
+ * absent. A value that is not a positive whole number raises an error, because reading that row or
+ * cell once or not at all would shift the rows or columns after it.
+ */
+function repeatCount(attributes: Record<string, string>, name: string): number {
+  const text = attributes[name];
+  if (text === undefined) return 1;
+  const count = /^\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : 0;
+  if (count < 1) throw new ZipArchiveError(`the attribute ${name}="${text.slice(0, 40)}" is not a positive whole number; open the file in a spreadsheet program and save it again`);
+  return count;
 }
 
 function cellValue(cell: OdsCell): unknown {

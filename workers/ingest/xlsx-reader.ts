@@ -115,10 +115,26 @@ class SheetReader implements SheetXmlHandler {
     this.row = [];
   }
 
+  /**
+   * Looks up a shared-string cell. An index that is not a whole number or has no string is damage,
+   * and reading it as a blank cell would lose the value without a word.
+   */
+  private sharedString(text: string): string {
+    if (text === '') return '';
+    const strings = this.workbook.sharedStrings;
+    const index = /^\d{1,10}$/.test(text) ? Number(text) : -1;
+    if (index < 0 || index >= strings.length) {
+      throw new SheetXmlError(
+        `a cell of row ${this.rowNumber} refers to shared string "${text.slice(0, 20)}", but the workbook has ${strings.length} shared strings (numbered from 0), so the file is damaged; open it in a spreadsheet program, check that row, save the workbook again and upload it`,
+      );
+    }
+    return strings[index]!;
+  }
+
   private cellValue(type: string, style: number, text: string): unknown {
     switch (type) {
       case 's':
-        return this.workbook.sharedStrings[Number(text)] ?? '';
+        return this.sharedString(text);
       case 'str':
       case 'inlineStr':
       case 'd':

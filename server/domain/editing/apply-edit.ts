@@ -15,6 +15,7 @@ import type { InternalOp } from './internal-ops.js';
 import { runOps } from './run-ops.js';
 import { readStacks, type UndoStacks } from './undo-stacks.js';
 import { invertOps } from './undo-ops.js';
+import { rejectingDuplicateValues } from './unique-violations.js';
 import { writeChange } from './write-change.js';
 
 /** The result of an edit, undo or redo: the committed change (null when nothing applied) and its conflicts. */
@@ -47,6 +48,10 @@ const CELL_OPS = new Set(['cell.set', 'sample.set']);
  * read overlaps with the limiter's round trip to Redis and a rejected edit writes nothing.
  */
 export async function applyEdit(userId: string, datasetId: string, request: ParsedEditRequest, gate: Promise<void> = Promise.resolve()): Promise<EditOutcome> {
+  return rejectingDuplicateValues(request.ops, () => runEdit(userId, datasetId, request, gate));
+}
+
+async function runEdit(userId: string, datasetId: string, request: ParsedEditRequest, gate: Promise<void>): Promise<EditOutcome> {
   const query: EditStateQuery = {
     datasetId,
     userId,
@@ -115,6 +120,10 @@ async function attemptEdit(
  * and the conflicts are returned, unless the request confirms with `overwrite`.
  */
 export async function applyUndo(userId: string, datasetId: string, request: UndoRequest, direction: 'undo' | 'redo'): Promise<EditOutcome> {
+  return rejectingDuplicateValues(null, () => runUndo(userId, datasetId, request, direction));
+}
+
+async function runUndo(userId: string, datasetId: string, request: UndoRequest, direction: 'undo' | 'redo'): Promise<EditOutcome> {
   return Model.knex().transaction(async (trx) => {
     await lockOrFail(trx, datasetId);
     const stacksBefore = await readStacks(trx, datasetId, userId);
