@@ -46,6 +46,18 @@ describe('jumping far down a 100,000-row grid', () => {
     return positions;
   }
 
+  /** Gives the row at `position` a location, so the map draws it as a point, and returns the row. */
+  async function locateRow(position: number, coordinates: [number, number]) {
+    const [row] = (await fetchWindow(stack.url, cookie, datasetId, position, 1)).items;
+    const located = await fetch(`${stack.url}/api/v1/samples/${row!.id}`, {
+      method: 'PATCH',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ location: { type: 'Point', coordinates } }),
+    });
+    expect(located.status).toBe(200);
+    return row!;
+  }
+
   const nameAt = (page: Page, index: number) => page.locator(`.grid__row[aria-rowindex="${index + 2}"] .grid__cell[data-column="name"]`).textContent();
 
   it('reads only the rows in view and keeps them live', async () => {
@@ -134,13 +146,7 @@ describe('jumping far down a 100,000-row grid', () => {
   }, 30_000);
   it('selects a far row picked on the map', async () => {
     // The only located row sits far below the rows the grid reads first.
-    const [target] = (await fetchWindow(stack.url, cookie, datasetId, 70_000, 1)).items;
-    const located = await fetch(`${stack.url}/api/v1/samples/${target!.id}`, {
-      method: 'PATCH',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ location: { type: 'Point', coordinates: [8.5, 47.4] } }),
-    });
-    expect(located.status).toBe(200);
+    const target = await locateRow(70_000, [8.5, 47.4]);
 
     const { page } = await openDatasetPage(browser, { baseUrl: stack.url, datasetId, credentials: ADMIN, firstRow: 'R0', errors });
     const reads: string[] = [];
@@ -156,13 +162,40 @@ describe('jumping far down a 100,000-row grid', () => {
 
     const selectedName = () =>
       page.locator('.grid__cell.is-selected').evaluate((cell) => cell.closest('.grid__row')!.querySelector('[data-column="name"]')!.textContent).catch(() => null);
-    await expect.poll(selectedName, { timeout: 10_000 }).toBe(target!.name);
-    expect(reads[0]).toBe(target!.id);
-    const targetCell = await page.getByRole('gridcell', { name: target!.name, exact: true }).boundingBox();
+    await expect.poll(selectedName, { timeout: 10_000 }).toBe(target.name);
+    expect(reads[0]).toBe(target.id);
+    const targetCell = await page.getByRole('gridcell', { name: target.name, exact: true }).boundingBox();
     const grid = await page.locator('.grid').boundingBox();
     expect(targetCell!.y).toBeGreaterThanOrEqual(grid!.y);
     expect(targetCell!.y + targetCell!.height).toBeLessThanOrEqual(grid!.y + grid!.height);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-map-pick-far-row.png') });
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('moves a selection to a far row picked on the map', async () => {
+    // The selected cell must not take the selection back while the rows around the pick are read.
+    const target = await locateRow(85_000, [9.5, 46.4]);
+
+    const { page } = await openDatasetPage(browser, { baseUrl: stack.url, datasetId, credentials: ADMIN, firstRow: 'R0', errors });
+    await page.getByRole('gridcell', { name: 'R1', exact: true }).click();
+    await page.locator('.samples-map').scrollIntoViewIfNeeded();
+    // The map draws every located row: this one and the earlier test's, when that ran.
+    const pointsDrawn = async () => {
+      const markerCount = Number(await page.locator('.samples-map').getAttribute('data-marker-count'));
+      return markerCount > 0 && (await markerCentres(page)).length === markerCount;
+    };
+    await expect.poll(pointsDrawn, { timeout: 10_000 }).toBe(true);
+    // The target lies east of every other located row, so its point is the last from west to east.
+    const point = (await markerCentres(page)).at(-1)!;
+    await page.mouse.click(point.x, point.y);
+
+    const selectedName = () =>
+      page.locator('.grid__cell.is-selected').evaluate((cell) => cell.closest('.grid__row')!.querySelector('[data-column="name"]')!.textContent).catch(() => null);
+    await expect.poll(selectedName, { timeout: 10_000 }).toBe(target.name);
+    const targetCell = await page.getByRole('gridcell', { name: target.name, exact: true }).boundingBox();
+    const grid = await page.locator('.grid').boundingBox();
+    expect(targetCell!.y).toBeGreaterThanOrEqual(grid!.y);
+    expect(targetCell!.y + targetCell!.height).toBeLessThanOrEqual(grid!.y + grid!.height);
     expect(errors).toEqual([]);
   }, 30_000);
 });

@@ -79,6 +79,16 @@ describe('importProgressValues', () => {
     expect(importProgressValues({ state: 'failed', rowsDone: 0, rowsTotal: null }).text).toBe('failed');
   });
 
+  it('names rows analysed but never loaded', () => {
+    // Cancelled in review: the rows were analysed, and none was loaded.
+    const cancelled = importProgressValues({ state: 'cancelled', rowsDone: 1_000_000, rowsTotal: 1_000_000, invalidRows: null });
+    expect(cancelled.text).toBe('cancelled after analysing 1,000,000 rows');
+    const failed = importProgressValues({ state: 'failed', rowsDone: 300, rowsTotal: null, invalidRows: null });
+    expect(failed.text).toBe('failed after analysing 300 rows');
+    const failedLoading = importProgressValues({ state: 'failed', rowsDone: 40, rowsTotal: 200, invalidRows: 'skip' });
+    expect(failedLoading.text).toBe('failed after 40 rows');
+  });
+
   it('is indeterminate while the indexes are updated', () => {
     expect(importProgressValues({ state: 'running', phase: 'indexing', rowsDone: 400_000, rowsTotal: 400_000 })).toEqual({
       min: 0,

@@ -103,7 +103,10 @@ export function SamplesTable(props: {
     const column = selectedColumn();
     live.focus(sample && column ? { sampleId: sample.id, column: column.id, editing: editing() !== null } : null);
   });
-  createEffect(on(() => selectedSample()?.id ?? null, (id) => props.onSelectSample(id), { defer: true }));
+  // A memo, so only a change of id reaches the map. Every read of rows moves the table's version,
+  // and reporting the old id then would undo a pick on the map whose rows are still being read.
+  const selectedRowId = createMemo(() => selectedSample()?.id ?? null);
+  createEffect(on(selectedRowId, (id) => props.onSelectSample(id), { defer: true }));
 
   // A sample picked on the map is selected and scrolled into view, after reading its rows when the grid has not.
   const showPicked = (index: number) => {

@@ -78,6 +78,8 @@ export function importProgressValues(progress: {
   rowsTotal: number | null;
   bytesReceived?: number;
   sizeBytes?: number;
+  /** The invalid-row policy, null until the load is requested. Until then `rowsDone` counts rows analysed, not loaded. */
+  invalidRows?: string | null;
 }): ProgressValues {
   const { state, phase, rowsDone, rowsTotal } = progress;
   const known = rowsTotal !== null && rowsTotal > 0;
@@ -97,7 +99,8 @@ export function importProgressValues(progress: {
   }
   if (state === 'failed' || state === 'cancelled') {
     const max = Math.max(rowsTotal ?? 0, rowsDone, 1);
-    const text = rowsDone > 0 ? `${state} after ${plural(rowsDone, 'row')}` : state;
+    const analysedOnly = progress.invalidRows === null;
+    const text = rowsDone > 0 ? `${state} after ${analysedOnly ? 'analysing ' : ''}${plural(rowsDone, 'row')}` : state;
     return { min: 0, max, now: Math.min(rowsDone, max), text };
   }
   if (phase === 'indexing') {
