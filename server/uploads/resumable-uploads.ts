@@ -14,6 +14,7 @@ import { ACCEPTED_UPLOAD_EXTENSIONS, formatOfFileName, isAcceptedFileName, isSto
 import { assertWritable } from '../maintenance/read-only.js';
 import { moduleLogger } from '../observability/logger.js';
 import { RedisUploadLocker } from './redis-upload-locker.js';
+import { acceptEndCallback } from './response-end-callback.js';
 import { fileTooLargeMessage, ProblemTusServer, rejection } from './tus-errors.js';
 import { TusUploadDirectory, tusDirectoryOf } from './tus-upload-directory.js';
 import { expireUploadIfStale, expiryMessage, type UploadExpiryDependencies } from './upload-expiry.js';
@@ -95,6 +96,7 @@ export function createResumableUploads(context: AppContext): RequestHandler {
     actors.set(req, actorOf(req));
     // The tus server matches the full path; the router stripped /api/v1 from req.url.
     req.url = req.originalUrl;
+    acceptEndCallback(res);
     server.handle(req, res).catch(next);
   };
 }
