@@ -145,6 +145,12 @@ describe('dates', () => {
     expect(times(loaded)).toEqual(['2021-03-04T14:30:00.000Z', '2021-04-13T08:00:00.000Z']);
   });
 
+  it('offers no date order for ISO dates', async () => {
+    const loaded = await load('dates-iso.csv');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', dateOrder: null, dateOrderAmbiguous: false });
+    expect(times(loaded)).toEqual(['2021-04-03T00:00:00.000Z', '2021-04-13T00:00:00.000Z']);
+  });
+
   it('flags ambiguous dates and takes the chosen order', async () => {
     const proposed = await load('dates-ambiguous.csv');
     expect(proposed.record.mapping.columns[1]).toMatchObject({ dateOrder: 'dmy', dateOrderAmbiguous: true });

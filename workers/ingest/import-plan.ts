@@ -66,6 +66,8 @@ export interface PlannedColumn {
   target: ColumnTarget;
   dateOrder: DateOrder;
   dateOrderAmbiguous: boolean;
+  /** Whether some values are dates that `dateOrder` reads, such as 03/04/2021. ISO dates and 2021/04/03 read one way only. */
+  dateOrderMatters: boolean;
   /** Numbers in this date column are Excel serial day numbers. */
   excelSerialDates: boolean;
   coordinateNotation: CoordinateNotation | null;

@@ -48,8 +48,9 @@ function summariseColumn(column: PlannedColumn): ImportColumn {
     type: field?.type ?? sampleColumnType(column),
     unit: field?.unit ?? null,
     existingField: field?.existing ?? false,
-    dateOrder: isDateColumn(column) ? column.dateOrder : null,
-    dateOrderAmbiguous: isDateColumn(column) && column.dateOrderAmbiguous,
+    // A date column whose dates read one way only (ISO dates, say) has no order to choose.
+    dateOrder: isDateColumn(column) && column.dateOrderMatters ? column.dateOrder : null,
+    dateOrderAmbiguous: isDateColumn(column) && column.dateOrderMatters && column.dateOrderAmbiguous,
     excelSerialDates: column.excelSerialDates,
     coordinateNotation: column.coordinateNotation,
     examples: column.examples,

@@ -182,6 +182,12 @@ function applyRoleOverrides(roles: SampleRoles, overrides: ReadonlyMap<number, C
   return result;
 }
 
+/** Tells whether a column has dates whose reading depends on the order of day and month, such as 03/04/2021. */
+function dateOrderMatters(profile: ColumnProfile): boolean {
+  const { separatedDates: dates, separatedDateTimes: dateTimes } = profile;
+  return dates.either + dates.dayFirst + dates.monthFirst + dateTimes.either + dateTimes.dayFirst + dateTimes.monthFirst > 0;
+}
+
 function plannedColumn(
   header: HeaderField,
   index: number,
@@ -222,6 +228,7 @@ function plannedColumn(
     target,
     dateOrder: typing.dateOrder,
     dateOrderAmbiguous: typing.dateOrderAmbiguous,
+    dateOrderMatters: dateOrderMatters(profile),
     excelSerialDates: candidate.excelSerialDates,
     coordinateNotation: coordinate ? notationOf(profile) : null,
     examples: profile.examples,
