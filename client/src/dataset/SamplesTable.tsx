@@ -2,7 +2,8 @@ import { createVirtualizer } from '@tanstack/solid-virtual';
 import { createEffect, createMemo, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Field } from '../../../common/api/fields.js';
 import type { Sample } from '../../../common/api/samples.js';
-import type { EditOp } from '../../../common/editing/requests.js';
+import { errorMessage } from '../api/api-error.js';
+import { isAbort } from '../api/http.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { plural } from '../format/numbers.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
@@ -11,17 +12,13 @@ import { CellHistoryPanel } from './editing/CellHistoryPanel.js';
 import { ConflictDialog } from './editing/ConflictDialog.js';
 import { FieldEditor } from './editing/FieldEditor.js';
 import { PresenceBar } from './editing/PresenceBar.js';
+import { pasteOps, pasteTooLargeMessage, rowsWithinEditLimits, type CellPosition } from './paste-edit.js';
 import { sampleColumns, type SampleColumn } from './sample-columns.js';
 
 /** Height of one row in CSS pixels; styles.css gives `.grid__row` the same height. */
 const ROW_HEIGHT = 32;
 const MAX_BODY_HEIGHT = 480;
 const PAGE_ROWS = 10;
-
-interface CellPosition {
-  row: number;
-  col: number;
-}
 
 interface Editing extends CellPosition {
   text: string;
@@ -58,6 +55,8 @@ export function SamplesTable(props: {
   const [inputProblem, setInputProblem] = createSignal<string | null>(null);
   const [fieldEditor, setFieldEditor] = createSignal<{ field: Field | null } | null>(null);
   const [historyOpen, setHistoryOpen] = createSignal(false);
+  /** True while the rows a paste covers are read, before its edit is built. */
+  const [pasting, setPasting] = createSignal(false);
   let scrollElement: HTMLDivElement | undefined;
 
   const virtualizer = createVirtualizer({
@@ -238,9 +237,54 @@ export function SamplesTable(props: {
     const text = event.clipboardData?.getData('text/plain');
     if (!position || !text) return;
     event.preventDefault();
-    const ops = pasteOps(parseClipboardTable(text), position, columns(), live, count());
-    if (ops.problems.length > 0) setInputProblem(`${plural(ops.problems.length, 'cell')} not pasted: ${ops.problems[0]}`);
-    if (ops.ops.length > 0) live.edit(ops.ops);
+    if (pasting()) {
+      setInputProblem('The previous paste is still loading its rows. Paste again when it is done.');
+      return;
+    }
+    void paste(parseClipboardTable(text), position);
+  };
+
+  /**
+   * Reads the rows a pasted block covers, then sends the block as one edit. Nothing is sent when
+   * some rows could not be read or the edit would exceed the edit limits, so a paste never
+   * changes only part of its rows.
+   */
+  const paste = async (block: string[][], position: CellPosition) => {
+    const startId = live.rowAt(position.row)?.id;
+    const last = Math.min(count(), position.row + block.length) - 1;
+    setPasting(true);
+    // A read cut short leaves rows missing, which `pasteOps` counts below.
+    const readFailure = await live
+      .ensureRows(position.row, last)
+      .then(() => null)
+      .catch((error: unknown) => (isAbort(error) ? null : errorMessage(error)))
+      .finally(() => setPasting(false));
+    if (readFailure !== null) {
+      setInputProblem(`Nothing was pasted because the rows to paste into could not be read: ${readFailure}`);
+      return;
+    }
+
+    // Rows inserted or deleted above while the rows were read move the selected row.
+    const row = startId === undefined ? position.row : live.indexOf(startId);
+    if (row < 0) {
+      setInputProblem('Nothing was pasted because the selected row was deleted meanwhile.');
+      return;
+    }
+    const plan = pasteOps(block, { row, col: position.col }, columns(), live, count());
+    if (plan.unloadedRows > 0) {
+      setInputProblem(`Nothing was pasted because ${plural(plan.unloadedRows, 'row')} to paste into could not be read. Paste again.`);
+      return;
+    }
+
+    const fittingRows = rowsWithinEditLimits(plan.rows);
+    if (fittingRows < plan.rows.length) {
+      setInputProblem(pasteTooLargeMessage(plan.rows, fittingRows));
+      return;
+    }
+
+    setInputProblem(plan.problems.length > 0 ? `${plural(plan.problems.length, 'cell')} not pasted: ${plan.problems[0]}` : null);
+    const ops = plan.rows.flat();
+    if (ops.length > 0) live.edit(ops);
   };
 
   const onCopy = (event: ClipboardEvent) => {
@@ -316,10 +360,10 @@ export function SamplesTable(props: {
       </Show>
       <p class="table-caption" id="samples-caption">
         <span data-row-count={count()}>{plural(count(), 'sample')}</span>
-        <Show when={live.loading()}>
+        <Show when={pasting() || live.loading()}>
           <span class="muted" role="status">
             {' '}
-            · loading rows…
+            · {pasting() ? 'loading the rows to paste…' : 'loading rows…'}
           </span>
         </Show>
         <Show when={live.canEdit()}>
@@ -513,46 +557,4 @@ function HeaderCell(props: { column: SampleColumn; canEdit: boolean; onEdit: (fi
       </Show>
     </div>
   );
-}
-
-/**
- * Builds one edit from a pasted block, starting at the selected cell. Rows below the last row
- * are added; latitude and longitude pasted side by side become one location.
- */
-function pasteOps(
-  block: string[][],
-  start: CellPosition,
-  columns: SampleColumn[],
-  live: LiveDataset,
-  count: number,
-): { ops: EditOp[]; problems: string[] } {
-  const ops: EditOp[] = [];
-  const problems: string[] = [];
-  const fields = live.fields();
-  block.forEach((cells, offset) => {
-    const index = start.row + offset;
-    let sample = index < count ? live.rowAt(index) : undefined;
-    if (!sample && index < count) return;
-    if (!sample) {
-      const id = crypto.randomUUID();
-      ops.push({ type: 'sample.insert', sample: { id, name: '' } });
-      sample = { id, location: null } as Sample;
-    }
-
-    const texts = new Map<string, string>();
-    cells.forEach((text, column) => {
-      const target = columns[start.col + column];
-      if (target) texts.set(target.id, text);
-    });
-    if (texts.has('latitude') && texts.has('longitude')) {
-      texts.set('latitude', `${texts.get('latitude')!.trim()}, ${texts.get('longitude')!.trim()}`);
-      texts.delete('longitude');
-    }
-    for (const [columnId, text] of texts) {
-      const input = cellInput(columnId, sample, text, fields);
-      if (input.ok) ops.push(input.op);
-      else problems.push(input.problem);
-    }
-  });
-  return { ops, problems };
 }

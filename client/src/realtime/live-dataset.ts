@@ -58,6 +58,12 @@ export interface LiveDataset {
   locate(sampleId: string): Promise<number>;
   /** Reads the rows around the positions `first` to `last`, which are in view, unless they are held. */
   ensureLoaded(first: number, last: number): void;
+  /**
+   * Reads every row not held between the positions `first` and `last`, e.g. the rows a paste
+   * covers. Resolves with false when the table was replaced meanwhile or reads kept coming back
+   * outdated, and rejects when a request fails.
+   */
+  ensureRows(first: number, last: number): Promise<boolean>;
   edit(ops: EditOp[], options?: { overwrite?: boolean }): void;
   undo(overwrite?: boolean): void;
   redo(overwrite?: boolean): void;
@@ -301,6 +307,9 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
     ensureLoaded(first, last) {
       lastRange = { first, last };
       windows.show(first, last);
+    },
+    ensureRows(first, last) {
+      return windows.readRange(first, last);
     },
     edit(ops, options = {}) {
       const request = table.edit(ops, options);

@@ -12,6 +12,8 @@ const MIN_WINDOW_ROWS = 200;
 const AROUND_ROWS = 200;
 /** Reads of a window that came back older than the changes the table remembers, before giving up until the next scroll. */
 const MAX_OUTDATED_READS = 3;
+/** Delay before checking again for rows whose window waits in the table for earlier changes. */
+const WAITING_RETRY_MS = 100;
 
 export interface WindowLoader {
   /** Reads the rows missing around the rows in view, the positions `first` to `last`. */
@@ -21,6 +23,13 @@ export interface WindowLoader {
    * table's verdict, or null when the loader was reset meanwhile.
    */
   readAround(sampleId: string): Promise<WindowResult | null>;
+  /**
+   * Reads every row not held between the positions `first` and `last`, at most `MAX_PAGE_SIZE`
+   * rows per request. Resolves with true once all of them are held, and with false when the
+   * loader was reset meanwhile or reads kept coming back outdated or waiting for earlier changes.
+   * Rejects when a request fails.
+   */
+  readRange(first: number, last: number): Promise<boolean>;
   /** Forgets requests under way, e.g. when the table is replaced. */
   reset(): void;
 }
@@ -41,6 +50,8 @@ export function createWindowLoader(options: {
 }): WindowLoader {
   let view: PositionRange = { first: 0, last: 0 };
   let busy = false;
+  /** Reads under way in `pump` and `readRange`. The table shows it is loading while any runs. */
+  let activeReads = 0;
   let generation = 0;
   let controller = new AbortController();
   /** The seq of a window the table waits to reach; nothing more is read until it does. */
@@ -61,10 +72,19 @@ export function createWindowLoader(options: {
     return { first: range.first, last };
   };
 
+  const startReading = () => {
+    activeReads += 1;
+    if (activeReads === 1) options.onLoading(true);
+  };
+  const stopReading = () => {
+    activeReads -= 1;
+    if (activeReads === 0) options.onLoading(false);
+  };
+
   const pump = async () => {
     if (busy || !options.ready()) return;
     busy = true;
-    options.onLoading(true);
+    startReading();
     const started = generation;
     let outdatedReads = 0;
     try {
@@ -84,8 +104,36 @@ export function createWindowLoader(options: {
     } finally {
       if (started === generation) {
         busy = false;
-        options.onLoading(false);
+        stopReading();
       }
+    }
+  };
+
+  const readRange = async (first: number, last: number): Promise<boolean> => {
+    if (!options.ready()) return false;
+    const started = generation;
+    let stalledReads = 0;
+    startReading();
+    try {
+      for (;;) {
+        const range = options.table().missing(first, last)[0];
+        if (!range) return true;
+        if (stalledReads >= MAX_OUTDATED_READS) return false;
+
+        const limit = Math.min(range.last - range.first + 1, MAX_PAGE_SIZE);
+        const window = await fetchSampleWindow(options.datasetId, range.first, limit, controller.signal);
+        if (started !== generation || !options.ready()) return false;
+
+        const result = options.table().loadWindow(window);
+        // An applied window that placed no missing row, e.g. one emptied by deletes, also counts as stalled.
+        const progressed = result === 'applied' && options.table().missing(first, last)[0]?.first !== range.first;
+        if (progressed) continue;
+        stalledReads += 1;
+        // A window read at a newer seq is placed once the changes before it arrive.
+        if (result === 'waiting') await delay(WAITING_RETRY_MS);
+      }
+    } finally {
+      if (started === generation) stopReading();
     }
   };
 
@@ -100,13 +148,19 @@ export function createWindowLoader(options: {
       if (started !== generation || !options.ready()) return null;
       return options.table().loadWindow(window);
     },
+    readRange,
     reset() {
       generation += 1;
       controller.abort();
       controller = new AbortController();
       busy = false;
       awaitedSeq = 0;
+      activeReads = 0;
       options.onLoading(false);
     },
   };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
