@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/processes.js';
 import { createLiveDataset } from '../helpers/live-world.js';
@@ -35,6 +35,21 @@ describe('live co-editing in two browsers', () => {
     const { context, page } = await openDatasetPage(browser, { baseUrl, datasetId, credentials, firstRow: 'R0', errors: consoleErrors });
     contexts.push(context);
     return page;
+  }
+
+  /** Asserts that the cell lies inside the grid's visible area and does not overlap the history panel. */
+  async function expectOutsidePanel(page: Page, target: Locator): Promise<void> {
+    // Wait two frames so a sideways scroll that follows the panel's layout has run.
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    const cellBox = await target.boundingBox();
+    const panelBox = await page.locator('.history-panel').boundingBox();
+    const gridBox = await page.locator('.grid').boundingBox();
+    expect(cellBox, 'selected cell box').not.toBeNull();
+    expect(panelBox, 'history panel box').not.toBeNull();
+    expect(gridBox, 'grid box').not.toBeNull();
+    const overlaps = cellBox!.x < panelBox!.x + panelBox!.width && panelBox!.x < cellBox!.x + cellBox!.width && cellBox!.y < panelBox!.y + panelBox!.height && panelBox!.y < cellBox!.y + cellBox!.height;
+    expect(overlaps, `cell ${JSON.stringify(cellBox)} overlaps panel ${JSON.stringify(panelBox)}`).toBe(false);
+    expect(cellBox!.x + cellBox!.width, 'cell right edge within the grid').toBeLessThanOrEqual(gridBox!.x + gridBox!.width);
   }
 
   const cell = (page: Page, row: string, column: string) => page.locator(`.grid__row:has(.grid__cell[data-column="name"]:text-is("${row}")) .grid__cell[data-column="${column}"]`);
@@ -86,6 +101,14 @@ describe('live co-editing in two browsers', () => {
     await cell(alice, 'R2', 'field:note').click();
     await alice.getByRole('button', { name: 'History' }).click();
     await expect.poll(() => alice.locator('.history-list li').first().textContent()).toContain('(empty) → cracked core');
+    await expectOutsidePanel(alice, cell(alice, 'R2', 'field:note'));
+
+    // Open the panel on the right-most column, which the narrowed grid would otherwise hide.
+    await alice.getByRole('button', { name: 'History' }).click();
+    await cell(alice, 'R2', 'field:count').click();
+    await alice.getByRole('button', { name: 'History' }).click();
+    await expect.poll(() => alice.locator('.history-panel h3').textContent()).toContain('Count');
+    await expectOutsidePanel(alice, cell(alice, 'R2', 'field:count'));
 
     mkdirSync(SCREENSHOTS, { recursive: true });
     await alice.screenshot({ path: path.join(SCREENSHOTS, 'live-editing-editor.png'), fullPage: true });

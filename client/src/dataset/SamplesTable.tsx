@@ -148,6 +148,14 @@ export function SamplesTable(props: {
     else if (right > scrollElement.scrollLeft + scrollElement.clientWidth) scrollElement.scrollLeft = right - scrollElement.clientWidth;
   };
 
+  // The history panel takes width from the grid, which would hide a selected cell in a right-hand
+  // column under the grid's edge. Scroll it back into view once the panel is laid out.
+  createEffect(() => {
+    const position = selected();
+    if (!historyOpen() || !position) return;
+    requestAnimationFrame(() => revealColumn(position.col));
+  });
+
   const select = (position: CellPosition) => {
     setSelected(position);
     virtualizer.scrollToIndex(position.row, { align: 'auto' });
