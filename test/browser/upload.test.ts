@@ -98,11 +98,11 @@ describe('dataset upload in the browser', () => {
     await page.getByRole('button', { name: `Load ${ROWS} rows` }).click();
 
     const bar = page.getByRole('progressbar', { name: 'Import progress' });
-    await expect.poll(() => bar.getAttribute('aria-valuetext'), { timeout: 60_000 }).toBe('completed');
+    await expect.poll(() => bar.getAttribute('aria-valuetext'), { timeout: 60_000 }).toBe('Completed');
     const max = await bar.getAttribute('aria-valuemax');
     expect(await bar.getAttribute('aria-valuenow')).toBe(max);
     expect(Number(max)).toBe(ROWS);
-    await expect.poll(() => page.locator('.import-status__text').textContent()).toBe('completed');
+    await expect.poll(() => page.locator('.import-status__text').textContent()).toBe('Completed');
     expect(await page.locator('.import-status .badge').textContent()).toBe('Completed');
 
     await expect.poll(() => page.locator('[data-row-count]').getAttribute('data-row-count'), { timeout: 10_000 }).toBe(String(ROWS));
@@ -299,6 +299,14 @@ describe('dataset upload in the browser', () => {
       [false, 'awaiting_review'],
       [true, 'failed'],
     ]);
+
+    // After a reload, the failed import's row in the list still gives its reason under the badge.
+    await page.reload();
+    const failedRow = page.locator(`table.imports tbody tr[data-import-id="${expiredId}"]`);
+    await expect.poll(() => failedRow.locator('.badge').textContent(), { timeout: 10_000 }).toBe('Failed');
+    expect(await failedRow.locator('.imports__reason').textContent()).toBe(
+      'The upload expired: no bytes arrived for 24 hours, so the server removed the unfinished file. Upload the file again from the start.',
+    );
   }, 120_000);
 
   it('shows why the server rejected an upload', async () => {

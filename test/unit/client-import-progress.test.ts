@@ -4,6 +4,7 @@ import type { ImportProgress } from '../../common/events.js';
 import { applyProgress, isFurtherAlong, pickFresher } from '../../client/src/dataset/import-merge.js';
 import {
   formatDuration,
+  errorSummary,
   formatEta,
   formatRate,
   importProgressValues,
@@ -60,11 +61,11 @@ describe('importProgressValues', () => {
     const values = importProgressValues({ state: 'running', rowsDone: 3_500, rowsTotal: null });
     expect(values.now).toBeNull();
     expect(values.text).toBe('3,500 rows so far');
-    expect(importProgressValues({ state: 'queued', rowsDone: 0, rowsTotal: null }).text).toBe('queued');
+    expect(importProgressValues({ state: 'queued', rowsDone: 0, rowsTotal: null }).text).toBe('Queued');
   });
 
   it('fills the bar when completed, even without a total', () => {
-    expect(importProgressValues({ state: 'completed', rowsDone: 200, rowsTotal: 200 })).toMatchObject({ max: 200, now: 200, text: 'completed' });
+    expect(importProgressValues({ state: 'completed', rowsDone: 200, rowsTotal: 200 })).toMatchObject({ max: 200, now: 200, text: 'Completed' });
     expect(importProgressValues({ state: 'completed', rowsDone: 57, rowsTotal: null })).toMatchObject({ max: 57, now: 57 });
     expect(importProgressValues({ state: 'completed', rowsDone: 0, rowsTotal: 0 })).toMatchObject({ max: 1, now: 1 });
   });
@@ -74,19 +75,19 @@ describe('importProgressValues', () => {
       min: 0,
       max: 200,
       now: 40,
-      text: 'failed after 40 rows',
+      text: 'Failed after 40 rows',
     });
-    expect(importProgressValues({ state: 'failed', rowsDone: 0, rowsTotal: null }).text).toBe('failed');
+    expect(importProgressValues({ state: 'failed', rowsDone: 0, rowsTotal: null }).text).toBe('Failed');
   });
 
   it('names rows analysed but never loaded', () => {
     // Cancelled in review: the rows were analysed, and none was loaded.
     const cancelled = importProgressValues({ state: 'cancelled', rowsDone: 1_000_000, rowsTotal: 1_000_000, invalidRows: null });
-    expect(cancelled.text).toBe('cancelled after analysing 1,000,000 rows');
+    expect(cancelled.text).toBe('Cancelled after analysing 1,000,000 rows');
     const failed = importProgressValues({ state: 'failed', rowsDone: 300, rowsTotal: null, invalidRows: null });
-    expect(failed.text).toBe('failed after analysing 300 rows');
+    expect(failed.text).toBe('Failed after analysing 300 rows');
     const failedLoading = importProgressValues({ state: 'failed', rowsDone: 40, rowsTotal: 200, invalidRows: 'skip' });
-    expect(failedLoading.text).toBe('failed after 40 rows');
+    expect(failedLoading.text).toBe('Failed after 40 rows');
   });
 
   it('is indeterminate while the indexes are updated', () => {
@@ -99,8 +100,41 @@ describe('importProgressValues', () => {
     expect(importProgressValues({ state: 'running', phase: 'loading', rowsDone: 0, rowsTotal: 400_000 }).now).toBe(0);
   });
 
+  it('capitalises the state like the badge', () => {
+    expect(importProgressValues({ state: 'awaiting_review', rowsDone: 0, rowsTotal: null }).text).toBe('Analysed');
+    expect(importProgressValues({ state: 'running', phase: 'indexing', rowsDone: 5, rowsTotal: null }).text).toBe('Updating indexes');
+    expect(importProgressValues({ state: 'cancelled', rowsDone: 0, rowsTotal: null }).text).toBe('Cancelled');
+  });
+
   it('never passes the total', () => {
     expect(importProgressValues({ state: 'running', rowsDone: 210, rowsTotal: 200 }).now).toBe(200);
+  });
+});
+
+describe('errorSummary', () => {
+  it('keeps a short single line', () => {
+    expect(errorSummary('Column "lat" is not a number.')).toBe('Column "lat" is not a number.');
+  });
+
+  it('returns an empty string without an error', () => {
+    expect(errorSummary(null)).toBe('');
+    expect(errorSummary(undefined)).toBe('');
+    expect(errorSummary(' \n  \n')).toBe('');
+  });
+
+  it('takes the first non-blank line', () => {
+    expect(errorSummary('\n  The file is not valid UTF-8.  \r\nat byte 1024\nstack trace')).toBe('The file is not valid UTF-8.');
+  });
+
+  it('cuts a long line with an ellipsis', () => {
+    const summary = errorSummary(`${'x'.repeat(300)}\nsecond line`);
+    expect(summary).toHaveLength(160);
+    expect(summary.endsWith('…')).toBe(true);
+    expect(summary.slice(0, -1)).toBe('x'.repeat(159));
+  });
+
+  it('keeps a line of exactly the maximum length', () => {
+    expect(errorSummary('y'.repeat(160))).toBe('y'.repeat(160));
   });
 });
 

@@ -1,10 +1,13 @@
 import { For, Show } from 'solid-js';
 import type { ImportRecord } from '../../../common/api/imports.js';
 import { formatLocalDateTime } from '../format/dates.js';
-import { STATE_LABELS } from '../format/import-progress.js';
+import { errorSummary, STATE_LABELS } from '../format/import-progress.js';
 import { formatBytes, formatCount } from '../format/numbers.js';
 
-/** Lists the dataset's recent imports with their states. Choosing one shows its details above the list. */
+/**
+ * Lists the dataset's recent imports with their states, and the first line of the error under a
+ * failed one. Choosing one shows its details above the list.
+ */
 export function ImportsList(props: { imports: ImportRecord[]; selectedId: string | null; onSelect(importId: string): void }) {
   const rowsText = (record: ImportRecord) => {
     if (record.rowsTotal !== null) return `${formatCount(record.rowsDone)} of ${formatCount(record.rowsTotal)}`;
@@ -46,6 +49,13 @@ export function ImportsList(props: { imports: ImportRecord[]; selectedId: string
                     <span class="badge" data-state={record.state}>
                       {STATE_LABELS[record.state]}
                     </span>
+                    <Show when={record.state === 'failed' && errorSummary(record.error)}>
+                      {(reason) => (
+                        <p class="imports__reason small" title={record.error ?? undefined}>
+                          {reason()}
+                        </p>
+                      )}
+                    </Show>
                   </td>
                   <td class="is-numeric">{rowsText(record)}</td>
                   <td class="is-numeric">{formatCount(record.issueCount)}</td>

@@ -21,6 +21,24 @@ export const STATE_LABELS: Record<ImportState, string> = {
   cancelled: 'Cancelled',
 };
 
+/** Maximum length, in characters, of the summary `errorSummary` returns. */
+export const ERROR_SUMMARY_LENGTH = 160;
+
+/**
+ * Shortens an import's error to its first non-blank line, cut to at most `maxLength` characters
+ * with an ellipsis, for a one-line reason in a list. Returns an empty string when there is no error.
+ */
+export function errorSummary(error: string | null | undefined, maxLength = ERROR_SUMMARY_LENGTH): string {
+  const firstLine = (error ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find((line) => line !== '');
+  if (!firstLine) return '';
+  if (firstLine.length <= maxLength) return firstLine;
+
+  return `${firstLine.slice(0, maxLength - 1).trimEnd()}…`;
+}
+
 /** Tells whether an import has stopped for good. */
 export function isFinished(state: ImportState): boolean {
   return state === 'completed' || state === 'failed' || state === 'cancelled';
@@ -62,7 +80,7 @@ export interface ProgressValues {
   min: 0;
   max: number;
   now: number | null;
-  /** The bar's state in words, for `aria-valuetext` and the text beside it. */
+  /** The bar's state as a capitalised phrase, for `aria-valuetext` and the text beside it. */
   text: string;
 }
 
@@ -91,23 +109,24 @@ export function importProgressValues(progress: {
   }
   if (state === 'awaiting_review') {
     const max = Math.max(rowsTotal ?? 0, 1);
-    return { min: 0, max, now: max, text: rowsTotal === null ? 'analysed' : `${plural(rowsTotal, 'row')} analysed` };
+    return { min: 0, max, now: max, text: rowsTotal === null ? 'Analysed' : `${plural(rowsTotal, 'row')} analysed` };
   }
   if (state === 'completed') {
     const max = Math.max(rowsTotal ?? 0, rowsDone, 1);
-    return { min: 0, max, now: max, text: 'completed' };
+    return { min: 0, max, now: max, text: STATE_LABELS.completed };
   }
   if (state === 'failed' || state === 'cancelled') {
     const max = Math.max(rowsTotal ?? 0, rowsDone, 1);
     const analysedOnly = progress.invalidRows === null;
-    const text = rowsDone > 0 ? `${state} after ${analysedOnly ? 'analysing ' : ''}${plural(rowsDone, 'row')}` : state;
+    const label = STATE_LABELS[state];
+    const text = rowsDone > 0 ? `${label} after ${analysedOnly ? 'analysing ' : ''}${plural(rowsDone, 'row')}` : label;
     return { min: 0, max, now: Math.min(rowsDone, max), text };
   }
   if (phase === 'indexing') {
-    return { min: 0, max: 100, now: null, text: rowsTotal === null ? 'updating indexes' : `${plural(rowsTotal, 'row')} sent; updating indexes` };
+    return { min: 0, max: 100, now: null, text: rowsTotal === null ? 'Updating indexes' : `${plural(rowsTotal, 'row')} sent; updating indexes` };
   }
   if (!known) {
-    return { min: 0, max: 100, now: null, text: rowsDone > 0 ? `${plural(rowsDone, 'row')} so far` : STATE_LABELS[state].toLowerCase() };
+    return { min: 0, max: 100, now: null, text: rowsDone > 0 ? `${plural(rowsDone, 'row')} so far` : STATE_LABELS[state] };
   }
   const now = Math.min(rowsDone, rowsTotal);
   const percent = Math.floor((now / rowsTotal) * 100);
