@@ -17,9 +17,9 @@ export interface EditLatencyOptions {
   /** Viewers in the room for each measurement, the probe included. */
   viewerCounts: number[];
   /**
-   * Where the viewers connect, each layout measured at every viewer count. `receiving` puts all
-   * of them on node B (the probe's node), the worst case for one node's fan-out. `spread` puts
-   * half on each node, as a load balancer in front of two nodes places them.
+   * Viewer layouts, each measured at every viewer count. `receiving` puts all viewers on node B
+   * (the probe's node), the worst case for one node's fan-out. `spread` puts half on each node,
+   * as a load balancer in front of two nodes places them.
    */
   layouts: ViewerLayout[];
   /** Measured edits (and bare broadcasts) per viewer count, after a warm-up. */

@@ -74,7 +74,7 @@ class RedisUploadLock implements Lock {
         return;
       }
       await this.redis.set(`${this.key}:release`, '1', 'PX', LOCK_TTL_MS);
-      if (Date.now() > deadline) throw Object.assign(new Error('lock timeout'), { status_code: 500, body: 'Timed out waiting for the upload lock, which another request holds; try again in a moment.' });
+      if (Date.now() > deadline) throw Object.assign(new Error('Timed out waiting for the upload lock'), { status_code: 500, body: 'Timed out waiting for the upload lock, which another request holds; try again in a moment.' });
       await new Promise((resolve) => setTimeout(resolve, POLL_MS / 2));
     }
   }

@@ -13,10 +13,6 @@ import { createWindowLoader } from './window-loader.js';
 const ACK_TIMEOUT_MS = 10_000;
 /** Presence updates are sent at most this often; the server throttles them again. */
 const PRESENCE_INTERVAL_MS = 120;
-/** Maximum reads of the rows around a row that is not loaded, before `locate` gives up. */
-const MAX_LOCATE_READS = 3;
-/** Delay before checking again for a row whose window waits for earlier changes. */
-const LOCATE_RETRY_MS = 100;
 
 /** Conflicts the user must decide on: keep their edit, or take the other person's. */
 export interface ConflictPrompt {
@@ -294,15 +290,8 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
       return table.shownIndexOf(sampleId);
     },
     async locate(sampleId) {
-      for (let read = 0; read < MAX_LOCATE_READS; read += 1) {
-        const index = table.shownIndexOf(sampleId);
-        if (index >= 0) return index;
-        const result = await windows.readAround(sampleId).catch(() => null);
-        if (result === null) return -1;
-        // A window read at a newer seq is placed when the changes before it arrive (usually within milliseconds, an estimate).
-        if (result !== 'applied') await new Promise((resolve) => setTimeout(resolve, LOCATE_RETRY_MS));
-      }
-      return table.shownIndexOf(sampleId);
+      const shown = await windows.readAround(sampleId).catch(() => false);
+      return shown ? table.shownIndexOf(sampleId) : -1;
     },
     ensureLoaded(first, last) {
       lastRange = { first, last };

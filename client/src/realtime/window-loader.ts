@@ -1,4 +1,4 @@
-import type { LiveTable, WindowResult } from '../../../common/editing/live-table.js';
+import type { LiveTable } from '../../../common/editing/live-table.js';
 import type { PositionRange } from '../../../common/editing/row-positions.js';
 import { isAbort } from '../api/http.js';
 import { MAX_PAGE_SIZE } from '../api/page.js';
@@ -19,10 +19,12 @@ export interface WindowLoader {
   /** Reads the rows missing around the rows in view, the positions `first` to `last`. */
   show(first: number, last: number): void;
   /**
-   * Reads the rows around a sample wherever it is and gives them to the table. Resolves with the
-   * table's verdict, or null when the loader was reset meanwhile.
+   * Reads the rows around a sample wherever it is and gives them to the table, reading again
+   * while its window comes back outdated or waits for earlier changes. Resolves with whether the
+   * table then shows the sample: false when it no longer exists or the loader was reset meanwhile.
+   * Rejects when a request fails.
    */
-  readAround(sampleId: string): Promise<WindowResult | null>;
+  readAround(sampleId: string): Promise<boolean>;
   /**
    * Reads every row not held between the positions `first` and `last`, at most `MAX_PAGE_SIZE`
    * rows per request. Resolves with true once all of them are held, and with false when the
@@ -144,9 +146,16 @@ export function createWindowLoader(options: {
     },
     async readAround(sampleId) {
       const started = generation;
-      const window = await fetchSampleWindowAround(options.datasetId, sampleId, AROUND_ROWS, controller.signal);
-      if (started !== generation || !options.ready()) return null;
-      return options.table().loadWindow(window);
+      for (let read = 0; read < MAX_OUTDATED_READS; read += 1) {
+        if (options.table().shownIndexOf(sampleId) >= 0) return true;
+        const window = await fetchSampleWindowAround(options.datasetId, sampleId, AROUND_ROWS, controller.signal);
+        if (started !== generation || !options.ready()) return false;
+
+        const result = options.table().loadWindow(window);
+        // A window read at a newer seq is placed once the changes before it arrive.
+        if (result !== 'applied') await delay(WAITING_RETRY_MS);
+      }
+      return options.table().shownIndexOf(sampleId) >= 0;
     },
     readRange,
     reset() {

@@ -56,6 +56,8 @@ function uniqueViolationOf(error: unknown): UniqueViolation | null {
 }
 
 function igsnOf(op: InternalOp): string | undefined {
-  const igsn = op.type === 'sample.set' && op.property === 'igsn' ? op.value : op.type === 'sample.insert' ? op.sample.igsn : undefined;
+  let igsn: unknown;
+  if (op.type === 'sample.set' && op.property === 'igsn') igsn = op.value;
+  else if (op.type === 'sample.insert') igsn = op.sample.igsn;
   return typeof igsn === 'string' ? igsn : undefined;
 }
