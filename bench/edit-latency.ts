@@ -161,6 +161,8 @@ async function measurePortal(
 
     const latencies: number[] = [];
     const acks: number[] = [];
+    // Like the browser client, the writer names itself, so its own recent edits never conflict.
+    const clientId = randomUUID();
     for (let index = 0; index < WARM_UP + edits; index += 1) {
       const mutationId = randomUUID();
       const arrived = new Promise<DatasetChange>((resolve) => arrivals.set(mutationId, resolve));
@@ -170,6 +172,7 @@ async function measurePortal(
         datasetId: dataset.id,
         mutationId,
         baseSeq: seq,
+        clientId,
         ops: [{ type: 'cell.set', sampleId: dataset.rows[index % dataset.rows.length]!, key: 'value', value: index }],
       });
       void ack.then(() => {

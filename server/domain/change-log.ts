@@ -72,16 +72,21 @@ export async function appendChange(trx: Knex.Transaction, input: ChangeInput): P
 
 /**
  * Builds the change-log part of a single-statement write: two CTEs, `bumped` (the dataset's seq + 1,
- * only while it still is `expectedSeq`) and `change` (the new entry). Other CTEs of the statement
- * write only when `bumped` returned a row, so the whole write happens, or none of it when another
- * change came first. Used by live edits, which read without a lock and write in one round trip.
+ * only while it still is `expectedSeq` and `condition` holds on the dataset's row) and `change` (the
+ * new entry). Other CTEs of the statement write only when `bumped` returned a row, so the whole
+ * write happens, or none of it when another change came first. Used by live edits, which read
+ * without a lock and write in one round trip.
  */
-export function changeLogCtes(input: ChangeInput, expectedSeq: number): { sql: string; bindings: Knex.Value[] } {
+export function changeLogCtes(
+  input: ChangeInput,
+  expectedSeq: number,
+  condition: { sql: string; bindings: Knex.Value[] } = { sql: 'true', bindings: [] },
+): { sql: string; bindings: Knex.Value[] } {
   const authorUserId = input.author.type === 'user' ? input.author.id : input.author.userId;
   const importId = input.author.type === 'import' ? input.author.id : null;
   return {
     sql: `bumped AS (
-        UPDATE datasets SET seq = seq + 1 WHERE id = ? AND seq = ? RETURNING seq
+        UPDATE datasets SET seq = seq + 1 WHERE id = ? AND seq = ? AND (${condition.sql}) RETURNING seq
       ), change AS (
         INSERT INTO dataset_changes (dataset_id, seq, author_user_id, import_id, mutation_id, ops, kind, reverts_seq, restore, rejected, client_id)
         SELECT ?, bumped.seq, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?::jsonb, ? FROM bumped
@@ -90,6 +95,7 @@ export function changeLogCtes(input: ChangeInput, expectedSeq: number): { sql: s
     bindings: [
       input.datasetId,
       expectedSeq,
+      ...condition.bindings,
       input.datasetId,
       authorUserId,
       importId,

@@ -11,12 +11,13 @@ import { lockDataset } from '../change-log.js';
 import { describeConflicts, EditConflictError } from './conflicts.js';
 import { EditSession } from './edit-session.js';
 import { readEditState, type EditState, type EditStateQuery } from './edit-state.js';
+import { EditStateCache } from './edit-state-cache.js';
 import type { InternalOp } from './internal-ops.js';
 import { runOps } from './run-ops.js';
 import { readStacks, type UndoStacks } from './undo-stacks.js';
 import { invertOps } from './undo-ops.js';
 import { rejectingDuplicateValues } from './unique-violations.js';
-import { writeChange } from './write-change.js';
+import { storedStacks, writeChange, type DecisionFacts } from './write-change.js';
 
 /** The result of an edit, undo or redo: the committed change (null when nothing applied) and its conflicts. */
 export interface EditOutcome {
@@ -32,6 +33,9 @@ export interface EditOutcome {
 /** Operations that change only cells of existing rows; an edit of nothing else can take the fast path. */
 const CELL_OPS = new Set(['cell.set', 'sample.set']);
 
+/** This node's states left by clients' last cell edits; see EditStateCache. */
+const stateCache = new EditStateCache();
+
 /**
  * Applies a client's edit: checks the user may edit the dataset, returns the first result for a
  * retried mutation id, applies the operations that do not conflict, and appends one change-log
@@ -39,10 +43,12 @@ const CELL_OPS = new Set(['cell.set', 'sample.set']);
  * after commit.
  *
  * Edits of cells only (typing, pasting) read everything in one query and write everything in
- * one statement that applies only while the dataset's seq is unchanged, so they cost two round
- * trips and no lock wait. When another change came first, or the edit adds or deletes rows or
- * changes fields, the edit runs in a transaction that locks the dataset first, which serialises
- * every writer of the dataset.
+ * one statement that applies only while the dataset's seq and the facts the edit was allowed on
+ * are unchanged, so they cost two round trips and no lock wait. A client's next cell edit on the
+ * same node starts from the state its last one left (EditStateCache) and costs one round trip
+ * when nobody else changed the dataset in between. When another change came first, or the edit
+ * adds or deletes rows or changes fields, the edit runs in a transaction that locks the dataset
+ * first, which serialises every writer of the dataset.
  *
  * `gate` (the rate limiter's verdict) is awaited before anything is written or returned, so the
  * read overlaps with the limiter's round trip to Redis and a rejected edit writes nothing.
@@ -60,8 +66,14 @@ async function runEdit(userId: string, datasetId: string, request: ParsedEditReq
     baseSeq: request.baseSeq,
     owner: request.clientId ? { clientId: request.clientId } : null,
   };
-  if (request.ops.every((op) => CELL_OPS.has(op.type))) {
-    const attempt = attemptEdit(Model.knex(), query, request, null, gate).then(
+  const cellsOnly = request.ops.every((op) => CELL_OPS.has(op.type));
+  const cacheKey = cellsOnly && request.clientId ? `${datasetId}:${userId}:${request.clientId}` : null;
+  if (cacheKey) {
+    const cached = await attemptFromCache(cacheKey, query, request, gate);
+    if (cached) return cached;
+  }
+  if (cellsOnly) {
+    const attempt = attemptEdit(Model.knex(), query, request, null, gate, { cacheKey }).then(
       (result) => ({ result }),
       (error: unknown) => ({ error }),
     );
@@ -73,13 +85,34 @@ async function runEdit(userId: string, datasetId: string, request: ParsedEditReq
   await gate;
   return Model.knex().transaction(async (trx) => {
     const lockedSeq = await lockOrFail(trx, datasetId);
-    return (await attemptEdit(trx, query, request, lockedSeq, gate))!;
+    return (await attemptEdit(trx, query, request, lockedSeq, gate, { cacheKey }))!;
   });
 }
 
 /**
+ * Tries a cell edit from the state the client's last edit left on this node. Returns null, and
+ * the edit runs again from a fresh read, unless every operation applied and the write found the
+ * dataset and the facts as the state has them. Nothing is written when it returns null.
+ */
+async function attemptFromCache(cacheKey: string, query: EditStateQuery, request: ParsedEditRequest, gate: Promise<void>): Promise<EditOutcome | null> {
+  await gate;
+  const state = stateCache.take(cacheKey, request.baseSeq, query.sampleIds);
+  if (!state) return null;
+  try {
+    const result = await attemptEdit(Model.knex(), query, request, null, gate, { cacheKey, cached: state });
+    if (!result) stateCache.forget(cacheKey, true);
+    return result;
+  } catch {
+    // A retried mutation id, an invalid value or an unknown field: the fresh read decides.
+    stateCache.forget(cacheKey);
+    return null;
+  }
+}
+/**
  * Makes one attempt at an edit. With `lockedSeq` the caller holds the dataset lock, so the write
  * cannot lose a race. Without it the write may find the seq moved, and the attempt returns null.
+ * With `cached` the attempt starts from that state instead of reading, and returns null unless
+ * every operation applies. With `cacheKey` a committed edit leaves its state in the cache.
  */
 async function attemptEdit(
   db: Knex | Knex.Transaction,
@@ -87,8 +120,9 @@ async function attemptEdit(
   request: ParsedEditRequest,
   lockedSeq: number | null,
   gate: Promise<void>,
+  options: { cacheKey: string | null; cached?: EditState },
 ): Promise<EditOutcome | null> {
-  const state = await readEditState(db, query);
+  const state = options.cached ?? (await readEditState(db, query));
   if (!state) throw notFound('Dataset', query.datasetId);
   const actor = authorizeEdit(state);
   if (state.earlier) return duplicateOutcome(state, actor);
@@ -96,6 +130,7 @@ async function attemptEdit(
     throw validationError([{ field: 'baseSeq', message: `the dataset is at seq ${state.seq}; baseSeq ${request.baseSeq} is ahead of it` }]);
   }
 
+  const readSeq = state.seq;
   const session = new EditSession(db, {
     datasetId: query.datasetId,
     seq: state.seq + 1,
@@ -104,14 +139,30 @@ async function attemptEdit(
     clientId: request.clientId ?? null,
   });
   await runOps(session, request.ops, state);
+  // A cached state may be stale. Only a write checks it, so conflicts found in it count for nothing.
+  if (options.cached && (session.conflicts.length > 0 || session.ops.length === 0)) return null;
   const conflicts = await describeConflicts(db, query.datasetId, session.conflicts);
   if (session.ops.length === 0) return outcome(null, conflicts, state.stacks);
 
   const stacks = { undo: [...state.stacks.undo, session.seq], redo: [] };
   await gate;
-  const change = await commit(db, session, actor, request.mutationId, stacks, { kind: 'edit', revertsSeq: null, rejected: conflicts });
-  if (!change && lockedSeq !== null) throw new Error(`Dataset ${query.datasetId} changed while its lock was held`);
-  return change ? outcome(change, conflicts, stacks) : null;
+  const change = await commit(db, session, actor, request.mutationId, stacks, { kind: 'edit', revertsSeq: null, rejected: conflicts }, decisionFacts(state, actor));
+  if (!change && lockedSeq !== null) throw changedUnderLock();
+  if (!change) return null;
+  if (options.cacheKey) stateCache.remember(options.cacheKey, stateAfter(state, change.seq, stacks), readSeq, request.baseSeq);
+  return outcome(change, conflicts, stacks);
+}
+
+/** Builds the state a committed cell edit leaves: its rows as written, the new seq and the new stacks. */
+function stateAfter(state: EditState, seq: number, stacks: UndoStacks): EditState {
+  for (const row of state.rows.values()) {
+    if (!row.dirty) continue;
+    // The write adds 1 to each changed row's version. The row's updatedAt stays as read: cell
+    // edits store no row snapshots, so nothing reads it from here.
+    row.dirty = false;
+    row.version += 1;
+  }
+  return { ...state, seq, earlier: null, stacks: storedStacks(stacks), ownSeqs: new Set([...state.ownSeqs, seq]) };
 }
 
 /**
@@ -161,8 +212,8 @@ async function runUndo(userId: string, datasetId: string, request: UndoRequest, 
       return outcome(null, conflicts, stacks);
     }
     (direction === 'undo' ? stacks.redo : stacks.undo).push(session.seq);
-    const change = await commit(trx, session, actor, request.mutationId, stacks, { kind: direction, revertsSeq: target, rejected: conflicts });
-    if (!change) throw new Error(`Dataset ${datasetId} changed while its lock was held`);
+    const change = await commit(trx, session, actor, request.mutationId, stacks, { kind: direction, revertsSeq: target, rejected: conflicts }, decisionFacts(state, actor));
+    if (!change) throw changedUnderLock();
     return outcome(change, conflicts, stacks);
   });
 }
@@ -180,6 +231,24 @@ function authorizeEdit(state: EditState): SignedInActor {
   return actor;
 }
 
+/** Collects the facts the policy allowed the edit on, for the write to check again. */
+function decisionFacts(state: EditState, actor: SignedInActor): DecisionFacts {
+  return {
+    user: { id: actor.id, role: actor.role, displayName: actor.displayName },
+    projectRole: state.projectRole,
+    dataset: state.dataset,
+    stacks: state.stacks,
+  };
+}
+
+/**
+ * With the dataset locked its seq cannot move, so a write that applied nothing found a user's
+ * role or the dataset's access settings changed since the edit read them.
+ */
+function changedUnderLock(): HttpError {
+  return new HttpError('conflict', "Your role or the dataset's access settings changed while the edit was being saved, so nothing was saved; try again.");
+}
+
 async function lockOrFail(trx: Knex.Transaction, datasetId: string): Promise<number> {
   const seq = await lockDataset(trx, datasetId);
   if (seq === null) throw notFound('Dataset', datasetId);
@@ -193,6 +262,7 @@ async function commit(
   mutationId: string,
   stacks: UndoStacks,
   entry: { kind: 'edit' | 'undo' | 'redo'; revertsSeq: number | null; rejected: EditConflict[] },
+  decidedOn: DecisionFacts,
 ): Promise<DatasetChange | null> {
   const author: ChangeAuthor = { type: 'user', id: actor.id, displayName: actor.displayName };
   return writeChange(db, {
@@ -211,6 +281,7 @@ async function commit(
     updates: session.dirtyRows(),
     history: session.history.values(),
     stacks: { userId: actor.id, ...stacks },
+    decidedOn,
   });
 }
 

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { DatasetChange } from '../../../common/events.js';
+import type { ProjectRole } from '../../../common/api/projects.js';
+import type { PortalRole } from '../../../common/api/users.js';
 import { changeLogCtes, type ChangeInput } from '../change-log.js';
 import type { HistoryEntry } from './history.js';
 import type { RowState } from './row-state.js';
@@ -15,6 +17,51 @@ export interface ChangeWrite {
   updates: RowState[];
   history: HistoryEntry[];
   stacks: { userId: string; undo: number[]; redo: number[] };
+  /** The facts the edit was decided on; the write applies only while all of them still hold. */
+  decidedOn: DecisionFacts;
+}
+
+/** The facts the policy allowed an edit on, and the undo stacks it started from. */
+export interface DecisionFacts {
+  user: { id: string; role: PortalRole; displayName: string };
+  projectRole: ProjectRole | null;
+  dataset: { projectId: string; visibility: string; state: string; embargoUntil: Date | null };
+  stacks: { undo: number[]; redo: number[] };
+}
+
+/**
+ * Holds while the user's role and name, their role in the project, the dataset's project,
+ * visibility, state and embargo, and the user's undo stacks are what the edit was decided on.
+ * Evaluated on the dataset's row in the statement's `bumped` update.
+ */
+function unchangedSince(facts: DecisionFacts): { sql: string; bindings: Knex.Value[] } {
+  return {
+    sql: `(SELECT u.role = ? AND u.display_name = ? FROM users u WHERE u.id = ?)
+      AND (SELECT pm.role FROM project_members pm WHERE pm.project_id = datasets.project_id AND pm.user_id = ?) IS NOT DISTINCT FROM ?
+      AND project_id = ? AND visibility = ? AND state = ? AND embargo_until IS NOT DISTINCT FROM ?::timestamptz
+      AND coalesce((SELECT st.undo FROM undo_stacks st WHERE st.dataset_id = datasets.id AND st.user_id = ?), '{}') = ?::bigint[]
+      AND coalesce((SELECT st.redo FROM undo_stacks st WHERE st.dataset_id = datasets.id AND st.user_id = ?), '{}') = ?::bigint[]`,
+    bindings: [
+      facts.user.role,
+      facts.user.displayName,
+      facts.user.id,
+      facts.user.id,
+      facts.projectRole,
+      facts.dataset.projectId,
+      facts.dataset.visibility,
+      facts.dataset.state,
+      facts.dataset.embargoUntil,
+      facts.user.id,
+      facts.stacks.undo,
+      facts.user.id,
+      facts.stacks.redo,
+    ],
+  };
+}
+
+/** Trims undo and redo stacks as they are stored: the latest EDIT_LIMITS.maxUndoDepth of each. */
+export function storedStacks(stacks: { undo: number[]; redo: number[] }): { undo: number[]; redo: number[] } {
+  return { undo: stacks.undo.slice(-EDIT_LIMITS.maxUndoDepth), redo: stacks.redo.slice(-EDIT_LIMITS.maxUndoDepth) };
 }
 
 /**
@@ -22,13 +69,13 @@ export interface ChangeWrite {
  * dataset row is locked before any sample row, the same order as the locking path's.
  * The statement writes the dataset's new seq and change-log entry, the changed rows
  * (version + 1), the cell history and the user's undo stacks. When the dataset's seq is no longer
- * `expectedSeq` nothing is written and null is returned, so the caller can read again and retry.
+ * `expectedSeq`, or a fact the edit was decided on changed (a role, the dataset's visibility, the
+ * undo stacks), nothing is written and null is returned, so the caller can read again and retry.
  * The statement is a named prepared statement, so each connection plans it once.
  */
 export async function writeChange(db: Knex | Knex.Transaction, input: ChangeWrite): Promise<DatasetChange | null> {
-  const log = changeLogCtes(input.change, input.expectedSeq);
-  const undo = input.stacks.undo.slice(-EDIT_LIMITS.maxUndoDepth);
-  const redo = input.stacks.redo.slice(-EDIT_LIMITS.maxUndoDepth);
+  const log = changeLogCtes(input.change, input.expectedSeq, unchangedSince(input.decidedOn));
+  const { undo, redo } = storedStacks(input.stacks);
   const rows = await queryPrepared<{ seq: string; created_at: Date }>(
     db,
     'fairport_write_change',
