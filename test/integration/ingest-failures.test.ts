@@ -101,6 +101,14 @@ describe('files that cannot be imported', () => {
     expect(record.error).toMatch(/^The file is not valid JSON \(.+\); check that it is complete/);
   });
 
+  it('names the text file of a ZIP archive that holds no table', async () => {
+    const archive = Buffer.from(zipSync({ 'readme.txt': strToU8('Collected by the survey team.\nSee the project page.\n') }));
+    const record = await importFailing({ content: archive, name: 'export.zip' });
+    expect(record.error).toBe(
+      'No column delimiter was found in the first rows of "readme.txt" in the ZIP archive, so it cannot be read as a table. Put the CSV, TSV, XLSX, ODS or GeoJSON table in the archive, or separate the columns with commas, semicolons, tabs or "|", with the same number of columns in every row.',
+    );
+  });
+
   it('rejects text without a delimiter', async () => {
     const record = await importFailing({ content: 'just some words\non lines\n', name: 'notes.csv' });
     expect(record.error).toContain('No column delimiter was found');

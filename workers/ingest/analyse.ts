@@ -84,11 +84,7 @@ async function analyseZipTable(input: AnalyseInput, table: ZipTable): Promise<Im
 
 async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: string): Promise<ImportPlan> {
   const delimiter = input.overrides.delimiter ?? detectDelimiter(withoutPreamble(sample));
-  if (delimiter === null) {
-    throw new ImportRejected(
-      'No column delimiter was found in the first rows; separate the columns with commas, semicolons, tabs or "|", with the same number of columns in every row.',
-    );
-  }
+  if (delimiter === null) throw new ImportRejected(noDelimiterMessage(detected.entry));
   const notes: string[] = [];
   let encoding = input.overrides.encoding ?? detected.encoding ?? 'utf-8';
   let source: SourcePlan = { ...detected, encoding, delimiter };
@@ -107,6 +103,16 @@ async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: str
   }
   notes.unshift(`Text encoding: ${ENCODING_NAMES[encoding]}; columns separated by ${DELIMITER_NAMES[delimiter]}.`);
   return planTable(input, source, scan, missing, '1900', notes);
+}
+
+/**
+ * Says that no delimiter was found. For a file inside a ZIP archive it names the file, which may
+ * be a readme or notes rather than a table.
+ */
+function noDelimiterMessage(entry: string | null): string {
+  const advice = 'separate the columns with commas, semicolons, tabs or "|", with the same number of columns in every row.';
+  if (entry === null) return `No column delimiter was found in the first rows; ${advice}`;
+  return `No column delimiter was found in the first rows of "${entry}" in the ZIP archive, so it cannot be read as a table. Put the CSV, TSV, XLSX, ODS or GeoJSON table in the archive, or ${advice}`;
 }
 
 async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Promise<ImportPlan> {
