@@ -154,8 +154,43 @@ describe('map points and view in two browsers', () => {
     expect(errors).toEqual([]);
   }, 30_000);
 
-  it('refits the view after an import', async () => {
+  /** Returns the points' centres once two reads 100 ms apart agree, that is once the map stopped moving. */
+  async function settledCentres(page: Page): Promise<PagePoint[]> {
+    let previous = await markerCentres(page);
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      await page.waitForTimeout(100);
+      const current = await markerCentres(page);
+      if (JSON.stringify(current) === JSON.stringify(previous)) return current;
+      previous = current;
+    }
+    throw new Error('the map kept moving');
+  }
+
+  /**
+   * Moves a page's map as a user would. It zooms out with the zoom button, which keeps every point
+   * well inside the map. Then it drags the map by 30 pixels from a spot at least 40 pixels from
+   * every point, so the drag moves no sample. Returns the points' centres after both.
+   */
+  async function moveMapByHand(page: Page): Promise<PagePoint[]> {
+    await page.locator('.samples-map .leaflet-control-zoom-out').click();
+    const zoomed = await settledCentres(page);
+    const box = (await page.locator('.samples-map').boundingBox())!;
+    const spots = [0.5, 0.35, 0.65].flatMap((fx) => [0.5, 0.7, 0.3].map((fy) => ({ x: box.x + box.width * fx, y: box.y + box.height * fy })));
+    const start = spots.find((spot) => zoomed.every((point) => Math.hypot(point.x - spot.x, point.y - spot.y) > 40))!;
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    await page.mouse.move(start.x + 30, start.y + 20, { steps: 6 });
+    await page.mouse.up();
+    const moved = await settledCentres(page);
+    expect(moved.length).toBe(zoomed.length);
+    expect(moved[0]!.x - zoomed[0]!.x, 'pixels the drag moved the map').toBeCloseTo(30, -1);
+    return moved;
+  }
+
+  it('refits the view after an import, except for a viewer who moved the map', async () => {
     const requestsBefore = pointsRequests.get(sam)!.length;
+    const panned = await moveMapByHand(alice);
+    const aliceRead = waitForDatasetRead(alice, (await datasetSeq()) + 1);
     const csv = ['name,lat,lon', ...IMPORTED.map(({ name, lat, lon }) => `${name},${lat},${lon}`)].join('\n');
     const record = await uploadAndLoad(stack.url, api.cookie, datasetId, 'far-west.csv', `${csv}\n`);
     expect(record.state).toBe('completed');
@@ -165,6 +200,15 @@ describe('map points and view in two browsers', () => {
     await expect.poll(async () => (await markerCentres(sam)).length, { timeout: 15_000 }).toBe(expectedPoints);
     for (const at of await markerCentres(sam)) expect(await isInsideMap(sam, at), `point at ${at.x}, ${at.y}`).toBe(true);
     expect(pointsRequests.get(sam)!.length, 'points requests for the import').toBeGreaterThan(requestsBefore);
+
+    // Alice moved her map, so it stays where she put it: her points are where they were.
+    await aliceRead;
+    const after = await settledCentres(alice);
+    expect(after.length).toBe(panned.length);
+    after.forEach((at, index) => {
+      expect(Math.abs(at.x - panned[index]!.x), `x of point ${index}`).toBeLessThanOrEqual(PIXEL_TOLERANCE);
+      expect(Math.abs(at.y - panned[index]!.y), `y of point ${index}`).toBeLessThanOrEqual(PIXEL_TOLERANCE);
+    });
     expect(errors).toEqual([]);
   }, 90_000);
 });

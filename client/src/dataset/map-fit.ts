@@ -4,15 +4,19 @@ import type { Dataset } from '../../../common/api/datasets.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
 import { extentToBox, WORLD_BOX } from '../map/extent.js';
 import { FitControl } from '../map/fit-control.js';
+import { FittedView } from '../map/fitted-view.js';
 
 /**
  * Fits a map's view to the dataset's extent when the map opens and when the dataset gets its
  * first located sample or loses its last one. It also fits once after each import into the
- * dataset, and whenever the user presses the map's "Fit to samples" button. Call it where the
- * map is created, so its effects end with the map.
+ * dataset, unless the user has panned or zoomed since the last fit, and whenever the user presses
+ * the map's "Fit to samples" button. Call it where the map is created, so its effects end with
+ * the map.
  */
 export function createMapFit(map: L.Map, dataset: () => Dataset, live: LiveDataset): void {
-  const fit = () => fitToDataset(map, dataset());
+  const view = new FittedView(map);
+  onCleanup(() => view.dispose());
+  const fit = () => view.fit(() => fitToDataset(map, dataset()));
   const control = new FitControl(fit).addTo(map);
 
   // The view is fitted when the map opens and when the dataset gets its first located sample or
@@ -24,8 +28,12 @@ export function createMapFit(map: L.Map, dataset: () => Dataset, live: LiveDatas
   createEffect(on(hasLocatedSamples, fit));
   createEffect(() => control.setEnabled(hasLocatedSamples()));
 
+  // A viewer who moved the map to look at something keeps that view; the button brings the
+  // imported samples into view.
   const datasetSeq = createMemo(() => dataset().seq);
-  fitAfterImports(live, datasetSeq, fit);
+  fitAfterImports(live, datasetSeq, () => {
+    if (!view.movedSinceFit()) fit();
+  });
 }
 
 /**
