@@ -1,11 +1,13 @@
 import type { EditState } from './edit-state.js';
 
-/** How many clients' states one node keeps; the least recently used goes first. */
-const MAX_ENTRIES = 2_000;
 /** Rows one entry keeps; past this it keeps only the rows of the latest edit. */
 const MAX_ROWS_PER_ENTRY = 2_000;
+/** Rows all entries of a node keep together; past this the least recently used entries go. */
+const MAX_ROWS = 50_000;
 /** How long a client's edits skip the cache after a cached write found the dataset changed. */
 const CONTENDED_MS = 10_000;
+/** Clients a node remembers as contended at once; more simply keep using the cache. */
+const MAX_CONTENDED = 10_000;
 
 interface Entry {
   state: EditState;
@@ -27,8 +29,17 @@ interface Entry {
 export class EditStateCache {
   private readonly entries = new Map<string, Entry>();
   private readonly contended = new Map<string, number>();
+  private rows = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly limits = { rowsPerEntry: MAX_ROWS_PER_ENTRY, rows: MAX_ROWS },
+  ) {}
+
+  /** Rows held by all entries, for tests and logs. */
+  get size(): { entries: number; rows: number } {
+    return { entries: this.entries.size, rows: this.rows };
+  }
 
   /**
    * Takes the state for a client's edit naming `sampleIds` on `baseSeq`, or returns null when
@@ -37,12 +48,12 @@ export class EditStateCache {
   take(key: string, baseSeq: number, sampleIds: readonly string[]): EditState | null {
     const entry = this.entries.get(key);
     if (!entry) return null;
-    this.entries.delete(key);
+    this.remove(key);
     if (this.isContended(key)) return null;
     if (baseSeq < entry.ownSince || baseSeq > entry.state.seq) return null;
     if (!sampleIds.every((id) => entry.state.rows.has(id))) {
       // The rows are kept so the next read can add to them.
-      this.entries.set(key, entry);
+      this.add(key, entry);
       return null;
     }
     const ownSeqs = new Set([...entry.state.ownSeqs].filter((seq) => seq > baseSeq));
@@ -51,25 +62,51 @@ export class EditStateCache {
 
   /**
    * Keeps the state a successful edit left. `readSeq` is the seq the edit's state was read at and
-   * `baseSeq` the edit's base, after which the state's own seqs are complete. Rows an earlier
-   * state of the client holds stay when that state was at `readSeq`, because nothing changed the
+   * `baseSeq` the edit's base, after which the state's own seqs are complete. Rows in an earlier
+   * state of the client stay when that state was at `readSeq`, because nothing changed the
    * dataset in between.
    */
   remember(key: string, state: EditState, readSeq: number, baseSeq: number): void {
     const earlier = this.entries.get(key);
-    this.entries.delete(key);
+    this.remove(key);
+    if (earlier && earlier.state.seq > state.seq) {
+      // A later edit of the client finished first; its state is the newer one.
+      this.add(key, earlier);
+      return;
+    }
     let rows = state.rows;
     if (earlier && earlier.state.seq === readSeq) rows = new Map([...earlier.state.rows, ...rows]);
-    if (rows.size > MAX_ROWS_PER_ENTRY) rows = state.rows;
-    if (rows.size > MAX_ROWS_PER_ENTRY) return;
-    this.entries.set(key, { state: { ...state, rows }, ownSince: baseSeq });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    if (rows.size > this.limits.rowsPerEntry) rows = state.rows;
+    if (rows.size > this.limits.rowsPerEntry) return;
+    this.add(key, { state: { ...state, rows }, ownSince: baseSeq });
   }
 
   /** Drops a client's state, and with `contended` skips the cache for the client for a while. */
   forget(key: string, contended = false): void {
+    this.remove(key);
+    if (!contended) return;
+    const now = this.now();
+    if (this.contended.size >= MAX_CONTENDED) {
+      for (const [other, until] of this.contended) if (until <= now) this.contended.delete(other);
+    }
+    if (this.contended.size < MAX_CONTENDED) this.contended.set(key, now + CONTENDED_MS);
+  }
+
+  /** Adds an entry as the most recently used, then drops the least recently used past the row limit. */
+  private add(key: string, entry: Entry): void {
+    this.entries.set(key, entry);
+    this.rows += entry.state.rows.size;
+    for (const oldest of this.entries.keys()) {
+      if (this.rows <= this.limits.rows || oldest === key) break;
+      this.remove(oldest);
+    }
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
-    if (contended) this.contended.set(key, this.now() + CONTENDED_MS);
+    this.rows -= entry.state.rows.size;
   }
 
   private isContended(key: string): boolean {
