@@ -75,7 +75,7 @@ describe('edits that start from the state a previous edit left', () => {
     }
   });
 
-  it('refuse an edit after the user lost the editor role', async () => {
+  it('reject an edit after the user lost the editor role', async () => {
     const { datasetId, rowId } = await makeDataset();
     const socket = await openSocket(api.url, editor.cookie);
     try {
@@ -85,9 +85,9 @@ describe('edits that start from the state a previous edit left', () => {
 
       await api.server.context.knex('project_members').where({ projectId, userId: editorId }).update({ role: 'viewer' });
       try {
-        const refused = await edit(socket, 'client-eda', datasetId, [setCell(rowId, 'a', 'refused')], seq);
-        expect(refused.ok).toBe(false);
-        expect(refused.ok ? null : refused.error.code).toBe('forbidden');
+        const rejected = await edit(socket, 'client-eda', datasetId, [setCell(rowId, 'a', 'rejected')], seq);
+        expect(rejected.ok).toBe(false);
+        expect(rejected.ok ? null : rejected.error.code).toBe('forbidden');
         expect(await valuesOf(rowId)).toEqual({ a: 'allowed' });
         expect(await seqOf(datasetId)).toBe(seq);
       } finally {
