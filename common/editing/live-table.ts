@@ -159,6 +159,19 @@ export class LiveTable {
   }
 
   /**
+   * Returns the committed positions that hold every row shown between `first` and `last`. Own
+   * unconfirmed inserts and deletes move shown rows by at most their number from their committed
+   * positions, so the range is widened by that number at each end.
+   */
+  committedRangeFor(first: number, last: number): PositionRange {
+    let shift = 0;
+    for (const edit of this.pending.values()) {
+      for (const op of edit.request.ops) if (op.type === 'sample.insert' || op.type === 'sample.delete') shift += 1;
+    }
+    return { first: Math.max(0, first - shift), last: last + shift };
+  }
+
+  /**
    * Starts again from the server's seq after a refetch was needed: every position is forgotten,
    * because inserts and deletes were missed, and the host reads the rows in view again.
    */

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureClientBuilt, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
 import { insertBulkRows } from '../helpers/bulk-rows.js';
+import { ChangeGate } from '../helpers/change-gate.js';
 import { gridCell, openDatasetPage } from '../helpers/dataset-page.js';
 import { createLiveDataset } from '../helpers/live-world.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
@@ -131,6 +132,39 @@ describe('pasting a column into rows the grid has not loaded', () => {
     const [lastExisting] = await storedRows(shortDatasetId, SHORT_ROWS - 1, 1);
     expect(lastExisting!.name).toBe(`R${SHORT_ROWS - 1}`);
     expect(await page.locator('.grid-problem').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('pastes below own deletes the server has not confirmed', async () => {
+    let gate: ChangeGate | undefined;
+    const prepare = async (context: BrowserContext) => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      gate = await ChangeGate.install(context);
+    };
+    const { page } = await openDatasetPage(browser, { baseUrl: stack.url, datasetId: shortDatasetId, credentials: ADMIN, firstRow: 'R0', errors, prepare });
+    for (let waited = 0; !gate!.isWebSocket; waited += 50) {
+      if (waited > 10_000) throw new Error('the Socket.IO client did not move to the websocket within 10 s');
+      await page.waitForTimeout(50);
+    }
+
+    // Holding the page's edit requests keeps its own deletes unconfirmed, so rows shown below
+    // them sit 3 positions above their committed ones while the paste reads the rows it covers.
+    gate!.hold({ edits: true });
+    for (const name of ['R1', 'R2', 'R3']) {
+      await gridCell(page, name, 'name').click();
+      await page.getByRole('button', { name: 'Delete row' }).click();
+      await expect.poll(() => gridCell(page, name, 'name').count(), { timeout: 5_000 }).toBe(0);
+    }
+    await gridCell(page, 'R4', DEPTH_COLUMN).click();
+    const lines = 400;
+    await paste(page, pastedLines(lines, 800_000));
+    // The paste is the fourth edit held.
+    await expect.poll(() => gate!.heldEditCount, { timeout: 10_000 }).toBe(4);
+    expect(await textsOf(page, '.grid-problem')).toBe('');
+    gate!.release();
+
+    const expected = Array.from({ length: lines }, (_, line) => ({ name: `R${line + 4}`, depth: 800_000 + line }));
+    await expect.poll(() => storedRows(shortDatasetId, 1, lines), { timeout: 20_000 }).toEqual(expected);
     expect(errors).toEqual([]);
   }, 60_000);
 });

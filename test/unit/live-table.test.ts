@@ -252,6 +252,19 @@ describe('LiveTable windows', () => {
     expect(table.shownIds()).toEqual([id(0), id(50), id(1), id(51), id(2), id(3)]);
   });
 
+  it('maps shown positions to committed ones', () => {
+    table.loadWindow({ position: 0, total: 5000, seq: 5, items: rows(0, 10) });
+    expect(table.committedRangeFor(20, 30)).toEqual({ first: 20, last: 30 });
+    table.edit([
+      { type: 'sample.insert', sample: { id: id(9000), name: 'a' }, afterId: id(1) },
+      { type: 'sample.insert', sample: { id: id(9001), name: 'b' }, afterId: id(9000) },
+    ]);
+    table.edit([{ type: 'sample.delete', sampleId: id(5) }]);
+    // Rows shown at 20 to 30 are the committed rows 19 to 29; the range covers them with room.
+    expect(table.committedRangeFor(20, 30)).toEqual({ first: 17, last: 33 });
+    expect(table.committedRangeFor(1, 2)).toEqual({ first: 0, last: 5 });
+  });
+
   it('shows an own new row at the end', () => {
     table.loadWindow({ position: 0, total: 5000, seq: 5, items: rows(0, 10) });
     table.edit([{ type: 'sample.insert', sample: { id: id(9000), name: 'new' } }]);

@@ -298,7 +298,9 @@ export function createLiveDataset(datasetId: string, reloadMeta: () => void): Li
       windows.show(first, last);
     },
     ensureRows(first, last) {
-      return windows.readRange(first, last);
+      // Positions here are as shown, with own unconfirmed inserts and deletes; reads go by committed position.
+      const range = table.committedRangeFor(first, last);
+      return windows.readRange(range.first, range.last);
     },
     edit(ops, options = {}) {
       const request = table.edit(ops, options);
