@@ -83,9 +83,12 @@ async function runEdit(userId: string, datasetId: string, request: ParsedEditReq
     if (fast.result) return fast.result;
   }
   await gate;
+  // The state is cached only after an edit committed, and this transaction commits after the
+  // attempt returns, so the locking path leaves nothing in the cache.
+  if (cacheKey) stateCache.forget(cacheKey);
   return Model.knex().transaction(async (trx) => {
     const lockedSeq = await lockOrFail(trx, datasetId);
-    return (await attemptEdit(trx, query, request, lockedSeq, gate, { cacheKey }))!;
+    return (await attemptEdit(trx, query, request, lockedSeq, gate, { cacheKey: null }))!;
   });
 }
 
