@@ -15,6 +15,7 @@ import { findUnstorableText } from '../http/text-safety.js';
 import { respond } from './ack.js';
 import type { EditRateLimiter } from './edit-rate-limiter.js';
 import type { RealtimePublisher } from './publisher.js';
+import { createSerialQueue } from './serial-queue.js';
 
 type FairportSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -29,24 +30,30 @@ export interface EditHandlerServices {
  * which authorises it. Every failure is a typed acknowledgement, and the socket stays connected.
  */
 export function registerEditHandlers(socket: FairportSocket, services: EditHandlerServices): void {
+  // A tab sends its edits without waiting for acknowledgements, and its own changes never
+  // conflict with each other. So one socket's edits, undos and redos run one at a time, in the
+  // order sent; otherwise a short correction could commit before a long paste sent just before
+  // it, and the paste would then overwrite it.
+  const inOrder = createSerialQueue();
+
   socket.on('dataset:edit', (raw, ack) => {
-    void respond(ack, async () => {
+    void inOrder(() => respond(ack, async () => {
       // The limiter's round trip runs while the edit is read, and nothing is written or acknowledged before its verdict.
       const gate = services.limiter.consume(limitKey(socket));
       const request = await afterGate(gate, () => parseSized(editRequest, raw));
       // The user's role and project membership are read again with the edit, so a change applies at once.
       const userId = await afterGate(gate, () => signedInUserId(socket));
       return acknowledge(await applyEdit(userId, request.datasetId, request, gate), services.publisher);
-    });
+    }));
   });
 
   for (const direction of ['undo', 'redo'] as const) {
     socket.on(`dataset:${direction}`, (raw, ack) => {
-      void respond(ack, async () => {
+      void inOrder(() => respond(ack, async () => {
         await services.limiter.consume(limitKey(socket));
         const request = parseSized(undoRequest, raw);
         return acknowledge(await applyUndo(signedInUserId(socket), request.datasetId, request, direction), services.publisher);
-      });
+      }));
     });
   }
 
@@ -90,12 +97,14 @@ function acknowledge(outcome: EditOutcome, publisher: RealtimePublisher) {
  * Text PostgreSQL cannot store (U+0000, unpaired surrogates) is rejected as the REST API rejects it.
  */
 function parseSized<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  // The text check stops at a bounded depth, so it runs first: JSON.stringify of a payload nested
+  // thousands of levels deep overflows the stack.
+  const textIssue = findUnstorableText(raw, 'request');
+  if (textIssue) throw validationError([textIssue]);
   const size = Buffer.byteLength(JSON.stringify(raw ?? null) ?? '');
   if (size > EDIT_LIMITS.maxBytes) {
     throw new HttpError('payload_too_large', `The request is ${size} bytes; at most ${EDIT_LIMITS.maxBytes} are accepted. Split it into smaller edits.`);
   }
-  const textIssue = findUnstorableText(raw, 'request');
-  if (textIssue) throw validationError([textIssue]);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw validationError(fieldIssues(parsed.error, 'request'));
   return parsed.data;

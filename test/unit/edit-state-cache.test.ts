@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EditState } from '../../server/domain/editing/edit-state.js';
 import { EditStateCache } from '../../server/domain/editing/edit-state-cache.js';
-import type { RowState } from '../../server/domain/editing/row-state.js';
+import type { FieldState, RowState } from '../../server/domain/editing/row-state.js';
+import { fieldsBytes, rowBytes } from '../../server/domain/editing/state-size.js';
 
 function row(id: string): RowState {
   return {
@@ -65,7 +66,7 @@ describe('EditStateCache', () => {
     const cache = new EditStateCache();
     cache.remember('k', state(5, ['a']), 4, 4);
     expect(cache.take('k', 5, ['a', 'b'])).toBeNull();
-    expect(cache.size).toEqual({ entries: 1, rows: 1 });
+    expect(cache.size.entries).toBe(1);
 
     // A fresh read at seq 5 found row b; its edit made seq 6.
     cache.remember('k', state(6, ['b']), 5, 5);
@@ -87,17 +88,28 @@ describe('EditStateCache', () => {
     expect(cache.take('k', 8, ['a'])?.seq).toBe(9);
   });
 
-  it('drops the least recently used states past the row limit', () => {
-    const cache = new EditStateCache(Date.now, { rowsPerEntry: 3, rows: 4 });
+  it('drops the least recently used states past the byte limit', () => {
+    const rowSize = rowBytes(row('a'));
+    const fieldSize = fieldsBytes(new Map());
+    const cache = new EditStateCache(Date.now, { rowsPerEntry: 10, entryBytes: fieldSize + 3 * rowSize, bytes: 3 * fieldSize + 4 * rowSize });
     cache.remember('old', state(1, ['a', 'b']), 0, 0);
     cache.remember('mid', state(1, ['c']), 0, 0);
     cache.remember('new', state(1, ['d', 'e']), 0, 0);
-    expect(cache.size).toEqual({ entries: 2, rows: 3 });
+    expect(cache.size).toEqual({ entries: 2, bytes: 2 * fieldSize + 3 * rowSize });
     expect(cache.take('old', 1, ['a'])).toBeNull();
     expect(cache.take('new', 1, ['d'])?.seq).toBe(1);
 
     cache.remember('wide', state(1, ['p', 'q', 'r', 's']), 0, 0);
     expect(cache.take('wide', 1, ['p'])).toBeNull();
+  });
+
+  it('skips a state whose fields are too large', () => {
+    const cache = new EditStateCache(Date.now, { rowsPerEntry: 10, entryBytes: 1_000_000, bytes: 10_000_000 });
+    const large = state(1, ['a']);
+    const field = { id: 'f1', datasetId: 'd1', key: 'notes', label: 'Notes', type: 'text', unit: null, description: 'x'.repeat(600_000), termIri: null, vocabularyIri: null, required: false, position: 0, createdAt: '', updatedAt: '', seq: 1 };
+    large.fields.set('f1', field as FieldState);
+    cache.remember('k', large, 0, 0);
+    expect(cache.size).toEqual({ entries: 0, bytes: 0 });
   });
 
   it('skips a contended client for ten seconds', () => {

@@ -1,9 +1,12 @@
 import type { EditState } from './edit-state.js';
+import { fieldsBytes, rowBytes } from './state-size.js';
 
 /** Rows one entry keeps; past this it keeps only the rows of the latest edit. */
 const MAX_ROWS_PER_ENTRY = 2_000;
-/** Rows all entries of a node keep together; past this the least recently used entries go. */
-const MAX_ROWS = 50_000;
+/** Estimated bytes one entry may take (see state-size.ts); a larger state is not kept. */
+const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
+/** Estimated bytes all entries of a node take together; past this the least recently used go. */
+const MAX_BYTES = 64 * 1024 * 1024;
 /** How long a client's edits skip the cache after a cached write found the dataset changed. */
 const CONTENDED_MS = 10_000;
 /** Clients a node remembers as contended at once; more simply keep using the cache. */
@@ -11,6 +14,8 @@ const MAX_CONTENDED = 10_000;
 
 interface Entry {
   state: EditState;
+  /** The state's estimated size in bytes. */
+  bytes: number;
   /** The base seq of the read the state grew from: its own seqs are complete only after it. */
   ownSince: number;
 }
@@ -22,23 +27,23 @@ interface Entry {
  * none of these facts changed (see writeChange). A stale state therefore writes nothing, and the
  * edit runs again from a fresh read.
  *
- * A state is taken out while an edit uses it, so two edits of one client never share one, and a
- * client whose cached writes keep failing (someone else edits the dataset at the same time) reads
- * afresh for a while. The cache holds nothing that is not in the database.
+ * A state is taken out while an edit uses it, so two edits of one client never share one. A
+ * client whose cached writes keep failing, because someone else edits the dataset at the same
+ * time, reads afresh for a while. The cache contains nothing that is not in the database.
  */
 export class EditStateCache {
   private readonly entries = new Map<string, Entry>();
   private readonly contended = new Map<string, number>();
-  private rows = 0;
+  private bytes = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly limits = { rowsPerEntry: MAX_ROWS_PER_ENTRY, rows: MAX_ROWS },
+    private readonly limits = { rowsPerEntry: MAX_ROWS_PER_ENTRY, entryBytes: MAX_ENTRY_BYTES, bytes: MAX_BYTES },
   ) {}
 
-  /** Rows held by all entries, for tests and logs. */
-  get size(): { entries: number; rows: number } {
-    return { entries: this.entries.size, rows: this.rows };
+  /** Entries held and their estimated bytes, for tests and logs. */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
   }
 
   /**
@@ -78,7 +83,9 @@ export class EditStateCache {
     if (earlier && earlier.state.seq === readSeq) rows = new Map([...earlier.state.rows, ...rows]);
     if (rows.size > this.limits.rowsPerEntry) rows = state.rows;
     if (rows.size > this.limits.rowsPerEntry) return;
-    this.add(key, { state: { ...state, rows }, ownSince: baseSeq });
+    const bytes = stateBytes(state.fields, rows);
+    if (bytes > this.limits.entryBytes) return;
+    this.add(key, { state: { ...state, rows }, bytes, ownSince: baseSeq });
   }
 
   /** Drops a client's state, and with `contended` skips the cache for the client for a while. */
@@ -92,12 +99,12 @@ export class EditStateCache {
     if (this.contended.size < MAX_CONTENDED) this.contended.set(key, now + CONTENDED_MS);
   }
 
-  /** Adds an entry as the most recently used, then drops the least recently used past the row limit. */
+  /** Adds an entry as the most recently used, then drops the least recently used past the byte limit. */
   private add(key: string, entry: Entry): void {
     this.entries.set(key, entry);
-    this.rows += entry.state.rows.size;
+    this.bytes += entry.bytes;
     for (const oldest of this.entries.keys()) {
-      if (this.rows <= this.limits.rows || oldest === key) break;
+      if (this.bytes <= this.limits.bytes || oldest === key) break;
       this.remove(oldest);
     }
   }
@@ -106,7 +113,7 @@ export class EditStateCache {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.rows -= entry.state.rows.size;
+    this.bytes -= entry.bytes;
   }
 
   private isContended(key: string): boolean {
@@ -116,4 +123,10 @@ export class EditStateCache {
     this.contended.delete(key);
     return false;
   }
+}
+
+function stateBytes(fields: EditState['fields'], rows: EditState['rows']): number {
+  let bytes = fieldsBytes(fields);
+  for (const row of rows.values()) bytes += rowBytes(row);
+  return bytes;
 }

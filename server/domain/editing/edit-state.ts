@@ -51,8 +51,10 @@ type OwnerColumn = 'client_id' | 'author_user_id';
  * id, $3 mutation id, $4 sample ids, then with an owner column $5 base seq and $6 the owner.
  */
 function editStateSql(ownerColumn: OwnerColumn | null): string {
+  // A client id is visible to everyone in the room, so only the user's own changes count as the client's.
   const ownSeqs = ownerColumn
-    ? `(SELECT coalesce(json_agg(c.seq), '[]') FROM dataset_changes c WHERE c.dataset_id = d.id AND c.seq > $5 AND c.${ownerColumn} = $6)`
+    ? `(SELECT coalesce(json_agg(c.seq), '[]') FROM dataset_changes c
+        WHERE c.dataset_id = d.id AND c.seq > $5 AND c.${ownerColumn} = $6 AND c.author_user_id = $2)`
     : `'[]'::json`;
   return `SELECT d.seq, d.visibility, d.state, d.embargo_until, d.project_id,
        (SELECT json_build_object('id', u.id, 'email', u.email, 'displayName', u.display_name, 'role', u.role) FROM users u WHERE u.id = $2) AS user,

@@ -32,13 +32,16 @@ export interface DecisionFacts {
 /**
  * Holds while the user's role and name, their role in the project, the dataset's project,
  * visibility, state and embargo, and the user's undo stacks are what the edit was decided on.
- * Evaluated on the dataset's row in the statement's `bumped` update.
+ * Evaluated on the dataset's row in the statement's `bumped` update. The embargo is compared to
+ * the millisecond, because PostgreSQL keeps microseconds and a JavaScript Date does not.
  */
 function unchangedSince(facts: DecisionFacts): { sql: string; bindings: Knex.Value[] } {
   return {
     sql: `(SELECT u.role = ? AND u.display_name = ? FROM users u WHERE u.id = ?)
       AND (SELECT pm.role FROM project_members pm WHERE pm.project_id = datasets.project_id AND pm.user_id = ?) IS NOT DISTINCT FROM ?
-      AND project_id = ? AND visibility = ? AND state = ? AND embargo_until IS NOT DISTINCT FROM ?::timestamptz
+      AND project_id = ? AND visibility = ? AND state = ?
+      AND (embargo_until IS NULL) = (?::timestamptz IS NULL)
+      AND (embargo_until IS NULL OR abs(extract(epoch FROM embargo_until - ?::timestamptz)) < 0.001)
       AND coalesce((SELECT st.undo FROM undo_stacks st WHERE st.dataset_id = datasets.id AND st.user_id = ?), '{}') = ?::bigint[]
       AND coalesce((SELECT st.redo FROM undo_stacks st WHERE st.dataset_id = datasets.id AND st.user_id = ?), '{}') = ?::bigint[]`,
     bindings: [
@@ -50,6 +53,7 @@ function unchangedSince(facts: DecisionFacts): { sql: string; bindings: Knex.Val
       facts.dataset.projectId,
       facts.dataset.visibility,
       facts.dataset.state,
+      facts.dataset.embargoUntil,
       facts.dataset.embargoUntil,
       facts.user.id,
       facts.stacks.undo,
