@@ -31,9 +31,13 @@ export interface EditConflict {
   changedAt: string | null;
 }
 
-/** Acknowledgement of `dataset:edit`, `dataset:undo` and `dataset:redo`. */
+/**
+ * Acknowledgement of `dataset:edit`, `dataset:undo` and `dataset:redo`. `duplicate` is true when
+ * the mutation id was applied before: the answer is that first result, and the request's
+ * operations were not applied again even when they differ.
+ */
 export type EditAck =
-  | { ok: true; seq: number; conflicts: EditConflict[]; undoDepth: number; redoDepth: number }
+  | { ok: true; seq: number; conflicts: EditConflict[]; undoDepth: number; redoDepth: number; duplicate?: true }
   | (AckError & { conflicts?: EditConflict[] });
 
 /** Acknowledgement of `dataset:sync`: the missed changes in seq order, or `refetch` when more were missed than are replayed. */

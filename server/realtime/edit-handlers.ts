@@ -89,7 +89,8 @@ function acknowledge(outcome: EditOutcome, publisher: RealtimePublisher) {
     const error = new HttpError('conflict', 'Nothing was applied: someone else changed every cell this edit touches.');
     throw Object.assign(error, { conflicts: outcome.conflicts });
   }
-  return { seq: outcome.seq, conflicts: outcome.conflicts, undoDepth: outcome.undoDepth, redoDepth: outcome.redoDepth };
+  const answer = { seq: outcome.seq, conflicts: outcome.conflicts, undoDepth: outcome.undoDepth, redoDepth: outcome.redoDepth };
+  return outcome.duplicate ? { ...answer, duplicate: true as const } : answer;
 }
 
 /**

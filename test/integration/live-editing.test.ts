@@ -155,7 +155,8 @@ describe('conflicts', () => {
     const first = await edit(socket, world.datasetId, world.seq, ops, { mutationId });
     const retry = await edit(socket, world.datasetId, world.seq, ops, { mutationId });
     expect(first).toMatchObject({ ok: true, seq: world.seq + 1 });
-    expect(retry).toMatchObject({ ok: true, seq: world.seq + 1 });
+    expect(first).not.toHaveProperty('duplicate');
+    expect(retry).toMatchObject({ ok: true, seq: world.seq + 1, duplicate: true });
     const changes = await api.server.context.knex('dataset_changes').where({ datasetId: world.datasetId, mutationId });
     expect(changes).toHaveLength(1);
     expect((await row(newRow)).values).toEqual({ depth_m: 4.5 });
