@@ -202,14 +202,17 @@ export class LiveTable {
     this.checkGap();
   }
 
-  /** Builds an edit request of the given operations and shows them at once. */
-  edit(ops: EditOp[], options: { overwrite?: boolean } = {}): EditRequest {
+  /**
+   * Builds an edit request of the given operations and shows them at once. Its base is the table's
+   * seq, or `baseSeq` when that is earlier: changes others made after it conflict with the edit.
+   */
+  edit(ops: EditOp[], options: { overwrite?: boolean; baseSeq?: number } = {}): EditRequest {
     this.mutationCounter += 1;
     const request: EditRequest = {
       datasetId: this.datasetId,
       mutationId: `${this.clientId}-${this.mutationCounter}`,
       clientId: this.clientId,
-      baseSeq: this.lastSeq,
+      baseSeq: Math.min(this.lastSeq, options.baseSeq ?? this.lastSeq),
       ops,
       ...(options.overwrite ? { overwrite: true } : {}),
     };

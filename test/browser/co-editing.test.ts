@@ -130,6 +130,46 @@ describe('conflicts and map moves in two browsers', () => {
     await expect.poll(() => gridCell(sam, 'R3', 'field:note').textContent(), { timeout: 10_000 }).toBe('Sam keeps this');
   }, 30_000);
 
+  it("keeps Sam's editor open while Alice saves another change", async () => {
+    await gridCell(sam, 'R4', 'field:note').click();
+    await sam.keyboard.type('Lake ');
+    const editor = sam.getByRole('textbox', { name: 'Cell value' });
+    expect(await editor.inputValue()).toBe('Lake ');
+
+    // Alice's change to another row draws Sam's rows again, editor included.
+    await typeInto(alice, 'R0', 'from Alice meanwhile');
+    await expect.poll(() => gridCell(sam, 'R0', 'field:note').textContent(), { timeout: 10_000 }).toBe('from Alice meanwhile');
+    expect(await editor.count()).toBe(1);
+    expect(await noteOf('R4')).toBeUndefined();
+
+    await sam.keyboard.type('Rotorua');
+    await sam.keyboard.press('Enter');
+    await expect.poll(() => noteOf('R4'), { timeout: 10_000 }).toBe('Lake Rotorua');
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('asks Sam before his typing replaces what Alice saved meanwhile', async () => {
+    await gridCell(sam, 'R0', 'name').click();
+    await gridCell(sam, 'R0', 'field:note').dblclick();
+    await sam.keyboard.press('Control+A');
+    await sam.keyboard.type('Geneva ');
+
+    await typeInto(alice, 'R0', 'checked by Alice');
+    await expect.poll(() => gridCell(sam, 'R0', 'field:note').getAttribute('title'), { timeout: 10_000 }).toContain('checked by Alice');
+
+    await sam.keyboard.type('harbour');
+    await sam.keyboard.press('Enter');
+    const dialog = sam.getByRole('alertdialog');
+    await expect.poll(() => dialog.count(), { timeout: 10_000 }).toBe(1);
+    expect(await dialog.locator('.conflict-list__theirs').textContent()).toBe('checked by Alice');
+    expect(await dialog.locator('.conflict-list__mine').textContent()).toBe('Geneva harbour');
+    expect(await noteOf('R0')).toBe('checked by Alice');
+
+    await dialog.getByRole('button', { name: 'Keep mine' }).click();
+    await expect.poll(() => noteOf('R0'), { timeout: 10_000 }).toBe('Geneva harbour');
+    expect(errors).toEqual([]);
+  }, 30_000);
+
   it('inserts a row below the selected row', async () => {
     await gridCell(alice, 'R1', 'name').click();
     await alice.getByRole('button', { name: 'Insert row below' }).click();

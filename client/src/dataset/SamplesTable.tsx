@@ -20,8 +20,16 @@ const ROW_HEIGHT = 32;
 const MAX_BODY_HEIGHT = 480;
 const PAGE_ROWS = 10;
 
-interface Editing extends CellPosition {
+/**
+ * The cell being edited, by row id and column id, so the editor stays on its cell when rows are
+ * inserted or deleted above it. `baseSeq` is the table's seq when editing started, so a change
+ * someone else makes to the cell meanwhile is reported as a conflict.
+ */
+interface Editing {
+  sampleId: string;
+  columnId: string;
   text: string;
+  baseSeq: number;
 }
 
 /**
@@ -165,34 +173,52 @@ export function SamplesTable(props: {
   };
 
   const startEditing = (initial?: string) => {
-    const position = selected();
     const sample = selectedSample();
     const column = selectedColumn();
-    if (!position || !sample || !column || !live.canEdit()) return;
+    if (!sample || !column || !live.canEdit()) return;
     setInputProblem(null);
-    setEditing({ ...position, text: initial ?? editableText(column.id, sample, column.text(sample)) });
+    draft = null;
+    setEditing({ sampleId: sample.id, columnId: column.id, text: initial ?? editableText(column.id, sample, column.text(sample)), baseSeq: live.table.seq });
+  };
+
+  // The open editor's text. A change from someone else can draw the editor's cell again and so
+  // replace the editor. The new editor starts from this text, so typing goes on uninterrupted.
+  let draft: string | null = null;
+  let openEditors = 0;
+  const editorOpened = () => {
+    openEditors += 1;
+  };
+  /** Commits the text of an editor that was removed and not drawn again, e.g. scrolled out of view. */
+  const editorRemoved = () => {
+    openEditors -= 1;
+    queueMicrotask(() => {
+      const current = editing();
+      if (openEditors === 0 && current) commit(draft ?? current.text, 'stay');
+    });
   };
 
   const commit = (text: string, then: 'down' | 'right' | 'stay') => {
     const current = editing();
     if (!current) return;
-    const sample = live.rowAt(current.row);
-    const column = columns()[current.col];
+    const index = live.indexOf(current.sampleId);
+    const sample = index >= 0 ? live.rowAt(index) : undefined;
+    const column = columns().find((candidate) => candidate.id === current.columnId);
     setEditing(null);
-    if (sample && column) apply(column, sample, text);
+    draft = null;
+    if (sample && column) apply(column, sample, text, current.baseSeq);
     if (then === 'down') move(1, 0);
     if (then === 'right') move(0, 1);
     scrollElement?.focus();
   };
 
-  const apply = (column: SampleColumn, sample: Sample, text: string) => {
+  const apply = (column: SampleColumn, sample: Sample, text: string, baseSeq: number) => {
     const input = cellInput(column.id, sample, text, live.fields());
     if (!input.ok) {
       setInputProblem(input.problem);
       return;
     }
     setInputProblem(null);
-    live.edit([input.op]);
+    live.edit([input.op], { baseSeq });
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -231,7 +257,7 @@ export function SamplesTable(props: {
       case 'Backspace': {
         const sample = selectedSample();
         const column = selectedColumn();
-        if (sample && column && live.canEdit()) return handled(event, () => apply(column, sample, ''));
+        if (sample && column && live.canEdit()) return handled(event, () => apply(column, sample, '', live.table.seq));
         return;
       }
       default:
@@ -439,7 +465,10 @@ export function SamplesTable(props: {
                     <For each={columns()}>
                       {(column, col) => {
                         const isSelected = () => selected()?.row === item.index && selected()?.col === col();
-                        const isEditing = () => editing()?.row === item.index && editing()?.col === col();
+                        const isEditing = () => {
+                          const current = editing();
+                          return current !== null && current.columnId === column.id && current.sampleId === sample()?.id;
+                        };
                         const other = () => {
                           const current = sample();
                           return current ? focusedCells().get(`${current.id}|${column.id}`) : undefined;
@@ -462,10 +491,16 @@ export function SamplesTable(props: {
                           >
                             <Show when={isEditing()} fallback={text()}>
                               <CellEditor
-                                initial={editing()!.text}
+                                initial={draft ?? editing()!.text}
+                                onInput={(value) => {
+                                  draft = value;
+                                }}
+                                onOpen={editorOpened}
+                                onRemove={editorRemoved}
                                 onCommit={(value, then) => commit(value, then)}
                                 onCancel={() => {
                                   setEditing(null);
+                                  draft = null;
                                   scrollElement?.focus();
                                 }}
                               />
@@ -510,7 +545,17 @@ function handled(event: KeyboardEvent, action: () => void): void {
   action();
 }
 
-function CellEditor(props: { initial: string; onCommit: (text: string, then: 'down' | 'right' | 'stay') => void; onCancel: () => void }) {
+interface CellEditorProps {
+  initial: string;
+  onInput: (text: string) => void;
+  /** Called when the editor is drawn, and `onRemove` when it is taken away without a commit or cancel. */
+  onOpen: () => void;
+  onRemove: () => void;
+  onCommit: (text: string, then: 'down' | 'right' | 'stay') => void;
+  onCancel: () => void;
+}
+
+function CellEditor(props: CellEditorProps) {
   let input: HTMLInputElement | undefined;
   let done = false;
   const finish = (then: 'down' | 'right' | 'stay') => {
@@ -518,6 +563,10 @@ function CellEditor(props: { initial: string; onCommit: (text: string, then: 'do
     done = true;
     props.onCommit(input?.value ?? props.initial, then);
   };
+  props.onOpen();
+  onCleanup(() => {
+    if (!done) props.onRemove();
+  });
   queueMicrotask(() => {
     input?.focus();
     const end = input?.value.length ?? 0;
@@ -538,7 +587,14 @@ function CellEditor(props: { initial: string; onCommit: (text: string, then: 'do
           handled(event, () => props.onCancel());
         }
       }}
-      onBlur={() => finish('stay')}
+      onInput={(event) => props.onInput(event.currentTarget.value)}
+      // A blur also comes when the editor is taken out of the page; only a blur of an editor that
+      // is still shown commits. One that was taken out is handled by onRemove.
+      onBlur={() =>
+        setTimeout(() => {
+          if (!done && input?.isConnected) finish('stay');
+        }, 0)
+      }
       onPaste={(event) => event.stopPropagation()}
     />
   );

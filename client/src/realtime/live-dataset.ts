@@ -60,7 +60,11 @@ export interface LiveDataset {
    * outdated, and rejects when a request fails.
    */
   ensureRows(first: number, last: number): Promise<boolean>;
-  edit(ops: EditOp[], options?: { overwrite?: boolean }): void;
+  /**
+   * Sends an edit and shows it at once. `baseSeq` sends an earlier base than the table's seq, e.g.
+   * the seq when a cell's editor opened, so others' changes since then conflict.
+   */
+  edit(ops: EditOp[], options?: { overwrite?: boolean; baseSeq?: number }): void;
   undo(overwrite?: boolean): void;
   redo(overwrite?: boolean): void;
   resolveConflict(choice: 'mine' | 'theirs'): void;
