@@ -204,6 +204,17 @@ describe('choosing a table of a ZIP archive', () => {
     expect(fields).toEqual(['depth', 'note']);
   });
 
+  it('takes the table file beside a readme without asking', async () => {
+    const archive = zipSync({ 'readme.txt': strToU8('Collected by the survey team in 2024.\n'), 'data.csv': strToU8(SECOND) });
+    const beside = (await upload('with-readme.zip', archive, zipDataset)).id;
+    const record = await waitFor(beside, ['awaiting_review', 'failed']);
+    expect(record).toMatchObject({ state: 'awaiting_review', issueCount: 0, counts: { rows: 3 } });
+    expect(record.mapping).toMatchObject({ format: 'csv', container: 'zip', entry: 'data.csv', rows: 3 });
+    expect(record.mapping!.notes).toContain('The archive also contains "readme.txt", taken for notes rather than a table; choose it instead if it is the table.');
+    expect(record.mapping!.entries!.map((entry) => entry.path).sort()).toEqual(['data.csv', 'readme.txt']);
+    expect((await client.post(`/imports/${beside}/cancel`, {})).status).toBe(200);
+  });
+
   it('rejects a table choice for a plain file', async () => {
     const plain = (await upload('plain.csv', 'name,value\nA,1\n', zipDataset)).id;
     await waitFor(plain, ['awaiting_review']);

@@ -105,7 +105,7 @@ describe('files that cannot be imported', () => {
     const archive = Buffer.from(zipSync({ 'readme.txt': strToU8('Collected by the survey team.\nSee the project page.\n') }));
     const record = await importFailing({ content: archive, name: 'export.zip' });
     expect(record.error).toBe(
-      'No column delimiter was found in the first rows of "readme.txt" in the ZIP archive, so it cannot be read as a table. Put the CSV, TSV, XLSX, ODS or GeoJSON table in the archive, or separate the columns with commas, semicolons, tabs or "|", with the same number of columns in every row.',
+      'The ZIP archive holds no table: "readme.txt" has no column delimiter in its first rows, so it looks like notes rather than a table. Put the CSV, TSV, XLSX, ODS or GeoJSON table in the archive and upload it again.',
     );
   });
 

@@ -112,7 +112,10 @@ async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: str
 function noDelimiterMessage(entry: string | null): string {
   const advice = 'separate the columns with commas, semicolons, tabs or "|", with the same number of columns in every row.';
   if (entry === null) return `No column delimiter was found in the first rows; ${advice}`;
-  return `No column delimiter was found in the first rows of "${entry}" in the ZIP archive, so it cannot be read as a table. Put the CSV, TSV, XLSX, ODS or GeoJSON table in the archive, or ${advice}`;
+  if (entry.toLowerCase().endsWith('.txt')) {
+    return `The ZIP archive holds no table: "${entry}" has no column delimiter in its first rows, so it looks like notes rather than a table. Put the CSV, TSV, XLSX, ODS or GeoJSON table in the archive and upload it again.`;
+  }
+  return `No column delimiter was found in the first rows of "${entry}" in the ZIP archive; ${advice}`;
 }
 
 async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Promise<ImportPlan> {

@@ -82,8 +82,15 @@ async function chooseTable(file: string, archive: ZipArchive, chosen: string | n
 
   const listed = tables.map((entry) => ({ path: entry.name, format: formatOfName(entry.name)!, sizeBytes: entry.uncompressedSize }));
   const notes = archives.length > 0 ? [`The archive also contains ${names(archives)}; archives inside an archive are not unpacked.`] : [];
-  const entry = chosen ?? (listed.length === 1 ? listed[0]!.path : null);
+  // A .txt file beside a table file is most often a readme, so the one table file is taken.
+  const tableFiles = tables.filter((entry) => !isPlainText(entry.name));
+  const texts = tables.filter((entry) => isPlainText(entry.name));
+  const preferred = tableFiles.length === 1 && texts.length > 0 ? tableFiles[0]!.name : null;
+  const entry = chosen ?? preferred ?? (listed.length === 1 ? listed[0]!.path : null);
   if (entry === null) return { kind: 'choice', tables: listed, notes };
+  if (entry === preferred && chosen === null) {
+    notes.unshift(`The archive also contains ${names(texts)}, taken for notes rather than a table; choose ${texts.length === 1 ? 'it' : 'one of them'} instead if it is the table.`);
+  }
   if (!listed.some((table) => table.path === entry)) {
     throw new ImportRejected(`The ZIP archive has no table "${entry}"; its tables are ${names(tables)}. Choose one of them.`);
   }
@@ -172,6 +179,11 @@ function extensionOf(name: string): string {
   const base = name.slice(name.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   return dot < 0 ? '' : base.slice(dot + 1).toLowerCase();
+}
+
+/** Tells whether a file is named as plain text (.txt), which may be a table or a readme. */
+function isPlainText(name: string): boolean {
+  return extensionOf(name) === 'txt';
 }
 
 function formatOfName(name: string): ImportFormat | null {
