@@ -49,7 +49,9 @@ export function authRoutes(context: AppContext): Route[] {
           throw new HttpError('unauthenticated', 'The email address or password is not correct.');
         }
 
+        // Only failed attempts count, so a class signing in behind one address is not locked out.
         await limits.signInByEmail.delete(`email:${email}`);
+        await limits.signInByIp.reward(`ip:${req.ip}`, 1);
         await establishSession(req, context, account, 'password');
         return { user: toUserDto(account) };
       },
