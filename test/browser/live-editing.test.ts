@@ -92,7 +92,7 @@ describe('live co-editing in two browsers', () => {
     await cell(alice, 'R1', 'field:count').click();
     await alice.keyboard.type('many');
     await alice.keyboard.press('Enter');
-    await expect.poll(() => alice.locator('.grid-problem').textContent()).toContain('Count: expected a whole number');
+    await expect.poll(() => alice.locator('.grid-problem').textContent()).toContain('Not saved in row "R1": Count: expected a whole number');
 
     // Undo restores the previous value everywhere.
     await alice.getByRole('button', { name: 'Undo' }).click();

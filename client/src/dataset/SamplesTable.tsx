@@ -214,7 +214,8 @@ export function SamplesTable(props: {
   const apply = (column: SampleColumn, sample: Sample, text: string, baseSeq: number) => {
     const input = cellInput(column.id, sample, text, live.fields());
     if (!input.ok) {
-      setInputProblem(input.problem);
+      // The selection may have moved on by now, so the message names the row.
+      setInputProblem(`Not saved in row ${rowName(sample, live.indexOf(sample.id))}: ${input.problem}`);
       return;
     }
     setInputProblem(null);
@@ -538,6 +539,11 @@ export function SamplesTable(props: {
       </Show>
     </div>
   );
+}
+
+/** Names a row for a message: its sample name, or its number when it has none. */
+function rowName(sample: Sample, index: number): string {
+  return sample.name.trim() !== '' ? `"${sample.name}"` : String(index + 1);
 }
 
 function handled(event: KeyboardEvent, action: () => void): void {
