@@ -21,6 +21,11 @@ const IMPORTED = [
   { name: 'FAR-3', lon: -10, lat: 60 },
 ] as const;
 
+/** The part of a page's global scope the tests use; the test files are typed without the DOM library. */
+interface PerformanceScope {
+  performance: { getEntriesByType(type: 'resource'): { name: string }[] };
+}
+
 describe('map points and view in two browsers', () => {
   let stack: Stack;
   let browser: Browser;
@@ -147,6 +152,10 @@ describe('map points and view in two browsers', () => {
     for (const at of await markerCentres(sam)) expect(await isInsideMap(sam, at), `point at ${at.x}, ${at.y}`).toBe(true);
     // Points are sorted from west to east, so the third is R1 if it lies east of R4.
     expect(moved!.x - east!.x, 'pixels from R4 east to R1').toBeGreaterThan(100);
+    // Zoomed in to a region, the map draws the detailed country outlines, loaded on demand.
+    const loadedDetail = () =>
+      sam.evaluate(() => (globalThis as unknown as PerformanceScope).performance.getEntriesByType('resource').some((entry) => entry.name.includes('countries-50m')));
+    await expect.poll(loadedDetail, { timeout: 10_000 }).toBe(true);
     // Without focus, the screenshots show the button as it rests.
     await button.blur();
     await sam.screenshot({ path: path.join(SCREENSHOTS, 'map-fit-button.png') });

@@ -9,7 +9,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatCoordinate } from '../format/cell-text.js';
 import { summariseMap } from '../format/map-summary.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
-import { worldCountries } from '../map/basemap.js';
+import { addBasemap } from '../map/basemap-layers.js';
 import { WORLD_BOX } from '../map/extent.js';
 import { createMapPoints, MAP_POINT_LIMIT } from './map-points.js';
 import { createLiveMarkers } from './live-markers.js';
@@ -135,8 +135,8 @@ function createMap(container: HTMLDivElement): L.Map {
     style: { color: '#a8a290', weight: 0.6, fillColor: '#ece8dc', fillOpacity: 1 },
     attribution: 'Country outlines: Natural Earth',
   };
-  L.geoJSON(worldCountries(), basemapOptions).addTo(map);
   map.fitBounds(WORLD_BOX);
+  addBasemap(map, basemapOptions);
   return map;
 }
 
