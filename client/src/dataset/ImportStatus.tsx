@@ -67,12 +67,15 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
         </p>
       </Show>
       <ProgressBar label="Import progress" values={values()} tone={tone()} />
-      <p class="import-status__numbers" aria-live="polite">
-        <span class="import-status__text">{values().text}</span>
-        <Show when={paceText()}>
-          <span class="muted"> · {paceText()}</span>
-        </Show>
-      </p>
+      {/* A line that would only repeat the badge ("Failed", "Completed") is left out. */}
+      <Show when={values().text !== STATE_LABELS[props.record.state] || paceText()}>
+        <p class="import-status__numbers" aria-live="polite">
+          <span class="import-status__text">{values().text}</span>
+          <Show when={paceText()}>
+            <span class="muted"> · {paceText()}</span>
+          </Show>
+        </p>
+      </Show>
 
       <Show when={props.canEdit && running() && props.record.state !== 'awaiting_review'}>
         <div class="button-row">
