@@ -236,6 +236,25 @@ describe('account pages and hostile input', () => {
     await visitor.close();
   });
 
+  it('offers no retry for a hidden dataset', async () => {
+    const hidden = await api('POST', `/projects/${world.projectId}/datasets`, await stack.signIn(), { title: 'Hidden cores', visibility: 'private' });
+    const visitor = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+    await visitor.goto(`${stack.url}/datasets/${hidden.id}`);
+    const alert = visitor.locator('main').getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain(`Dataset ${hidden.id} was not found`);
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    const signIn = visitor.locator('main').getByRole('link', { name: 'Sign in', exact: true });
+    expect(await signIn.getAttribute('href')).toBe(`/sign-in?next=/datasets/${hidden.id}`);
+    await visitor.screenshot({ path: path.join(SCREENSHOTS, 'dataset-not-found.png') });
+
+    // A server error may be temporary, so its notice keeps the button.
+    await visitor.route(`${stack.url}/api/v1/datasets/${hidden.id}`, (route) => route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>Service unavailable</h1>' }));
+    await visitor.reload();
+    await expect.poll(() => alert.textContent()).toContain('HTTP 503');
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    await visitor.close();
+  });
+
   it('shows why signing out everywhere failed', async () => {
     const cookie = await stack.signIn({ email: 'hostile@example.org', password: 'hostile-password' });
     const separator = cookie.indexOf('=');
