@@ -14,12 +14,13 @@
 # the server's major version when it cannot (again root on Debian only).
 #
 # It never touches a service on another host, and never changes the authentication of a cluster
-# it did not install. Prints nothing when all is well (one summary line with --verbose); prints
-# what to install or start, and exits 1, when it cannot fix something itself.
+# it did not install. With --check or --verbose it prints a line on standard output for each
+# service that is ready. Without them it prints nothing when all is well. When it cannot fix
+# something itself, it prints what to install or start and exits 1.
 #
 # Usage: scripts/services.sh [--check] [--verbose]
 #   --check    only check and explain; never install, start or change anything
-#   --verbose  print a summary line when all is well
+#   --verbose  print a line for each service that is ready
 
 set -euo pipefail
 
@@ -33,6 +34,7 @@ check_only=false
 verbose=false
 apt_updated=false
 problems=()
+ready_services=()
 
 for argument in "$@"; do
   case "$argument" in
@@ -51,6 +53,7 @@ done
 
 say() { printf 'services.sh: %s\n' "$*" >&2; }
 problem() { problems+=("$*"); }
+ready() { ready_services+=("$*: ready"); }
 
 # ---- URL parsing -------------------------------------------------------------------------------
 
@@ -388,18 +391,22 @@ redis_port=${url_port:-6379}
 redis_password=$url_password
 
 postgis_version=''
-if ensure_postgres_is_ready && ensure_psql && ensure_postgres_login; then
-  ensure_postgis || true
+if ensure_postgres_is_ready && ensure_psql && ensure_postgres_login && ensure_postgis; then
+  ready "PostgreSQL with PostGIS $postgis_version on $(tcp_host "$pg_host"):$pg_port"
 fi
-ensure_redis_responds || true
+if ensure_redis_responds; then
+  ready "Redis on $(tcp_host "$redis_host"):$redis_port"
+fi
+
+if $check_only || $verbose; then
+  for line in "${ready_services[@]}"; do
+    printf 'services.sh: %s\n' "$line"
+  done
+fi
 
 if ((${#problems[@]} > 0)); then
   for message in "${problems[@]}"; do
     say "$message"
   done
   exit 1
-fi
-
-if $verbose; then
-  say "PostgreSQL with PostGIS $postgis_version on $(tcp_host "$pg_host"):$pg_port and Redis on $(tcp_host "$redis_host"):$redis_port are ready."
 fi

@@ -211,6 +211,30 @@ describe('account pages and hostile input', () => {
     await shot('audit-log');
   }, 120_000);
 
+  it('lines up the members panel', async () => {
+    await page.goto(`${stack.url}/projects/${world.projectId}`);
+    const panel = page.locator('section[aria-labelledby="members-heading"]');
+    await expect.poll(() => panel.getByRole('table', { name: 'Project members' }).locator('tbody tr').count()).toBe(2);
+
+    // The role select of a member row is as high as the row's small Remove button.
+    const roleSelect = (await panel.getByRole('table').locator('select').first().boundingBox())!;
+    const removeButton = (await panel.getByRole('button', { name: /^Remove / }).first().boundingBox())!;
+    expect(Math.abs(roleSelect.height - removeButton.height)).toBeLessThanOrEqual(1);
+
+    // The invite form's labels share one line, and its controls and button share another.
+    const form = panel.getByRole('form', { name: 'Invite a member' });
+    const labelTops = await form.locator('.form__field > span:first-child').evaluateAll((labels) => labels.map((label) => label.getBoundingClientRect().top));
+    expect(labelTops).toHaveLength(2);
+    expect(Math.abs(labelTops[0]! - labelTops[1]!)).toBeLessThan(1);
+    const controls = await form.locator('input, select, button').evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect()));
+    expect(controls).toHaveLength(3);
+    for (const box of controls.slice(1)) {
+      expect(Math.abs(box.top - controls[0]!.top)).toBeLessThan(1);
+      expect(Math.abs(box.bottom - controls[0]!.bottom)).toBeLessThan(1);
+    }
+    await panel.screenshot({ path: path.join(SCREENSHOTS, 'members-panel.png') });
+  });
+
   it('changes access from the dataset page and audits it', async () => {
     await page.goto(`${stack.url}/datasets/${world.datasetId}`);
     await page.getByLabel('Visibility').selectOption('internal');
@@ -233,6 +257,25 @@ describe('account pages and hostile input', () => {
     expect(await visitor.locator('.grid').count()).toBe(0);
     expect(await visitor.getByText(hostile('Cell', PAYLOADS.img)).count()).toBe(0);
     await visitor.screenshot({ path: path.join(SCREENSHOTS, 'dataset-embargoed.png'), fullPage: true });
+    await visitor.close();
+  });
+
+  it('offers no retry for a hidden dataset', async () => {
+    const hidden = await api('POST', `/projects/${world.projectId}/datasets`, await stack.signIn(), { title: 'Hidden cores', visibility: 'private' });
+    const visitor = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+    await visitor.goto(`${stack.url}/datasets/${hidden.id}`);
+    const alert = visitor.locator('main').getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain(`Dataset ${hidden.id} was not found`);
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    const signIn = visitor.locator('main').getByRole('link', { name: 'Sign in', exact: true });
+    expect(await signIn.getAttribute('href')).toBe(`/sign-in?next=/datasets/${hidden.id}`);
+    await visitor.screenshot({ path: path.join(SCREENSHOTS, 'dataset-not-found.png') });
+
+    // A server error may be temporary, so its notice keeps the button.
+    await visitor.route(`${stack.url}/api/v1/datasets/${hidden.id}`, (route) => route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>Service unavailable</h1>' }));
+    await visitor.reload();
+    await expect.poll(() => alert.textContent()).toContain('HTTP 503');
+    expect(await alert.getByRole('button', { name: 'Try again' }).count()).toBe(1);
     await visitor.close();
   });
 

@@ -130,6 +130,29 @@ describe('conflicts and map moves in two browsers', () => {
     await expect.poll(() => gridCell(sam, 'R3', 'field:note').textContent(), { timeout: 10_000 }).toBe('Sam keeps this');
   }, 30_000);
 
+  it('words an undo conflict', async () => {
+    await typeInto(alice, 'R0', 'Alice first');
+    await expect.poll(() => gridCell(sam, 'R0', 'field:note').textContent(), { timeout: 10_000 }).toBe('Alice first');
+    await typeInto(sam, 'R0', 'Sam later');
+    await expect.poll(() => gridCell(alice, 'R0', 'field:note').textContent(), { timeout: 10_000 }).toBe('Sam later');
+
+    await alice.getByRole('button', { name: 'Undo', exact: true }).click();
+    const dialog = alice.getByRole('alertdialog');
+    await expect.poll(() => dialog.count(), { timeout: 10_000 }).toBe(1);
+    expect(await dialog.getByRole('heading').textContent()).toBe('Someone changed what this undo restores');
+    expect(await dialog.locator('#conflict-text').textContent()).toBe('Your undo would put back what was there before your change, overwriting these later changes:');
+    // The quotation marks around values come from CSS, so textContent has none.
+    const item = await dialog.locator('.conflict-list li').textContent();
+    expect(item).toMatch(/^Sam Second changed Note of row R0 after your change, at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}: now Sam later$/);
+    expect(await dialog.locator('.conflict-list__mine').count()).toBe(0);
+    await alice.screenshot({ path: path.join(SCREENSHOTS, 'undo-conflict-dialog.png') });
+
+    await dialog.getByRole('button', { name: 'Undo anyway' }).click();
+    expect(await dialog.count()).toBe(0);
+    await expect.poll(() => noteOf('R0'), { timeout: 10_000 }).toBeUndefined();
+    await expect.poll(() => gridCell(sam, 'R0', 'field:note').textContent(), { timeout: 10_000 }).toBe('');
+  }, 30_000);
+
   it("keeps Sam's editor open while Alice saves another change", async () => {
     await gridCell(sam, 'R4', 'field:note').click();
     await sam.keyboard.type('Lake ');

@@ -101,6 +101,8 @@ describe('live co-editing in two browsers', () => {
     await cell(alice, 'R2', 'field:note').click();
     await alice.getByRole('button', { name: 'History' }).click();
     await expect.poll(() => alice.locator('.history-list li').first().textContent()).toContain('(empty) → cracked core');
+    // Times read as elsewhere in the portal, to the second: "2026-12-05 06:18:16".
+    expect(await alice.locator('.history-list li time').first().textContent()).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     await expectOutsidePanel(alice, cell(alice, 'R2', 'field:note'));
 
     // Open the panel on the right-most column, which the narrowed grid would otherwise hide.

@@ -255,6 +255,68 @@ describe('dataset upload in the browser', () => {
     expect(await page.getByRole('gridcell', { name: 'F1', exact: true }).count()).toBe(0);
   }, 120_000);
 
+  it('explains the fixed type of existing fields', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Second campaign' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Cores' } });
+    const datasetId = (await dataset.json()).id as string;
+    const field = await page.request.post(`${stack.url}/api/v1/datasets/${datasetId}/fields`, { data: { label: 'Depth', key: 'depth_m', type: 'number', unit: 'm' } });
+    expect(field.status()).toBe(201);
+
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    const csv = 'name,depth_m,ph\nC1,1.5,7.1\nC2,NA,6.8\n';
+    await page.locator('input[type=file]').setInputFiles({ name: 'cores.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const review = page.locator('.import-review');
+    await expect.poll(() => review.locator('table.import-review__columns tbody tr').count(), { timeout: 60_000 }).toBe(3);
+
+    // The existing field's type and unit are fixed, and the row explains why.
+    const reason = "Type and unit are those of the dataset's field “Depth”. Change that field itself to change them.";
+    const depthType = review.getByLabel('Type of depth_m');
+    const depthUnit = review.getByLabel('Unit of depth_m');
+    expect(await depthType.isDisabled()).toBe(true);
+    expect(await depthUnit.isDisabled()).toBe(true);
+    expect(await depthUnit.inputValue()).toBe('m');
+    expect(await depthType.getAttribute('title')).toContain("those of the dataset's field “Depth”");
+    expect(await review.locator(`#${await depthType.getAttribute('aria-describedby')}`).textContent()).toBe(reason);
+    expect(await review.locator('tr[data-column="1"] .import-review__column-notes').textContent()).toContain(reason);
+    expect(await review.locator('tr[data-column="2"] .import-review__locked').count()).toBe(0);
+
+    // A new field's type and unit follow what the column becomes.
+    expect(await review.getByLabel('Type of ph').isDisabled()).toBe(false);
+    expect(await review.getByLabel('Unit of ph').isDisabled()).toBe(false);
+    await review.getByLabel('What ph becomes').selectOption('skip');
+    expect(await review.getByLabel('Type of ph').isDisabled()).toBe(true);
+    expect(await review.getByLabel('Unit of ph').isDisabled()).toBe(true);
+
+    // Controls are styled, the caption sits above the header row, headers have room between them,
+    // and the missing-value codes fit their box.
+    expect((await review.getByLabel('What ph becomes').boundingBox())!.height).toBeGreaterThanOrEqual(30);
+    const table = (await review.locator('table.import-review__columns').boundingBox())!;
+    const caption = (await review.locator('table.import-review__columns caption').boundingBox())!;
+    const header = (await review.locator('table.import-review__columns thead').boundingBox())!;
+    expect(caption.y + caption.height).toBeLessThanOrEqual(header.y + 1);
+    const captionText = await review.locator('table.import-review__columns caption').evaluate((element) => {
+      const range = element.ownerDocument.createRange();
+      range.selectNodeContents(element);
+      return range.getBoundingClientRect().x;
+    });
+    expect(captionText - table.x).toBeLessThan(16);
+    const paddings = await review.locator('table.import-review__columns thead th').evaluateAll((cells) =>
+      cells.map((cell) => {
+        const style = cell.ownerDocument.defaultView!.getComputedStyle(cell);
+        return parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      }),
+    );
+    expect(Math.min(...paddings)).toBeGreaterThanOrEqual(12);
+    const missing = review.getByLabel('Missing-value codes');
+    expect(await missing.evaluate((input) => input.scrollWidth <= input.clientWidth)).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-existing-field.png'), fullPage: true });
+
+    await review.getByRole('button', { name: 'Cancel import' }).click();
+    await expect.poll(() => review.count(), { timeout: 10_000 }).toBe(0);
+  }, 120_000);
+
   it('says to upload again after an upload expired', async () => {
     const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Abandoned uploads' } });
     const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Expired' } });

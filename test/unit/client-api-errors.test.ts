@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Problem } from '../../common/errors.js';
-import { ApiError, errorFromBody, errorMessage, isProblem, problemToError } from '../../client/src/api/api-error.js';
+import { ApiError, errorFromBody, errorMessage, isProblem, isRetryable, networkError, problemToError, unexpectedResponse } from '../../client/src/api/api-error.js';
 import { apiRequest, apiUrl } from '../../client/src/api/http.js';
 
 const validationProblem: Problem = {
@@ -75,6 +75,36 @@ describe('errorMessage', () => {
   it('uses the message of errors and a fallback for anything else', () => {
     expect(errorMessage(new Error('Disk full.'))).toBe('Disk full.');
     expect(errorMessage('weird')).toBe('Something went wrong. Reload the page and try again.');
+  });
+});
+
+describe('isRetryable', () => {
+  it('offers no retry for not found', () => {
+    expect(isRetryable(new ApiError('not_found', 404, 'Dataset 1 was not found.'))).toBe(false);
+  });
+
+  it('offers no retry for other refusals', () => {
+    expect(isRetryable(new ApiError('validation_failed', 400, 'Invalid request.'))).toBe(false);
+    expect(isRetryable(new ApiError('unauthenticated', 401, 'Sign in.'))).toBe(false);
+    expect(isRetryable(new ApiError('forbidden', 403, 'Not allowed.'))).toBe(false);
+    expect(isRetryable(new ApiError('conflict', 409, 'Changed meanwhile.'))).toBe(false);
+  });
+
+  it('retries network and server failures', () => {
+    expect(isRetryable(networkError())).toBe(true);
+    expect(isRetryable(errorFromBody(500, 'text/html', '<h1>oops</h1>'))).toBe(true);
+    expect(isRetryable(errorFromBody(503, null, ''))).toBe(true);
+    expect(isRetryable(unexpectedResponse(200))).toBe(true);
+  });
+
+  it('retries timeouts and rate limits', () => {
+    expect(isRetryable(errorFromBody(408, null, ''))).toBe(true);
+    expect(isRetryable(errorFromBody(429, null, ''))).toBe(true);
+  });
+
+  it('retries errors from outside the API', () => {
+    expect(isRetryable(new TypeError('x is undefined'))).toBe(true);
+    expect(isRetryable('a thrown string')).toBe(true);
   });
 });
 

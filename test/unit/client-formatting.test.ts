@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellText, formatCoordinate, isNumericFieldType } from '../../client/src/format/cell-text.js';
-import { formatCollectedAt, formatTemporalCoverage } from '../../client/src/format/dates.js';
+import { formatCollectedAt, formatLocalDateTime, formatTemporalCoverage } from '../../client/src/format/dates.js';
 import { parseKeywords } from '../../client/src/format/keywords.js';
 import { doiUrl, safeHttpUrl, spdxLicenseUrl } from '../../client/src/format/links.js';
 import { summariseMap } from '../../client/src/format/map-summary.js';
@@ -49,6 +49,16 @@ describe('dates', () => {
     expect(formatCollectedAt('2020-05-17T13:45:30+02:00', 'minute')).toBe('2020-05-17 11:45');
     expect(formatCollectedAt('2020-05-17T13:45:30Z', null)).toBe('2020-05-17 13:45:30');
     expect(formatCollectedAt(null, null)).toBe('');
+  });
+
+  it('formats local times to the minute or second', () => {
+    // Built from local wall-clock parts, so the check holds in every time zone.
+    const morning = new Date(2026, 11, 5, 6, 18, 16).toISOString();
+    expect(formatLocalDateTime(morning)).toBe('2026-12-05 06:18');
+    expect(formatLocalDateTime(morning, 'minute')).toBe('2026-12-05 06:18');
+    expect(formatLocalDateTime(morning, 'second')).toBe('2026-12-05 06:18:16');
+    expect(formatLocalDateTime(new Date(2027, 0, 9, 23, 5, 7).toISOString(), 'second')).toBe('2027-01-09 23:05:07');
+    expect(formatLocalDateTime('not a time', 'second')).toBe('not a time');
   });
 
   it('describes temporal coverage', () => {

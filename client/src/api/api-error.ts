@@ -78,6 +78,17 @@ export function unexpectedResponse(status: number): ApiError {
   return new ApiError('unexpected_response', status, `The server sent a response the portal cannot read (HTTP ${status}). Reload the page and try again.`);
 }
 
+/**
+ * Tells whether sending the same request again may succeed: after a network failure, a server
+ * error, a timeout (408), a rate limit (429) or an error that did not come from the API. Other
+ * 4xx responses, such as 404 Not Found, repeat until something else changes.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  if (error.status === 408 || error.status === 429) return true;
+  return error.status < 400 || error.status >= 500;
+}
+
 /** Returns a user-facing message for anything caught from an API call or from other code. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;

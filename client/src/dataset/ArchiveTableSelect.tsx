@@ -12,7 +12,7 @@ export function ArchiveTableSelect(props: { entries: ImportArchiveEntry[]; chose
   return (
     <label>
       Table in the ZIP archive{' '}
-      <select value={props.chosen ?? ''} onChange={(event) => props.onChoose(event.currentTarget.value)}>
+      <select class="control" value={props.chosen ?? ''} onChange={(event) => props.onChoose(event.currentTarget.value)}>
         <Show when={props.chosen === null}>
           <option value="" disabled>
             Choose a table…

@@ -1,33 +1,11 @@
 import { createSignal, For, Show } from 'solid-js';
 import { createStore, type SetStoreFunction } from 'solid-js/store';
-import { FIELD_TYPES } from '../../../common/api/fields.js';
-import {
-  awaitsTableChoice,
-  COLUMN_TARGETS,
-  DATE_ORDERS,
-  type ImportColumn,
-  type ImportMapping,
-  type ImportMappingUpdate,
-  type ImportRecord,
-} from '../../../common/api/imports.js';
+import { awaitsTableChoice, type ImportColumn, type ImportMapping, type ImportMappingUpdate, type ImportRecord } from '../../../common/api/imports.js';
 import { errorMessage } from '../api/api-error.js';
 import { cancelImport, startImport, updateImportMapping } from '../api/imports.js';
 import { formatCount, plural } from '../format/numbers.js';
 import { ArchiveTableSelect } from './ArchiveTableSelect.js';
-
-type ColumnEdit = NonNullable<ImportMappingUpdate['columns']>[number];
-
-const TARGET_LABELS: Record<(typeof COLUMN_TARGETS)[number], string> = {
-  field: 'a field',
-  name: 'the sample name',
-  latitude: 'the latitude',
-  longitude: 'the longitude',
-  geometry: 'the location (geometry)',
-  collected_at: 'the collection time',
-  elevation: 'the elevation',
-  skip: 'nothing (skip)',
-};
-const DATE_ORDER_LABELS: Record<(typeof DATE_ORDERS)[number], string> = { dmy: 'day/month/year', mdy: 'month/day/year', ymd: 'year/month/day' };
+import { ColumnTable, type ColumnEdit } from './ImportColumnTable.js';
 const ENCODING_LABELS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE', 'windows-1252': 'Windows-1252' };
 const DELIMITER_LABELS: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'vertical bar' };
 
@@ -127,7 +105,7 @@ function FileSettings(props: { mapping: ImportMapping; file: ImportMappingUpdate
       <Show when={props.mapping.sheets.length > 1}>
         <label>
           Sheet{' '}
-          <select value={file.sheet ?? props.mapping.sheet ?? ''} onChange={(event) => setFile('sheet', event.currentTarget.value)}>
+          <select class="control" value={file.sheet ?? props.mapping.sheet ?? ''} onChange={(event) => setFile('sheet', event.currentTarget.value)}>
             <For each={props.mapping.sheets}>{(sheet) => <option value={sheet}>{sheet}</option>}</For>
           </select>
         </label>
@@ -138,7 +116,7 @@ function FileSettings(props: { mapping: ImportMapping; file: ImportMappingUpdate
           <input
             type="number"
             min="1"
-            class="input--narrow"
+            class="control input--narrow"
             value={file.headerRow ?? props.mapping.headerRow ?? 1}
             onChange={(event) => setFile('headerRow', Number(event.currentTarget.value))}
           />
@@ -151,7 +129,7 @@ function FileSettings(props: { mapping: ImportMapping; file: ImportMappingUpdate
       </Show>
       <label>
         Decimal mark{' '}
-        <select value={file.decimalMark ?? props.mapping.decimalMark} onChange={(event) => setFile('decimalMark', event.currentTarget.value as '.' | ',')}>
+        <select class="control" value={file.decimalMark ?? props.mapping.decimalMark} onChange={(event) => setFile('decimalMark', event.currentTarget.value as '.' | ',')}>
           <option value=".">. (point)</option>
           <option value=",">, (comma)</option>
         </select>
@@ -160,119 +138,21 @@ function FileSettings(props: { mapping: ImportMapping; file: ImportMappingUpdate
         EPSG code of the coordinates{' '}
         <input
           type="number"
-          class="input--narrow"
+          class="control input--narrow"
           placeholder="4326"
           value={file.crs ?? props.mapping.crs ?? ''}
           onChange={(event) => setFile('crs', event.currentTarget.value === '' ? null : Number(event.currentTarget.value))}
         />
       </label>
-      <label>
+      <label class="import-review__missing">
         Missing-value codes{' '}
         <input
           type="text"
+          class="control"
           value={(file.missingValues ?? props.mapping.missingValues).join(', ')}
           onChange={(event) => setFile('missingValues', event.currentTarget.value.split(',').map((code) => code.trim()).filter(Boolean))}
         />
       </label>
     </>
-  );
-}
-
-/** Shows the file's columns with examples and counts, and what each becomes in the dataset. */
-function ColumnTable(props: {
-  mapping: ImportMapping;
-  canEdit: boolean;
-  busy: boolean;
-  edit(column: ImportColumn, change: Partial<ColumnEdit>): void;
-  valueOf<K extends keyof ColumnEdit>(column: ImportColumn, key: K, fallback: ColumnEdit[K]): ColumnEdit[K];
-}) {
-  const edit = props.edit;
-  const valueOf = props.valueOf;
-  return (
-    <div class="table-scroll">
-      <table class="import-review__columns">
-        <caption>{plural(props.mapping.columns.length, 'column')}, {plural(props.mapping.rows, 'row')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Column in the file</th>
-            <th scope="col">Examples</th>
-            <th scope="col">Becomes</th>
-            <th scope="col">Type</th>
-            <th scope="col">Unit</th>
-            <th scope="col">Dates</th>
-            <th scope="col" class="is-numeric">
-              Invalid
-            </th>
-            <th scope="col">Notes</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={props.mapping.columns}>
-            {(column) => (
-              <tr data-column={column.index} classList={{ 'has-issues': column.invalid > 0 }}>
-                <th scope="row">
-                  <span class="file-name">{column.header || `(no header)`}</span>
-                  <Show when={column.key !== column.header}>
-                    <span class="muted small"> as {column.key}</span>
-                  </Show>
-                </th>
-                <td class="import-review__examples">{column.examples.join(' · ')}</td>
-                <td>
-                  <select
-                    aria-label={`What ${column.header || column.key} becomes`}
-                    disabled={!props.canEdit || props.busy}
-                    value={valueOf(column, 'target', column.target)}
-                    onChange={(event) => edit(column, { target: event.currentTarget.value as ColumnEdit['target'] })}
-                  >
-                    <For each={COLUMN_TARGETS}>{(target) => <option value={target}>{TARGET_LABELS[target]}</option>}</For>
-                  </select>
-                </td>
-                <td>
-                  <select
-                    aria-label={`Type of ${column.header || column.key}`}
-                    disabled={!props.canEdit || props.busy || column.existingField || valueOf(column, 'target', column.target) !== 'field'}
-                    value={valueOf(column, 'type', column.type)}
-                    onChange={(event) => edit(column, { type: event.currentTarget.value as ColumnEdit['type'] })}
-                  >
-                    <For each={FIELD_TYPES}>{(type) => <option value={type}>{type}</option>}</For>
-                  </select>
-                </td>
-                <td>
-                  <input
-                    type="text"
-                    class="input--narrow"
-                    aria-label={`Unit of ${column.header || column.key}`}
-                    disabled={!props.canEdit || props.busy || column.existingField || column.target !== 'field'}
-                    value={valueOf(column, 'unit', column.unit) ?? ''}
-                    onChange={(event) => edit(column, { unit: event.currentTarget.value.trim() === '' ? null : event.currentTarget.value.trim() })}
-                  />
-                </td>
-                <td>
-                  <Show when={column.dateOrder !== null} fallback={<span class="muted">—</span>}>
-                    <select
-                      aria-label={`Date order of ${column.header || column.key}`}
-                      disabled={!props.canEdit || props.busy}
-                      value={valueOf(column, 'dateOrder', column.dateOrder!)}
-                      onChange={(event) => edit(column, { dateOrder: event.currentTarget.value as ColumnEdit['dateOrder'] })}
-                    >
-                      <For each={DATE_ORDERS}>{(order) => <option value={order}>{DATE_ORDER_LABELS[order]}</option>}</For>
-                    </select>
-                    <Show when={column.dateOrderAmbiguous}>
-                      <span class="badge" data-state="failed">
-                        ambiguous
-                      </span>
-                    </Show>
-                  </Show>
-                </td>
-                <td class="is-numeric">{formatCount(column.invalid)}</td>
-                <td class="import-review__column-notes">
-                  <For each={column.notes}>{(note) => <p class="small">{note}</p>}</For>
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </div>
   );
 }

@@ -3,6 +3,7 @@ import type { ImportRecord } from '../../../common/api/imports.js';
 import { errorMessage } from '../api/api-error.js';
 import { cancelImport, importIssuesUrl } from '../api/imports.js';
 import { ProgressBar } from '../components/ProgressBar.js';
+import { formatLocalDateTime } from '../format/dates.js';
 import {
   formatEta,
   formatRate,
@@ -62,7 +63,7 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
       </Show>
       <Show when={props.record.stalled}>
         <p class="notice notice--error" role="status">
-          The worker processing this import stopped reporting{props.record.heartbeatAt ? ` at ${new Date(props.record.heartbeatAt).toLocaleTimeString()}` : ''}. The
+          The worker processing this import stopped reporting{props.record.heartbeatAt ? ` at ${formatLocalDateTime(props.record.heartbeatAt, 'second')}` : ''}. The
           job is handed to another worker when one is running; nothing is added to the dataset until a load completes.
         </p>
       </Show>

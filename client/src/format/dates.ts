@@ -32,12 +32,16 @@ export function formatDate(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 10);
 }
 
-/** Formats a timestamp in the viewer's time zone, to the minute: "2024-05-01 15:45". */
-export function formatLocalDateTime(iso: string): string {
+/**
+ * Formats a timestamp in the viewer's time zone, to the minute ("2024-05-01 15:45") or, where
+ * seconds tell changes apart, to the second ("2024-05-01 15:45:09").
+ */
+export function formatLocalDateTime(iso: string, precision: 'minute' | 'second' = 'minute'): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const minute = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return precision === 'second' ? `${minute}:${pad(date.getSeconds())}` : minute;
 }
 
 /** Describes a dataset's temporal coverage, or returns null when it has none. */

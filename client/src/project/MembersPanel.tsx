@@ -80,6 +80,7 @@ export function MembersPanel(props: { projectId: string; permissions: Permission
                   <td>
                     <Show when={canManage() && (assignable() as readonly string[]).includes(member.role)} fallback={member.role}>
                       <select
+                        class="control"
                         aria-label={`Role of ${member.displayName}`}
                         value={member.role}
                         onChange={(event) => void run(() => changeMemberRole(props.projectId, member.userId, event.currentTarget.value as ProjectRole))}

@@ -2,6 +2,7 @@ import { For, Show } from 'solid-js';
 import type { CellHistoryEntry } from '../../../../common/api/history.js';
 import { fetchCellHistory } from '../../api/live-editing.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
+import { formatLocalDateTime } from '../../format/dates.js';
 import { createQuery } from '../../state/query.js';
 
 /** Lists the changes of one cell: who (or which import) changed it, when, and its old and new value. */
@@ -49,7 +50,7 @@ function HistoryItem(props: { entry: CellHistoryEntry }) {
       </Show>
       <span class="history-list__what">{what()}</span>
       <time class="muted" dateTime={props.entry.changedAt}>
-        {new Date(props.entry.changedAt).toLocaleString()}
+        {formatLocalDateTime(props.entry.changedAt, 'second')}
       </time>
     </li>
   );

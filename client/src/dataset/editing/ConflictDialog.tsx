@@ -1,19 +1,16 @@
-import { For, Show } from 'solid-js';
+import { For, Match, Show, Switch } from 'solid-js';
 import { propertyCell, valueCell } from '../../../../common/editing/cells.js';
 import type { EditConflict } from '../../../../common/editing/protocol.js';
 import type { EditOp } from '../../../../common/editing/requests.js';
 import { cellText } from '../../format/cell-text.js';
+import { formatLocalDateTime } from '../../format/dates.js';
 import type { ConflictPrompt } from '../../realtime/live-dataset.js';
-
-const REASONS: Record<EditConflict['reason'], string> = {
-  changed: 'changed it after you started',
-  deleted: 'deleted it',
-  exists: 'created the same thing',
-};
+import { conflictIntro, conflictTarget, conflictWording, type ConflictTarget } from './conflict-wording.js';
 
 /**
  * Asks what to do when someone else changed what the user edited: keep the user's value
- * (sent again, overwriting) or take the other person's (the grid already shows it).
+ * (sent again, overwriting) or take the other person's (the grid already shows it). For an undo
+ * or redo the choice is to overwrite the later changes or to cancel.
  */
 export function ConflictDialog(props: {
   prompt: ConflictPrompt;
@@ -28,28 +25,10 @@ export function ConflictDialog(props: {
     <div class="dialog-backdrop">
       <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="conflict-title" aria-describedby="conflict-text">
         <h2 id="conflict-title">{isUndo() ? `Someone changed what this ${props.prompt.kind} restores` : 'Someone else changed this too'}</h2>
-        <p id="conflict-text">
-          {isUndo()
-            ? `Your ${props.prompt.kind} would overwrite these later changes:`
-            : 'Your edit was not applied to these cells, because:'}
-        </p>
+        <p id="conflict-text">{conflictIntro(props.prompt.kind)}</p>
         <ul class="conflict-list">
           <For each={props.prompt.conflicts.slice(0, 8)}>
-            {(conflict) => (
-              <li>
-                <strong>{conflict.changedBy?.type === 'user' ? conflict.changedBy.displayName : 'An import'}</strong> {REASONS[conflict.reason]}
-                <Show when={conflict.cell && conflict.cell !== 'row'}>
-                  {' '}
-                  (<span class="conflict-list__cell">{props.cellLabel(conflict.cell!)}</span>
-                  <Show when={conflict.sampleId && props.rowName(conflict.sampleId)}>{(name) => <> of row <q class="conflict-list__row">{name()}</q></>}</Show>)
-                </Show>
-                <Show when={conflict.reason === 'changed' && conflict.current !== null && typeof conflict.current !== 'object'}>
-                  : now <q class="conflict-list__theirs">{cellText(conflict.current as string | number | boolean)}</q>
-                </Show>
-                <Show when={!isUndo() && myValue(props.prompt.ops, conflict)}>{(mine) => <>; yours <q class="conflict-list__mine">{mine().text}</q></>}</Show>
-                <Show when={conflict.changedAt}>{(at) => <span class="muted"> at {new Date(at()).toLocaleTimeString()}</span>}</Show>
-              </li>
-            )}
+            {(conflict) => <ConflictItem prompt={props.prompt} conflict={conflict} cellLabel={props.cellLabel} rowName={props.rowName} />}
           </For>
         </ul>
         <Show when={props.prompt.conflicts.length > 8}>
@@ -67,6 +46,74 @@ export function ConflictDialog(props: {
         </div>
       </div>
     </div>
+  );
+}
+
+/** Renders one conflict as a sentence: who did what to which cell, row or field, when, and the values now. */
+function ConflictItem(props: {
+  prompt: ConflictPrompt;
+  conflict: EditConflict;
+  cellLabel: (cell: string) => string;
+  rowName: (sampleId: string) => string | null;
+}) {
+  const wording = () => conflictWording(props.prompt.kind, props.conflict.reason);
+  const target = () => conflictTarget(props.conflict, props.cellLabel, props.rowName);
+  const current = () => props.conflict.current;
+  return (
+    <li>
+      <strong>{props.conflict.changedBy?.type === 'user' ? props.conflict.changedBy.displayName : 'An import'}</strong> {wording().verb}{' '}
+      <TargetText target={target()} /> {wording().since}
+      <Show when={props.conflict.changedAt}>
+        {(at) => (
+          <>
+            , <span class="muted">at {formatLocalDateTime(at(), 'second')}</span>
+          </>
+        )}
+      </Show>
+      <Show when={props.conflict.reason === 'changed' && current() !== null && typeof current() !== 'object'}>
+        : now <q class="conflict-list__theirs">{cellText(current() as string | number | boolean)}</q>
+      </Show>
+      <Show when={props.prompt.kind === 'edit' && myValue(props.prompt.ops, props.conflict)}>
+        {(mine) => (
+          <>
+            ; yours <q class="conflict-list__mine">{mine().text}</q>
+          </>
+        )}
+      </Show>
+    </li>
+  );
+}
+
+/** Names a conflict's target: "Depth of row “C2”", "row “C2”" or "the field “Depth”". */
+function TargetText(props: { target: ConflictTarget }) {
+  const cell = () => (props.target.type === 'cell' ? props.target : null);
+  const row = () => (props.target.type === 'row' ? props.target : null);
+  const field = () => (props.target.type === 'field' ? props.target : null);
+  return (
+    <Switch>
+      <Match when={cell()}>
+        {(target) => (
+          <>
+            <span class="conflict-list__cell">{target().label}</span>
+            <Show when={target().row}>{(name) => <> of row <q class="conflict-list__row">{name()}</q></>}</Show>
+          </>
+        )}
+      </Match>
+      <Match when={row()}>
+        {(target) => (
+          <Show when={target().row} fallback="the row">
+            {(name) => <>row <q class="conflict-list__row">{name()}</q></>}
+          </Show>
+        )}
+      </Match>
+      <Match when={field()}>
+        {(target) => (
+          <Show when={target().label} fallback="a field">
+            {(label) => <>the field <q class="conflict-list__cell">{label()}</q></>}
+          </Show>
+        )}
+      </Match>
+    </Switch>
   );
 }
 
