@@ -25,6 +25,11 @@ export interface EditConflict {
   cell: string | null;
   /** The current value of the cell, or null when the row or field is gone. */
   current: unknown;
+  /**
+   * The value the operation would have written to the cell, for cell operations, e.g. the old
+   * value an undo would put back. Absent for row and field operations.
+   */
+  proposed?: unknown;
   /** The change that caused the conflict. */
   seq: number;
   changedBy: ChangeAuthor | null;

@@ -143,7 +143,7 @@ describe('conflicts and map moves in two browsers', () => {
     expect(await dialog.locator('#conflict-text').textContent()).toBe('Your undo would put back what was there before your change, overwriting these later changes:');
     // The quotation marks around values come from CSS, so textContent has none.
     const item = await dialog.locator('.conflict-list li').textContent();
-    expect(item).toMatch(/^Sam Second changed Note of row R0 after your change, at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}: now Sam later$/);
+    expect(item).toMatch(/^Sam Second changed Note of row R0 after your change, at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}: now Sam later; the undo would empty the cell$/);
     expect(await dialog.locator('.conflict-list__mine').count()).toBe(0);
     await alice.screenshot({ path: path.join(SCREENSHOTS, 'undo-conflict-dialog.png') });
 

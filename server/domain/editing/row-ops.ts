@@ -23,7 +23,7 @@ export async function setCell(session: EditSession, opIndex: number, op: Op<'cel
   const before = row.values[op.key] ?? null;
   const cellSeq = row.cellSeqs[cell] ?? 0;
   if (session.changedSince(cellSeq)) {
-    session.conflict({ opIndex, reason: 'changed', sampleId: row.id, fieldId: field.id, cell, current: before, seq: cellSeq });
+    session.conflict({ opIndex, reason: 'changed', sampleId: row.id, fieldId: field.id, cell, current: before, proposed: op.value, seq: cellSeq });
     return;
   }
 
@@ -45,7 +45,7 @@ export function setSampleProperty(session: EditSession, opIndex: number, op: Op<
   const before = propertyOf(row, op.property);
   const cellSeq = row.cellSeqs[cell] ?? 0;
   if (session.changedSince(cellSeq)) {
-    session.conflict({ opIndex, reason: 'changed', sampleId: row.id, fieldId: null, cell, current: before, seq: cellSeq });
+    session.conflict({ opIndex, reason: 'changed', sampleId: row.id, fieldId: null, cell, current: before, proposed: op.value, seq: cellSeq });
     return;
   }
 

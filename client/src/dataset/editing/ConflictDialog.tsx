@@ -80,6 +80,9 @@ function ConflictItem(props: {
           </>
         )}
       </Show>
+      <Show when={props.prompt.kind !== 'edit' && props.conflict.reason === 'changed' && 'proposed' in props.conflict}>
+        <RestoredValue kind={props.prompt.kind} value={props.conflict.proposed} />
+      </Show>
     </li>
   );
 }
@@ -114,6 +117,22 @@ function TargetText(props: { target: ConflictTarget }) {
         )}
       </Match>
     </Switch>
+  );
+}
+
+/** Says what an undo or redo would put in the cell: a value, or nothing when it empties the cell. */
+function RestoredValue(props: { kind: ConflictPrompt['kind']; value: unknown }) {
+  const text = () => plainText(props.value);
+  return (
+    <Show when={props.value !== null && props.value !== undefined} fallback={<>; the {props.kind} would empty the cell</>}>
+      <Show when={text()}>
+        {(restored) => (
+          <>
+            ; the {props.kind} would put back <q class="conflict-list__mine">{restored().text}</q>
+          </>
+        )}
+      </Show>
+    </Show>
   );
 }
 
