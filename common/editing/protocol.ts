@@ -38,7 +38,7 @@ export interface EditConflict {
 
 /**
  * Acknowledgement of `dataset:edit`, `dataset:undo` and `dataset:redo`. `duplicate` is true when
- * the mutation id was applied before: the answer is that first result, and the request's
+ * the mutation id was applied before: the acknowledgement is that first result, and the request's
  * operations were not applied again even when they differ.
  */
 export type EditAck =
