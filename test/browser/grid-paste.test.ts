@@ -135,6 +135,21 @@ describe('pasting a column into rows the grid has not loaded', () => {
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it('commits an editor scrolled out of view', async () => {
+    const page = await openAtRowOne(longDatasetId);
+    // A first edit committed with Enter, which moves the selection to row 2.
+    await page.keyboard.type('71');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await storedRows(longDatasetId, 1, 1))[0]!.depth, { timeout: 10_000 }).toBe(71);
+
+    // A second editor, left open while the grid scrolls far down, takes its row out of the page.
+    await page.keyboard.type('72');
+    await page.locator('.grid').evaluate((grid, top) => grid.scrollTo({ top }), 5_000 * ROW_HEIGHT);
+    await expect.poll(async () => (await storedRows(longDatasetId, 2, 1))[0]!.depth, { timeout: 10_000 }).toBe(72);
+    expect(await page.getByRole('textbox', { name: 'Cell value' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('pastes below own deletes the server has not confirmed', async () => {
     let gate: ChangeGate | undefined;
     const prepare = async (context: BrowserContext) => {

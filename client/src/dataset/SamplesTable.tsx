@@ -188,9 +188,13 @@ export function SamplesTable(props: {
   const editorOpened = () => {
     openEditors += 1;
   };
-  /** Commits the text of an editor that was removed and not drawn again, e.g. scrolled out of view. */
-  const editorRemoved = () => {
+  /**
+   * Counts an editor that left the page. One taken away without a commit or cancel, and not drawn
+   * again, e.g. scrolled out of view, has its text committed.
+   */
+  const editorClosed = (finished: boolean) => {
     openEditors -= 1;
+    if (finished) return;
     queueMicrotask(() => {
       const current = editing();
       if (openEditors === 0 && current) commit(draft ?? current.text, 'stay');
@@ -497,7 +501,7 @@ export function SamplesTable(props: {
                                   draft = value;
                                 }}
                                 onOpen={editorOpened}
-                                onRemove={editorRemoved}
+                                onClose={editorClosed}
                                 onCommit={(value, then) => commit(value, then)}
                                 onCancel={() => {
                                   setEditing(null);
@@ -554,9 +558,12 @@ function handled(event: KeyboardEvent, action: () => void): void {
 interface CellEditorProps {
   initial: string;
   onInput: (text: string) => void;
-  /** Called when the editor is drawn, and `onRemove` when it is taken away without a commit or cancel. */
+  /**
+   * Called when the editor is drawn, and `onClose` when it leaves the page, with whether it was
+   * committed or cancelled before.
+   */
   onOpen: () => void;
-  onRemove: () => void;
+  onClose: (finished: boolean) => void;
   onCommit: (text: string, then: 'down' | 'right' | 'stay') => void;
   onCancel: () => void;
 }
@@ -570,9 +577,7 @@ function CellEditor(props: CellEditorProps) {
     props.onCommit(input?.value ?? props.initial, then);
   };
   props.onOpen();
-  onCleanup(() => {
-    if (!done) props.onRemove();
-  });
+  onCleanup(() => props.onClose(done));
   queueMicrotask(() => {
     input?.focus();
     const end = input?.value.length ?? 0;
@@ -594,8 +599,8 @@ function CellEditor(props: CellEditorProps) {
         }
       }}
       onInput={(event) => props.onInput(event.currentTarget.value)}
-      // A blur also comes when the editor is taken out of the page; only a blur of an editor that
-      // is still shown commits. One that was taken out is handled by onRemove.
+      // A blur also comes when the editor is taken out of the page. Only a blur of an editor that
+      // is still shown commits. One that was taken out is handled by onClose.
       onBlur={() =>
         setTimeout(() => {
           if (!done && input?.isConnected) finish('stay');
