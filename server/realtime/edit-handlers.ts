@@ -32,7 +32,7 @@ export interface EditHandlerServices {
 export function registerEditHandlers(socket: FairportSocket, services: EditHandlerServices): void {
   // A tab sends its edits without waiting for acknowledgements, and its own changes never
   // conflict with each other. So one socket's edits, undos and redos run one at a time, in the
-  // order sent; otherwise a short correction could commit before a long paste sent just before
+  // order sent. Otherwise a short correction could commit before a long paste sent just before
   // it, and the paste would then overwrite it.
   const inOrder = createSerialQueue();
 

@@ -196,7 +196,7 @@ describe('map points and view in two browsers', () => {
     return moved;
   }
 
-  it('refits the view after an import, except for a viewer who moved the map', async () => {
+  it('refits after an import unless the viewer moved the map', async () => {
     const requestsBefore = pointsRequests.get(sam)!.length;
     const panned = await moveMapByHand(alice);
     const aliceRead = waitForDatasetRead(alice, (await datasetSeq()) + 1);

@@ -103,7 +103,7 @@ describe('dataset upload in the browser', () => {
     expect(await bar.getAttribute('aria-valuenow')).toBe(max);
     expect(Number(max)).toBe(ROWS);
     await expect.poll(() => page.locator('.import-status .badge').textContent()).toBe('Completed');
-    // The badge says it; no line under the bar repeats it.
+    // The badge shows the state, and no line under the bar repeats it.
     expect(await page.locator('.import-status__text').count()).toBe(0);
 
     await expect.poll(() => page.locator('[data-row-count]').getAttribute('data-row-count'), { timeout: 10_000 }).toBe(String(ROWS));

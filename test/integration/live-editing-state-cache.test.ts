@@ -8,7 +8,7 @@ import { openSocket, type ClientSocket } from '../helpers/live-client.js';
 /**
  * A client's cell edit on a node starts from the state its previous edit left there. These
  * tests change the dataset, a role or the undo stacks behind that state's back and check that
- * the next edit still sees the change.
+ * the next edit takes the change into account.
  */
 let api: ApiServer;
 let admin: TestClient;
@@ -30,7 +30,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-/** A dataset with text fields a and b and one row R. */
+/** Creates a dataset with text fields a and b and one row R. */
 async function makeDataset(): Promise<{ datasetId: string; rowId: string }> {
   const dataset = await admin.post(`/projects/${projectId}/datasets`, { title: `Cache ${randomUUID().slice(0, 6)}`, visibility: 'private' });
   for (const key of ['a', 'b']) await admin.post(`/datasets/${dataset.body.id}/fields`, { label: key.toUpperCase(), key, type: 'text' });
@@ -60,9 +60,9 @@ describe('edits that start from the state a previous edit left', () => {
     const [first, second] = await Promise.all([openSocket(api.url, editor.cookie), openSocket(api.url, admin.cookie)]);
     try {
       const base = await seqOf(datasetId);
-      const one = await edit(first, 'client-one', datasetId, [setCell(rowId, 'a', 'one')], base);
-      expect(one.ok).toBe(true);
-      const mine = one.ok ? one.seq : 0;
+      const firstEdit = await edit(first, 'client-one', datasetId, [setCell(rowId, 'a', 'one')], base);
+      expect(firstEdit.ok).toBe(true);
+      const mine = firstEdit.ok ? firstEdit.seq : 0;
       expect((await edit(second, 'client-two', datasetId, [setCell(rowId, 'b', 'two')], mine)).ok).toBe(true);
 
       // The first client has not seen the second one's change yet; its base is its own edit.

@@ -289,7 +289,7 @@ describe('undo and redo', () => {
 
     const undone = await mine.emitWithAck('dataset:undo', { datasetId: world.datasetId, mutationId: randomUUID() });
     expect(undone).toMatchObject({ ok: false, error: { code: 'conflict' }, conflicts: [{ cell: 'f:note', current: 'theirs', changedBy: { displayName: 'Portal Admin' } }] });
-    // The conflict also says what the undo would put back: row B had no note before.
+    // The conflict also carries what the undo would put back: row B had no note before.
     expect(undone.ok ? null : undone.conflicts?.[0]).toHaveProperty('proposed', null);
     expect((await row(world.rowB)).values.note).toBe('theirs');
 

@@ -67,7 +67,7 @@ describe('the samples update trigger', () => {
     await db.query(`UPDATE samples SET name = replace(name, ' (checked)', '') WHERE dataset_id = $1`, [first]);
   });
 
-  it('shrinks the extent when a boundary point moves inward and counts a removed location', async () => {
+  it('shrinks the extent and counts a removed location', async () => {
     const east = await sampleId(first, 'east');
     await db.query(`UPDATE samples SET location = ST_SetSRID(ST_MakePoint(10, 44), 4326) WHERE id = $1`, [east]);
     expect(await statistics(first)).toMatchObject({ located_count: 3, extent: 'POLYGON((-10 40,-10 45,10 45,10 40,-10 40))' });

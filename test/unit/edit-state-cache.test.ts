@@ -48,13 +48,13 @@ describe('EditStateCache', () => {
   it('hands a state out once, with the own seqs after the base', () => {
     const cache = new EditStateCache();
     cache.remember('k', state(12, ['a'], [8, 11, 12]), 11, 7);
-    const taken = cache.take('k', 10, ['a']);
-    expect(taken?.seq).toBe(12);
-    expect([...taken!.ownSeqs]).toEqual([11, 12]);
+    const handedOut = cache.take('k', 10, ['a']);
+    expect(handedOut?.seq).toBe(12);
+    expect([...handedOut!.ownSeqs]).toEqual([11, 12]);
     expect(cache.take('k', 10, ['a'])).toBeNull();
   });
 
-  it('refuses a base outside its seqs', () => {
+  it('rejects a base outside its seqs', () => {
     const cache = new EditStateCache();
     cache.remember('k', state(12, ['a']), 11, 7);
     expect(cache.take('k', 6, ['a'])).toBeNull();

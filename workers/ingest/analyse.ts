@@ -16,7 +16,7 @@ import { MAX_TABLE_COLUMNS, scanTable, type ScanProgress } from './table-scan.js
 import { openTextInput, type TableLocation } from './table-source.js';
 import { ENCODING_SAMPLE_BYTES, NotUtf8Error } from './text-decoding.js';
 import { inspectXlsx } from './xlsx-reader.js';
-import { resolveZipTable, type ZipTable } from './zip-table.js';
+import { isPlainText, resolveZipTable, type ZipTable } from './zip-table.js';
 
 /** The file to analyse, the dataset it goes into, and the uploader's changes to an earlier mapping. */
 export interface AnalyseInput {
@@ -112,7 +112,7 @@ async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: str
 function noDelimiterMessage(entry: string | null): string {
   const advice = 'separate the columns with commas, semicolons, tabs or "|", with the same number of columns in every row.';
   if (entry === null) return `No column delimiter was found in the first rows; ${advice}`;
-  if (entry.toLowerCase().endsWith('.txt')) {
+  if (isPlainText(entry)) {
     return `The ZIP archive holds no table: "${entry}" has no column delimiter in its first rows, so it looks like notes rather than a table. Put the CSV, TSV, XLSX, ODS or GeoJSON table in the archive and upload it again.`;
   }
   return `No column delimiter was found in the first rows of "${entry}" in the ZIP archive; ${advice}`;

@@ -182,7 +182,7 @@ function extensionOf(name: string): string {
 }
 
 /** Tells whether a file is named as plain text (.txt), which may be a table or a readme. */
-function isPlainText(name: string): boolean {
+export function isPlainText(name: string): boolean {
   return extensionOf(name) === 'txt';
 }
 

@@ -1,7 +1,7 @@
 import L from 'leaflet';
 import { detailedCountries, worldCountries } from './basemap.js';
 
-/** The zoom from which the detailed outlines are drawn; below it the coarse ones. */
+/** The zoom from which the detailed outlines are drawn. Below it the coarse ones are. */
 const DETAILED_FROM_ZOOM = 4;
 
 /**
@@ -18,7 +18,7 @@ export function addBasemap(map: L.Map, options: L.GeoJSONOptions & L.PathOptions
     const zoomedIn = map.getZoom() >= DETAILED_FROM_ZOOM;
     if (zoomedIn && !fine && !loading) {
       loading = true;
-      // A failed load keeps the coarse outlines, which still work.
+      // A failed load keeps the coarse outlines, which still work, and is not tried again.
       void detailedCountries().then(
         (countries) => {
           fine = L.geoJSON(countries, options);
@@ -34,7 +34,7 @@ export function addBasemap(map: L.Map, options: L.GeoJSONOptions & L.PathOptions
   show();
 }
 
-function swap(map: L.Map, shown: L.Layer, hidden: L.Layer): void {
+function swap(map: L.Map, visible: L.Layer, hidden: L.Layer): void {
   if (map.hasLayer(hidden)) map.removeLayer(hidden);
-  if (!map.hasLayer(shown)) map.addLayer(shown);
+  if (!map.hasLayer(visible)) map.addLayer(visible);
 }

@@ -5,8 +5,7 @@ const DRIFT_PIXELS = 2;
 
 /**
  * Remembers the view a fit produced, to tell whether the user has panned or zoomed the map since.
- * `fit` runs a fit of the caller's; the view is recorded when that move ends, because Leaflet may
- * animate it.
+ * The view is recorded when the fit's move ends, because Leaflet may animate it.
  */
 export class FittedView {
   private fitted: { center: L.LatLng; zoom: number } | null = null;
@@ -16,6 +15,7 @@ export class FittedView {
     map.on('moveend', this.recordFit, this);
   }
 
+  /** Runs a fit and records the view it produces. */
   fit(run: () => void): void {
     this.awaitingMoveEnd = true;
     run();

@@ -6,6 +6,7 @@ import type { ChangeAuthor, DatasetChange, DatasetOp } from '../../../common/eve
 import { isSignedIn, type SignedInActor } from '../../auth/actor.js';
 import { decideDataset, requireSignedIn } from '../../auth/policy.js';
 import { HttpError, notFound } from '../../http/http-error.js';
+import { moduleLogger } from '../../observability/logger.js';
 import { validationError } from '../../http/problem.js';
 import { lockDataset } from '../change-log.js';
 import { describeConflicts, EditConflictError } from './conflicts.js';
@@ -33,8 +34,9 @@ export interface EditOutcome {
 /** Operations that change only cells of existing rows; an edit of nothing else can take the fast path. */
 const CELL_OPS = new Set(['cell.set', 'sample.set']);
 
-/** This node's states left by clients' last cell edits; see EditStateCache. */
+/** This node's states left by clients' last cell edits (see EditStateCache). */
 const stateCache = new EditStateCache();
+const log = moduleLogger('editing');
 
 /**
  * Applies a client's edit: checks the user may edit the dataset, returns the first result for a
@@ -46,7 +48,7 @@ const stateCache = new EditStateCache();
  * one statement that applies only while the dataset's seq and the facts the edit was allowed on
  * are unchanged, so they cost two round trips and no lock wait. A client's next cell edit on the
  * same node starts from the state its last one left (EditStateCache) and costs one round trip
- * when nobody else changed the dataset in between. When another change came first, or the edit
+ * while the dataset did not change in between. When another change came first, or the edit
  * adds or deletes rows or changes fields, the edit runs in a transaction that locks the dataset
  * first, which serialises every writer of the dataset.
  *
@@ -105,12 +107,14 @@ async function attemptFromCache(cacheKey: string, query: EditStateQuery, request
     const result = await attemptEdit(Model.knex(), query, request, null, gate, { cacheKey, cached: state });
     if (!result) stateCache.forget(cacheKey, true);
     return result;
-  } catch {
+  } catch (error) {
     // A retried mutation id, an invalid value or an unknown field: the fresh read decides.
+    log.debug({ err: error, datasetId: query.datasetId, userId: query.userId }, 'cached edit attempt failed, reading afresh');
     stateCache.forget(cacheKey);
     return null;
   }
 }
+
 /**
  * Makes one attempt at an edit. With `lockedSeq` the caller holds the dataset lock, so the write
  * cannot lose a race. Without it the write may find the seq moved, and the attempt returns null.
@@ -249,7 +253,7 @@ function decisionFacts(state: EditState, actor: SignedInActor): DecisionFacts {
  * role or the dataset's access settings changed since the edit read them.
  */
 function changedUnderLock(): HttpError {
-  return new HttpError('conflict', "Your role or the dataset's access settings changed while the edit was being saved, so nothing was saved; try again.");
+  return new HttpError('conflict', "Your role or the dataset's access settings changed while the edit was being saved, so nothing was saved. Try again.");
 }
 
 async function lockOrFail(trx: Knex.Transaction, datasetId: string): Promise<number> {

@@ -1,15 +1,15 @@
 import type { EditState } from './edit-state.js';
 import { fieldsBytes, rowBytes } from './state-size.js';
 
-/** Rows one entry keeps; past this it keeps only the rows of the latest edit. */
+/** Rows one entry keeps. Past this it keeps only the rows of the latest edit. */
 const MAX_ROWS_PER_ENTRY = 2_000;
-/** Estimated bytes one entry may take (see state-size.ts); a larger state is not kept. */
+/** Estimated bytes one entry may take (see state-size.ts). A larger state is not kept. */
 const MAX_ENTRY_BYTES = 4 * 1024 * 1024;
-/** Estimated bytes all entries of a node take together; past this the least recently used go. */
+/** Estimated bytes all entries of a node take together. Past this the least recently used go. */
 const MAX_BYTES = 64 * 1024 * 1024;
 /** How long a client's edits skip the cache after a cached write found the dataset changed. */
 const CONTENDED_MS = 10_000;
-/** Clients a node remembers as contended at once; more simply keep using the cache. */
+/** Clients a node remembers as contended at once. Any more keep using the cache. */
 const MAX_CONTENDED = 10_000;
 
 interface Entry {
@@ -21,11 +21,11 @@ interface Entry {
 }
 
 /**
- * What one client's last cell edit left on this node: the dataset's seq, the facts the policy
- * decided on, the fields, the rows it touched and the client's undo stacks. The client's next
- * cell edit can start from it instead of reading the database. Its write then also checks that
- * none of these facts changed (see writeChange). A stale state therefore writes nothing, and the
- * edit runs again from a fresh read.
+ * A node's cache of the states that clients' last cell edits left: the dataset's seq, the facts
+ * the policy decided on, the fields, the rows the edits touched and the undo stacks. A client's
+ * next cell edit can start from its state instead of reading the database. Its write then also
+ * checks that none of these facts changed (see writeChange). A stale state therefore writes
+ * nothing, and the edit runs again from a fresh read.
  *
  * A state is taken out while an edit uses it, so two edits of one client never share one. A
  * client whose cached writes keep failing, because someone else edits the dataset at the same
@@ -75,13 +75,12 @@ export class EditStateCache {
     const earlier = this.entries.get(key);
     this.remove(key);
     if (earlier && earlier.state.seq > state.seq) {
-      // A later edit of the client finished first; its state is the newer one.
+      // A later edit of the client finished first, so its state is the newer one.
       this.add(key, earlier);
       return;
     }
-    let rows = state.rows;
-    if (earlier && earlier.state.seq === readSeq) rows = new Map([...earlier.state.rows, ...rows]);
-    if (rows.size > this.limits.rowsPerEntry) rows = state.rows;
+    const merged = earlier?.state.seq === readSeq ? new Map([...earlier.state.rows, ...state.rows]) : state.rows;
+    const rows = merged.size <= this.limits.rowsPerEntry ? merged : state.rows;
     if (rows.size > this.limits.rowsPerEntry) return;
     const bytes = stateBytes(state.fields, rows);
     if (bytes > this.limits.entryBytes) return;

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { DatasetChange } from '../../../common/events.js';
 import type { ProjectRole } from '../../../common/api/projects.js';
 import type { PortalRole } from '../../../common/api/users.js';
+import type { EditState } from './edit-state.js';
+import type { UndoStacks } from './undo-stacks.js';
 import { changeLogCtes, type ChangeInput } from '../change-log.js';
 import type { HistoryEntry } from './history.js';
 import type { RowState } from './row-state.js';
@@ -16,7 +18,7 @@ export interface ChangeWrite {
   /** Rows whose values or properties changed. */
   updates: RowState[];
   history: HistoryEntry[];
-  stacks: { userId: string; undo: number[]; redo: number[] };
+  stacks: UndoStacks & { userId: string };
   /** The facts the edit was decided on; the write applies only while all of them still hold. */
   decidedOn: DecisionFacts;
 }
@@ -25,8 +27,8 @@ export interface ChangeWrite {
 export interface DecisionFacts {
   user: { id: string; role: PortalRole; displayName: string };
   projectRole: ProjectRole | null;
-  dataset: { projectId: string; visibility: string; state: string; embargoUntil: Date | null };
-  stacks: { undo: number[]; redo: number[] };
+  dataset: Pick<EditState['dataset'], 'projectId' | 'visibility' | 'state' | 'embargoUntil'>;
+  stacks: UndoStacks;
 }
 
 /**
@@ -64,7 +66,7 @@ function unchangedSince(facts: DecisionFacts): { sql: string; bindings: Knex.Val
 }
 
 /** Trims undo and redo stacks as they are stored: the latest EDIT_LIMITS.maxUndoDepth of each. */
-export function storedStacks(stacks: { undo: number[]; redo: number[] }): { undo: number[]; redo: number[] } {
+export function storedStacks(stacks: UndoStacks): UndoStacks {
   return { undo: stacks.undo.slice(-EDIT_LIMITS.maxUndoDepth), redo: stacks.redo.slice(-EDIT_LIMITS.maxUndoDepth) };
 }
 
