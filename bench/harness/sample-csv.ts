@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { seededRandom } from '../../test/helpers/seeded-random.js';
 
 /** Header of the generated table: an id, a name, a location, a time and seven measurements. */
 export const SAMPLE_CSV_COLUMNS = [
@@ -22,18 +23,6 @@ export const SAMPLE_CSV_SQL_COLUMNS =
   'id bigint, name text, lat double precision, lon double precision, "timestamp" timestamptz, temperature double precision, ' +
   'salinity double precision, ph double precision, oxygen double precision, nitrate double precision, depth double precision, ' +
   'chlorophyll double precision';
-
-/** Mulberry32, a small seeded generator: the same seed always gives the same file. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Writes a CSV of `rows` samples scattered over the globe, one a minute from 2020-01-01, and

@@ -88,11 +88,18 @@ describe('live co-editing in two browsers', () => {
     // Alice's focus shows as a coloured outline on Sam's screen.
     await expect.poll(() => sam.locator('.grid__cell.is-focused-by-other').getAttribute('data-column'), { timeout: 10_000 }).toBe('field:note');
 
-    // A value of the wrong type is refused in place, and nothing is sent.
+    // A value of the wrong type is refused in place, and nothing is sent. The message lies over the
+    // caption: the rows keep their place under the pointer.
+    const gridTop = async () => (await alice.locator('.grid').boundingBox())!.y;
+    const topBefore = await gridTop();
     await cell(alice, 'R1', 'field:count').click();
     await alice.keyboard.type('many');
     await alice.keyboard.press('Enter');
     await expect.poll(() => alice.locator('.grid-problem').textContent()).toContain('Not saved in row "R1": Count: expected a whole number');
+    expect(await gridTop()).toBe(topBefore);
+    await alice.screenshot({ path: path.join(SCREENSHOTS, 'live-editing-value-refused.png') });
+    await alice.getByRole('button', { name: 'Dismiss the message' }).click();
+    expect(await alice.locator('.grid-problem').count()).toBe(0);
 
     // Undo restores the previous value everywhere.
     await alice.getByRole('button', { name: 'Undo' }).click();

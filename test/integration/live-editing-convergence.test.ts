@@ -4,6 +4,7 @@ import type { EditOp } from '../../common/editing/requests.js';
 import { LiveClient } from '../helpers/live-client.js';
 import { createLiveDataset, expectClientsMatchDatabase, waitUntilSettled } from '../helpers/live-world.js';
 import { startStack, type Stack } from '../helpers/stack.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * Seeded random co-editing: clients on two nodes edit, insert and delete rows, change fields and
@@ -37,18 +38,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** mulberry32: a small seeded generator, so a seed replays the same choices. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomOps(random: () => number, client: LiveClient): EditOp[] {
   const ids = client.table.shownIds();
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -80,7 +69,7 @@ function randomOps(random: () => number, client: LiveClient): EditOp[] {
 }
 
 async function converges(seed: number): Promise<void> {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const { datasetId, projectId } = await createLiveDataset(stack.url, cookies[0]!, 8);
   // Both users edit: the second one joins the project as an editor.
   const added = await fetch(`${stack.url}/api/v1/projects/${projectId}/members/${secondUserId}`, {

@@ -52,8 +52,9 @@ export class MissingValues {
   private isNumericCode(trimmed: string): boolean {
     // Only texts that start like a code and are short enough are converted; this runs for every cell.
     if (trimmed.length > this.longestNumeric || !this.numericFirst.has(trimmed.charCodeAt(0))) return false;
-    if (!NUMERIC_CODE.test(trimmed)) return false;
-    return this.numbers.has(Number(trimmed));
+    // Most such texts are numbers other than a code, which the set rules out before the pattern runs.
+    if (!this.numbers.has(Number(trimmed))) return false;
+    return NUMERIC_CODE.test(trimmed);
   }
 }
 

@@ -334,6 +334,9 @@ const MARKUP: [string, string][] = [
  * position after its end, or -1 when it does not end in `text`. Returns null for any other tag.
  */
 function markupEndAt(text: string, position: number): number | null {
+  // Every kind of markup starts with "<!" or "<?", and most tags are elements, which stop here.
+  const next = text.charCodeAt(position + 1);
+  if (next !== EXCLAMATION_MARK && next !== QUESTION_MARK) return null;
   for (const [open, close] of MARKUP) {
     if (!text.startsWith(open, position)) continue;
     const end = text.indexOf(close, position + open.length);
@@ -345,17 +348,33 @@ function markupEndAt(text: string, position: number): number | null {
 /** Finds `search` from `from` on, skipping comments, CDATA sections and processing instructions. */
 function indexOutsideMarkup(text: string, search: string, from: number): number {
   let position = from;
-  for (;;) {
-    const found = text.indexOf(search, position);
-    if (found < 0) return -1;
-    const markup = text.indexOf('<', position);
-    if (markup < 0 || markup >= found) return found;
+  let found = text.indexOf(search, position);
+  while (found >= 0) {
+    const markup = markupStartBefore(text, position, found);
+    if (markup < 0) return found;
     const markupEnd = markupEndAt(text, markup);
-    if (markupEnd === null) position = markup + 1;
-    else if (markupEnd < 0) return -1;
-    else position = markupEnd;
+    if (markupEnd === null) {
+      position = markup + 1;
+      continue;
+    }
+    if (markupEnd < 0) return -1;
+    position = markupEnd;
+    if (found < position) found = text.indexOf(search, position);
   }
+  return -1;
 }
+
+/** Returns the first "<!" or "<?" from `from` on and before `before`, or -1 when there is none. */
+function markupStartBefore(text: string, from: number, before: number): number {
+  for (let position = text.indexOf('<', from); position >= 0 && position < before; position = text.indexOf('<', position + 1)) {
+    const next = text.charCodeAt(position + 1);
+    if (next === EXCLAMATION_MARK || next === QUESTION_MARK) return position;
+  }
+  return -1;
+}
+
+const EXCLAMATION_MARK = 33;
+const QUESTION_MARK = 63;
 
 /**
  * Returns `end`, or the start of a comment or CDATA section that is still open at `end`, so the

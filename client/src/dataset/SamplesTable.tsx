@@ -397,25 +397,35 @@ export function SamplesTable(props: {
       <Show when={fieldEditor()}>
         {(editor) => <FieldEditor field={editor().field} fields={live.fields()} onEdit={(ops) => live.edit(ops)} onClose={() => setFieldEditor(null)} />}
       </Show>
-      <p class="table-caption" id="samples-caption">
-        <span data-row-count={count()}>{plural(count(), 'sample')}</span>
-        <Show when={pasting() || live.loading()}>
-          <span class="muted" role="status">
-            {' '}
-            · {pasting() ? 'loading the rows to paste…' : 'loading rows…'}
-          </span>
+      {/* The message lies over the caption, so the rows do not move under the pointer while it shows. */}
+      <div class="grid-status">
+        <p class="table-caption" id="samples-caption">
+          <span data-row-count={count()}>{plural(count(), 'sample')}</span>
+          <Show when={pasting() || live.loading()}>
+            <span class="muted" role="status">
+              {' '}
+              · {pasting() ? 'loading the rows to paste…' : 'loading rows…'}
+            </span>
+          </Show>
+          <Show when={live.canEdit()}>
+            <span class="muted"> · select a cell and type to edit; paste a block from a spreadsheet</span>
+          </Show>
+        </p>
+        <Show when={problem()}>
+          {(message) => (
+            <div class="grid-status__problem">
+              <p class="notice notice--error grid-problem" role="alert">
+                {message()}
+              </p>
+              <Show when={inputProblem()}>
+                <button type="button" class="grid-status__dismiss" aria-label="Dismiss the message" onClick={() => setInputProblem(null)}>
+                  ×
+                </button>
+              </Show>
+            </div>
+          )}
         </Show>
-        <Show when={live.canEdit()}>
-          <span class="muted"> · select a cell and type to edit; paste a block from a spreadsheet</span>
-        </Show>
-      </p>
-      <Show when={problem()}>
-        {(message) => (
-          <p class="notice notice--error grid-problem" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      </div>
       <Show when={live.loadError()}>
         <ErrorNotice error={live.loadError()} title="Rows could not be loaded." onRetry={() => live.reload()} />
       </Show>
