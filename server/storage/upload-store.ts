@@ -1,7 +1,13 @@
 import { createReadStream, createWriteStream, type ReadStream, type WriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+
+/**
+ * Suffix of an upload's record spool: the rows the analysis read from a workbook, which the load
+ * reads instead of the workbook (workers/ingest/record-spool.ts).
+ */
+export const RECORD_SPOOL_SUFFIX = 'records';
 
 /**
  * Uploaded files on a local directory shared by the server and the workers (a Docker volume in
@@ -43,14 +49,17 @@ export class UploadStore {
     return `${this.pathOf(key)}.${suffix}`;
   }
 
+  /**
+   * Removes a file derived from an upload, and its temporary files named `<file>.<suffix>.*`
+   * (such as a spool that a stopped worker left half written).
+   */
+  async removeDerived(key: string, suffix: string): Promise<void> {
+    await removeWithSuffixed(this.derivedPath(key, suffix));
+  }
+
   /** Removes an upload and every file derived from it. */
   async removeWithDerived(key: string): Promise<void> {
-    const file = this.pathOf(key);
-    const directory = path.dirname(file);
-    const base = path.basename(file);
-    const { readdir } = await import('node:fs/promises');
-    const names = await readdir(directory).catch(() => [] as string[]);
-    await Promise.all(names.filter((name) => name === base || name.startsWith(`${base}.`)).map((name) => rm(path.join(directory, name), { force: true })));
+    await removeWithSuffixed(this.pathOf(key));
   }
 
   openRead(key: string, options?: { start?: number; end?: number; highWaterMark?: number }): ReadStream {
@@ -64,4 +73,12 @@ export class UploadStore {
   async remove(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }
+}
+
+/** Removes a file and every file beside it whose name is the file's name, a dot and more. */
+async function removeWithSuffixed(file: string): Promise<void> {
+  const directory = path.dirname(file);
+  const base = path.basename(file);
+  const names = await readdir(directory).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => name === base || name.startsWith(`${base}.`)).map((name) => rm(path.join(directory, name), { force: true })));
 }

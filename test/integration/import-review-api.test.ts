@@ -1,9 +1,13 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportRecord } from '../../common/api/imports.js';
 import { loadConfig } from '../../server/config/load-config.js';
+import { RECORD_SPOOL_SUFFIX } from '../../server/storage/upload-store.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { startApiServer, TestClient, type ApiServer } from '../helpers/api-server.js';
+import { REPO_ROOT } from '../helpers/processes.js';
 
 /** The review step through the REST API alone, as a script would drive it, with a worker in this process. */
 let api: ApiServer;
@@ -117,6 +121,18 @@ describe('reviewing an import through the API', () => {
     expect(cancelled.body).toMatchObject({ state: 'cancelled', phase: 'done' });
     expect((await client.post(`/imports/${other}/start`, {})).status).toBe(409);
     expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(409);
+  });
+
+  it('removes the record spool of a cancelled import', async () => {
+    const workbook = new Uint8Array(await readFile(path.join(REPO_ROOT, 'test/fixtures/corpus/stations.ods')));
+    const other = (await upload('stations.ods', workbook)).id;
+    await waitFor(other, ['awaiting_review']);
+    const { storageKey } = await api.server.context.knex('imports').where({ id: other }).first('storageKey');
+    const spool = api.server.context.uploads.derivedPath(storageKey as string, RECORD_SPOOL_SUFFIX);
+    expect((await stat(spool)).size).toBeGreaterThan(0);
+
+    expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(200);
+    await expect(stat(spool)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('lets only editors change or start an import', async () => {

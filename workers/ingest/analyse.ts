@@ -1,5 +1,6 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { ImportArchiveEntry, ImportMappingUpdate, TextEncodingName } from '../../common/api/imports.js';
+import type { Logger } from '../../server/observability/logger.js';
 import { detectDelimiter, type CsvDelimiter } from './csv-source.js';
 import { epsgCodeOf, isKnownCrs } from '../../server/geo/crs.js';
 import type { DateSystem } from './dates.js';
@@ -12,6 +13,8 @@ import { DEFAULT_MISSING_VALUE_CODES, MissingValues } from './missing-values.js'
 import { detectNumberStyle, NUMBER_SHAPES, type NumberShape, type NumberStyle } from './numbers.js';
 import { inspectOds } from './ods-reader.js';
 import { buildPlan, type ExistingField, type TableScan } from './plan-builder.js';
+import { spoolSourceOf } from './record-spool.js';
+import { RecordSpoolWriter, spoolLimitBytes } from './record-spool-writer.js';
 import { MAX_TABLE_COLUMNS, scanTable, type ScanProgress } from './table-scan.js';
 import { openTextInput, type TableLocation } from './table-source.js';
 import { ENCODING_SAMPLE_BYTES, NotUtf8Error } from './text-decoding.js';
@@ -27,6 +30,11 @@ export interface AnalyseInput {
   existingFields: ReadonlyMap<string, ExistingField>;
   overrides: ImportMappingUpdate;
   progress: ScanProgress;
+  /**
+   * Where to write the record spool of an XLSX or ODS sheet, and the logger that records why a
+   * spool was abandoned. Without it, no spool is written.
+   */
+  recordSpool?: { path: string; log: Logger };
 }
 
 /** The result of an analysis: a plan for the table, or the tables of a ZIP archive to choose from. */
@@ -134,10 +142,25 @@ async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Pr
 
   const source: SourcePlan = { ...detected, encoding: null, sheet, sheets: info.sheets };
   const missing = new MissingValues(input.overrides.missingValues ?? DEFAULT_MISSING_VALUE_CODES);
-  const scan = await scanTable(locationOf(input, source, true), missing, input.overrides.headerRow ?? null, input.progress);
-  const dateSystem = input.overrides.dateSystem ?? info.dateSystem;
-  const notes = [`Sheet "${sheet}" of ${info.sheets.length}.${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
-  return planTable(input, source, scan, missing, dateSystem, notes);
+  const location = locationOf(input, source, true);
+  const spool = input.recordSpool ? await startRecordSpool(input.recordSpool, location) : null;
+  try {
+    const scan = await scanTable(location, missing, input.overrides.headerRow ?? null, input.progress, spool);
+    const dateSystem = input.overrides.dateSystem ?? info.dateSystem;
+    const notes = [`Sheet "${sheet}" of ${info.sheets.length}.${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
+    const plan = planTable(input, source, scan, missing, dateSystem, notes);
+    const stamp = await spool?.commit();
+    if (stamp) plan.recordSpool = stamp;
+    return plan;
+  } finally {
+    await spool?.abort();
+  }
+}
+
+/** Starts the record spool of a workbook, limited in size by the workbook's size. */
+async function startRecordSpool(target: { path: string; log: Logger }, location: TableLocation): Promise<RecordSpoolWriter> {
+  const workbookBytes = (await stat(location.file)).size;
+  return RecordSpoolWriter.create(target.path, spoolSourceOf(location), spoolLimitBytes(workbookBytes), target.log);
 }
 
 function planTable(input: AnalyseInput, source: SourcePlan, scan: Awaited<ReturnType<typeof scanTable>>, missing: MissingValues, dateSystem: DateSystem, notes: string[]): ImportPlan {

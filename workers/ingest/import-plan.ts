@@ -4,6 +4,7 @@ import type { CsvDelimiter } from './csv-source.js';
 import type { DateSystem } from './dates.js';
 import type { HeaderRename } from './header-fields.js';
 import type { NumberStyle } from './numbers.js';
+import type { RecordSpoolStamp } from './record-spool.js';
 
 /** A dataset field a column fills: one that exists, or one the import creates. */
 export interface PlannedField {
@@ -129,4 +130,10 @@ export interface ImportPlan {
   /** True when some values can only be checked by converting them (coordinates in other notations, geometries). */
   needsValidation: boolean;
   notes: string[];
+  /**
+   * The record spool the analysis wrote beside the upload with every record of the sheet, which
+   * later passes read instead of the workbook. Absent for CSV and GeoJSON, when the spool was
+   * abandoned, and in plans stored before spools existed.
+   */
+  recordSpool?: RecordSpoolStamp;
 }

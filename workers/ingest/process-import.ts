@@ -7,7 +7,7 @@ import type { ImportCounts } from '../../common/api/imports.js';
 import type { NotifyDependencies } from '../../server/notifications/notify.js';
 import { moduleLogger } from '../../server/observability/logger.js';
 import type { RealtimePublisher } from '../../server/realtime/publisher.js';
-import type { UploadStore } from '../../server/storage/upload-store.js';
+import { RECORD_SPOOL_SUFFIX, type UploadStore } from '../../server/storage/upload-store.js';
 import { analyseFile, locationOf } from './analyse.js';
 import { CsvRecordTooLong } from './csv-source.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
@@ -33,6 +33,7 @@ import { ProgressReporter } from './progress-reporter.js';
 import { RowNormaliser } from './row-normaliser.js';
 import { rowIssuesRejection } from './row-rejection.js';
 import { normalisedBatches } from './row-source.js';
+import { spooledRecords } from './spooled-records.js';
 import { tableChoiceOutcome } from './table-choice.js';
 import { ZipArchiveError } from './zip-archive.js';
 
@@ -83,12 +84,15 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
   try {
     await reporter.startPhase('analysing', null);
     if (record.checksumSha256 === null) await recordChecksum(deps, record);
+    // The spool of an earlier analysis, or one a stopped worker left half written, is never read again.
+    await removeRecordSpool(deps, record);
     const analysis = await analyseFile({
       file: deps.uploads.pathOf(record.storageKey),
       open: (options) => deps.uploads.openRead(record.storageKey, options),
       existingFields: await existingFieldsOf(deps.knex, record.datasetId),
       overrides: record.options ?? {},
       progress: (rows, fraction) => reporter.advance(rows, fraction),
+      recordSpool: { path: recordSpoolPath(deps, record), log: log.child({ importId }) },
     });
     throwIfCancelled(reporter, importId);
     if (analysis.kind === 'table-choice') return await awaitTableChoice(deps, record, tableChoiceOutcome(analysis.tables, analysis.notes), reporter);
@@ -126,8 +130,8 @@ async function validate(deps: IngestDependencies, record: ImportRow, plan: Impor
   try {
     await reporter.startPhase('analysing', plan.rowsTotal);
     const normaliser = new RowNormaliser(plan, issues);
-    const location = uploadLocation(deps, record, plan);
-    const batches = normalisedBatches({ location, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
+    const table = await tableOf(deps, record, plan);
+    const batches = normalisedBatches({ ...table, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
     for await (const _rows of batches) throwIfCancelled(reporter, record.id);
   } finally {
     await report.close();
@@ -153,10 +157,14 @@ function countColumnIssues(mapping: ReturnType<typeof summariseMapping>, issues:
 export async function runLoad(deps: IngestDependencies, importId: string, attempt: AttemptInfo = { isFinal: true }): Promise<IngestOutcome> {
   const record = await loadImport(deps.knex, importId);
   if (!record) return skip(importId, 'the import does not exist');
-  if (record.state === 'cancelled') return skip(importId, 'the import was cancelled');
+  if (record.state === 'cancelled') {
+    await removeRecordSpool(deps, record);
+    return skip(importId, 'the import was cancelled');
+  }
 
   const committedSeq = await mergedChangeSeq(deps.knex, record);
   if (committedSeq !== null) {
+    await removeRecordSpool(deps, record);
     await markCompletedFromChange(deps.knex, importId, committedSeq);
     log.info({ importId, changeSeq: committedSeq }, 'import was already merged; marked completed without loading again');
     return { state: 'completed', changeSeq: committedSeq, counts: null };
@@ -174,8 +182,8 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     const issues = new IssueCollector(deps.issuesMax);
     const normaliser = new RowNormaliser(plan, issues);
     const reject = record.invalidRows !== 'skip';
-    const location = uploadLocation(deps, record, plan);
-    const batches = normalisedBatches({ location, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
+    const table = await tableOf(deps, record, plan);
+    const batches = normalisedBatches({ ...table, plan, normaliser, progress: (rows) => reporter.advance(rows, rows / Math.max(1, plan.rowsTotal)) });
 
     const result = await loadAndMerge(
       deps.knex,
@@ -194,6 +202,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     const seconds = Math.round(performance.now() - started) / 1000;
     log.info({ importId, changeSeq: result.change.seq, counts: result.counts, seconds, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
     await removeUnpacked(plan);
+    await removeRecordSpool(deps, record);
     return { state: 'completed', changeSeq: result.change.seq, counts: result.counts };
   } catch (error) {
     await reporter.settle();
@@ -206,6 +215,26 @@ function uploadLocation(deps: IngestDependencies, record: ImportRow, plan: Impor
   const location = locationOf({ file: deps.uploads.pathOf(record.storageKey) }, plan.source, false);
   if (plan.source.unpacked !== null || plan.source.entry !== null) return location;
   return { ...location, open: (options: { highWaterMark: number }) => deps.uploads.openRead(record.storageKey, options) };
+}
+
+/** Returns the table's location and, for a workbook whose record spool is usable, its spooled records. */
+async function tableOf(deps: IngestDependencies, record: ImportRow, plan: ImportPlan) {
+  const location = uploadLocation(deps, record, plan);
+  const records = await spooledRecords(recordSpoolPath(deps, record), plan, location, log.child({ importId: record.id }));
+  return { location, records };
+}
+
+function recordSpoolPath(deps: IngestDependencies, record: ImportRow): string {
+  return deps.uploads.derivedPath(record.storageKey, RECORD_SPOOL_SUFFIX);
+}
+
+/** Removes the import's record spool; a failure to remove it is logged, since it only costs disk space. */
+async function removeRecordSpool(deps: IngestDependencies, record: ImportRow): Promise<void> {
+  try {
+    await deps.uploads.removeDerived(record.storageKey, RECORD_SPOOL_SUFFIX);
+  } catch (error) {
+    log.warn({ err: error, importId: record.id }, 'removing the record spool failed');
+  }
 }
 
 /** Passes valid rows on; under "reject", the first invalid row ends the load with the issues found. */
@@ -232,6 +261,8 @@ async function handleFailure(deps: IngestDependencies, record: ImportRow, report
   const importId = record.id;
   reporter.stopHeartbeat();
   const error = asRejection(thrown);
+  // A retry reads the spool again; any other end leaves it unread.
+  if (!willRetry(error, attempt)) await removeRecordSpool(deps, record);
   if (error instanceof ImportRejected) {
     await markFailed(deps.knex, importId, { error: error.summary, issues: error.issues, issueCount: error.issueCount, counts: error.counts, mapping: error.mapping });
     await reporter.finish({ state: 'failed', rowsDone: 0, rowsTotal: error.counts.rows ?? null, counts: error.counts, issueCount: error.issueCount, error: error.summary });
@@ -270,6 +301,12 @@ async function recordChecksum(deps: IngestDependencies, record: ImportRow): Prom
   const checksum = hash.digest('hex');
   await deps.knex('imports').where({ id: record.id }).update({ checksumSha256: checksum });
   record.checksumSha256 = checksum;
+}
+
+/** Tells whether handleFailure puts the import back in the queue for BullMQ to run the job again. */
+function willRetry(error: unknown, attempt: AttemptInfo): boolean {
+  if (error instanceof ImportRejected || error instanceof ImportCancelled || error instanceof ImportAlreadyMerged) return false;
+  return !attempt.isFinal;
 }
 
 async function removeUnpacked(plan: ImportPlan): Promise<void> {

@@ -4,19 +4,22 @@ import { FeatureCollectionReader } from './geojson-source.js';
 import type { ImportPlan } from './import-plan.js';
 import type { RowNormaliser, SampleRow } from './row-normaliser.js';
 import { forEachRecord, raggedRowProblem, type ScanProgress } from './table-scan.js';
-import { openTextInput, readRecords, type TableLocation } from './table-source.js';
+import { openTextInput, readRecords, type RecordBatch, type TableLocation } from './table-source.js';
 
 /** The file a pass reads, and how it reports progress. */
 export interface RowSourceInput {
   location: TableLocation;
+  /** The table's records from the analysis's record spool; when null or absent, the pass reads `location`. */
+  records?: AsyncIterable<RecordBatch> | null;
   plan: ImportPlan;
   normaliser: RowNormaliser;
   progress: ScanProgress;
 }
 
 /**
- * Reads the file again and yields its valid rows normalised, one batch per chunk read. Invalid
- * rows go to the normaliser's issue collector and are left out of the batches.
+ * Reads the file again, or the records spooled from it, and yields its valid rows normalised, one
+ * batch per chunk read. Invalid rows go to the normaliser's issue collector and are left out of
+ * the batches.
  */
 export function normalisedBatches(input: RowSourceInput): AsyncGenerator<SampleRow[]> {
   return input.plan.source.format === 'geojson' ? featureRows(input) : tableRows(input);
@@ -28,7 +31,7 @@ async function* tableRows(input: RowSourceInput): AsyncGenerator<SampleRow[]> {
   const csv = plan.source.format === 'csv';
   let rowsDone = 0;
 
-  for await (const batch of readRecords(input.location)) {
+  for await (const batch of input.records ?? readRecords(input.location)) {
     const rows: SampleRow[] = [];
     forEachRecord(batch, (record, rowNumber, error) => {
       if (rowNumber <= headerRow) return;

@@ -2,6 +2,7 @@ import { ColumnProfile } from './column-profile.js';
 import { detectHeaderRow, HEADER_SEARCH_ROWS, type TopRecord } from './header-row.js';
 import type { MissingValues } from './missing-values.js';
 import type { TableScan } from './plan-builder.js';
+import type { RecordSpoolWriter } from './record-spool-writer.js';
 import { readRecords, type RecordBatch, type TableLocation } from './table-source.js';
 
 /** Reports how far a pass is: rows seen and the share of the file read (0 to 1). */
@@ -47,9 +48,16 @@ export function raggedRowProblem(record: readonly unknown[], width: number, csv:
 
 /**
  * Reads a table once: finds the header row among the first records (or takes the given one),
- * then profiles every column over all data rows.
+ * then profiles every column over all data rows. With a `spool`, every record read is also
+ * written to it.
  */
-export async function scanTable(location: TableLocation, missing: MissingValues, headerRow: number | null, progress: ScanProgress): Promise<TableScanResult> {
+export async function scanTable(
+  location: TableLocation,
+  missing: MissingValues,
+  headerRow: number | null,
+  progress: ScanProgress,
+  spool: RecordSpoolWriter | null = null,
+): Promise<TableScanResult> {
   const scan: TableScanResult = { headers: [], profiles: [], rows: 0, brokenRows: 0, headerRow: 0, skippedAbove: 0 };
   const top: TopRecord[] = [];
   let started = false;
@@ -77,7 +85,8 @@ export async function scanTable(location: TableLocation, missing: MissingValues,
     for (let column = 0; column < width; column += 1) scan.profiles[column]!.observe(record[column]);
   };
 
-  for await (const batch of readRecords(location)) {
+  const batches = spool ? spool.record(readRecords(location)) : readRecords(location);
+  for await (const batch of batches) {
     forEachRecord(batch, (record, rowNumber, error) => {
       if (started) {
         if (rowNumber > scan.headerRow) observe(record, rowNumber, error);

@@ -13,6 +13,7 @@ import { cancelImport, createImport, getImport, listImports, requestLoad, toImpo
 import type { Import } from '../../db/models/import.js';
 import { enqueueAnalysis, enqueueLoad } from '../../jobs/queues.js';
 import { moduleLogger } from '../../observability/logger.js';
+import { RECORD_SPOOL_SUFFIX } from '../../storage/upload-store.js';
 import { HttpError, notFoundAs } from '../http-error.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import { defineRoute, type Route } from '../route.js';
@@ -198,6 +199,7 @@ export function importRoutes(context: AppContext): Route[] {
         const record = await editableImport(actor, params.importId);
         const updated = await cancelImport(record);
         await removeQueuedJobs(context, updated);
+        await removeRecordSpool(context, updated);
         publishState(context, updated);
         log.info({ importId: updated.id }, 'import cancelled');
         return dto(updated);
@@ -272,6 +274,18 @@ async function removeQueuedJobs(context: AppContext, record: Import): Promise<vo
     } catch (error) {
       log.warn({ err: error, importId: record.id, jobId }, 'removing a queued job of a cancelled import failed');
     }
+  }
+}
+
+/**
+ * Removes the rows the analysis spooled for the load, which a cancelled import never reads. A job
+ * that is still running removes the spool itself when it notices the cancel.
+ */
+async function removeRecordSpool(context: AppContext, record: Import): Promise<void> {
+  try {
+    await context.uploads.removeDerived(record.storageKey, RECORD_SPOOL_SUFFIX);
+  } catch (error) {
+    log.warn({ err: error, importId: record.id }, 'removing the record spool of a cancelled import failed');
   }
 }
 
