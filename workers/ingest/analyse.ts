@@ -136,7 +136,8 @@ async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Pr
   const missing = new MissingValues(input.overrides.missingValues ?? DEFAULT_MISSING_VALUE_CODES);
   const scan = await scanTable(locationOf(input, source, true), missing, input.overrides.headerRow ?? null, input.progress);
   const dateSystem = input.overrides.dateSystem ?? info.dateSystem;
-  const notes = [`Sheet "${sheet}" of ${info.sheets.length}.${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
+  const sheetNote = info.sheets.length === 1 ? `Sheet "${sheet}", the only one in the workbook.` : `Sheet "${sheet}", one of ${info.sheets.length} in the workbook.`;
+  const notes = [`${sheetNote}${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
   return planTable(input, source, scan, missing, dateSystem, notes);
 }
 
