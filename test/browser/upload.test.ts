@@ -411,6 +411,28 @@ describe('dataset upload in the browser', () => {
     await expect.poll(() => review.count(), { timeout: 10_000 }).toBe(0);
   }, 120_000);
 
+  it('asks no visitor to upload into an empty dataset', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Open campaign' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, {
+      data: { title: 'Not sampled yet', visibility: 'public', state: 'published' },
+    });
+    const datasetId = (await dataset.json()).id as string;
+
+    const visitor = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    try {
+      await visitor.goto(`${stack.url}/datasets/${datasetId}`);
+      await expect.poll(() => visitor.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+      await expect.poll(() => visitor.locator('.empty').first().textContent()).toBe('No samples yet.');
+      expect(await visitor.getByText('Sign in to upload files into this dataset.').count()).toBe(1);
+    } finally {
+      await visitor.close();
+    }
+
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => page.locator('.empty').first().textContent()).toBe('No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file, or add a row, to add rows.');
+  }, 60_000);
+
   it('shows why the server rejected an upload', async () => {
     // Signs in on its own, so it also runs alone; it signs out, so it runs last.
     expect((await page.request.post(`${stack.url}/api/v1/auth/sign-in`, { data: ADMIN })).status()).toBe(200);
