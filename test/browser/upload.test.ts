@@ -372,6 +372,67 @@ describe('dataset upload in the browser', () => {
     );
   }, 120_000);
 
+  it('notes coordinate notation and detection limits', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Well chemistry' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Arsenic' } });
+    const datasetId = (await dataset.json()).id as string;
+    const csv = [
+      'Site,lat,lon,Arsenic (µg/L)',
+      `A1,46°12'30.5"N,6°08'52.0"E,<0.01`,
+      `A2,46°31'12"N,6°37'45"E,BDL`,
+      `A3,33°51'35.9"S,151°12'40.3"E,0.35`,
+    ].join('\n');
+
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await page.locator('input[type=file]').setInputFiles({ name: 'wells.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const review = page.locator('.import-review');
+    await expect.poll(() => review.locator('table.import-review__columns tbody tr').count(), { timeout: 60_000 }).toBe(4);
+
+    const notesOf = (column: number) => review.locator(`tr[data-column="${column}"] .import-review__column-notes p`).allTextContents();
+    expect(await notesOf(1)).toEqual(['Read as degrees, minutes and seconds.']);
+    expect(await notesOf(2)).toEqual(['Read as degrees, minutes and seconds.']);
+    expect(await notesOf(3)).toEqual(['2 cells are detection limits such as "<0.01" or "BDL", kept as written and also stored as a measurement with its qualifier.']);
+
+    // Each example is a line of its own, so a value with separators in it stays one value.
+    expect(await review.locator('tr[data-column="1"] .import-review__examples li').allTextContents()).toEqual([`46°12'30.5"N`, `46°31'12"N`, `33°51'35.9"S`]);
+
+    // The field key shows only for a column that becomes a field.
+    const headerOf = (column: number) => review.locator(`tr[data-column="${column}"] th`).textContent();
+    expect(await headerOf(3)).toBe('Arsenic (µg/L) as arsenic');
+    await review.getByLabel('What Site becomes').selectOption('name');
+    expect(await headerOf(0)).toBe('Site');
+    await review.getByLabel('What Site becomes').selectOption('field');
+    expect(await headerOf(0)).toBe('Site as site');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-notes.png'), fullPage: true });
+
+    await review.getByRole('button', { name: 'Cancel import' }).click();
+    await expect.poll(() => review.count(), { timeout: 10_000 }).toBe(0);
+  }, 120_000);
+
+  it('asks no visitor to upload into an empty dataset', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Open campaign' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, {
+      data: { title: 'Not sampled yet', visibility: 'public', state: 'published' },
+    });
+    const datasetId = (await dataset.json()).id as string;
+
+    const visitor = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    try {
+      await visitor.goto(`${stack.url}/datasets/${datasetId}`);
+      await expect.poll(() => visitor.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+      await expect.poll(() => visitor.locator('.empty').first().textContent()).toBe('No samples yet.');
+      expect(await visitor.getByText('Sign in to upload files into this dataset.').count()).toBe(1);
+    } finally {
+      await visitor.close();
+    }
+
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await expect.poll(() => page.locator('.empty').first().textContent()).toBe('No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file, or add a row, to add rows.');
+  }, 60_000);
+
   it('shows why the server rejected an upload', async () => {
     // Signs in on its own, so it also runs alone; it signs out, so it runs last.
     expect((await page.request.post(`${stack.url}/api/v1/auth/sign-in`, { data: ADMIN })).status()).toBe(200);

@@ -170,6 +170,7 @@ describe('dates', () => {
   it('reads XLSX dates in the 1904 date system', async () => {
     const loaded = await load('dates-1904.xlsx');
     expect(loaded.record.mapping).toMatchObject({ format: 'xlsx', dateSystem: '1904' });
+    expect(loaded.record.mapping.notes[0]).toMatch(/^Sheet "[^"]+", the only one in the workbook\. The workbook counts dates from 1904 \(the old Mac date system\)\.$/);
     expect(loaded.samples.map((sample) => sample.values.sampled)).toEqual(['2021-04-03T12:00:00.000Z', '2021-04-04T00:00:00.000Z', undefined]);
   });
 });
@@ -316,6 +317,7 @@ describe('spreadsheets and archives', () => {
   it('reads the chosen sheet of an XLSX workbook', async () => {
     const first = await load('stations.xlsx');
     expect(first.record.mapping).toMatchObject({ format: 'xlsx', sheet: 'Readme', sheets: ['Readme', 'Samples'] });
+    expect(first.record.mapping.notes).toContain('Sheet "Readme", one of 2 in the workbook.');
     expectStations(await load('stations.xlsx', { overrides: { sheet: 'Samples' } }));
   });
 

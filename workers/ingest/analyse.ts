@@ -147,7 +147,8 @@ async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Pr
   try {
     const scan = await scanTable(location, missing, input.overrides.headerRow ?? null, input.progress, spool);
     const dateSystem = input.overrides.dateSystem ?? info.dateSystem;
-    const notes = [`Sheet "${sheet}" of ${info.sheets.length}.${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
+    const sheetNote = info.sheets.length === 1 ? `Sheet "${sheet}", the only one in the workbook.` : `Sheet "${sheet}", one of ${info.sheets.length} in the workbook.`;
+    const notes = [`${sheetNote}${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
     const plan = planTable(input, source, scan, missing, dateSystem, notes);
     const stamp = await spool?.commit();
     if (stamp) plan.recordSpool = stamp;

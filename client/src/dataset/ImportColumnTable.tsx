@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { FIELD_TYPES } from '../../../common/api/fields.js';
-import { COLUMN_TARGETS, DATE_ORDERS, type ImportColumn, type ImportMapping, type ImportMappingUpdate } from '../../../common/api/imports.js';
+import { COLUMN_TARGETS, DATE_ORDERS, type CoordinateNotation, type ImportColumn, type ImportMapping, type ImportMappingUpdate } from '../../../common/api/imports.js';
 import { formatCount, plural } from '../format/numbers.js';
 
 /** A change the uploader made to one column of the proposed mapping. */
@@ -17,6 +17,19 @@ const TARGET_LABELS: Record<(typeof COLUMN_TARGETS)[number], string> = {
   skip: 'nothing (skip)',
 };
 const DATE_ORDER_LABELS: Record<(typeof DATE_ORDERS)[number], string> = { dmy: 'day/month/year', mdy: 'month/day/year', ymd: 'year/month/day' };
+// Decimal degrees need no note, because a coordinate column is read in them unless its values show another notation.
+const NOTATION_NOTES: Record<CoordinateNotation, string | null> = {
+  decimal: null,
+  ddm: 'Read as degrees and decimal minutes.',
+  dms: 'Read as degrees, minutes and seconds.',
+  mixed: 'Read in more than one notation: decimal degrees, degrees and minutes, or degrees, minutes and seconds.',
+};
+
+/** Builds the note on a numeric column's detection-limit cells, which the grid shows as written. */
+function qualifiedNote(count: number): string {
+  const cells = count === 1 ? '1 cell is a detection limit' : `${formatCount(count)} cells are detection limits`;
+  return `${cells} such as "<0.01" or "BDL", kept as written and also stored as a measurement with its qualifier.`;
+}
 
 interface ColumnControls {
   canEdit: boolean;
@@ -63,15 +76,23 @@ function ColumnRow(props: ColumnControls & { column: ImportColumn }) {
   const lockedId = () => `import-column-${column().index}-locked`;
   const lockedReason = () => `Type and unit are those of the dataset's field “${column().label}”. To change them, change that field with its ⋯ button in the samples table.`;
   const typeDisabled = () => !props.canEdit || props.busy || column().existingField || target() !== 'field';
+  const chosenType = () => props.valueOf(column(), 'type', column().type);
+  const notationNote = () => (column().coordinateNotation === null ? null : NOTATION_NOTES[column().coordinateNotation!]);
+  const showsQualified = () => column().qualified > 0 && target() === 'field' && (chosenType() === 'number' || chosenType() === 'integer');
   return (
     <tr data-column={column().index} classList={{ 'has-issues': column().invalid > 0 }}>
       <th scope="row">
         <span class="file-name">{column().header || `(no header)`}</span>
-        <Show when={column().key !== column().header}>
+        {/* The key names a field, so it means nothing for a column that becomes a sample property. */}
+        <Show when={column().key !== column().header && target() === 'field'}>
           <span class="muted small"> as {column().key}</span>
         </Show>
       </th>
-      <td class="import-review__examples">{column().examples.join(' · ')}</td>
+      <td class="import-review__examples">
+        <ul class="import-review__example-list">
+          <For each={column().examples}>{(example) => <li>{example}</li>}</For>
+        </ul>
+      </td>
       <td>
         <select
           class="control"
@@ -90,7 +111,7 @@ function ColumnRow(props: ColumnControls & { column: ImportColumn }) {
           aria-describedby={fromExistingField() ? lockedId() : undefined}
           title={fromExistingField() ? lockedReason() : undefined}
           disabled={typeDisabled()}
-          value={props.valueOf(column(), 'type', column().type)}
+          value={chosenType()}
           onChange={(event) => props.edit(column(), { type: event.currentTarget.value as ColumnEdit['type'] })}
         >
           <For each={FIELD_TYPES}>{(type) => <option value={type}>{type}</option>}</For>
@@ -119,6 +140,10 @@ function ColumnRow(props: ColumnControls & { column: ImportColumn }) {
           </p>
         </Show>
         <For each={column().notes}>{(note) => <p class="small">{note}</p>}</For>
+        <Show when={notationNote()}>{(note) => <p class="small">{note()}</p>}</Show>
+        <Show when={showsQualified()}>
+          <p class="small">{qualifiedNote(column().qualified)}</p>
+        </Show>
       </td>
     </tr>
   );

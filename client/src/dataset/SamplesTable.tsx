@@ -430,7 +430,8 @@ export function SamplesTable(props: {
         <ErrorNotice error={live.loadError()} title="Rows could not be loaded." onRetry={() => live.reload()} />
       </Show>
       <Show when={isEmpty()}>
-        <p class="empty">No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file{live.canEdit() ? ', or add a row,' : ''} to add rows.</p>
+        {/* Uploading takes the same permission as editing, so a reader is not told to upload. */}
+        <p class="empty">{live.canEdit() ? 'No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file, or add a row, to add rows.' : 'No samples yet.'}</p>
       </Show>
       <div class="grid-layout">
         {/* The grid stays in the DOM while empty: the virtualiser reads its scroll element when it mounts and would miss one added later. */}
