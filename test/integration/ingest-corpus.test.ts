@@ -240,6 +240,27 @@ describe('missing values and detection limits', () => {
     expect(loaded.record.mapping.columns[1]!.notes).toContain('1 cell holds "-9999", read as a missing value');
   });
 
+  it('keeps a code as text where the column writes values alike', async () => {
+    const loaded = await load('missing-codes-as-values.csv');
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([
+      { state: 'CA', nitrate: 0.5, species: 'Adelie' },
+      { state: 'ND' },
+      { state: 'TX', nitrate: 1.2, species: 'Gentoo' },
+      { state: 'ND', species: 'Chinstrap' },
+      { nitrate: 0.7 },
+    ]);
+    const [state, nitrate, species] = loaded.record.mapping.columns.slice(1) as { notes: string[]; present: number; missing: number }[];
+    expect(state!.notes).toContain('2 cells hold "ND", kept as text because most values of the column are written the same way. To read "ND" as a missing value instead, set the missing-value codes yourself, with "ND" among them.');
+    expect(state).toMatchObject({ present: 4, missing: 1 });
+    expect(nitrate!.notes).toContain('1 cell holds "ND", read as a missing value');
+    expect(species!.notes).toContain('1 cell holds "NA", read as a missing value');
+  });
+
+  it('reads a kept code as missing once the uploader sets the codes', async () => {
+    const loaded = await load('missing-codes-as-values.csv', { overrides: { missingValues: ['NA', 'ND'] } });
+    expect(loaded.samples.map((sample) => sample.values.state ?? null)).toEqual(['CA', null, 'TX', null, null]);
+  });
+
   it('takes the missing-value codes the uploader sets', async () => {
     const loaded = await load('missing-custom.csv', { overrides: { missingValues: ['missing'] } });
     expect(loaded.record.mapping.missingValues).toEqual(['missing']);

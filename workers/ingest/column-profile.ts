@@ -71,6 +71,8 @@ export class ColumnProfile {
   outsideLongitude = 0;
   above180 = 0;
   negative = 0;
+  /** Present texts by shape, for the shapes of missing-value codes with letters (see MissingValues.codeShapeOf). */
+  readonly codeShapes = new Map<string, number>();
   /** The first few values as written, for the proposed mapping. */
   readonly examples: string[] = [];
 
@@ -117,6 +119,8 @@ export class ColumnProfile {
       return;
     }
     this.countPresent(trimmed);
+    const codeShape = this.missingValues.codeShapeOf(trimmed);
+    if (codeShape !== null) this.codeShapes.set(codeShape, (this.codeShapes.get(codeShape) ?? 0) + 1);
 
     const shape = numberShape(trimmed);
     if (shape !== null) {

@@ -76,6 +76,11 @@ export interface PlannedColumn {
   examples: string[];
   stats: ColumnStats;
   notes: string[];
+  /**
+   * Missing-value codes read as text in this column, because most of its values are written the
+   * same way (ND among US state codes). Absent in plans made before such codes were kept.
+   */
+  keptCodes?: string[];
 }
 
 /** The source of a sample's location. */

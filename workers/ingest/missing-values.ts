@@ -17,6 +17,9 @@ export class MissingValues {
   /** First characters of the numeric codes, and the longest text one can be written as ("-9999.000"). */
   private readonly numericFirst: Set<number>;
   private readonly longestNumeric: number;
+  /** Shapes of the codes with letters ("AA" for "ND"), and their lengths, for codeShapeOf. */
+  private readonly letterCodeShapes: Set<string>;
+  private readonly letterCodeLengths: Set<number>;
 
   constructor(codes: readonly string[] = DEFAULT_MISSING_VALUE_CODES) {
     this.codes = [...new Set(['', ...codes.map((code) => code.trim())])];
@@ -27,6 +30,20 @@ export class MissingValues {
     this.numericFirst = new Set(numeric.map((code) => code.charCodeAt(0)));
     // Trailing decimal zeros ("-9999.000") lengthen a code by a few characters at most.
     this.longestNumeric = numeric.length === 0 ? 0 : Math.max(...numeric.map((code) => code.length)) + 6;
+    const lettered = this.codes.filter(hasLetter);
+    this.letterCodeShapes = new Set(lettered.map(textShape));
+    this.letterCodeLengths = new Set(lettered.map((code) => code.length));
+  }
+
+  /**
+   * Returns the shape of a present cell text when a code with letters has the same shape, as "CA"
+   * has that of "ND"; otherwise null. A column whose values mostly share a code's shape uses the
+   * code as a value, such as ND for North Dakota in a column of US states.
+   */
+  codeShapeOf(trimmed: string): string | null {
+    if (!this.letterCodeLengths.has(trimmed.length)) return null;
+    const shape = textShape(trimmed);
+    return this.letterCodeShapes.has(shape) ? shape : null;
   }
 
   /** Tells whether an already trimmed cell text is empty or a missing-value code. */
@@ -56,6 +73,24 @@ export class MissingValues {
     if (!this.numbers.has(Number(trimmed))) return false;
     return NUMERIC_CODE.test(trimmed);
   }
+}
+
+/** Tells whether a code contains a letter, so it may also be a real value such as a state or country code. */
+export function hasLetter(code: string): boolean {
+  return /[A-Za-z]/.test(code);
+}
+
+/** Returns how a text is written: "A" for each upper-case letter, "a" for each lower-case one, "9" for each digit, and other characters as they are. */
+export function textShape(text: string): string {
+  let shape = '';
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 65 && code <= 90) shape += 'A';
+    else if (code >= 97 && code <= 122) shape += 'a';
+    else if (code >= 48 && code <= 57) shape += '9';
+    else shape += text[index];
+  }
+  return shape;
 }
 
 /** The default codes, for callers that have no import-specific list. */

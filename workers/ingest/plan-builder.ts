@@ -16,6 +16,7 @@ import {
   type PlannedField,
   type SourcePlan,
 } from './import-plan.js';
+import { hasLetter, textShape } from './missing-values.js';
 import type { NumberStyle } from './numbers.js';
 
 /** A field the dataset already has, as the plan needs it. */
@@ -208,7 +209,8 @@ function plannedColumn(
   // Unreadable sheet cells count as missing for the type, but each is an issue of a column the import reads.
   if (target.kind !== 'skip') invalid += profile.unreadable;
 
-  for (const [code, count] of profile.missingCodes) notes.push(`${count} ${count === 1 ? 'cell holds' : 'cells hold'} "${code}", read as a missing value`);
+  const keptCodes = codesKeptAsText(profile, target, input);
+  for (const [code, count] of profile.missingCodes) notes.push(missingCodeNote(code, count, keptCodes.includes(code)));
   if (typing.dateOrderAmbiguous && (typing.type === 'date' || typing.type === 'datetime')) {
     notes.push('No date showed whether the day or the month comes first; day first is assumed. Check the order.');
   }
@@ -232,9 +234,40 @@ function plannedColumn(
     excelSerialDates: candidate.excelSerialDates,
     coordinateNotation: coordinate ? notationOf(profile) : null,
     examples: profile.examples,
-    stats: { present: profile.present, missing: profile.missing, invalid, qualified: profile.qualified },
+    stats: keptStats(profile, keptCodes, invalid),
     notes,
+    ...(keptCodes.length > 0 ? { keptCodes } : {}),
   };
+}
+
+/**
+ * Returns the missing-value codes with letters that a text column uses as values: those whose
+ * shape at least half of the column's other values share, as "ND" among "CA" and "TX". It keeps
+ * the default codes from deleting real values. Codes the uploader set are always missing values.
+ */
+function codesKeptAsText(profile: ColumnProfile, target: ColumnTarget, input: PlanInput): string[] {
+  if (input.overrides.missingValues !== undefined) return [];
+  const type = target.kind === 'name' ? 'text' : targetField(target)?.type;
+  if (type !== 'text' && type !== 'term') return [];
+  const keptCodes: string[] = [];
+  for (const code of profile.missingCodes.keys()) {
+    if (!hasLetter(code)) continue;
+    const alike = profile.codeShapes.get(textShape(code)) ?? 0;
+    if (alike >= 2 && alike * 2 >= profile.present) keptCodes.push(code);
+  }
+  return keptCodes;
+}
+
+function missingCodeNote(code: string, count: number, kept: boolean): string {
+  const cells = `${count} ${count === 1 ? 'cell holds' : 'cells hold'} "${code}"`;
+  if (!kept) return `${cells}, read as a missing value`;
+  return `${cells}, kept as text because most values of the column are written the same way. To read "${code}" as a missing value instead, set the missing-value codes yourself, with "${code}" among them.`;
+}
+
+/** Returns the column's counts, with cells of kept codes counted as present values. */
+function keptStats(profile: ColumnProfile, keptCodes: readonly string[], invalid: number): PlannedColumn['stats'] {
+  const keptCells = keptCodes.reduce((sum, code) => sum + (profile.missingCodes.get(code) ?? 0), 0);
+  return { present: profile.present + keptCells, missing: profile.missing - keptCells, invalid, qualified: profile.qualified };
 }
 
 function targetOf(header: HeaderField, index: number, roles: SampleRoles, typing: ColumnTyping, input: PlanInput, override: ColumnOverride | undefined): ColumnTarget {

@@ -71,6 +71,8 @@ export class RowNormaliser implements CellContext {
   private readonly timeColumn: PlannedColumn | undefined;
   private readonly elevationColumn: PlannedColumn | undefined;
   private readonly reading: CellReading;
+  /** The missing-value codes of the name column, which may keep some as text. */
+  private readonly nameMissing: MissingValues;
   /** Transform of coordinate columns and WKT without an SRID to WGS 84; null when they are WGS 84. */
   private readonly transform: PositionTransform | null;
   /** For spreadsheets, the column the import reads at each index, for reporting unreadable cells; null for other formats. */
@@ -101,13 +103,14 @@ export class RowNormaliser implements CellContext {
     this.elevationColumn = columnFor('elevation');
     this.transform = plan.crs === null || plan.crs === WGS84 ? null : transformFromEpsg(plan.crs);
     this.reading = readingOf(plan, this.transform);
+    this.nameMissing = this.nameColumn ? this.missingIn(this.nameColumn) : this.reading.missing;
     const sheet = plan.source.format === 'xlsx' || plan.source.format === 'ods';
     this.sheetColumns = sheet ? readColumnsByIndex(plan) : null;
 
     this.fields = plan.columns.flatMap((column) => {
       const field = targetField(column.target);
       if (field === null) return [];
-      const reading = { ...this.reading, dateOrder: column.dateOrder, excelSerialDates: column.excelSerialDates };
+      const reading = { ...this.reading, missing: this.missingIn(column), dateOrder: column.dateOrder, excelSerialDates: column.excelSerialDates };
       // WKT is transformed by its converter; GeoJSON features arrive transformed from the row source.
       return [{
         index: column.index,
@@ -118,6 +121,13 @@ export class RowNormaliser implements CellContext {
         coordinate: column.target.kind === 'latitude' || column.target.kind === 'longitude',
       }];
     });
+  }
+
+  /** Returns the missing-value codes of a column: the import's, less those the column keeps as text. */
+  private missingIn(column: PlannedColumn): MissingValues {
+    const keptCodes = column.keptCodes;
+    if (!keptCodes || keptCodes.length === 0) return this.reading.missing;
+    return new MissingValues(this.plan.missingValues.filter((code) => !keptCodes.includes(code)));
   }
 
   /**
@@ -210,7 +220,7 @@ export class RowNormaliser implements CellContext {
     if (!this.nameColumn) return '';
     const value = cells[this.nameColumn.index];
     if (value === null || value === undefined) return '';
-    const name = typeof value === 'string' ? (presentText(value, this.reading.missing) ?? '') : String(value);
+    const name = typeof value === 'string' ? (presentText(value, this.nameMissing) ?? '') : String(value);
     if (name.length <= MAX_NAME_LENGTH) return name;
 
     this.column = this.nameColumn;
