@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportIssue } from '../../common/api/imports.js';
+import { ENCODING_SAMPLE_BYTES } from '../../workers/ingest/text-decoding.js';
 import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
 
 let world: IngestWorld;
@@ -265,3 +266,38 @@ describe('sheets wider than a dataset', () => {
   });
 });
 
+describe('text PostgreSQL cannot store', () => {
+  /** Imports a file that must load, and returns the names and values of the samples it created. */
+  async function importStoring(file: { content: string | Buffer; name: string }): Promise<{ name: string; values: Record<string, unknown> }[]> {
+    const target = await world.createDataset(`Stores ${file.name}`);
+    const importId = await world.addImport(target, file);
+    const outcome = await world.run(importId);
+    expect(outcome.state).toBe('completed');
+    return world.knex('samples').where({ datasetId: target }).orderBy('ord').select('name', 'values');
+  }
+
+  it('replaces NUL and unpaired surrogates in GeoJSON', async () => {
+    const feature = '{"type":"Feature","properties":{"name":"a\\u0000b","note\\udc00":"c\\ud800d","kept":"\\ud83d\\ude00"},"geometry":{"type":"Point","coordinates":[7,46]}}';
+    const samples = await importStoring({ content: `{"type":"FeatureCollection","features":[${feature}]}`, name: 'unstorable.geojson' });
+    expect(samples).toEqual([{ name: 'a\uFFFDb', values: { note: 'c\uFFFDd', kept: '😀' } }]);
+  });
+
+  it('replaces unpaired surrogates in UTF-16 text', async () => {
+    const text = Buffer.concat([Buffer.from('\uFEFFname,note\nA,x', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('y\nB,😀\n', 'utf16le')]);
+    const samples = await importStoring({ content: text, name: 'unpaired.csv' });
+    expect(samples).toEqual([
+      { name: 'A', values: { note: 'x\uFFFDy' } },
+      { name: 'B', values: { note: '😀' } },
+    ]);
+  });
+
+  it('replaces NUL after the encoding sample', async () => {
+    // Zero bytes in the first megabyte mark a binary file, so only a later NUL reaches the load.
+    const rows = Array.from({ length: 100_000 }, (_, index) => `S${index},plain`);
+    const content = `name,note\n${rows.join('\n')}\nLAST,a\u0000b\n`;
+    expect(content.indexOf('\u0000')).toBeGreaterThan(ENCODING_SAMPLE_BYTES);
+    const samples = await importStoring({ content, name: 'late-nul.csv' });
+    expect(samples).toHaveLength(100_001);
+    expect(samples.at(-1)).toEqual({ name: 'LAST', values: { note: 'a\uFFFDb' } });
+  });
+});
