@@ -135,6 +135,18 @@ describe('reviewing an import through the API', () => {
     await expect(stat(spool)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('rejects a column index the table lacks', async () => {
+    const other = (await upload('narrow.csv', 'name,value\nA,1\n')).id;
+    const before = await waitFor(other, ['awaiting_review']);
+    const response = await client.patch(`/imports/${other}/mapping`, { columns: [{ index: 1, unit: 'm' }, { index: 7, type: 'number' }] });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toBe('The table has no column 7; give the index of a column in the mapping\'s "columns", 0 to 1.');
+    expect(response.body.errors).toEqual([{ field: 'body.columns.1.index', message: 'no such column; columns are numbered 0 to 1' }]);
+    const after = (await client.get(`/imports/${other}`)).body;
+    expect(after).toMatchObject({ state: 'awaiting_review', mapping: before.mapping });
+    expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(200);
+  });
+
   it('lets only editors change or start an import', async () => {
     const anonymous = new TestClient(api.url);
     // The dataset is a draft, hidden from visitors, so its import gets 404 rather than 401.

@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportIssue } from '../../common/api/imports.js';
+import { ENCODING_SAMPLE_BYTES } from '../../workers/ingest/text-decoding.js';
 import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
 
 let world: IngestWorld;
@@ -188,5 +189,115 @@ describe('rows that cannot be imported', () => {
     expect(record.issueCount).toBe(5);
     expect(record.issues).toHaveLength(3);
     expect(record.issues.map((issue) => issue.line)).toEqual([57, 58, 59]);
+  });
+});
+
+const SHEET_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const RELATIONSHIP_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const ENTITY_EXPANSION = '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>';
+
+/** Builds an XLSX workbook of one sheet from the XML inside its `sheetData`, with optional shared strings. */
+function workbook(sheetData: string, sharedStrings?: string): Buffer {
+  const relationships = `<Relationship Id="rId1" Type="${RELATIONSHIP_NS}/worksheet" Target="worksheets/sheet1.xml"/>${
+    sharedStrings === undefined ? '' : `<Relationship Id="rId2" Type="${RELATIONSHIP_NS}/sharedStrings" Target="sharedStrings.xml"/>`
+  }`;
+  const parts: Record<string, Uint8Array> = {
+    'xl/workbook.xml': strToU8(`<workbook xmlns="${SHEET_NS}" xmlns:r="${RELATIONSHIP_NS}"><sheets><sheet name="Samples" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+    'xl/_rels/workbook.xml.rels': strToU8(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${relationships}</Relationships>`),
+    'xl/worksheets/sheet1.xml': strToU8(`<worksheet xmlns="${SHEET_NS}"><sheetData>${sheetData}</sheetData></worksheet>`),
+  };
+  if (sharedStrings !== undefined) parts['xl/sharedStrings.xml'] = strToU8(sharedStrings);
+  return Buffer.from(zipSync(parts));
+}
+
+/** Builds an ODS spreadsheet whose `content.xml` is the given text. */
+function odsWith(content: string): Buffer {
+  return Buffer.from(zipSync({ mimetype: [strToU8('application/vnd.oasis.opendocument.spreadsheet'), { level: 0 }], 'content.xml': strToU8(content) }));
+}
+
+const ODS_OPEN =
+  '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" ' +
+  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Samples">';
+const ODS_CLOSE = '</table:table></office:spreadsheet></office:body></office:document-content>';
+const odsCell = (text: string) => `<table:table-cell office:value-type="string"><text:p>${text}</text:p></table:table-cell>`;
+const inlineCell = (reference: string, text: string) => `<c r="${reference}" t="inlineStr"><is><t>${text}</t></is></c>`;
+
+describe('workbooks that are not well-formed', () => {
+  it('rejects shared strings with an undefined entity', async () => {
+    const sharedStrings = `<?xml version="1.0"?>${ENTITY_EXPANSION}<sst xmlns="${SHEET_NS}"><si><t>&lol2;</t></si></sst>`;
+    const sheet = `<row r="1">${inlineCell('A1', 'name')}</row><row r="2"><c r="A2" t="s"><v>0</v></c></row>`;
+    const record = await importFailing({ content: workbook(sheet, sharedStrings), name: 'laughs.xlsx' });
+    expect(record.error).toBe(
+      'The file cannot be read: the workbook part "xl/sharedStrings.xml" is not well-formed XML (undefined entity); open the file in a spreadsheet program, save it again and upload it.',
+    );
+  });
+
+  it('rejects ODS content with an undefined entity', async () => {
+    const content = `<?xml version="1.0"?>${ENTITY_EXPANSION}${ODS_OPEN}<table:table-row>${odsCell('name')}</table:table-row><table:table-row>${odsCell('&lol2;')}</table:table-row>${ODS_CLOSE}`;
+    const record = await importFailing({ content: odsWith(content), name: 'laughs.ods' });
+    expect(record.error).toBe(
+      'The file cannot be read: the workbook part "content.xml" is not well-formed XML (undefined entity); open the file in a spreadsheet program, save it again and upload it.',
+    );
+  });
+
+  it('rejects ODS content with a tag left open', async () => {
+    const content = `${ODS_OPEN}<table:table-row>${odsCell('name')}</table:table-row><table:table-row>${odsCell('A')}`;
+    const record = await importFailing({ content: odsWith(content), name: 'cut.ods' });
+    expect(record.error).toMatch(/^The file cannot be read: the workbook part "content.xml" is not well-formed XML \(.+\); open the file/);
+  });
+});
+
+describe('sheets wider than a dataset', () => {
+  const WIDTH = 1001;
+  const message = 'The file cannot be read: row 2 has a value right of column 1,000, but a dataset takes at most 1,000 columns; split the sheet into several files and upload each of them.';
+
+  it('rejects an XLSX value in column 1,001', async () => {
+    // The header stops at column 1,000 and a data row reaches one further. The empty cell far right is allowed.
+    const header = Array.from({ length: WIDTH - 1 }, (_, index) => `<c t="inlineStr"><is><t>c${index}</t></is></c>`).join('');
+    const row = Array.from({ length: WIDTH }, (_, index) => `<c><v>${index}</v></c>`).join('');
+    const record = await importFailing({ content: workbook(`<row r="1">${header}<c r="XFD1" s="1"/></row><row r="2">${row}</row>`), name: 'wide.xlsx' });
+    expect(record.error).toBe(message);
+  });
+
+  it('rejects an ODS value repeated past column 1,000', async () => {
+    const content = `${ODS_OPEN}<table:table-row>${odsCell('name')}${odsCell('value')}</table:table-row><table:table-row>${odsCell('A')}<table:table-cell table:number-columns-repeated="${WIDTH}" office:value-type="float" office:value="1"/></table:table-row>${ODS_CLOSE}`;
+    const record = await importFailing({ content: odsWith(content), name: 'wide.ods' });
+    expect(record.error).toBe(message);
+  });
+});
+
+describe('text PostgreSQL cannot store', () => {
+  /** Imports a file that must load, and returns the names and values of the samples it created. */
+  async function importStoring(file: { content: string | Buffer; name: string }): Promise<{ name: string; values: Record<string, unknown> }[]> {
+    const target = await world.createDataset(`Stores ${file.name}`);
+    const importId = await world.addImport(target, file);
+    const outcome = await world.run(importId);
+    expect(outcome.state).toBe('completed');
+    return world.knex('samples').where({ datasetId: target }).orderBy('ord').select('name', 'values');
+  }
+
+  it('replaces NUL and unpaired surrogates in GeoJSON', async () => {
+    const feature = '{"type":"Feature","properties":{"name":"a\\u0000b","note\\udc00":"c\\ud800d","kept":"\\ud83d\\ude00"},"geometry":{"type":"Point","coordinates":[7,46]}}';
+    const samples = await importStoring({ content: `{"type":"FeatureCollection","features":[${feature}]}`, name: 'unstorable.geojson' });
+    expect(samples).toEqual([{ name: 'a\uFFFDb', values: { note: 'c\uFFFDd', kept: '😀' } }]);
+  });
+
+  it('replaces unpaired surrogates in UTF-16 text', async () => {
+    const text = Buffer.concat([Buffer.from('\uFEFFname,note\nA,x', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('y\nB,😀\n', 'utf16le')]);
+    const samples = await importStoring({ content: text, name: 'unpaired.csv' });
+    expect(samples).toEqual([
+      { name: 'A', values: { note: 'x\uFFFDy' } },
+      { name: 'B', values: { note: '😀' } },
+    ]);
+  });
+
+  it('replaces NUL after the encoding sample', async () => {
+    // Zero bytes in the first megabyte mark a binary file, so only a later NUL reaches the load.
+    const rows = Array.from({ length: 100_000 }, (_, index) => `S${index},plain`);
+    const content = `name,note\n${rows.join('\n')}\nLAST,a\u0000b\n`;
+    expect(content.indexOf('\u0000')).toBeGreaterThan(ENCODING_SAMPLE_BYTES);
+    const samples = await importStoring({ content, name: 'late-nul.csv' });
+    expect(samples).toHaveLength(100_001);
+    expect(samples.at(-1)).toEqual({ name: 'LAST', values: { note: 'a\uFFFDb' } });
   });
 });

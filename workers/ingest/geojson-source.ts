@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import parser from 'stream-json/parser.js';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
@@ -49,6 +48,7 @@ export class FeatureCollectionReader {
     const features = pipeline(
       this.input,
       parser.asStream({ streamValues: false, maxDepth: MAX_DEPTH }),
+      storableStrings(),
       picker,
       streamArray.asStream(),
       () => {
@@ -84,4 +84,25 @@ export class FeatureCollectionReader {
     this.hasFeatures = true;
     return true;
   }
+}
+
+/** A JSON string with NUL, or a UTF-16 surrogate that may be unpaired. */
+const UNSTORABLE_CHARACTER = /[\u0000\uD800-\uDFFF]/;
+/** An unpaired surrogate: a high one without a low one after it, or a low one without a high one before it. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Replaces NUL and unpaired surrogates in the parsed strings and member names with U+FFFD. JSON may
+ * write them as `\u0000` and `\ud800`, but PostgreSQL's jsonb cannot store them, so a mapping or a
+ * row with one would fail to save. CSV text and sheet XML replace them the same way.
+ */
+function storableStrings(): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(token: { name: string; value?: unknown }, _encoding, next) {
+      const { value } = token;
+      if (typeof value !== 'string' || !UNSTORABLE_CHARACTER.test(value)) return next(null, token);
+      next(null, { ...token, value: value.replaceAll('\u0000', '\uFFFD').replace(UNPAIRED_SURROGATE, '\uFFFD') });
+    },
+  });
 }

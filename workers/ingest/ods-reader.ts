@@ -1,7 +1,8 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SaxesTagPlain } from 'saxes';
 import { errorCell, FORMULA_WITHOUT_VALUE, readSheetNumber, type SheetRowBatch, type SpreadsheetInfo } from './spreadsheet.js';
-import { MAX_SHEET_COLUMNS } from './xlsx-reader.js';
+import { MAX_SHEET_COLUMNS, tooManyColumns } from './xlsx-reader.js';
 import { MAX_ROW_CHARS } from './sheet-xml-scanner.js';
+import { xmlPartParser } from './xml-part-parser.js';
 import { ZipArchive, ZipArchiveError } from './zip-archive.js';
 
 const BATCH_ROWS = 1000;
@@ -13,7 +14,7 @@ export const MAX_REPEATED_ROWS = 1_000_000;
 export async function inspectOds(archive: ZipArchive): Promise<SpreadsheetInfo> {
   requireContent(archive);
   const sheets: string[] = [];
-  const parser = new SaxesParser({ xmlns: false, position: false });
+  const parser = xmlPartParser(CONTENT);
   parser.on('opentag', (tag) => {
     if (tag.name === 'table:table') sheets.push(tag.attributes['table:name'] ?? `Sheet${sheets.length + 1}`);
   });
@@ -60,7 +61,7 @@ class OdsTableReader {
   queuedRows = 0;
   found = false;
   done = false;
-  private readonly parser = new SaxesParser({ xmlns: false, position: false });
+  private readonly parser = xmlPartParser(CONTENT);
   private inTable = false;
   private rowNumber = 0;
   private row: unknown[] | null = null;
@@ -182,6 +183,7 @@ class OdsTableReader {
       this.row.length = Math.min(this.row.length + cell.repeat, MAX_SHEET_COLUMNS);
       return;
     }
+    if (value !== '' && this.row.length + cell.repeat > MAX_SHEET_COLUMNS) throw tooManyColumns(this.rowNumber + 1);
     for (let count = 0; count < cell.repeat && this.row.length < MAX_SHEET_COLUMNS; count += 1) this.row.push(value);
   }
 

@@ -39,7 +39,9 @@ export function decodeSample(sample: Buffer, encoding: TextEncodingName): string
 /**
  * Decodes a byte stream to text. UTF-8 is decoded strictly, so a file that only looked like UTF-8
  * in its sample fails with NotUtf8Error instead of turning bytes into U+FFFD; the analysis then
- * reads it again as Windows-1252. A byte order mark is dropped.
+ * reads it again as Windows-1252. A byte order mark is dropped. PostgreSQL cannot store NUL or an
+ * unpaired UTF-16 surrogate, so each becomes U+FFFD, as in sheet XML. The sample's check for zero
+ * bytes rejects most binary files before this, but a NUL can still come after the sample.
  */
 export function decodeStream(input: Readable, encoding: TextEncodingName): Readable {
   const decode = textDecoderFor(encoding);
@@ -48,7 +50,7 @@ export function decodeStream(input: Readable, encoding: TextEncodingName): Reada
     decodeStrings: true,
     transform(chunk: Buffer, _encoding, next) {
       try {
-        const text = decode(chunk, false);
+        const text = withoutNul(decode(chunk, false));
         next(null, text.length > 0 ? text : undefined);
       } catch (error) {
         next(error as Error);
@@ -56,7 +58,7 @@ export function decodeStream(input: Readable, encoding: TextEncodingName): Reada
     },
     flush(next) {
       try {
-        const text = decode(Buffer.alloc(0), true);
+        const text = withoutNul(decode(Buffer.alloc(0), true));
         next(null, text.length > 0 ? text : undefined);
       } catch (error) {
         next(error as Error);
@@ -66,6 +68,22 @@ export function decodeStream(input: Readable, encoding: TextEncodingName): Reada
   decoder.setEncoding('utf8');
   input.on('error', (error) => decoder.destroy(error));
   return input.pipe(decoder);
+}
+
+/**
+ * Replaces each NUL in a stream of decoded text with U+FFFD, as decodeStream does, for text that
+ * Node's own UTF-8 decoder decoded.
+ */
+export function replaceNul(input: Readable): Readable {
+  const replacer = new Transform({
+    decodeStrings: false,
+    transform(chunk: string, _encoding, next) {
+      next(null, withoutNul(chunk));
+    },
+  });
+  replacer.setEncoding('utf8');
+  input.on('error', (error) => replacer.destroy(error));
+  return input.pipe(replacer);
 }
 
 function textDecoderFor(encoding: TextEncodingName): (chunk: Buffer, end: boolean) => string {
@@ -79,8 +97,17 @@ function textDecoderFor(encoding: TextEncodingName): (chunk: Buffer, end: boolea
       }
     };
   }
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    // The WHATWG decoder turns an unpaired surrogate into U+FFFD and keeps a pair split between chunks.
+    const decoder = new TextDecoder(encoding);
+    return (chunk, end) => decoder.decode(chunk, { stream: !end });
+  }
   const decoder = iconv.getDecoder(encoding);
   return (chunk, end) => (end ? (decoder.end() ?? '') : decoder.write(chunk));
+}
+
+function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 function utf16WithoutBom(sample: Buffer): TextEncodingName | null {

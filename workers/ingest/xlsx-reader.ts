@@ -1,10 +1,11 @@
 import path from 'node:path/posix';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SaxesTagPlain } from 'saxes';
 import { excelSerialToTime, type DateSystem } from './dates.js';
 import { errorCell, FORMULA_WITHOUT_VALUE, readSheetNumber, UnreadableCell, type SheetRowBatch, type SpreadsheetInfo } from './spreadsheet.js';
 import { SheetRowOrder } from './sheet-row-order.js';
 import { SheetXmlError, SheetXmlScanner, type SheetXmlHandler } from './sheet-xml-scanner.js';
 import { formatDate, formatDateTime } from './temporal.js';
+import { xmlPartParser } from './xml-part-parser.js';
 import { ZipArchive, ZipArchiveError } from './zip-archive.js';
 
 /** Rows handed on at a time; a batch of a thousand rows dies young in V8's heap. */
@@ -16,7 +17,10 @@ const BATCH_CHARS = 4 * 1024 * 1024;
  * streams, so a workbook with more is rejected instead of exhausting the worker's heap.
  */
 export const MAX_SHARED_STRING_CHARS = 48 * 1024 * 1024;
-/** Most columns read from a row; cells further right are dropped. */
+/**
+ * Most columns a sheet may have, as many as a dataset takes. Empty cells further right, which
+ * formatting leaves, are dropped, but a value there rejects the file, as a wider CSV table is.
+ */
 export const MAX_SHEET_COLUMNS = 1000;
 
 // Number formats 14-22, 27-36, 45-47 and 50-58 are Excel's built-in date and time formats (ECMA-376 part 1, 18.8.30).
@@ -101,6 +105,7 @@ class SheetReader implements SheetXmlHandler {
 
   cell(column: number | null, type: string, style: number, text: string, uncachedFormula: boolean): void {
     if (column !== null) this.column = column;
+    if (this.column >= MAX_SHEET_COLUMNS && (text !== '' || uncachedFormula)) throw tooManyColumns(this.rowNumber);
     if (this.column >= 0 && this.column < MAX_SHEET_COLUMNS) {
       this.row[this.column] = uncachedFormula ? FORMULA_WITHOUT_VALUE : this.cellValue(type, style, text);
       this.rowChars += text.length;
@@ -153,6 +158,12 @@ class SheetReader implements SheetXmlHandler {
   }
 }
 
+/** Rejects a sheet that has a value in row `rowNumber` right of its first MAX_SHEET_COLUMNS columns. */
+export function tooManyColumns(rowNumber: number): ZipArchiveError {
+  const max = MAX_SHEET_COLUMNS.toLocaleString('en');
+  return new ZipArchiveError(`row ${rowNumber} has a value right of column ${max}, but a dataset takes at most ${max} columns; split the sheet into several files and upload each of them`);
+}
+
 /** Reads a boolean cell's text: `1` or `0` as Excel writes it, or `true` or `false` in any case. */
 function readBoolean(text: string): boolean | '' | UnreadableCell {
   if (text === '1') return true;
@@ -168,14 +179,14 @@ async function readWorkbookPart(archive: ZipArchive): Promise<Omit<Workbook, 'sh
   if (!archive.has('xl/workbook.xml')) throw new ZipArchiveError('the file is a ZIP archive but not an Excel workbook (no xl/workbook.xml)');
   const relations = new Map<string, string>();
   if (archive.has('xl/_rels/workbook.xml.rels')) {
-    parseXml(await archive.readText('xl/_rels/workbook.xml.rels'), (tag) => {
+    parseXml('xl/_rels/workbook.xml.rels', await archive.readText('xl/_rels/workbook.xml.rels'), (tag) => {
       if (tag.name === 'Relationship' && tag.attributes.Id && tag.attributes.Target) relations.set(tag.attributes.Id, tag.attributes.Target);
     });
   }
 
   const sheets: { name: string; part: string }[] = [];
   let dateSystem: DateSystem = '1900';
-  parseXml(await archive.readText('xl/workbook.xml'), (tag) => {
+  parseXml('xl/workbook.xml', await archive.readText('xl/workbook.xml'), (tag) => {
     if (tag.name === 'workbookPr' && (tag.attributes.date1904 === '1' || tag.attributes.date1904 === 'true')) dateSystem = '1904';
     if (tag.name !== 'sheet') return;
     const target = relations.get(tag.attributes['r:id'] ?? '') ?? `worksheets/sheet${sheets.length + 1}.xml`;
@@ -189,7 +200,7 @@ async function readWorkbookPart(archive: ZipArchive): Promise<Omit<Workbook, 'sh
 async function readSharedStrings(archive: ZipArchive): Promise<string[]> {
   if (!archive.has('xl/sharedStrings.xml')) return [];
   const strings: string[] = [];
-  const parser = new SaxesParser({ xmlns: false, position: false });
+  const parser = xmlPartParser('xl/sharedStrings.xml');
   let current: string | null = null;
   let inText = false;
   let phonetic = 0;
@@ -229,6 +240,7 @@ async function readDateStyles(archive: ZipArchive): Promise<boolean[]> {
   const styles: boolean[] = [];
   let inCellFormats = false;
   parseXml(
+    'xl/styles.xml',
     await archive.readText('xl/styles.xml'),
     (tag) => {
       if (tag.name === 'numFmt') customFormats.set(Number(tag.attributes.numFmtId), tag.attributes.formatCode ?? '');
@@ -252,8 +264,8 @@ export function isDateFormat(id: number, customFormats: ReadonlyMap<number, stri
   return /[dmyhs]/i.test(bare) && !/^general$/i.test(bare.trim());
 }
 
-function parseXml(xml: string, onOpen: (tag: SaxesTagPlain) => void, onClose?: (name: string) => void): void {
-  const parser = new SaxesParser({ xmlns: false, position: false });
+function parseXml(part: string, xml: string, onOpen: (tag: SaxesTagPlain) => void, onClose?: (name: string) => void): void {
+  const parser = xmlPartParser(part);
   parser.on('opentag', onOpen);
   if (onClose) parser.on('closetag', (tag) => onClose(tag.name));
   parser.write(xml).close();

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { pageOf, pageQuery, uuid } from '../../../common/api/common.js';
-import { importMapping, importMappingUpdate, importRecord, importStart } from '../../../common/api/imports.js';
+import { importMapping, importMappingUpdate, importRecord, importStart, type ImportMappingUpdate } from '../../../common/api/imports.js';
 import type { AppContext } from '../../context.js';
 import { authorizeDataset, requireSignedIn } from '../../auth/policy.js';
 import { actorOf } from '../../auth/request-actor.js';
@@ -154,6 +154,7 @@ export function importRoutes(context: AppContext): Route[] {
           throw new HttpError('validation_failed', `EPSG:${body.crs} is not a coordinate reference system the portal knows.`, [{ field: 'body.crs', message: 'unknown EPSG code' }]);
         }
         if (body.entry !== undefined) requireListedEntry(record, body.entry);
+        if (body.columns !== undefined) requireKnownColumns(record, body);
         const updated = await updateMapping(record, body);
         await enqueueAnalysis(context.ingestQueue, updated.id, updated.revision);
         publishState(context, updated);
@@ -239,6 +240,29 @@ function requireListedEntry(record: Import, entry: string): void {
       ? `The upload is not a ZIP archive of tables, so "entry" cannot be chosen; leave it out.`
       : `"${entry}" is not a table of this ZIP archive; choose ${choiceList(listed.map((table) => table.path))}.`;
   throw new HttpError('validation_failed', message, [{ field: 'body.entry', message: 'not a table of the archive' }]);
+}
+
+/**
+ * Rejects column changes whose index is not a column of the analysed table, which the analysis
+ * would otherwise ignore without a word. A change that also picks another table, sheet, header row,
+ * delimiter or encoding may give the table other columns, so its indexes are left to the analysis.
+ */
+function requireKnownColumns(record: Import, update: ImportMappingUpdate): void {
+  const columns = record.mapping?.columns;
+  if (!columns || columns.length === 0) return;
+  const layoutChange = update.sheet ?? update.headerRow ?? update.delimiter ?? update.encoding;
+  if (layoutChange !== undefined || (update.entry !== undefined && update.entry !== record.mapping?.entry)) return;
+
+  const known = new Set(columns.map((column) => column.index));
+  const unknown = (update.columns ?? []).flatMap((column, position) => (known.has(column.index) ? [] : [{ column, position }]));
+  if (unknown.length === 0) return;
+
+  const last = Math.max(...known);
+  throw new HttpError(
+    'validation_failed',
+    `The table has no column ${unknown[0]!.column.index}; give the index of a column in the mapping's "columns", 0 to ${last}.`,
+    unknown.map(({ position }) => ({ field: `body.columns.${position}.index`, message: `no such column; columns are numbered 0 to ${last}` })),
+  );
 }
 
 /** Tables named in the message of a wrong choice; an archive of thousands would make it huge. */
