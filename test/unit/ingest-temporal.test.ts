@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isCanonicalUtc, parseEpochMs, parseIsoTime } from '../../workers/ingest/temporal.js';
+import { formatDate, isCanonicalUtc, parseEpochMs, parseIsoTime } from '../../workers/ingest/temporal.js';
 
 describe('parseIsoTime', () => {
   it('reads dates at midnight UTC with day precision', () => {
@@ -44,5 +44,28 @@ describe('parseEpochMs', () => {
     expect(parseEpochMs(1517966773840)).toEqual({ epochMs: 1517966773840, hasTime: true, precision: 'millisecond' });
     expect(parseEpochMs(1517966773)).toBeNull();
     expect(parseEpochMs(1.5e12 + 0.5)).toBeNull();
+  });
+});
+
+describe('formatDate', () => {
+  it('matches Date from year 0 to 9999', () => {
+    const day = 86_400_000;
+    const check = (time: number) => {
+      const expected = new Date(time).toISOString().slice(0, 10);
+      // The first and the last millisecond of the day.
+      if (formatDate(time) !== expected || formatDate(time + day - 1) !== expected) expect.fail(`${time}: ${formatDate(time)} instead of ${expected}`);
+    };
+    // Every day from 1900 to 2100, and every 97th day, which meets every day of the month and the year, from 0 to 9999.
+    for (let time = Date.UTC(1900, 0, 1); time <= Date.UTC(2100, 11, 31); time += day) check(time);
+    for (let time = new Date('0000-01-01T00:00:00Z').getTime(); time <= new Date('9999-12-31T00:00:00Z').getTime(); time += 97 * day) check(time);
+    check(new Date('9999-12-31T00:00:00Z').getTime());
+  });
+
+  it.each([
+    [Date.UTC(2024, 1, 29, 23, 59, 59, 999), '2024-02-29'],
+    [Date.UTC(1969, 11, 31, 12), '1969-12-31'],
+    [new Date('0000-03-01T00:00:00Z').getTime(), '0000-03-01'],
+  ])('formats %d as %s', (time, expected) => {
+    expect(formatDate(time)).toBe(expected);
   });
 });

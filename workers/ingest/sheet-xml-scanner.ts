@@ -53,6 +53,8 @@ export class SheetXmlScanner {
   private phonetic = /<rPh\b[\s\S]*?<\/rPh>/g;
   private formulaName = 'f';
   private inRow = false;
+  /** Set by scan: the text being scanned has no comment, CDATA section or processing instruction. */
+  private markupFree = false;
   /** Set by textOf: the cell just read has a formula but no value element. */
   private uncachedFormula = false;
   private readonly attributes: CellAttributes = { column: null, type: 'n', style: 0 };
@@ -108,6 +110,8 @@ export class SheetXmlScanner {
 
   /** Walks the tags of complete rows with indexOf, handling rows and cells and skipping everything else. */
   private scan(text: string): void {
+    // Most sheets have no comments, CDATA sections or processing instructions, so cells need no search around them.
+    this.markupFree = text.indexOf('<!') < 0 && text.indexOf('<?') < 0;
     let position = text.indexOf('<');
     while (position >= 0) {
       const markupEnd = markupEndAt(text, position);
@@ -154,7 +158,7 @@ export class SheetXmlScanner {
       this.handler.cell(column, attributes.type, attributes.style, '', false);
       return tagEnd + 1;
     }
-    const end = indexOutsideMarkup(text, this.closeCell, tagEnd);
+    const end = this.markupFree ? text.indexOf(this.closeCell, tagEnd) : indexOutsideMarkup(text, this.closeCell, tagEnd);
     if (end < 0) throw new SheetXmlError(`a cell is not closed near character ${tagEnd}`);
     const value = this.textOf(text, tagEnd + 1, end);
     this.handler.cell(column, attributes.type, attributes.style, value, this.uncachedFormula);
