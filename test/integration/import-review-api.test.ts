@@ -135,6 +135,20 @@ describe('reviewing an import through the API', () => {
     await expect(stat(spool)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('rejects two columns with one latitude', async () => {
+    const other = (await upload('two-latitudes.csv', 'name,lat,lon\nA,1,2\n')).id;
+    const before = await waitFor(other, ['awaiting_review']);
+    const response = await client.patch(`/imports/${other}/mapping`, { columns: [{ index: 1, target: 'latitude' }, { index: 2, target: 'latitude' }] });
+    expect(response.status).toBe(400);
+    expect(response.body.detail).toBe('Columns 1, 2 are each set to "latitude", which only one column can be. Set it on one of them.');
+    expect(response.body.errors).toEqual([
+      { field: 'body.columns.0.target', message: '"latitude" is set on another column too' },
+      { field: 'body.columns.1.target', message: '"latitude" is set on another column too' },
+    ]);
+    expect((await client.get(`/imports/${other}`)).body).toMatchObject({ state: 'awaiting_review', mapping: before.mapping });
+    expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(200);
+  });
+
   it('rejects a column index the table lacks', async () => {
     const other = (await upload('narrow.csv', 'name,value\nA,1\n')).id;
     const before = await waitFor(other, ['awaiting_review']);

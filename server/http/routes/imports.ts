@@ -154,7 +154,10 @@ export function importRoutes(context: AppContext): Route[] {
           throw new HttpError('validation_failed', `EPSG:${body.crs} is not a coordinate reference system the portal knows.`, [{ field: 'body.crs', message: 'unknown EPSG code' }]);
         }
         if (body.entry !== undefined) requireListedEntry(record, body.entry);
-        if (body.columns !== undefined) requireKnownColumns(record, body);
+        if (body.columns !== undefined) {
+          requireKnownColumns(record, body);
+          requireOneColumnPerRole(body);
+        }
         const updated = await updateMapping(record, body);
         await enqueueAnalysis(context.ingestQueue, updated.id, updated.revision);
         publishState(context, updated);
@@ -263,6 +266,30 @@ function requireKnownColumns(record: Import, update: ImportMappingUpdate): void 
     `The table has no column ${unknown[0]!.column.index}; give the index of a column in the mapping's "columns", 0 to ${last}.`,
     unknown.map(({ position }) => ({ field: `body.columns.${position}.index`, message: `no such column; columns are numbered 0 to ${last}` })),
   );
+}
+
+/** Targets that one column of a table at most can have: a sample has one name, one location and one time. */
+const SINGLE_COLUMN_TARGETS: ReadonlySet<string> = new Set(['name', 'latitude', 'longitude', 'geometry', 'collected_at', 'elevation']);
+
+/**
+ * Rejects a change that gives two columns the same single-column target, such as two latitudes,
+ * which the analysis could only resolve by dropping one of them without a word.
+ */
+function requireOneColumnPerRole(update: ImportMappingUpdate): void {
+  const positionsByTarget = new Map<string, number[]>();
+  (update.columns ?? []).forEach((column, position) => {
+    if (column.target === undefined || !SINGLE_COLUMN_TARGETS.has(column.target)) return;
+    positionsByTarget.set(column.target, [...(positionsByTarget.get(column.target) ?? []), position]);
+  });
+  for (const [target, positions] of positionsByTarget) {
+    if (positions.length < 2) continue;
+    const indexes = positions.map((position) => update.columns![position]!.index);
+    throw new HttpError(
+      'validation_failed',
+      `Columns ${indexes.join(', ')} are each set to "${target}", which only one column can be. Set it on one of them.`,
+      positions.map((position) => ({ field: `body.columns.${position}.target`, message: `"${target}" is set on another column too` })),
+    );
+  }
 }
 
 /** Tables named in the message of a wrong choice; an archive of thousands would make it huge. */
