@@ -185,6 +185,10 @@ describe('dataset upload in the browser', () => {
     await page.locator('input[type=file]').setInputFiles(file.path);
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await expect.poll(() => patches.filter((patch) => patch.offset === FIRST_CHUNK_BYTES).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    // While the network is down, the form shows that the upload is retrying.
+    await expect.poll(() => page.locator('.upload-form p.small').textContent(), { timeout: 20_000 }).toMatch(/16 MiB of [\d.]+ MiB sent · the connection failed; trying again, continuing where it stopped$/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'upload-retrying.png') });
+    expect(await page.locator('.upload-form p.small').textContent()).toContain('trying again');
 
     // The half-finished upload is listed for everyone, and it survives the reload. The network comes back
     // only after the reload, so the old page's retries cannot finish the upload first.

@@ -9,6 +9,8 @@ export interface TransferProgress {
   total: number;
   /** True when this transfer continues an earlier one of the same file, after a drop or a reload. */
   resumed: boolean;
+  /** True from a failed request until bytes arrive again, while the upload retries. */
+  retrying: boolean;
 }
 
 export interface UploadHandle {
@@ -47,6 +49,9 @@ const CHUNK_BYTES = 16 * 1024 * 1024;
  */
 export async function uploadImportFile(datasetId: string, file: File, onProgress: (progress: TransferProgress) => void): Promise<UploadHandle> {
   let resumed = false;
+  let lastProgress = { loaded: 0, total: file.size };
+  // Bytes confirmed when a request last failed. The upload is retrying until more arrive.
+  let failedAt: number | null = null;
   let reject: (error: unknown) => void = () => {};
   let resolve: (importId: string) => void = () => {};
   const done = new Promise<string>((onResolve, onReject) => {
@@ -61,14 +66,26 @@ export async function uploadImportFile(datasetId: string, file: File, onProgress
     metadata: { datasetId, filename: file.name, filetype: file.type || 'application/octet-stream' },
     storeFingerprintForResuming: true,
     removeFingerprintOnSuccess: true,
-    onProgress: (loaded, total) => onProgress({ loaded, total, resumed }),
+    onProgress: (loaded, total) => {
+      lastProgress = { loaded, total };
+      if (failedAt !== null && loaded > failedAt) failedAt = null;
+      onProgress({ loaded, total, resumed, retrying: failedAt !== null });
+    },
     onSuccess: () => resolve(importIdOf(upload.url)),
     // tus-js-client reacts to a failed HEAD request by starting a new upload silently, so a 410
     // becomes an error here, which neither retries nor starts over.
     onAfterResponse: (_request, response) => {
       if (response.getStatus() === 410) throw new UploadExpiredError(hasBody(response) ? responseError(response).message : '');
     },
-    onShouldRetry: (error) => !(error.causingError instanceof UploadExpiredError) && isRetryable(error),
+    onShouldRetry: (error) => {
+      const retry = !(error.causingError instanceof UploadExpiredError) && isRetryable(error);
+      // The form shows that the connection failed and is being retried, instead of a stalled bar.
+      if (retry) {
+        failedAt = lastProgress.loaded;
+        onProgress({ ...lastProgress, resumed, retrying: true });
+      }
+      return retry;
+    },
     onError: (error) => void failUpload(upload, error).then(reject),
   });
 

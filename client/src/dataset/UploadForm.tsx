@@ -40,7 +40,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
     setError(null);
     setPaused(false);
     setExpired(false);
-    setTransfer({ loaded: 0, total: chosen.size, resumed: false });
+    setTransfer({ loaded: 0, total: chosen.size, resumed: false, retrying: false });
     try {
       handle = await uploadImportFile(props.datasetId, chosen, setTransfer);
       const importId = await handle.done;
@@ -119,6 +119,7 @@ export function UploadForm(props: { datasetId: string; uploadMaxBytes: number | 
           <p class="small">
             {transferValues().text}
             <Show when={paused()}> · paused; press Resume upload to continue</Show>
+            <Show when={!paused() && transfer()!.retrying}> · the connection failed; trying again, continuing where it stopped</Show>
           </p>
         </div>
       </Show>
