@@ -141,36 +141,46 @@ export const importMapping = z
   .meta({ id: 'ImportMapping' });
 export type ImportMapping = z.infer<typeof importMapping>;
 
-/** Changes to the proposed mapping; the file is analysed again with them. */
+/** A change to one column of the mapping, by its index. */
+const mappingColumnChange = {
+  index: z.number().int().min(0),
+  target: z.enum(COLUMN_TARGETS).optional(),
+  type: z.enum(FIELD_TYPES).optional(),
+  unit: z.string().trim().max(100).nullable().optional(),
+  label: z.string().trim().min(1).max(300).optional(),
+  dateOrder: z.enum(DATE_ORDERS).optional(),
+  excelSerialDates: z.boolean().optional(),
+};
+
+/** The changes the uploader can make to the mapping as a whole. */
+const mappingChange = {
+  entry: z.string().min(1).max(1024).optional().meta({
+    description: "Path of the table to import from the ZIP archive, one of the mapping's `entries`. Choosing another table discards the earlier changes, which described the previous table.",
+  }),
+  headerRow: z.number().int().min(1).max(1000).optional(),
+  sheet: z.string().max(300).optional(),
+  encoding: z.enum(TEXT_ENCODINGS).optional(),
+  delimiter: z.enum([',', ';', '\t', '|']).optional(),
+  decimalMark: z.enum(DECIMAL_MARKS).optional(),
+  thousandsSeparator: z.enum(THOUSANDS_SEPARATORS).optional(),
+  dateSystem: z.enum(['1900', '1904']).optional(),
+  crs: z.number().int().min(1024).max(999_999).nullable().optional(),
+  missingValues: z.array(z.string().max(50)).max(50).optional(),
+  columns: z.array(z.strictObject(mappingColumnChange, { error: unknownKeys(mappingColumnChange) })).max(1000).optional(),
+};
+
+/** Names the unknown keys of an object and the keys it takes, for a strict object's error. */
+function unknownKeys(shape: Record<string, unknown>) {
+  return (issue: { code?: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys' ? `unknown key ${(issue.keys ?? []).map((key) => `"${key}"`).join(', ')}; the keys are ${Object.keys(shape).join(', ')}` : undefined;
+}
+
+/**
+ * Changes to the proposed mapping; the file is analysed again with them. Unknown keys are
+ * rejected, because a misspelt change would otherwise be ignored without a word.
+ */
 export const importMappingUpdate = z
-  .object({
-    entry: z.string().min(1).max(1024).optional().meta({
-      description: "Path of the table to import from the ZIP archive, one of the mapping's `entries`. Choosing another table discards the earlier changes, which described the previous table.",
-    }),
-    headerRow: z.number().int().min(1).max(1000).optional(),
-    sheet: z.string().max(300).optional(),
-    encoding: z.enum(TEXT_ENCODINGS).optional(),
-    delimiter: z.enum([',', ';', '\t', '|']).optional(),
-    decimalMark: z.enum(DECIMAL_MARKS).optional(),
-    thousandsSeparator: z.enum(THOUSANDS_SEPARATORS).optional(),
-    dateSystem: z.enum(['1900', '1904']).optional(),
-    crs: z.number().int().min(1024).max(999_999).nullable().optional(),
-    missingValues: z.array(z.string().max(50)).max(50).optional(),
-    columns: z
-      .array(
-        z.object({
-          index: z.number().int().min(0),
-          target: z.enum(COLUMN_TARGETS).optional(),
-          type: z.enum(FIELD_TYPES).optional(),
-          unit: z.string().trim().max(100).nullable().optional(),
-          label: z.string().trim().min(1).max(300).optional(),
-          dateOrder: z.enum(DATE_ORDERS).optional(),
-          excelSerialDates: z.boolean().optional(),
-        }),
-      )
-      .max(1000)
-      .optional(),
-  })
+  .strictObject(mappingChange, { error: unknownKeys(mappingChange) })
   .meta({ id: 'ImportMappingUpdate' });
 export type ImportMappingUpdate = z.infer<typeof importMappingUpdate>;
 

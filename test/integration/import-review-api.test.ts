@@ -135,6 +135,18 @@ describe('reviewing an import through the API', () => {
     await expect(stat(spool)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('rejects unknown keys in a mapping change', async () => {
+    const other = (await upload('misspelt.csv', 'name,value\nA,1\n')).id;
+    await waitFor(other, ['awaiting_review']);
+    const misspelt = await client.patch(`/imports/${other}/mapping`, { decimalmark: ',' });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body.detail).toMatch(/^Invalid request: body: unknown key "decimalmark"; the keys are entry, headerRow, sheet, .*, decimalMark, .*columns\.$/);
+    const inColumn = await client.patch(`/imports/${other}/mapping`, { columns: [{ index: 1, units: 'm' }] });
+    expect(inColumn.status).toBe(400);
+    expect(inColumn.body.errors).toEqual([{ field: 'body.columns.0', message: 'unknown key "units"; the keys are index, target, type, unit, label, dateOrder, excelSerialDates' }]);
+    expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(200);
+  });
+
   it('rejects two columns with one latitude', async () => {
     const other = (await upload('two-latitudes.csv', 'name,lat,lon\nA,1,2\n')).id;
     const before = await waitFor(other, ['awaiting_review']);
