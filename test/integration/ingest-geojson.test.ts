@@ -74,10 +74,17 @@ describe('USGS earthquakes feed', () => {
 describe('GeoJSON with mixed geometries', () => {
   let datasetId: string;
 
+  let importId: string;
+
   beforeAll(async () => {
     datasetId = await world.createDataset('Shapes');
-    const importId = await world.addImport(datasetId, { fixture: 'shapes.geojson' });
+    importId = await world.addImport(datasetId, { fixture: 'shapes.geojson' });
     expect((await world.run(importId)).state).toBe('completed');
+  });
+
+  it('tells the uploader that geometries locate the samples', async () => {
+    const { mapping } = await world.knex('imports').where({ id: importId }).first('mapping');
+    expect(mapping.notes).toContain("Each feature's geometry gives its sample's location. A line or polygon is located by a point on it and kept whole in a geometry field.");
   });
 
   it('locates points directly and other geometries at a point on them', async () => {

@@ -344,6 +344,9 @@ function needsValidation(columns: readonly PlannedColumn[], input: PlanInput): b
 }
 
 function locationNotes(location: LocationSource, columns: readonly PlannedColumn[]): string[] {
+  if (location.kind === 'geometry' && location.column === null) {
+    return ["Each feature's geometry gives its sample's location. A line or polygon is located by a point on it and kept whole in a geometry field."];
+  }
   if (location.kind !== 'columns') return [];
   const notes: string[] = [];
   const latitude = columns[location.latitude]!.header;
