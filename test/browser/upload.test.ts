@@ -198,6 +198,15 @@ describe('dataset upload in the browser', () => {
     await expect.poll(() => page.locator('table.imports tbody tr .badge').first().textContent(), { timeout: 10_000 }).toBe('Uploading');
     await page.getByRole('button', { name: 'Details' }).first().click();
     await expect.poll(() => page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')).toBe(String(FIRST_CHUNK_BYTES));
+
+    // A cancel is confirmed first; keeping the import leaves it as it was.
+    await page.getByRole('button', { name: 'Cancel import' }).click();
+    const confirmCancel = page.getByRole('group', { name: 'Confirm the cancel' });
+    expect(await confirmCancel.textContent()).toContain('Nothing from the file is added to the dataset');
+    await confirmCancel.screenshot({ path: path.join(SCREENSHOTS, 'cancel-confirm.png') });
+    await confirmCancel.getByRole('button', { name: 'Keep importing' }).click();
+    expect(await confirmCancel.count()).toBe(0);
+    expect(await page.locator('table.imports tbody tr .badge').first().textContent()).toBe('Uploading');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'resume.png'), fullPage: true });
 
     await page.locator('input[type=file]').setInputFiles(file.path);

@@ -26,12 +26,14 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
   const values = () => importProgressValues(props.record);
   const running = () => !isFinished(props.record.state);
   const [cancelProblem, setCancelProblem] = createSignal<string | null>(null);
+  const [confirmingCancel, setConfirmingCancel] = createSignal(false);
   const tone = () => {
     if (props.record.state === 'completed') return 'success';
     if (props.record.stalled) return 'danger';
     return running() ? 'default' : 'danger';
   };
   const onCancel = async () => {
+    setConfirmingCancel(false);
     setCancelProblem(null);
     try {
       props.onChanged(await cancelImport(props.record.id));
@@ -79,11 +81,29 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
       </Show>
 
       <Show when={props.canEdit && running() && props.record.state !== 'awaiting_review'}>
-        <div class="button-row">
-          <button type="button" class="button button--quiet" onClick={() => void onCancel()}>
-            Cancel import
-          </button>
-        </div>
+        {/* A cancel discards the upload and the work done on it, so it is confirmed first. */}
+        <Show
+          when={confirmingCancel()}
+          fallback={
+            <div class="button-row">
+              <button type="button" class="button button--quiet" onClick={() => setConfirmingCancel(true)}>
+                Cancel import
+              </button>
+            </div>
+          }
+        >
+          <div class="notice import-status__confirm" role="group" aria-label="Confirm the cancel">
+            <p>Cancel this import? Nothing from the file is added to the dataset, and the file must be uploaded again to import it.</p>
+            <div class="button-row">
+              <button type="button" class="button button--danger" onClick={() => void onCancel()}>
+                Cancel the import
+              </button>
+              <button type="button" class="button button--quiet" onClick={() => setConfirmingCancel(false)}>
+                Keep importing
+              </button>
+            </div>
+          </div>
+        </Show>
       </Show>
       <Show when={cancelProblem()}>
         {(message) => (
