@@ -199,7 +199,7 @@ describe('dataset upload in the browser', () => {
     await page.getByRole('button', { name: 'Details' }).first().click();
     await expect.poll(() => page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('aria-valuenow')).toBe(String(FIRST_CHUNK_BYTES));
 
-    // A cancel is confirmed first; keeping the import leaves it as it was.
+    // A cancel is confirmed first, and keeping the import leaves it as it was.
     await page.getByRole('button', { name: 'Cancel import' }).click();
     const confirmCancel = page.getByRole('group', { name: 'Confirm the cancel' });
     expect(await confirmCancel.textContent()).toContain('Nothing from the file is added to the dataset');
