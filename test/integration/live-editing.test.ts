@@ -11,7 +11,9 @@ let editor: TestClient;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  api = await startApiServer();
+  // The tests edit as one user back to back, which a fast run does faster than the default 30 edits a
+  // second; edit-rate-limiter.test.ts tests the limit itself.
+  api = await startApiServer({ EDIT_RATE_PER_SECOND: '1000' });
   admin = await new TestClient(api.url).signIn();
   await admin.post('/users', { email: 'editor@example.org', displayName: 'Eda Editor', password: 'editor-password' });
   editor = await new TestClient(api.url).signIn('editor@example.org', 'editor-password');
