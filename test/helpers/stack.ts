@@ -12,6 +12,7 @@ export const GENEROUS_RATE_LIMITS = {
   SOCKET_EVENT_RATE_LIMIT: '1000000',
   SIGN_IN_RATE_LIMIT: '10000',
   MAIL_RATE_LIMIT: '10000',
+  EDIT_RATE_PER_SECOND: '1000',
 } as const;
 
 export interface Stack {
