@@ -185,6 +185,15 @@ describe('loading a workbook from its record spool', () => {
 });
 
 describe('record spool files', () => {
+  /** Adds a corpus workbook to a new dataset and analyses it, which leaves one spool. */
+  async function analysedWorkbook(dataset: string, fixture: string): Promise<string> {
+    const datasetId = await world.createDataset(dataset);
+    const importId = await world.addImport(datasetId, { path: path.join(CORPUS, fixture) });
+    await world.analyse(importId);
+    expect(await spoolFilesOf(importId)).toHaveLength(1);
+    return importId;
+  }
+
   it('writes no spool for CSV', async () => {
     const datasetId = await world.createDataset('csv');
     const importId = await world.addImport(datasetId, { content: 'name,depth\nA,1\n', name: 'plain.csv' });
@@ -193,28 +202,19 @@ describe('record spool files', () => {
   });
 
   it('removes the spool once the load completes', async () => {
-    const datasetId = await world.createDataset('completed');
-    const importId = await world.addImport(datasetId, { path: path.join(CORPUS, 'stations.ods') });
-    await world.analyse(importId);
-    expect(await spoolFilesOf(importId)).toHaveLength(1);
+    const importId = await analysedWorkbook('completed', 'stations.ods');
     expect(await world.load(importId, 'skip')).toMatchObject({ state: 'completed' });
     expect(await spoolFilesOf(importId)).toEqual([]);
   });
 
   it('removes the spool when the load fails', async () => {
-    const datasetId = await world.createDataset('rejected');
-    const importId = await world.addImport(datasetId, { path: path.join(CORPUS, 'formula-errors.xlsx') });
-    await world.analyse(importId);
-    expect(await spoolFilesOf(importId)).toHaveLength(1);
+    const importId = await analysedWorkbook('rejected', 'formula-errors.xlsx');
     expect(await world.load(importId, 'reject')).toMatchObject({ state: 'failed' });
     expect(await spoolFilesOf(importId)).toEqual([]);
   });
 
   it('removes the spool of a cancelled load', async () => {
-    const datasetId = await world.createDataset('cancelled');
-    const importId = await world.addImport(datasetId, { path: path.join(CORPUS, 'stations.ods') });
-    await world.analyse(importId);
-    expect(await spoolFilesOf(importId)).toHaveLength(1);
+    const importId = await analysedWorkbook('cancelled', 'stations.ods');
     await world.knex('imports').where({ id: importId }).update({ state: 'cancelled', phase: 'done', loadRequestedAt: world.knex.fn.now() });
     expect(await world.load(importId)).toMatchObject({ state: 'skipped' });
     expect(await spoolFilesOf(importId)).toEqual([]);

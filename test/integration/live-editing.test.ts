@@ -11,9 +11,7 @@ let editor: TestClient;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  // The tests edit as one user back to back, which a fast run does faster than the default 30 edits a
-  // second; edit-rate-limiter.test.ts tests the limit itself.
-  api = await startApiServer({ EDIT_RATE_PER_SECOND: '1000' });
+  api = await startApiServer();
   admin = await new TestClient(api.url).signIn();
   await admin.post('/users', { email: 'editor@example.org', displayName: 'Eda Editor', password: 'editor-password' });
   editor = await new TestClient(api.url).signIn('editor@example.org', 'editor-password');

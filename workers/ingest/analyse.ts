@@ -31,8 +31,8 @@ export interface AnalyseInput {
   overrides: ImportMappingUpdate;
   progress: ScanProgress;
   /**
-   * Where to write the record spool of an XLSX or ODS sheet, and the logger that records why a
-   * spool was abandoned. Without it, no spool is written.
+   * Path of the record spool of an XLSX or ODS sheet, and the logger that records why a spool was
+   * abandoned. Without it, no spool is written.
    */
   recordSpool?: { path: string; log: Logger };
 }

@@ -2,6 +2,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import parser from 'stream-json/parser.js';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
+import { storableText } from './text-decoding.js';
 
 /** Consecutive features of a FeatureCollection, as parsed JSON values. */
 export interface FeatureBatch {
@@ -86,11 +87,6 @@ export class FeatureCollectionReader {
   }
 }
 
-/** A JSON string with NUL, or a UTF-16 surrogate that may be unpaired. */
-const UNSTORABLE_CHARACTER = /[\u0000\uD800-\uDFFF]/;
-/** An unpaired surrogate: a high one without a low one after it, or a low one without a high one before it. */
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
  * Replaces NUL and unpaired surrogates in the parsed strings and member names with U+FFFD. JSON may
  * write them as `\u0000` and `\ud800`, but PostgreSQL's jsonb cannot store them, so a mapping or a
@@ -101,8 +97,9 @@ function storableStrings(): Transform {
     objectMode: true,
     transform(token: { name: string; value?: unknown }, _encoding, next) {
       const { value } = token;
-      if (typeof value !== 'string' || !UNSTORABLE_CHARACTER.test(value)) return next(null, token);
-      next(null, { ...token, value: value.replaceAll('\u0000', '\uFFFD').replace(UNPAIRED_SURROGATE, '\uFFFD') });
+      if (typeof value !== 'string') return next(null, token);
+      const storable = storableText(value);
+      next(null, storable === value ? token : { ...token, value: storable });
     },
   });
 }

@@ -258,9 +258,9 @@ function codesKeptAsText(profile: ColumnProfile, target: ColumnTarget, input: Pl
   return keptCodes;
 }
 
-function missingCodeNote(code: string, count: number, kept: boolean): string {
+function missingCodeNote(code: string, count: number, keptAsText: boolean): string {
   const cells = `${count} ${count === 1 ? 'cell holds' : 'cells hold'} "${code}"`;
-  if (!kept) return `${cells}, read as a missing value`;
+  if (!keptAsText) return `${cells}, read as a missing value`;
   return `${cells}, kept as text because most values of the column are written the same way. To read "${code}" as a missing value instead, set the missing-value codes yourself, with "${code}" among them.`;
 }
 

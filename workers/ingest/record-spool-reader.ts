@@ -114,7 +114,7 @@ class FrameReader {
     return decodeFrame(await this.read(length));
   }
 
-  /** Reads the next `length` bytes; the file's size, known beforehand, bounds what a damaged length can ask for. */
+  /** Reads the next `length` bytes. The file's size, known beforehand, bounds what a damaged length can request. */
   async read(length: number): Promise<Buffer> {
     if (length > this.size - this.position) throw new RecordSpoolError('a frame runs past the end of the spool file');
     const buffer = Buffer.allocUnsafe(length);

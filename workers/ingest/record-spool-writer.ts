@@ -8,7 +8,7 @@ import type { RecordBatch } from './table-source.js';
 
 /**
  * Characters of string cells after which a batch continues in a new frame. Serializing a frame
- * copies every string once per cell, even a shared string that memory holds once, so the cap keeps
+ * copies every string once per cell, even a shared string stored once in memory, so the cap keeps
  * the strings of a frame near this size. Only a single record with more text makes a longer frame.
  */
 export const FRAME_CHARS = 1024 * 1024;
@@ -104,7 +104,7 @@ export class RecordSpoolWriter {
     return { token: this.token, bytes: this.bytes, frames: this.frames, records: this.records };
   }
 
-  /** Removes the temporary file of a spool that was not committed; does nothing after `commit`. */
+  /** Removes the temporary file of a spool that was not committed. After `commit` it does nothing. */
   async abort(): Promise<void> {
     if (this.committed) return;
     const handle = this.handle;

@@ -81,8 +81,8 @@ export function spoolSourceOf(location: TableLocation): SpoolSource {
 }
 
 /** Tells whether two spool sources name the same table. */
-export function sameSpoolSource(a: SpoolSource, b: SpoolSource): boolean {
-  return a.file === b.file && a.format === b.format && a.entry === b.entry && a.sheet === b.sheet;
+export function sameSpoolSource(left: SpoolSource, right: SpoolSource): boolean {
+  return left.file === right.file && left.format === right.format && left.entry === right.entry && left.sheet === right.sheet;
 }
 
 /** Encodes a frame with its length prefix. */

@@ -5,7 +5,7 @@ import type { ImportFormat, TextEncodingName } from '../../common/api/imports.js
 import { readCsvBatches, type CsvDelimiter } from './csv-source.js';
 import { readOdsRows } from './ods-reader.js';
 import type { SheetRowBatch } from './spreadsheet.js';
-import { decodeStream, replaceNul } from './text-decoding.js';
+import { decodeStream, storableTextStream } from './text-decoding.js';
 import { readXlsxRows } from './xlsx-reader.js';
 import { ZipArchive } from './zip-archive.js';
 
@@ -64,7 +64,7 @@ export async function openTextInput(location: TableLocation): Promise<TextInput>
       // The analysis checked every byte, so Node's own decoder is safe and faster. It keeps a byte
       // order mark, which csvRecords drops.
       raw.setEncoding('utf8');
-      return { stream: replaceNul(raw), fraction, close: () => raw.destroy() };
+      return { stream: storableTextStream(raw), fraction, close: () => raw.destroy() };
     }
     return { stream: decodeStream(raw, encoding), fraction, close: () => raw.destroy() };
   }

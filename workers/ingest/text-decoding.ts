@@ -50,7 +50,7 @@ export function decodeStream(input: Readable, encoding: TextEncodingName): Reada
     decodeStrings: true,
     transform(chunk: Buffer, _encoding, next) {
       try {
-        const text = withoutNul(decode(chunk, false));
+        const text = storableText(decode(chunk, false));
         next(null, text.length > 0 ? text : undefined);
       } catch (error) {
         next(error as Error);
@@ -58,7 +58,7 @@ export function decodeStream(input: Readable, encoding: TextEncodingName): Reada
     },
     flush(next) {
       try {
-        const text = withoutNul(decode(Buffer.alloc(0), true));
+        const text = storableText(decode(Buffer.alloc(0), true));
         next(null, text.length > 0 ? text : undefined);
       } catch (error) {
         next(error as Error);
@@ -71,14 +71,14 @@ export function decodeStream(input: Readable, encoding: TextEncodingName): Reada
 }
 
 /**
- * Replaces each NUL in a stream of decoded text with U+FFFD, as decodeStream does, for text that
- * Node's own UTF-8 decoder decoded.
+ * Makes a stream of text that Node's own UTF-8 decoder decoded storable, as decodeStream does (see
+ * storableText).
  */
-export function replaceNul(input: Readable): Readable {
+export function storableTextStream(input: Readable): Readable {
   const replacer = new Transform({
     decodeStrings: false,
     transform(chunk: string, _encoding, next) {
-      next(null, withoutNul(chunk));
+      next(null, storableText(chunk));
     },
   });
   replacer.setEncoding('utf8');
@@ -106,8 +106,18 @@ function textDecoderFor(encoding: TextEncodingName): (chunk: Buffer, end: boolea
   return (chunk, end) => (end ? (decoder.end() ?? '') : decoder.write(chunk));
 }
 
-function withoutNul(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+/** NUL, or a UTF-16 surrogate that may be unpaired. */
+const UNSTORABLE_CHARACTER = /[\u0000\uD800-\uDFFF]/;
+/** An unpaired surrogate: a high one without a low one after it, or a low one without a high one before it. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Replaces NUL and unpaired UTF-16 surrogates with U+FFFD, because PostgreSQL's text and jsonb
+ * cannot store them. Surrogate pairs stay as they are.
+ */
+export function storableText(text: string): string {
+  if (!UNSTORABLE_CHARACTER.test(text)) return text;
+  return text.replaceAll('\u0000', '\uFFFD').replace(UNPAIRED_SURROGATE, '\uFFFD');
 }
 
 function utf16WithoutBom(sample: Buffer): TextEncodingName | null {
