@@ -273,8 +273,8 @@ function summariseImports(name: string, scenario: string, runs: ImportRun[], row
 }
 
 /**
- * Measures PostgreSQL's own share of a load. The rows the worker stored are exported in the COPY
- * text the worker sends. They are copied with `psql \copy` straight into `samples`, with all its
+ * Measures PostgreSQL's own share of a load. The rows the worker stored are exported in the binary
+ * COPY format the worker sends. They are copied with `psql \copy` straight into `samples`, with all its
  * indexes and triggers: first for a dataset with no rows, then for the same dataset containing
  * them. No pipeline can load faster than this, so the ratio to it shows how much the worker adds.
  */
@@ -288,7 +288,7 @@ async function runSamplesCopy(databaseUrl: string, workDir: string, options: Ing
   const target = created[0]!.id as string;
   // The second file's ids differ in their first digit, so they add to the first file's rows.
   const exportRows = (file: string, id: string) =>
-    psql(`\\copy (SELECT ${id}, '${target}'::uuid, name, location, location_text, elevation, collected_at, collected_at_precision, values, import_id FROM samples WHERE dataset_id = ${source} ORDER BY ord LIMIT ${options.rows}) TO '${file}'`);
+    psql(`\\copy (SELECT ${id}, '${target}'::uuid, name, location, location_text, elevation, collected_at, collected_at_precision, values, import_id FROM samples WHERE dataset_id = ${source} ORDER BY ord LIMIT ${options.rows}) TO '${file}' WITH (FORMAT binary)`);
   await exportRows(first, 'id');
   await exportRows(second, "overlay(id::text PLACING 'f' FROM 1 FOR 1)::uuid");
 
@@ -296,9 +296,9 @@ async function runSamplesCopy(databaseUrl: string, workDir: string, options: Ing
   const withRows: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {
     await prepare(databaseUrl, ['TRUNCATE samples, measurements']);
-    empty.push(await psql(`\\copy samples (${columns}) FROM '${first}'`));
+    empty.push(await psql(`\\copy samples (${columns}) FROM '${first}' WITH (FORMAT binary)`));
     await prepare(databaseUrl, []);
-    withRows.push(await psql(`\\copy samples (${columns}) FROM '${second}'`));
+    withRows.push(await psql(`\\copy samples (${columns}) FROM '${second}' WITH (FORMAT binary)`));
     options.log(`  run ${run + 1}: into samples ${empty.at(-1)!.toFixed(2)} s, with rows ${withRows.at(-1)!.toFixed(2)} s`);
   }
   const result = (name: string, description: string, seconds: number[]): BenchmarkResult => ({
@@ -311,7 +311,7 @@ async function runSamplesCopy(databaseUrl: string, workDir: string, options: Ing
   });
   return {
     results: [
-      result('psql-copy-into-samples', 'psql \\copy of the rows the worker stored, in its COPY text, into samples for a dataset with no rows: PostgreSQL\'s share of a load', empty),
+      result('psql-copy-into-samples', 'psql \\copy of the rows the worker stored, in its binary COPY format, into samples for a dataset with no rows: PostgreSQL\'s share of a load', empty),
       result('psql-copy-into-samples-with-rows', 'the same into samples for the same dataset, which then holds the first copy\'s rows', withRows),
     ],
     rowsPerSecond: { empty: Math.round(options.rows / median(empty)), withRows: Math.round(options.rows / median(withRows)) },

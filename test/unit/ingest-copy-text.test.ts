@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyNumber, copyText, pointEwkbHex, sampleLine } from '../../workers/ingest/copy-text.js';
+import { copyNumber, copyText } from '../../workers/ingest/copy-text.js';
 import { sampleIdGenerator } from '../../workers/ingest/sample-ids.js';
 
 describe('copyText', () => {
@@ -16,31 +16,6 @@ describe('copyText', () => {
     expect(copyNumber(0)).toBe('0');
     expect(copyNumber(-0.1)).toBe('-0.1');
     expect(copyNumber(null)).toBe('\\N');
-  });
-});
-
-describe('sampleLine', () => {
-  it('writes one tab-separated line with JSON escapes doubled and the point as hex EWKB', () => {
-    const line = sampleLine('00000000-0000-7000-8000-000000000001', 'd', 'i', {
-      name: 'S\t1',
-      longitude: 4.5,
-      latitude: 0,
-      locationText: '0, 4.5',
-      elevation: null,
-      collectedAt: '2024-01-01T00:00:00.000Z',
-      collectedAtPrecision: 'millisecond',
-      valuesJson: JSON.stringify({ note: 'a "quote"\nand a line' }),
-      qualified: null,
-      locatedByShape: false,
-    });
-    expect(line).toBe(
-      `00000000-0000-7000-8000-000000000001\td\tS\\t1\t${pointEwkbHex(4.5, 0)}\t0, 4.5\t\\N\t2024-01-01T00:00:00.000Z\tmillisecond\t` +
-        '{"note":"a \\\\"quote\\\\"\\\\nand a line"}\ti\n',
-    );
-  });
-
-  it('encodes a WGS 84 point as little-endian EWKB with SRID 4326', () => {
-    expect(pointEwkbHex(1, 2)).toBe('0101000020e6100000000000000000f03f0000000000000040');
   });
 });
 

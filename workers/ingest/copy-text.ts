@@ -1,4 +1,4 @@
-import type { QualifiedCell, SampleRow } from './row-normaliser.js';
+import type { QualifiedCell } from './row-normaliser.js';
 
 const NULL = '\\N';
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
@@ -19,47 +19,8 @@ export function copyNumber(value: number | null): string {
   return value === null ? NULL : String(value);
 }
 
-/** The columns of `samples` that `sampleLine` writes, in its order; `ord` comes from the table's own sequence. */
-export const SAMPLE_COPY_COLUMNS = [
-  'id',
-  'dataset_id',
-  'name',
-  'location',
-  'location_text',
-  'elevation',
-  'collected_at',
-  'collected_at_precision',
-  'values',
-  'import_id',
-] as const;
-
 /** The columns of `measurements` that `measurementLines` writes. */
 export const MEASUREMENT_COPY_COLUMNS = ['sample_id', 'field_id', 'value_number', 'value_text', 'unit', 'qualifier', 'detection_limit', 'import_id'] as const;
-
-const point = Buffer.alloc(25);
-// Little-endian EWKB of a Point with an SRID: byte order, type 0x20000001 (point with SRID), 4326.
-point.writeUInt8(1, 0);
-point.writeUInt32LE(0x20000001, 1);
-point.writeUInt32LE(4326, 5);
-
-/**
- * Encodes a WGS 84 point as hex EWKB, the text form PostGIS reads for geometry input. It is parsed
- * faster than WKT and keeps every bit of both doubles.
- */
-export function pointEwkbHex(longitude: number, latitude: number): string {
-  point.writeDoubleLE(longitude, 9);
-  point.writeDoubleLE(latitude, 17);
-  return point.toString('hex');
-}
-
-/** Encodes one sample with its id, dataset and import as a COPY text line. */
-export function sampleLine(id: string, datasetId: string, importId: string, row: SampleRow): string {
-  const location = row.longitude === null || row.latitude === null ? NULL : pointEwkbHex(row.longitude, row.latitude);
-  return (
-    `${id}\t${datasetId}\t${copyText(row.name)}\t${location}\t${copyText(row.locationText)}\t${copyNumber(row.elevation)}\t` +
-    `${copyText(row.collectedAt)}\t${copyText(row.collectedAtPrecision)}\t${copyText(row.valuesJson)}\t${importId}\n`
-  );
-}
 
 /** A field's id and unit, for writing its measurements. */
 export interface MeasuredField {

@@ -9,7 +9,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { ImportCounts } from '../../common/api/imports.js';
 import type { DatasetChange } from '../../common/events.js';
 import { appendChange } from '../../server/domain/change-log.js';
-import { measurementLines, MEASUREMENT_COPY_COLUMNS, SAMPLE_COPY_COLUMNS, sampleLine, type MeasuredField } from './copy-text.js';
+import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER, SAMPLE_COPY_COLUMNS, SampleRecordEncoder } from './copy-binary.js';
+import { measurementLines, MEASUREMENT_COPY_COLUMNS, type MeasuredField } from './copy-text.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
 import type { ImportPlan, PlannedField } from './import-plan.js';
 import type { SampleRow } from './row-normaliser.js';
@@ -111,25 +112,26 @@ async function copySamples(
   hooks: MergeHooks,
 ): Promise<number> {
   const nextId = sampleIdGenerator();
+  const encoder = new SampleRecordEncoder(input.datasetId, input.importId);
   let loaded = 0;
-  async function* lines(): AsyncGenerator<string> {
+  async function* records(): AsyncGenerator<Buffer> {
+    yield BINARY_COPY_HEADER;
     for await (const rows of batches) {
       hooks.checkCancelled();
       if (rows.length === 0) continue;
-      let text = '';
-      for (const row of rows) {
-        const id = nextId();
-        text += sampleLine(id, input.datasetId, input.importId, row);
-        if (row.qualified) spool.add(measurementLines(id, input.importId, row.qualified, measured));
-      }
+      const ids = rows.map(() => nextId());
+      rows.forEach((row, index) => {
+        if (row.qualified) spool.add(measurementLines(ids[index]!, input.importId, row.qualified, measured));
+      });
       loaded += rows.length;
       await spool.drain();
-      yield text;
+      yield encoder.encode(ids, rows);
     }
+    yield BINARY_COPY_TRAILER;
     await hooks.indexing();
   }
 
-  await copyInto(trx, 'samples', SAMPLE_COPY_COLUMNS, lines());
+  await copyInto(trx, 'samples', SAMPLE_COPY_COLUMNS, records(), 'binary');
   return loaded;
 }
 
@@ -140,15 +142,15 @@ async function copyMeasurements(trx: Knex.Transaction, spool: MeasurementSpool):
 }
 
 /**
- * Streams COPY text into a table over the transaction's own connection, with backpressure: the
+ * Streams COPY data, text or binary, into a table over the transaction's own connection, with backpressure: the
  * source is read only as fast as PostgreSQL takes the data. If the source throws, the COPY is
  * aborted and the error is passed on.
  */
-async function copyInto(trx: Knex.Transaction, table: string, columns: readonly string[], source: AsyncIterable<string | Buffer>): Promise<void> {
+async function copyInto(trx: Knex.Transaction, table: string, columns: readonly string[], source: AsyncIterable<string | Buffer>, format: 'text' | 'binary' = 'text'): Promise<void> {
   // A transaction's client hands out the transaction's connection, so COPY runs inside it.
   const connection = (await trx.client.acquireConnection()) as pg.PoolClient;
   const list = columns.map((column) => `"${column}"`).join(', ');
-  const copy = connection.query(copyFrom(`COPY ${table} (${list}) FROM STDIN`));
+  const copy = connection.query(copyFrom(`COPY ${table} (${list}) FROM STDIN (FORMAT ${format})`));
   await pipeline(source instanceof Readable ? source : Readable.from(source), copy);
 }
 
