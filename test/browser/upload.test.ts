@@ -406,7 +406,7 @@ describe('dataset upload in the browser', () => {
     const notesOf = (column: number) => review.locator(`tr[data-column="${column}"] .import-review__column-notes p`).allTextContents();
     expect(await notesOf(1)).toEqual(['Read as degrees, minutes and seconds.']);
     expect(await notesOf(2)).toEqual(['Read as degrees, minutes and seconds.']);
-    expect(await notesOf(3)).toEqual(['2 cells are detection limits such as "<0.01" or "BDL", kept as written and also stored as a measurement with its qualifier.']);
+    expect(await notesOf(3)).toEqual(['2 cells are detection limits such as "<0.01" or "BDL", kept with their qualifier and also stored as measurements.']);
 
     // Each example is a line of its own, so a value with separators in it stays one value.
     expect(await review.locator('tr[data-column="1"] .import-review__examples li').allTextContents()).toEqual([`46°12'30.5"N`, `46°31'12"N`, `33°51'35.9"S`]);

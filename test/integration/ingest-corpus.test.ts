@@ -164,6 +164,7 @@ describe('dates', () => {
   it('reads Excel serial numbers under a date header', async () => {
     const loaded = await load('excel-serial.csv');
     expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', excelSerialDates: true });
+    expect(loaded.record.mapping.columns[1]!.notes).toContain('Numbers are read as Excel serial dates (1900 date system), so 44197 is 2021-01-01.');
     expect(times(loaded)).toEqual(['2021-01-01T00:00:00.000Z', '2021-01-02T12:00:00.000Z']);
   });
 
@@ -275,18 +276,28 @@ describe('missing values and detection limits', () => {
       { nitrate: 'BDL', lead: 12.5 },
       { nitrate: 0.5, lead: '<LOD' },
     ]);
-    const measurements = await world
-      .knex('measurements as m')
-      .join('samples as s', 's.id', 'm.sampleId')
-      .join('dataset_fields as f', 'f.id', 'm.fieldId')
-      .where('s.datasetId', loaded.datasetId)
-      .orderBy(['s.ord', 'f.position'])
-      .select('s.name', 'f.key', 'm.valueNumber', 'm.valueText', 'm.qualifier', 'm.detectionLimit', 'm.unit');
+    const measurements = await measurementsOf(loaded.datasetId);
     expect(measurements).toEqual([
       { name: 'A', key: 'nitrate', valueNumber: 0.01, valueText: '<0.01', qualifier: '<', detectionLimit: 0.01, unit: 'mg/L' },
       { name: 'A', key: 'lead', valueNumber: 10000, valueText: '>10000', qualifier: '>', detectionLimit: null, unit: 'µg/L' },
       { name: 'B', key: 'nitrate', valueNumber: null, valueText: 'BDL', qualifier: 'bdl', detectionLimit: null, unit: 'mg/L' },
       { name: 'C', key: 'lead', valueNumber: null, valueText: '<LOD', qualifier: 'bdl', detectionLimit: null, unit: 'µg/L' },
+    ]);
+  });
+
+  it('shows detection limits of a decimal-comma file with a point', async () => {
+    const loaded = await load('detection-limits-decimal-comma.csv');
+    expect(loaded.record.mapping).toMatchObject({ decimalMark: ',', thousandsSeparator: '.' });
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([
+      { nitrate: '<0.010', lead: '>1000' },
+      { nitrate: 0.5, lead: 1234.5 },
+      { nitrate: 'BDL', lead: 12.25 },
+    ]);
+    const measurements = await measurementsOf(loaded.datasetId);
+    expect(measurements).toEqual([
+      { name: 'A', key: 'nitrate', valueNumber: 0.01, valueText: '<0,010', qualifier: '<', detectionLimit: 0.01, unit: 'mg/L' },
+      { name: 'A', key: 'lead', valueNumber: 1000, valueText: '> 1.000', qualifier: '>', detectionLimit: null, unit: 'µg/L' },
+      { name: 'C', key: 'nitrate', valueNumber: null, valueText: 'BDL', qualifier: 'bdl', detectionLimit: null, unit: 'mg/L' },
     ]);
   });
 });
@@ -435,3 +446,14 @@ describe('spreadsheets and archives', () => {
     expect(loaded.samples.map((sample) => sample.values)).toEqual([{ depth: 3 }, { depth: 4.25 }]);
   });
 });
+
+/** Returns the measurements of a dataset's samples in row and field order. */
+function measurementsOf(datasetId: string) {
+  return world
+    .knex('measurements as m')
+    .join('samples as s', 's.id', 'm.sampleId')
+    .join('dataset_fields as f', 'f.id', 'm.fieldId')
+    .where('s.datasetId', datasetId)
+    .orderBy(['s.ord', 'f.position'])
+    .select('s.name', 'f.key', 'm.valueNumber', 'm.valueText', 'm.qualifier', 'm.detectionLimit', 'm.unit');
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportMapping } from '../../common/api/imports.js';
 import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
 import { REPO_ROOT } from '../helpers/processes.js';
 
@@ -31,6 +32,13 @@ describe('USGS earthquakes feed', () => {
     expect(snapshot.locatedCount).toBe(1707);
     const record = await world.knex('imports').where({ id: importId }).first('counts');
     expect(record.counts).toMatchObject({ rows: 1707, samples: 1707, located: 1707, unlocated: 0, rejectedRows: 0 });
+  });
+
+  it('shows how epoch milliseconds are read', async () => {
+    const record = await world.knex('imports').where({ id: importId }).first('mapping');
+    const time = (record.mapping as ImportMapping).columns.find((column) => column.header === 'time');
+    expect(time).toMatchObject({ target: 'collected_at', examples: expect.arrayContaining(['1517966773840']) });
+    expect(time!.notes).toContain('Numbers are read as milliseconds since 1970-01-01 00:00 UTC, so 1517966773840 is 2018-02-07 01:26:13.840 UTC.');
   });
 
   it('maps title, time and depth', async () => {

@@ -4,7 +4,7 @@ import { transformGeometry, type PositionTransform } from '../../server/geo/crs.
 import { excelSerialToTime, readSeparatedDate, splitSeparatedDate, type DateSystem } from './dates.js';
 import { checkGeometry } from './geometry-check.js';
 import type { MissingValues } from './missing-values.js';
-import { decimalJson, numberShape, parseNumber, shapeMeaning, type NumberStyle } from './numbers.js';
+import { decimalJson, numberShape, parseNumber, shapeMeaning, withDecimalPoint, type NumberStyle } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
 import { formatDate, formatDateTime, isCanonicalUtc, parseEpochMs, parseIsoTime, type ParsedTime } from './temporal.js';
 import { parseWkt } from './wkt.js';
@@ -182,8 +182,17 @@ function qualifiedOrInvalid(text: string, context: CellContext, style: NumberSty
   const qualified = parseQualified(text, style);
   if (qualified === null) return invalid(text, context, `"${text}" ${reason}`);
   context.qualified(qualified.qualifier, qualified.value, text);
-  // The cell keeps the value as written, and the measurement stores the parsed limit.
-  return JSON.stringify(text);
+  // The measurement keeps the text as written, and the cell shows it with the dataset's decimal point.
+  return JSON.stringify(qualified.value === null ? text : inPlainNotation(text, style));
+}
+
+/**
+ * Writes a qualified number such as "<0,010" or "> 1.000" with a decimal point and no digit groups
+ * ("<0.010", ">1000"), as the dataset shows its other numbers. The digits stay as written, so a
+ * limit keeps its trailing zeros.
+ */
+function inPlainNotation(text: string, style: NumberStyle): string {
+  return `${text[0]!}${withDecimalPoint(text.slice(1).trim(), style)}`;
 }
 
 function invalid(value: unknown, context: CellContext, reason: string): undefined {

@@ -185,11 +185,16 @@ export function parseNumber(trimmed: string, style: NumberStyle): number | null 
   if (shape === null || shapeMeaning(shape, style) === null) return null;
   if (shape === 'int' || shape === 'dot') return Number(trimmed);
 
+  const value = Number(withDecimalPoint(trimmed, style));
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Removes the digit-group characters of a number and writes its decimal mark as a point: "1.234,50" in German style becomes "1234.50". */
+export function withDecimalPoint(trimmed: string, style: NumberStyle): string {
   let text = trimmed;
   if (style.group !== '') text = text.replace(GROUP_CHARACTERS[style.group], '');
   if (style.decimal === ',') text = text.replace(',', '.');
-  const value = Number(text);
-  return Number.isFinite(value) ? value : null;
+  return text;
 }
 
 const GROUP_CHARACTERS: Record<Exclude<ThousandsSeparator, ''>, RegExp> = {

@@ -17,6 +17,7 @@ import {
   type SourcePlan,
 } from './import-plan.js';
 import { hasLetter, textShape } from './missing-values.js';
+import { numericTimeNote } from './numeric-time-note.js';
 import type { NumberStyle } from './numbers.js';
 
 /** A field the dataset already has, as the plan needs it. */
@@ -214,7 +215,8 @@ function plannedColumn(
   if (typing.dateOrderAmbiguous && (typing.type === 'date' || typing.type === 'datetime')) {
     notes.push('No date showed whether the day or the month comes first; day first is assumed. Check the order.');
   }
-  if (candidate.excelSerialDates) notes.push(`Numbers are read as Excel serial dates (${input.dateSystem} date system).`);
+  if (candidate.excelSerialDates) notes.push(numericTimeNote({ kind: 'excel', system: input.dateSystem }, profile.examples, input.style));
+  else if (target.kind === 'collected_at' && target.epochMs) notes.push(numericTimeNote({ kind: 'epoch-ms' }, profile.examples, input.style));
   if (profile.signConflicts > 0) notes.push(`${profile.signConflicts} ${profile.signConflicts === 1 ? 'value has' : 'values have'} a minus sign that disagrees with the hemisphere letter.`);
   if (targetField(target)?.widenedFrom === 'integer') notes.push('The existing integer field becomes a number field, because the file has decimals for it.');
   if (header.renamed === 'duplicate') notes.push(`Another column has the same header, so this one is stored as "${header.key}".`);

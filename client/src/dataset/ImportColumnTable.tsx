@@ -25,10 +25,11 @@ const NOTATION_NOTES: Record<CoordinateNotation, string | null> = {
   mixed: 'Read in more than one notation: decimal degrees, degrees and minutes, or degrees, minutes and seconds.',
 };
 
-/** Builds the note on a numeric column's detection-limit cells, which the grid shows as written. */
+/** Builds the note on a numeric column's detection-limit cells, which the grid shows with their qualifier. */
 function qualifiedNote(count: number): string {
   const cells = count === 1 ? '1 cell is a detection limit' : `${formatCount(count)} cells are detection limits`;
-  return `${cells} such as "<0.01" or "BDL", kept as written and also stored as a measurement with its qualifier.`;
+  const storage = count === 1 ? 'kept with its qualifier and also stored as a measurement' : 'kept with their qualifier and also stored as measurements';
+  return `${cells} such as "<0.01" or "BDL", ${storage}.`;
 }
 
 interface ColumnControls {
