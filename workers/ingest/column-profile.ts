@@ -1,8 +1,8 @@
 import { parseCoordinate } from './coordinates.js';
 import { MAX_EXCEL_SERIAL, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
 import type { MissingValues } from './missing-values.js';
-import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, type NumberShape } from './numbers.js';
-import { parseQualified } from './qualifiers.js';
+import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, shapeMeaning, type NumberShape, type NumberStyle } from './numbers.js';
+import { qualifiedShapeOf } from './qualifiers.js';
 import { UnreadableCell } from './spreadsheet.js';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN, isCanonicalUtc, parseIsoTime } from './temporal.js';
 import { looksLikeWkt, parseWkt } from './wkt.js';
@@ -41,8 +41,9 @@ export class ColumnProfile {
   /** Missing-value codes other than the empty cell, with how often each occurred. */
   readonly missingCodes = new Map<string, number>();
   readonly shapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
-  /** Values such as "<0.01", ">10000" or "BDL". */
-  qualified = 0;
+  /** Values such as "<0.01" or ">10000" by the shape of their number, and values such as "BDL" without one. */
+  readonly qualifiedShapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
+  qualifiedWithoutNumber = 0;
   booleans = 0;
   isoDates = 0;
   isoDateTimes = 0;
@@ -52,6 +53,8 @@ export class ColumnProfile {
   epochMs = 0;
   /** Numbers that are plausible Excel serial dates (1 to 2,958,465). */
   excelSerials = 0;
+  /** Numbers from 60 to below 61: in Excel's 1900 date system, the 29 February 1900 that never was. */
+  excelLeapDays = 0;
   /** Objects and arrays (GeoJSON properties only). */
   structured = 0;
   /** Well-Known Text geometries, and the SRIDs their EWKT prefixes named. */
@@ -129,8 +132,10 @@ export class ColumnProfile {
       else if (shape === 'comma') this.countRange(Number(trimmed.replace(',', '.')), false);
       return;
     }
-    if (parseQualified(trimmed, '.') !== null || parseQualified(trimmed, ',') !== null) {
-      this.qualified += 1;
+    const qualified = qualifiedShapeOf(trimmed);
+    if (qualified !== null) {
+      if (qualified === 'bdl') this.qualifiedWithoutNumber += 1;
+      else this.qualifiedShapes[qualified] += 1;
       return;
     }
     if (trimmed.length <= 5 && BOOLEAN_WORDS.has(trimmed.toLowerCase())) {
@@ -216,10 +221,21 @@ export class ColumnProfile {
   private countRange(value: number, isInteger: boolean): void {
     if (isInteger && value >= EPOCH_MS_MIN && value < EPOCH_MS_MAX) this.epochMs += 1;
     if (value >= 1 && value <= MAX_EXCEL_SERIAL) this.excelSerials += 1;
+    if (value >= 60 && value < 61) this.excelLeapDays += 1;
     if (value < -90 || value > 90) this.outsideLatitude += 1;
     if (value < -180 || value > 180) this.outsideLongitude += 1;
     if (value > 180 && value <= 360) this.above180 += 1;
     if (value < 0) this.negative += 1;
+  }
+
+  /** Values such as "<0.01", ">10000" or "BDL", in any number style. */
+  get qualified(): number {
+    return NUMBER_SHAPES.reduce((sum, shape) => sum + this.qualifiedShapes[shape], this.qualifiedWithoutNumber);
+  }
+
+  /** Counts the qualified values the load reads in a number style: those without a number and those whose number fits the style. */
+  qualifiedIn(style: NumberStyle): number {
+    return NUMBER_SHAPES.reduce((sum, shape) => sum + (shapeMeaning(shape, style) === null ? 0 : this.qualifiedShapes[shape]), this.qualifiedWithoutNumber);
   }
 
   /** Coordinates written in degrees with minutes or seconds, or with a hemisphere letter. */

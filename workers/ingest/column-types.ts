@@ -1,6 +1,7 @@
 import type { FieldType } from '../../common/api/fields.js';
 import type { DateOrder } from '../../common/api/imports.js';
 import type { ColumnProfile, SeparatedDateCounts } from './column-profile.js';
+import type { DateSystem } from './dates.js';
 import { NUMBER_SHAPES, shapeMeaning, type NumberStyle } from './numbers.js';
 
 /**
@@ -33,7 +34,7 @@ export function inferColumnType(profile: ColumnProfile, style: NumberStyle): Col
   let bestFitting = 0;
   for (const type of CANDIDATES) {
     const fitting = fittingValues(profile, type, style, dateOrder);
-    if (type === 'integer' && fitting === profile.qualified) continue;
+    if (type === 'integer' && fitting === profile.qualifiedIn(style)) continue;
     if (fitting > bestFitting) {
       best = type;
       bestFitting = fitting;
@@ -57,10 +58,11 @@ export function typeAs(profile: ColumnProfile, type: FieldType, style: NumberSty
 }
 
 /** Types a column of Excel serial day numbers as dates, or as date-times when some have a time of day. */
-export function typeAsExcelSerial(profile: ColumnProfile, style: NumberStyle): ColumnTyping {
+export function typeAsExcelSerial(profile: ColumnProfile, style: NumberStyle, system: DateSystem): ColumnTyping {
   const numbers = numericValues(profile, style, false);
+  const serials = profile.excelSerials - (system === '1900' ? profile.excelLeapDays : 0);
   const type: FieldType = profile.shapes.dot + profile.shapes.comma > 0 ? 'datetime' : 'date';
-  return { type, invalid: profile.present - Math.min(numbers, profile.excelSerials), dateOrder: 'dmy', dateOrderAmbiguous: false };
+  return { type, invalid: profile.present - Math.min(numbers, serials), dateOrder: 'dmy', dateOrderAmbiguous: false };
 }
 
 /**
@@ -90,9 +92,9 @@ export function fittingValues(profile: ColumnProfile, type: FieldType, style: Nu
     case 'term':
       return profile.present;
     case 'integer':
-      return numericValues(profile, style, true) + profile.qualified;
+      return numericValues(profile, style, true) + profile.qualifiedIn(style);
     case 'number':
-      return numericValues(profile, style, false) + profile.qualified;
+      return numericValues(profile, style, false) + profile.qualifiedIn(style);
     case 'boolean':
       return profile.booleans;
     case 'date':

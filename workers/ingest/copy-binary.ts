@@ -66,7 +66,8 @@ export class SampleRecordEncoder {
     offset = writeText(out, offset, row.name);
     offset = row.longitude === null || row.latitude === null ? writeNull(out, offset) : writePoint(out, offset, row.longitude, row.latitude);
     offset = writeText(out, offset, row.locationText);
-    offset = row.elevation === null ? writeNull(out, offset) : writeFloat8(out, offset, row.elevation);
+    // Adding zero turns -0 into 0, as the text format's String(-0) did: an elevation has no sign at zero.
+    offset = row.elevation === null ? writeNull(out, offset) : writeFloat8(out, offset, row.elevation + 0);
     offset = row.collectedAt === null ? writeNull(out, offset) : writeTimestamp(out, offset, row.collectedAt);
     offset = writeText(out, offset, row.collectedAtPrecision);
     offset = writeJsonb(out, offset, row.valuesJson);

@@ -1,5 +1,5 @@
 import type { DateOrder } from '../../common/api/imports.js';
-import type { ParsedTime } from './temporal.js';
+import { isStorableTime, utcDay, type ParsedTime } from './temporal.js';
 
 /** A date written with separators, split into its parts; the order of day and month is not known yet. */
 export interface SeparatedDate {
@@ -7,6 +7,8 @@ export interface SeparatedDate {
   parts: [number, number, number];
   /** True when the year comes first (2021/04/03). */
   yearFirst: boolean;
+  /** True when the year has two digits (3.4.21), which are read as 1970 to 2069. */
+  twoDigitYear: boolean;
   hour: number | null;
   minute: number | null;
   second: number | null;
@@ -28,6 +30,7 @@ export function splitSeparatedDate(trimmed: string): SeparatedDate | null {
   return {
     parts: [Number(a), Number(b), Number(c)],
     yearFirst,
+    twoDigitYear: !yearFirst && c!.length === 2,
     hour: hour === undefined ? null : Number(hour),
     minute: minute === undefined ? null : Number(minute),
     second: second === undefined ? null : Number(second),
@@ -52,7 +55,7 @@ export function readSeparatedDate(date: SeparatedDate, order: DateOrder): Parsed
   if (date.yearFirst) [year, month, day] = [a, b, c];
   else if (order === 'mdy') [month, day, year] = [a, b, c];
   else [day, month, year] = [a, b, c];
-  if (year < 100) year += year < 70 ? 2000 : 1900;
+  if (date.twoDigitYear) year += year < 70 ? 2000 : 1900;
 
   const dayMs = utcDay(year, month, day);
   if (dayMs === null) return null;
@@ -84,13 +87,9 @@ export function excelSerialToTime(serial: number, system: DateSystem): ParsedTim
   const whole = Math.floor(serial);
   const seconds = Math.round((serial - whole) * 86_400);
   const epochMs = epoch + whole * DAY_MS + seconds * 1000;
+  // The 1904 system reaches past 9999 with the same serials.
+  if (!isStorableTime(epochMs)) return null;
   const hasTime = seconds !== 0;
   return { epochMs, hasTime, precision: hasTime ? 'second' : 'day' };
 }
 
-function utcDay(year: number, month: number, day: number): number | null {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-  return real ? date.getTime() : null;
-}

@@ -28,8 +28,15 @@ export class IssuesReportWriter {
     if (this.pending.length >= 64 * 1024) this.flush();
   }
 
-  /** Writes what is buffered and closes the file. */
-  async close(): Promise<void> {
+  private closing: Promise<void> | null = null;
+
+  /** Writes what is buffered and closes the file; later calls wait for the same close. */
+  close(): Promise<void> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
     this.flush();
     this.out.end();
     await once(this.out, 'finish');

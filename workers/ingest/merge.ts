@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { ImportCounts } from '../../common/api/imports.js';
+import type { ImportCounts, ImportIssue } from '../../common/api/imports.js';
 import type { DatasetChange } from '../../common/events.js';
 import { appendChange } from '../../server/domain/change-log.js';
 import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER, SAMPLE_COPY_COLUMNS, SampleRecordEncoder } from './copy-binary.js';
@@ -36,6 +36,15 @@ export interface MergeHooks {
   checkCancelled(): void;
   /** Counts of the rows read so far: those loaded and those left out as invalid. */
   counts(): { located: number; rejectedRows: number };
+  /** Called after every row was read: the invalid values the review did not list, to store with the import, or null. */
+  issuesFound(): Promise<FoundIssues | null>;
+}
+
+/** Invalid values that the load found and the review did not list, with the report file listing them all. */
+export interface FoundIssues {
+  issues: ImportIssue[];
+  issueCount: number;
+  reportKey: string;
 }
 
 /** The committed change and the import's final counts. */
@@ -95,7 +104,7 @@ export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIte
         ...(widened ? { fieldsWidened: fieldsWidened.length } : {}),
         rejectedRows,
       };
-      await markCompleted(trx, input, counts, change.seq);
+      await markCompleted(trx, input, counts, change.seq, await hooks.issuesFound());
       return { change, counts, stepSeconds: timer.seconds };
     });
   } finally {
@@ -294,7 +303,7 @@ async function widenFields(trx: Knex.Transaction, datasetId: string, fields: rea
   return toWiden.map((field) => field.key);
 }
 
-async function markCompleted(trx: Knex.Transaction, input: MergeInput, counts: ImportCounts, changeSeq: number): Promise<void> {
+async function markCompleted(trx: Knex.Transaction, input: MergeInput, counts: ImportCounts, changeSeq: number, found: FoundIssues | null): Promise<void> {
   const updated = await trx('imports')
     .where({ id: input.importId, state: 'running' })
     .update({
@@ -306,6 +315,7 @@ async function markCompleted(trx: Knex.Transaction, input: MergeInput, counts: I
       error: null,
       changeSeq,
       mapping: JSON.stringify(input.mapping),
+      ...(found ? { issues: JSON.stringify(found.issues), issueCount: found.issueCount, reportKey: found.reportKey } : {}),
       // now() would give the transaction's start, before the load; the finish is the clock time.
       finishedAt: trx.raw('clock_timestamp()'),
       updatedAt: trx.raw('clock_timestamp()'),

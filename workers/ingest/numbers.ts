@@ -74,9 +74,9 @@ export function shapeByPatterns(trimmed: string): NumberShape | null {
   if (trimmed.length <= 8 && DOT3.test(trimmed)) return 'dot3';
   if (trimmed.length <= 8 && COMMA3.test(trimmed)) return 'comma3';
   if (DOT.test(trimmed)) {
-    // Without an exponent, only an absurdly long number can overflow a double.
-    const surelyFinite = trimmed.length < 300 && trimmed.indexOf('e') < 0 && trimmed.indexOf('E') < 0;
-    return surelyFinite || Number.isFinite(Number(trimmed)) ? 'dot' : null;
+    // Without an exponent, only an absurdly long number can overflow or underflow a double.
+    const surelyFits = trimmed.length < 300 && trimmed.indexOf('e') < 0 && trimmed.indexOf('E') < 0;
+    return surelyFits || fitsDouble(trimmed) ? 'dot' : null;
   }
   if (COMMA.test(trimmed)) return 'comma';
   if (GCOMMA.test(trimmed)) return 'gcomma';
@@ -84,6 +84,15 @@ export function shapeByPatterns(trimmed: string): NumberShape | null {
   if (GSPACE.test(trimmed)) return 'gspace';
   if (GAPOS.test(trimmed)) return 'gapos';
   return null;
+}
+
+/** Tells whether a decimal text neither overflows a double nor underflows to zero, as 1e-400 would. */
+function fitsDouble(trimmed: string): boolean {
+  const value = Number(trimmed);
+  if (!Number.isFinite(value)) return false;
+  if (value !== 0) return true;
+  const exponent = trimmed.search(/[eE]/);
+  return !/[1-9]/.test(exponent < 0 ? trimmed : trimmed.slice(0, exponent));
 }
 
 /**

@@ -126,12 +126,12 @@ function candidateOf(header: HeaderField, index: number, input: PlanInput, overr
   let excelSerialDates = override?.excelSerialDates ?? false;
   if (existing) typing = typeAs(profile, widenedFieldType(profile, existing.type, style), style, override?.dateOrder);
   else if (source?.kind === 'geometry') typing = typeAs(profile, 'geometry', style);
-  else if (override?.type) typing = excelSerialDates && (override.type === 'date' || override.type === 'datetime') ? { ...typeAsExcelSerial(profile, style), type: override.type } : typeAs(profile, override.type, style, override.dateOrder);
+  else if (override?.type) typing = excelSerialDates && (override.type === 'date' || override.type === 'datetime') ? { ...typeAsExcelSerial(profile, style, input.dateSystem), type: override.type } : typeAs(profile, override.type, style, override.dateOrder);
   else {
     typing = inferColumnType(profile, style);
     if (override?.dateOrder) typing = typeAs(profile, typing.type, style, override.dateOrder);
     if (override?.excelSerialDates === undefined && looksLikeExcelSerials(header.key, profile, typing)) excelSerialDates = true;
-    if (excelSerialDates) typing = typeAsExcelSerial(profile, style);
+    if (excelSerialDates) typing = typeAsExcelSerial(profile, style, input.dateSystem);
   }
 
   return { role: { key: header.key, unit: header.unit, profile, typing, eligible: !synthetic, hasField: existing !== undefined }, excelSerialDates };
@@ -236,7 +236,7 @@ function plannedColumn(
     excelSerialDates: candidate.excelSerialDates,
     coordinateNotation: coordinate ? notationOf(profile) : null,
     examples: profile.examples,
-    stats: keptStats(profile, keptCodes, invalid),
+    stats: keptStats(profile, keptCodes, invalid, input.style),
     notes,
     ...(keptCodes.length > 0 ? { keptCodes } : {}),
   };
@@ -267,9 +267,9 @@ function missingCodeNote(code: string, count: number, keptAsText: boolean): stri
 }
 
 /** Returns the column's counts, with cells of kept codes counted as present values. */
-function keptStats(profile: ColumnProfile, keptCodes: readonly string[], invalid: number): PlannedColumn['stats'] {
+function keptStats(profile: ColumnProfile, keptCodes: readonly string[], invalid: number, style: NumberStyle): PlannedColumn['stats'] {
   const keptCells = keptCodes.reduce((sum, code) => sum + (profile.missingCodes.get(code) ?? 0), 0);
-  return { present: profile.present + keptCells, missing: profile.missing - keptCells, invalid, qualified: profile.qualified };
+  return { present: profile.present + keptCells, missing: profile.missing - keptCells, invalid, qualified: profile.qualifiedIn(style) };
 }
 
 function targetOf(header: HeaderField, index: number, roles: SampleRoles, typing: ColumnTyping, input: PlanInput, override: ColumnOverride | undefined): ColumnTarget {

@@ -177,9 +177,13 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
   reporter.startHeartbeat();
   const started = performance.now();
   log.info({ importId, datasetId: record.datasetId, rows: plan.rowsTotal, invalidRows: record.invalidRows }, 'load started');
+  let report: IssuesReportWriter | null = null;
   try {
     await reporter.startPhase('loading', plan.rowsTotal);
-    const issues = new IssueCollector(deps.issuesMax);
+    // A review that listed no issue skipped the validation pass, so rows the load leaves out get their report here.
+    report = record.issueCount === 0 ? new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, 'issues.csv')) : null;
+    const writer = report;
+    const issues = new IssueCollector(deps.issuesMax, writer ? (issue) => writer.add(issue) : undefined);
     const normaliser = new RowNormaliser(plan, issues);
     const reject = record.invalidRows !== 'skip';
     const table = await tableOf(deps, record, plan);
@@ -193,11 +197,16 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
         indexing: () => reporter.startPhase('indexing', plan.rowsTotal),
         checkCancelled: () => throwIfCancelled(reporter, importId),
         counts: () => ({ located: normaliser.located, rejectedRows: issues.rejectedRows }),
+        issuesFound: async () => {
+          await writer?.close();
+          if (!writer || issues.count === 0) return null;
+          return { issues: issues.issues, issueCount: issues.count, reportKey: `${record.storageKey}.issues.csv` };
+        },
       },
     );
     deps.publisher.publishChange(result.change);
     const rows = result.counts.rows ?? 0;
-    await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: record.issueCount, error: null });
+    await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: writer ? issues.count : record.issueCount, error: null });
     await notifyImportEnded(deps.notify, record, { state: 'completed', samples: result.counts.samples ?? rows });
     const seconds = Math.round(performance.now() - started) / 1000;
     log.info({ importId, changeSeq: result.change.seq, counts: result.counts, seconds, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
@@ -205,6 +214,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     await removeRecordSpool(deps, record);
     return { state: 'completed', changeSeq: result.change.seq, counts: result.counts };
   } catch (error) {
+    await report?.close();
     await reporter.settle();
     return handleFailure(deps, record, reporter, error, attempt);
   }

@@ -1,4 +1,4 @@
-import { parseNumber, type DecimalMark, type NumberStyle } from './numbers.js';
+import { numberShape, parseNumber, type DecimalMark, type NumberShape, type NumberStyle } from './numbers.js';
 
 /** A value that a lab reported relative to a limit rather than as a plain number. */
 export interface QualifiedValue {
@@ -27,4 +27,20 @@ export function parseQualified(trimmed: string, style: NumberStyle | DecimalMark
   const value = parseNumber(trimmed.slice(1).trimStart(), numberStyle);
   if (value === null) return null;
   return { qualifier: first === 60 ? '<' : '>', value };
+}
+
+/**
+ * Returns the shape of the number in a qualified text such as "<0,01" or "> 1.000", "bdl" for one
+ * without a number such as "BDL", or null when the text is not qualified. The column profile
+ * counts these before the file's number style is known, and reads them in that style later.
+ */
+export function qualifiedShapeOf(trimmed: string): NumberShape | 'bdl' | null {
+  if (trimmed.length === 0) return null;
+  const first = trimmed.charCodeAt(0);
+  const isComparison = first === 60 || first === 62; // '<' or '>'
+  if (!isComparison && first !== 98 && first !== 66) return null; // neither 'b' nor 'B'
+
+  if (BELOW_DETECTION_LIMIT.has(trimmed.toLowerCase())) return 'bdl';
+  if (!isComparison) return null;
+  return numberShape(trimmed.slice(1).trimStart());
 }

@@ -220,7 +220,7 @@ export class RowNormaliser implements CellContext {
     if (!this.nameColumn) return '';
     const value = cells[this.nameColumn.index];
     if (value === null || value === undefined) return '';
-    const name = typeof value === 'string' ? (presentText(value, this.nameMissing) ?? '') : String(value);
+    const name = typeof value === 'string' ? (presentText(value, this.nameMissing) ?? '') : nameText(value);
     if (name.length <= MAX_NAME_LENGTH) return name;
 
     this.column = this.nameColumn;
@@ -417,4 +417,13 @@ function axisOfLetter(letter: string): Axis {
 
 function textOf(value: unknown): string {
   return typeof value === 'string' ? value.trim() : String(value);
+}
+
+/**
+ * Writes a name that is not text: numbers, booleans and unreadable sheet cells as written, and
+ * the objects and arrays a GeoJSON property can hold as JSON, so that none reads "[object Object]".
+ */
+function nameText(value: unknown): string {
+  if (typeof value === 'object' && value !== null && !(value instanceof UnreadableCell)) return JSON.stringify(value);
+  return String(value);
 }

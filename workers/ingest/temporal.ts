@@ -20,6 +20,12 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.
 export const EPOCH_MS_MIN = 1e11;
 export const EPOCH_MS_MAX = 1e14;
 
+/** The first and the last millisecond of the years 0001 to 9999, which PostgreSQL and the API both read and write. */
+export const FIRST_STORABLE_MS = -62_135_596_800_000;
+export const LAST_STORABLE_MS = 253_402_300_799_999;
+/** The largest time-zone offset in use, UTC+14:00 (Kiribati). */
+const MAX_OFFSET_HOURS = 14;
+
 const CANONICAL_LENGTH = 24;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -40,7 +46,7 @@ export function isCanonicalUtc(trimmed: string): boolean {
   const hour = digits(trimmed, 11, 2);
   const minute = digits(trimmed, 14, 2);
   const second = digits(trimmed, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return false;
   if (second < 0 || second > 59 || digits(trimmed, 20, 3) < 0) return false;
   return day <= DAYS_IN_MONTH[month - 1]! && (month !== 2 || day < 29 || isLeapYear(year));
 }
@@ -62,8 +68,12 @@ export function parseIsoTime(trimmed: string): ParsedTime | null {
   const seconds = second === undefined ? 0 : Number(second);
   if (hours > 23 || minutes > 59 || seconds > 59) return null;
 
+  const offsetMinutes = offsetMinutesOf(offset);
+  if (offsetMinutes === null) return null;
   const millis = fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
-  const epochMs = dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis - offsetMs(offset);
+  const epochMs = dayMs + ((hours * 60 + minutes - offsetMinutes) * 60 + seconds) * 1000 + millis;
+  // An offset can move a time at either end of year 1 or 9999 out of the years that can be stored.
+  if (!isStorableTime(epochMs)) return null;
   return { epochMs, hasTime: true, precision: precisionOf(second, fraction) };
 }
 
@@ -111,7 +121,9 @@ export function formatDateTime(epochMs: number): string {
   return new Date(epochMs).toISOString();
 }
 
-function utcDay(year: number, month: number, day: number): number | null {
+/** Returns the start of a calendar day in UTC, or null when it is no real date or lies outside the years 0001 to 9999. */
+export function utcDay(year: number, month: number, day: number): number | null {
+  if (year < 1 || year > 9999) return null;
   // setUTCFullYear, unlike Date.UTC, keeps years 0 to 99 as written. Both roll 2023-02-30 over to
   // March, so a date that comes back changed was not a real date.
   const date = new Date(0);
@@ -120,13 +132,20 @@ function utcDay(year: number, month: number, day: number): number | null {
   return real ? date.getTime() : null;
 }
 
-function offsetMs(offset: string | undefined): number {
+/** Tells whether a time lies in the years 0001 to 9999 (UTC). */
+export function isStorableTime(epochMs: number): boolean {
+  return epochMs >= FIRST_STORABLE_MS && epochMs <= LAST_STORABLE_MS;
+}
+
+/** Reads a UTC offset such as "+02:00", "-0530" or "Z" in minutes, or returns null when it is no real offset. */
+function offsetMinutesOf(offset: string | undefined): number | null {
   if (offset === undefined || offset === 'Z' || offset === 'z') return 0;
   const sign = offset.startsWith('-') ? -1 : 1;
   const digits = offset.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));
   const minutes = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-  return sign * (hours * 60 + minutes) * 60_000;
+  if (hours > MAX_OFFSET_HOURS || minutes > 59 || (hours === MAX_OFFSET_HOURS && minutes > 0)) return null;
+  return sign * (hours * 60 + minutes);
 }
 
 function precisionOf(second: string | undefined, fraction: string | undefined): TimePrecision {

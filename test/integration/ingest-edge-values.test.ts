@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportMapping, InvalidRowPolicy } from '../../common/api/imports.js';
+import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
+
+/**
+ * Hostile and edge-case values through the analysis and the binary COPY load: each test states
+ * what is stored, or which rows the review reports before loading.
+ */
+let world: IngestWorld;
+
+beforeAll(async () => {
+  world = await createIngestWorld();
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+interface Loaded {
+  datasetId: string;
+  /** State and issues when the analysis finished, before the load. */
+  review: { state: string; issues: { line: number | null; reason: string }[] };
+  record: {
+    state: string;
+    error: string | null;
+    issues: { line: number | null; column: string | null; reason: string }[];
+    counts: Record<string, number>;
+    reportKey: string | null;
+    mapping: ImportMapping;
+  };
+  samples: { name: string; at: string | null; elevation: string | null; values: Record<string, unknown> }[];
+  measurements: { valueNumber: number | null; valueText: string; qualifier: string; detectionLimit: number | null }[];
+}
+
+async function load(name: string, content: string | Buffer, invalidRows: InvalidRowPolicy = 'skip', datasetId?: string, beforeLoad?: (importId: string) => Promise<void>): Promise<Loaded> {
+  const target = datasetId ?? (await world.createDataset(name));
+  const importId = await world.addImport(target, { content, name });
+  await world.analyse(importId);
+  await beforeLoad?.(importId);
+  const review = await world.knex('imports').where({ id: importId }).first('state', 'issues');
+  if (review.state === 'awaiting_review') await world.load(importId, invalidRows);
+  const record = await world.knex('imports').where({ id: importId }).first('state', 'error', 'issues', 'counts', 'reportKey', 'mapping');
+  const samples = await world
+    .knex('samples')
+    .where({ datasetId: target })
+    .orderBy('ord')
+    .select('name', world.knex.raw('collected_at::text AS at'), world.knex.raw('elevation::text AS elevation'), 'values');
+  const measurements = await world
+    .knex('measurements')
+    .join('samples', 'samples.id', 'measurements.sampleId')
+    .where('samples.datasetId', target)
+    .orderBy('samples.ord')
+    .select('valueNumber', 'valueText', 'qualifier', 'detectionLimit');
+  return { datasetId: target, review: { state: review.state, issues: review.issues ?? [] }, record, samples, measurements };
+}
+
+describe('text the COPY text format had to escape', () => {
+  it('keeps escapable text unchanged', async () => {
+    const csv =
+      'name,note,depth\n"back\\slash \\N","tab\there",1\n"\\N","line1\r\nline2\rline3\nline4",2\n' +
+      '"emoji 🌊👩‍🔬 rtl שלום مرحبا \u202e","\\\\\\t\\.",3\n"\\.","\\.\n\\.",4\n';
+    const loaded = await load('hostile.csv', csv, 'reject');
+    expect(loaded.record.state).toBe('completed');
+    expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([
+      ['back\\slash \\N', { note: 'tab\there', depth: 1 }],
+      ['\\N', { note: 'line1\r\nline2\rline3\nline4', depth: 2 }],
+      ['emoji 🌊👩‍🔬 rtl שלום مرحبا \u202e', { note: '\\\\\\t\\.', depth: 3 }],
+      ['\\.', { note: '\\.\n\\.', depth: 4 }],
+    ]);
+  });
+
+  it('keeps maximum-length cells and names', async () => {
+    const csv = `name,note\n${'n'.repeat(500)},${'x'.repeat(100_000)}\n${'🌊'.repeat(250)},${'\\'.repeat(100_000)}\n`;
+    const loaded = await load('long.csv', csv, 'reject');
+    expect(loaded.record.state).toBe('completed');
+    // An emoji is two UTF-16 code units, so 250 of them make a 500-character name.
+    expect(loaded.samples.map((sample) => [sample.name.length, (sample.values.note as string).length])).toEqual([[500, 100_000], [500, 100_000]]);
+    expect(loaded.samples[1]!.values.note).toBe('\\'.repeat(100_000));
+  });
+
+  it('replaces a late NUL and surrogate', async () => {
+    const filler = Array.from({ length: 120_000 }, (_, index) => `R${index},ok`).join('\n');
+    const loaded = await load('late-nul.csv', `name,note\n${filler}\nLATE,a\u0000b\nLATE2,c\ud800\n`, 'reject');
+    expect(loaded.record.state).toBe('completed');
+    expect(loaded.samples.slice(-2).map((sample) => sample.values.note)).toEqual(['a\uFFFDb', 'c\uFFFD']);
+  });
+
+  it('loads 400 columns', async () => {
+    const headers = Array.from({ length: 400 }, (_, index) => `col ${index}`);
+    const loaded = await load('wide.csv', `name,${headers.join(',')}\nA,${headers.map((_, index) => `t\\${index}`).join(',')}\n`, 'reject');
+    expect(loaded.record.state).toBe('completed');
+    expect(Object.keys(loaded.samples[0]!.values)).toHaveLength(400);
+    expect(loaded.samples[0]!.values.col_399).toBe('t\\399');
+  });
+});
+
+describe('times', () => {
+  it('keeps extreme years and offsets', async () => {
+    const csv =
+      'name,collected_at\nA,0001-01-01T00:00:00Z\nB,9999-12-31T23:59:59.999Z\nC,1969-12-31T23:59:59.999Z\n' +
+      'D,2024-01-01T00:00:00+14:00\nE,2024-01-01T00:00:00-12:00\nF,2024-01-01T12:00:00.9999Z\n';
+    const loaded = await load('times.csv', csv, 'reject');
+    expect(loaded.samples.map((sample) => sample.at)).toEqual([
+      '0001-01-01 00:00:00+00',
+      '9999-12-31 23:59:59.999+00',
+      '1969-12-31 23:59:59.999+00',
+      '2023-12-31 10:00:00+00',
+      '2024-01-01 12:00:00+00',
+      '2024-01-01 12:00:01+00',
+    ]);
+  });
+
+  it('rejects impossible time zone offsets', async () => {
+    const loaded = await load('offsets.csv', `name,collected_at\n${validTimes(60)}\nA,2024-01-01T00:00:00+99:99\nB,2024-01-01T00:00:00-00:60\nC,2024-01-01T00:00:00+14:30\nD,2024-01-01T00:00:00Z\n`);
+    expect(loaded.samples.slice(60).map((sample) => [sample.name, sample.at])).toEqual([['D', '2024-01-01 00:00:00+00']]);
+    expect(loaded.review.issues.map((issue) => issue.line)).toEqual([62, 63, 64]);
+  });
+
+  it('rejects years the API rejects', async () => {
+    const loaded = await load('years.csv', `name,collected_at\n${validTimes(60)}\nA,0000-01-01T00:00:00.000Z\nB,9999-12-31T23:59:59-12:00\nC,0000-03-01\nD,0001-01-01T00:30:00+01:00\nE,2024-01-01T00:00:00Z\n`);
+    expect(loaded.samples.slice(60).map((sample) => sample.name)).toEqual(['E']);
+    expect(loaded.review.issues.map((issue) => issue.line)).toEqual([62, 63, 64, 65]);
+  });
+
+  it('reads Excel serial limits', async () => {
+    const loaded = await load('serials.csv', 'name,sample_date\nA,1\nB,59\nC,61\nD,2958465\nE,44197.75\n', 'reject');
+    expect(loaded.samples.map((sample) => sample.at)).toEqual([
+      '1900-01-01 00:00:00+00',
+      '1900-02-28 00:00:00+00',
+      '1900-03-01 00:00:00+00',
+      '9999-12-31 00:00:00+00',
+      '2021-01-01 18:00:00+00',
+    ]);
+  });
+
+  it('reads epoch millisecond limits', async () => {
+    const loaded = await load('epoch.csv', 'name,timestamp\nA,100000000000\nB,99999999999999\n', 'reject');
+    expect(loaded.samples.map((sample) => sample.at)).toEqual(['1973-03-03 09:46:40+00', '5138-11-16 09:46:39.999+00']);
+  });
+});
+
+describe('what the review promises', () => {
+  it('reports Excel serial 60 before loading', async () => {
+    const loaded = await load('serial-60.csv', 'name,sample_date\nA,60\nB,44197\nC,61\n');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', excelSerialDates: true, invalid: 1 });
+    expect(loaded.review.issues.map((issue) => issue.line)).toEqual([2]);
+    expect(loaded.samples.map((sample) => [sample.name, sample.at])).toEqual([['B', '2021-01-01 00:00:00+00'], ['C', '1900-03-01 00:00:00+00']]);
+  });
+
+  it('reports unreadable qualified values before loading', async () => {
+    const numbers = Array.from({ length: 60 }, (_, index) => `R${index};${index},5`).join('\n');
+    const loaded = await load('qualified-style.csv', `name;lead\n${numbers}\nB;<1e-3\nC;0,25\nD;<1.500\nE;<0,5\n`);
+    expect(loaded.review.issues.map((issue) => issue.line)).toEqual([62, 64]);
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ type: 'number', invalid: 2, qualified: 1 });
+    expect(loaded.samples.slice(60).map((sample) => sample.values.lead)).toEqual([0.25, '<0.5']);
+  });
+
+  // A review that lists no issue skips the validation pass; the load must still report what it leaves out.
+  it('reports rows a skipping load drops', async () => {
+    const loaded = await load('skip-long-name.csv', `name,depth\nA,1\n${'m'.repeat(501)},2\nC,3\n`, 'skip', undefined, forgetReviewIssues);
+    expect(loaded.samples.map((sample) => sample.name)).toEqual(['A', 'C']);
+    expect(loaded.record.counts.rejectedRows).toBe(1);
+    expect(loaded.record.issues.map((issue) => [issue.line, issue.reason])).toEqual([[3, 'the name is longer than 500 characters']]);
+    expect(loaded.record.reportKey).toMatch(/\.issues\.csv$/);
+  });
+});
+
+describe('numbers and qualified values', () => {
+  it('stores decimal-comma qualified values', async () => {
+    const loaded = await load('qualified-comma.csv', 'name;ph;lead\nA;7,5;<0,010\nB;7,25;< 0,01\nC;6,5;<-0,5\nD;6,75;0,5\nE;6,8;BDL\n', 'reject');
+    expect(loaded.samples.map((sample) => sample.values.lead)).toEqual(['<0.010', '<0.01', '<-0.5', 0.5, 'BDL']);
+    expect(loaded.measurements).toEqual([
+      { valueNumber: 0.01, valueText: '<0,010', qualifier: '<', detectionLimit: 0.01 },
+      { valueNumber: 0.01, valueText: '< 0,01', qualifier: '<', detectionLimit: 0.01 },
+      { valueNumber: -0.5, valueText: '<-0,5', qualifier: '<', detectionLimit: -0.5 },
+      { valueNumber: null, valueText: 'BDL', qualifier: 'bdl', detectionLimit: null },
+    ]);
+  });
+
+  it('types grouped qualified values as number', async () => {
+    const loaded = await load('qualified-groups.csv', 'name;lead\nA;1.234,5\nB;>1.000.000\nC;<0,010\nD;2.345,5\n', 'reject');
+    expect(loaded.samples.map((sample) => sample.values.lead)).toEqual([1234.5, '>1000000', '<0.010', 2345.5]);
+  });
+
+  it('reports bare and doubled qualifiers', async () => {
+    const numbers = Array.from({ length: 60 }, (_, index) => `R${index},${index}.5`).join('\n');
+    const loaded = await load('bare.csv', `name,lead\n${numbers}\nX1,<\nX2,<<1\n`);
+    expect(loaded.review.issues.map((issue) => issue.line)).toEqual([62, 63]);
+  });
+
+  it('keeps extreme elevation doubles', async () => {
+    const loaded = await load('elevation.csv', 'name,elevation\nA,1e308\nB,5e-324\nC,-11034.5\nD,-0\n', 'reject');
+    expect(loaded.samples.map((sample) => sample.elevation)).toEqual(['1e+308', '5e-324', '-11034.5', '0']);
+  });
+
+  it('reports numbers that underflow to zero', async () => {
+    const numbers = Array.from({ length: 60 }, (_, index) => `R${index},${index}.25`).join('\n');
+    const loaded = await load('underflow.csv', `name,tiny\n${numbers}\nX,1e-400\nY,0e-400\n`);
+    expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[62, '"1e-400" is not a number']]);
+    expect(loaded.samples.at(-1)).toMatchObject({ name: 'Y', values: { tiny: 0 } });
+    expect(loaded.samples.map((sample) => sample.name)).not.toContain('X');
+  });
+});
+
+describe('GeoJSON names', () => {
+  it('writes object and array names as JSON', async () => {
+    const features = [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [180, 90] }, properties: { name: { en: 'x' } } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [-180, -90] }, properties: { name: ['a', 'b'] } },
+    ];
+    const loaded = await load('names.geojson', JSON.stringify({ type: 'FeatureCollection', features }));
+    expect(loaded.samples.map((sample) => sample.name)).toEqual(['{"en":"x"}', '["a","b"]']);
+  });
+});
+
+describe('a failing load', () => {
+  it('keeps the existing rows', async () => {
+    const first = await load('first.csv', 'name,depth\nA,1\nB,2\n', 'reject');
+    const before = await datasetSnapshot(world.knex, first.datasetId);
+    const second = await load('second.csv', `name,depth\nC,3\n${'m'.repeat(501)},4\n`, 'reject', first.datasetId);
+    expect(second.record.state).toBe('failed');
+    expect(second.record.error).toContain('the name is longer than 500 characters');
+    expect(await datasetSnapshot(world.knex, first.datasetId)).toEqual(before);
+    expect(second.samples.map((sample) => sample.name)).toEqual(['A', 'B']);
+  });
+});
+
+/** Writes `count` CSV rows with valid collection times, so that a column of them reads as times. */
+function validTimes(count: number): string {
+  return Array.from({ length: count }, (_, index) => `T${index},2024-01-01T${String(index % 24).padStart(2, '0')}:00:00Z`).join('\n');
+}
+
+/** Clears the issues the review listed, as if the analysis had expected none and skipped the validation pass. */
+async function forgetReviewIssues(importId: string): Promise<void> {
+  await world.knex('imports').where({ id: importId }).update({ issues: JSON.stringify([]), issueCount: 0, reportKey: null });
+}
