@@ -202,6 +202,18 @@ describe('numbers and qualified values', () => {
   });
 });
 
+describe('issue reasons', () => {
+  it('quotes values without escapes', async () => {
+    const rows = Array.from({ length: 30 }, (_, index) => `S${index},47°0${index % 10}'1${index % 10}"N,8°3${index % 10}'0${index % 10}"E`).join('\n');
+    const loaded = await load('dms.csv', `name,lat,lon\n${rows}\nX,"47°02'60""N",8°30'00"E\n`);
+    const reasons = loaded.review.issues.map((issue) => issue.reason);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/^"47°02'60"N" is not /);
+    // The invalid value is in no notation, so the column still reads as degrees, minutes and seconds.
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'latitude', coordinateNotation: 'dms', invalid: 1 });
+  });
+});
+
 describe('GeoJSON names', () => {
   it('writes object and array names as JSON', async () => {
     const features = [

@@ -4,6 +4,7 @@ import { transformGeometry, type PositionTransform } from '../../server/geo/crs.
 import { excelSerialToTime, readSeparatedDate, splitSeparatedDate, type DateSystem } from './dates.js';
 import { checkGeometry } from './geometry-check.js';
 import type { MissingValues } from './missing-values.js';
+import { quoted } from './issue-collector.js';
 import { decimalJson, numberShape, parseNumber, shapeMeaning, withDecimalPoint, type NumberStyle } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
 import { formatDate, formatDateTime, isCanonicalUtc, parseEpochMs, parseIsoTime, type ParsedTime } from './temporal.js';
@@ -139,8 +140,8 @@ function convertTime(value: unknown, context: CellContext, reading: CellReading,
     return invalidUnlessMissing(value, context, expected);
   }
 
-  if (time === null) return invalid(written, context, `${JSON.stringify(written)} ${expected}`);
-  if (!withTime && time.hasTime) return invalid(written, context, `${JSON.stringify(written)} has a time of day, but the field holds dates`);
+  if (time === null) return invalid(written, context, `${quoted(written)} ${expected}`);
+  if (!withTime && time.hasTime) return invalid(written, context, `${quoted(written)} has a time of day, but the field holds dates`);
   return JSON.stringify(withTime ? formatDateTime(time.epochMs) : formatDate(time.epochMs));
 }
 
@@ -202,6 +203,6 @@ function invalid(value: unknown, context: CellContext, reason: string): undefine
 
 function invalidUnlessMissing(value: unknown, context: CellContext, reason: string): undefined {
   if (value === null || value === undefined) return undefined;
-  context.invalid(value, `${JSON.stringify(value)} ${reason}`);
+  context.invalid(value, `${quoted(value)} ${reason}`);
   return undefined;
 }

@@ -3,6 +3,17 @@ import type { ImportIssue } from '../../common/api/imports.js';
 /** Maximum length of a cell value repeated in an issue; longer values are cut so a report stays small. */
 const MAX_ISSUE_VALUE_LENGTH = 200;
 
+/**
+ * Writes a cell value for an issue's reason: text in double quotes as written, without the
+ * backslashes JSON would add before the quotes of 47°02'60"N, numbers and booleans bare, and
+ * objects as JSON.
+ */
+export function quoted(value: unknown): string {
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** The position of a row in the file, for issue reports. */
 export interface RowPosition {
   /** Line of a CSV row, the header being line 1; null for GeoJSON. */

@@ -18,7 +18,7 @@ import {
 } from './import-plan.js';
 import { hasLetter, textShape } from './missing-values.js';
 import { numericTimeNote } from './numeric-time-note.js';
-import type { NumberStyle } from './numbers.js';
+import { NUMBER_SHAPES, type NumberStyle } from './numbers.js';
 
 /** A field the dataset already has, as the plan needs it. */
 export interface ExistingField {
@@ -327,7 +327,9 @@ function coordinateIssues(profile: ColumnProfile, axis: 'latitude' | 'longitude'
 }
 
 function notationOf(profile: ColumnProfile): CoordinateNotation {
-  const kinds = [profile.present - profile.sexagesimal > 0 ? 'decimal' : null, profile.ddm > 0 ? 'ddm' : null, profile.dms > 0 ? 'dms' : null].filter(
+  // Values that are no coordinate at all, such as 47°02'60"N, are invalid and show no notation.
+  const decimals = NUMBER_SHAPES.reduce((sum, shape) => sum + profile.shapes[shape], profile.letteredDecimal);
+  const kinds = [decimals > 0 ? 'decimal' : null, profile.ddm > 0 ? 'ddm' : null, profile.dms > 0 ? 'dms' : null].filter(
     (kind): kind is CoordinateNotation => kind !== null,
   );
   if (kinds.length > 1) return 'mixed';

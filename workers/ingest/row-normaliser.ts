@@ -5,7 +5,7 @@ import { excelSerialToTime } from './dates.js';
 import { isPointGeometry } from './feature-rows.js';
 import { checkGeometry, positionProblem } from './geometry-check.js';
 import { targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
-import type { IssueCollector, RowPosition } from './issue-collector.js';
+import { quoted, type IssueCollector, type RowPosition } from './issue-collector.js';
 import { MissingValues } from './missing-values.js';
 import { parseNumber } from './numbers.js';
 import { formatDateTime, isCanonicalUtc, parseEpochMs, type ParsedTime, type TimePrecision } from './temporal.js';
@@ -266,7 +266,7 @@ export class RowNormaliser implements CellContext {
     if (time === null) {
       this.column = column;
       const expected = column.target.epochMs ? 'a time in epoch milliseconds' : 'a date or date-time';
-      this.invalid(value, `${JSON.stringify(value)} is not ${expected}`);
+      this.invalid(value, `${quoted(value)} is not ${expected}`);
       return;
     }
     row.collectedAt = formatDateTime(time.epochMs);
@@ -332,7 +332,7 @@ export class RowNormaliser implements CellContext {
 
     if (coordinate === null) {
       const expected = projected ? `a coordinate in EPSG:${this.plan.crs}` : `a ${axis} in degrees`;
-      this.invalidCoordinate(column, written, `${JSON.stringify(written)} is not ${expected}`);
+      this.invalidCoordinate(column, written, `${quoted(written)} is not ${expected}`);
       return undefined;
     }
     if (projected) return coordinate;

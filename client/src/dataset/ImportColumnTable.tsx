@@ -3,6 +3,9 @@ import { FIELD_TYPES } from '../../../common/api/fields.js';
 import { COLUMN_TARGETS, DATE_ORDERS, type CoordinateNotation, type ImportColumn, type ImportMapping, type ImportMappingUpdate } from '../../../common/api/imports.js';
 import { formatCount, plural } from '../format/numbers.js';
 
+// Examples up to this many characters stay on one line, so a number or a date is never split.
+const LONG_EXAMPLE = 24;
+
 /** A change the uploader made to one column of the proposed mapping. */
 export type ColumnEdit = NonNullable<ImportMappingUpdate['columns']>[number];
 
@@ -91,7 +94,7 @@ function ColumnRow(props: ColumnControls & { column: ImportColumn }) {
       </th>
       <td class="import-review__examples">
         <ul class="import-review__example-list">
-          <For each={column().examples}>{(example) => <li>{example}</li>}</For>
+          <For each={column().examples}>{(example) => <li classList={{ 'is-long': example.length > LONG_EXAMPLE }}>{example}</li>}</For>
         </ul>
       </td>
       <td>

@@ -16,6 +16,9 @@ export interface SampleColumn {
   text(sample: Sample): string;
 }
 
+// "2018-02-07 01:26:13.840" at about 8.5 px a character, with the cell's padding.
+const TIME_WIDTH = 216;
+
 const BASE_COLUMNS: SampleColumn[] = [
   { id: 'name', label: 'Name', unit: null, numeric: false, width: 220, field: null, text: (sample) => sample.name },
   {
@@ -41,7 +44,7 @@ const BASE_COLUMNS: SampleColumn[] = [
     label: 'Collected at',
     unit: 'UTC',
     numeric: false,
-    width: 180,
+    width: TIME_WIDTH,
     field: null,
     text: (sample) => formatCollectedAt(sample.collectedAt, sample.collectedAtPrecision),
   },
@@ -58,12 +61,18 @@ export function sampleColumns(fields: Field[]): SampleColumn[] {
         label: field.label,
         unit: field.unit,
         numeric: isNumericFieldType(field.type),
-        width: columnWidth(field.label, field.unit, isNumericFieldType(field.type) ? 140 : 180),
+        width: columnWidth(field.label, field.unit, minimumWidth(field.type)),
         field,
         text: (sample) => cellText(sample.values[field.key]),
       }),
     );
   return [...BASE_COLUMNS, ...fieldColumns];
+}
+
+/** Returns the narrowest a field's column starts: numbers are short, and a date-time with milliseconds takes 23 characters. */
+function minimumWidth(type: Field['type']): number {
+  if (type === 'datetime') return TIME_WIDTH;
+  return isNumericFieldType(type) ? 140 : 180;
 }
 
 /** Widens a column for a long header, up to a limit; about 8.5 px a character at the table's font size. */
