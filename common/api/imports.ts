@@ -73,6 +73,15 @@ export const importCounts = z
   .meta({ id: 'ImportCounts' });
 export type ImportCounts = z.infer<typeof importCounts>;
 
+export const importQualifiedExample = z
+  .object({
+    text: z.string().meta({ description: 'The first detection-limit cell of the column, as written.' }),
+    qualifier: z.enum(['<', '>', 'bdl']),
+    value: z.number().nullable().meta({ description: 'The number read after the qualifier in the file\'s number style; null for BDL and the like.' }),
+  })
+  .meta({ id: 'ImportQualifiedExample' });
+export type ImportQualifiedExample = z.infer<typeof importQualifiedExample>;
+
 export const importColumn = z
   .object({
     index: z.number().int().min(0).meta({ description: 'Position of the column in the file, 0 for the first.' }),
@@ -93,6 +102,7 @@ export const importColumn = z
     missing: z.number().int().meta({ description: 'Cells that are empty or hold a missing-value code.' }),
     invalid: z.number().int().meta({ description: 'Cells whose value does not fit the type.' }),
     qualified: z.number().int().meta({ description: 'Cells such as <0.01 or BDL, stored as measurements with a qualifier.' }),
+    qualifiedExample: importQualifiedExample.optional().meta({ description: 'How the first of those cells is read; absent when there are none.' }),
     notes: z.array(z.string()),
   })
   .meta({ id: 'ImportColumn' });

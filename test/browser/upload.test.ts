@@ -406,7 +406,7 @@ describe('dataset upload in the browser', () => {
     const notesOf = (column: number) => review.locator(`tr[data-column="${column}"] .import-review__column-notes p`).allTextContents();
     expect(await notesOf(1)).toEqual(['Read as degrees, minutes and seconds.']);
     expect(await notesOf(2)).toEqual(['Read as degrees, minutes and seconds.']);
-    expect(await notesOf(3)).toEqual(['2 cells are detection limits such as "<0.01" or "BDL", kept with their qualifier and also stored as measurements.']);
+    expect(await notesOf(3)).toEqual(['2 cells are detection limits such as "<0.01" (read as below 0.01), kept with their qualifier and also stored as measurements.']);
 
     // Each example is a line of its own, so a value with separators in it stays one value.
     expect(await review.locator('tr[data-column="1"] .import-review__examples li').allTextContents()).toEqual([`46°12'30.5"N`, `46°31'12"N`, `33°51'35.9"S`]);
@@ -419,6 +419,39 @@ describe('dataset upload in the browser', () => {
     await review.getByLabel('What Site becomes').selectOption('field');
     expect(await headerOf(0)).toBe('Site as site');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'review-notes.png'), fullPage: true });
+
+    await review.getByRole('button', { name: 'Cancel import' }).click();
+    await expect.poll(() => review.count(), { timeout: 10_000 }).toBe(0);
+  }, 120_000);
+
+  it('lists issues before the load button', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Lake stations' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Stations' } });
+    const datasetId = (await dataset.json()).id as string;
+    const csv = ['name,lat,lon,depth (m)', `A,47°02'60"N,8°30'00"E,1`, `B,47°03'10"N,8°31'00"E,2`, `C,47°04'20"N,8°32'00"E,3`].join('\n');
+
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await page.locator('input[type=file]').setInputFiles({ name: 'stations.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const review = page.locator('.import-review');
+    const issues = review.locator('table.issues tbody tr');
+    await expect.poll(() => issues.count(), { timeout: 60_000 }).toBe(1);
+
+    const cells = await issues.locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['2', 'lat', `47°02'60"N`]);
+    expect(cells[3]).toBe(`"47°02'60"N" is not a latitude in degrees: the seconds must be below 60`);
+    const load = review.getByRole('button', { name: 'Load the 2 valid rows, leave out 1 row' });
+    // Node.DOCUMENT_POSITION_FOLLOWING: the button comes after the issues table.
+    const following = 4;
+    const issuesFirst = await review
+      .locator('table.issues')
+      .evaluate((table, [button, flag]) => (table.compareDocumentPosition(button as typeof table) & (flag as number)) !== 0, [await load.elementHandle(), following] as const);
+    expect(issuesFirst).toBe(true);
+    expect(await review.getByRole('link', { name: 'Download the invalid value as CSV' }).count()).toBe(1);
+    const widths = await review.locator('table.import-review__columns').evaluate((table) => ({ table: table.scrollWidth, box: table.closest('.table-scroll')!.clientWidth }));
+    expect(widths.table).toBeLessThanOrEqual(widths.box);
+    await review.screenshot({ path: path.join(SCREENSHOTS, 'review-issues.png') });
 
     await review.getByRole('button', { name: 'Cancel import' }).click();
     await expect.poll(() => review.count(), { timeout: 10_000 }).toBe(0);

@@ -288,6 +288,11 @@ describe('missing values and detection limits', () => {
   it('shows detection limits of a decimal-comma file with a point', async () => {
     const loaded = await load('detection-limits-decimal-comma.csv');
     expect(loaded.record.mapping).toMatchObject({ decimalMark: ',', thousandsSeparator: '.' });
+    expect(loaded.record.mapping.columns.map((column) => column.qualifiedExample)).toEqual([
+      undefined,
+      { text: '<0,010', qualifier: '<', value: 0.01 },
+      { text: '> 1.000', qualifier: '>', value: 1000 },
+    ]);
     expect(loaded.samples.map((sample) => sample.values)).toEqual([
       { nitrate: '<0.010', lead: '>1000' },
       { nitrate: 0.5, lead: 1234.5 },

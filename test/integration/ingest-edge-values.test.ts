@@ -208,9 +208,20 @@ describe('issue reasons', () => {
     const loaded = await load('dms.csv', `name,lat,lon\n${rows}\nX,"47°02'60""N",8°30'00"E\n`);
     const reasons = loaded.review.issues.map((issue) => issue.reason);
     expect(reasons).toHaveLength(1);
-    expect(reasons[0]).toMatch(/^"47°02'60"N" is not /);
+    expect(reasons[0]).toBe(`"47°02'60"N" is not a latitude in degrees: the seconds must be below 60`);
     // The invalid value is in no notation, so the column still reads as degrees, minutes and seconds.
     expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'latitude', coordinateNotation: 'dms', invalid: 1 });
+  });
+});
+
+describe('column roles', () => {
+  it('names samples by station and dates them by Datum', async () => {
+    const loaded = await load('stationen.csv', 'Station;Breite;Länge;Datum\nSt 1;47,1;8,2;13.04.2021\nSt 2;47,2;8,3;14.04.2021\n', 'reject');
+    expect(loaded.record.mapping.columns.map((column) => column.target)).toEqual(['name', 'latitude', 'longitude', 'collected_at']);
+    expect(loaded.samples.map((sample) => [sample.name, sample.at])).toEqual([
+      ['St 1', '2021-04-13 00:00:00+00'],
+      ['St 2', '2021-04-14 00:00:00+00'],
+    ]);
   });
 });
 

@@ -44,6 +44,8 @@ export class ColumnProfile {
   /** Values such as "<0.01" or ">10000" by the shape of their number, and values such as "BDL" without one. */
   readonly qualifiedShapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
   qualifiedWithoutNumber = 0;
+  /** The first few qualified values as written, for an example read in the file's number style. */
+  readonly qualifiedTexts: string[] = [];
   booleans = 0;
   isoDates = 0;
   isoDateTimes = 0;
@@ -134,6 +136,7 @@ export class ColumnProfile {
     }
     const qualified = qualifiedShapeOf(trimmed);
     if (qualified !== null) {
+      if (this.qualifiedTexts.length < MAX_EXAMPLES) this.qualifiedTexts.push(trimmed.slice(0, MAX_EXAMPLE_LENGTH));
       if (qualified === 'bdl') this.qualifiedWithoutNumber += 1;
       else this.qualifiedShapes[qualified] += 1;
       return;

@@ -38,15 +38,26 @@ export interface SampleRoles {
 // value is in range, because they are just as often metres on a local grid; with a projected CRS
 // chosen they, and easting and northing, are read in that CRS.
 const COORDINATE_SUFFIXES = ['', '_dd', '_deg', '_degrees', '_decimal', '_dec', '_wgs84', '_wgs_84', '_dms', '_ddm'];
-const LATITUDE_KEYS = withSuffixes(['latitude', 'lat', 'decimallatitude', 'decimal_latitude', 'gps_latitude', 'gps_lat']);
-const LONGITUDE_KEYS = withSuffixes(['longitude', 'lon', 'lng', 'long', 'decimallongitude', 'decimal_longitude', 'gps_longitude', 'gps_lon', 'gps_lng']);
+// German ("Breite", "Länge") and Spanish ("latitud", "longitud") headers follow the English ones.
+const LATITUDE_KEYS = withSuffixes(['latitude', 'lat', 'decimallatitude', 'decimal_latitude', 'gps_latitude', 'gps_lat', 'breite', 'breitengrad', 'latitud']);
+const LONGITUDE_KEYS = withSuffixes([
+  'longitude', 'lon', 'lng', 'long', 'decimallongitude', 'decimal_longitude', 'gps_longitude', 'gps_lon', 'gps_lng', 'lange', 'laenge', 'langengrad', 'laengengrad', 'longitud',
+]);
 const AMBIGUOUS_LATITUDE_KEYS = ['y', 'ycoord', 'y_coord', 'coord_y', 'y_coordinate'];
 const AMBIGUOUS_LONGITUDE_KEYS = ['x', 'xcoord', 'x_coord', 'coord_x', 'x_coordinate'];
 const NORTHING_KEYS = ['northing', 'north', 'n', ...AMBIGUOUS_LATITUDE_KEYS];
 const EASTING_KEYS = ['easting', 'east', 'e', ...AMBIGUOUS_LONGITUDE_KEYS];
 const GEOMETRY_KEYS = ['geometry', 'geom', 'wkt', 'the_geom', 'shape', 'location', 'footprint'];
-const NAME_KEYS = ['name', 'sample_name', 'samplename', 'sample', 'sample_id', 'sampleid', 'sample_code', 'specimen', 'specimen_id', 'title', 'label', 'id', 'identifier'];
-const TIME_KEYS = ['collected_at', 'collection_date', 'collection_time', 'collected', 'sampling_date', 'sampling_time', 'sample_date', 'sampled_at', 'event_date', 'eventdate', 'observed_at', 'observation_date', 'datetime', 'date_time', 'timestamp', 'date', 'time'];
+// German and Spanish words for sample follow, then station and site: a table without sample names usually names rows by where they were taken.
+const NAME_KEYS = [
+  'name', 'sample_name', 'samplename', 'sample', 'sample_id', 'sampleid', 'sample_code', 'specimen', 'specimen_id', 'title', 'label', 'id', 'identifier',
+  'probe', 'muestra', 'station', 'station_id', 'station_name', 'site', 'site_id', 'site_name',
+];
+// German and Spanish words for date and time follow the English ones.
+const TIME_KEYS = [
+  'collected_at', 'collection_date', 'collection_time', 'collected', 'sampling_date', 'sampling_time', 'sample_date', 'sampled_at', 'event_date', 'eventdate',
+  'observed_at', 'observation_date', 'datetime', 'date_time', 'timestamp', 'date', 'time', 'datum', 'zeitpunkt', 'zeit', 'fecha',
+];
 const ELEVATION_KEYS = ['elevation', 'altitude', 'elev', 'alt', 'elevation_m', 'altitude_m', 'elev_m', 'alt_m'];
 const METRES = new Set(['m', 'metre', 'metres', 'meter', 'meters', 'm a.s.l.', 'm asl', 'masl']);
 

@@ -52,6 +52,23 @@ export function parseCoordinate(trimmed: string, style: NumberStyle): ParsedCoor
   return withHemisphere(sign === '-' ? -magnitude : magnitude, notation, before ?? after);
 }
 
+/**
+ * Explains why a text written as degrees with minutes or seconds is no coordinate, such as
+ * 47°02'60"N, or returns null when the text is not written so or is a coordinate.
+ */
+export function sexagesimalProblem(trimmed: string): string | null {
+  const match = trimmed.length > 40 ? null : SEXAGESIMAL.exec(trimmed);
+  if (!match) return null;
+  const [, before, , degreesText, minutesText, secondsText, after] = match;
+  if (before && after) return 'it has a hemisphere letter at both ends';
+  const minutes = minutesText === undefined ? 0 : readNumber(minutesText);
+  if (minutes >= 60) return 'the minutes must be below 60';
+  if (secondsText !== undefined && readNumber(secondsText) >= 60) return 'the seconds must be below 60';
+  if (minutesText !== undefined && !Number.isInteger(readNumber(degreesText!))) return 'degrees with a fraction cannot have minutes after them';
+  if (secondsText !== undefined && !Number.isInteger(minutes)) return 'minutes with a fraction cannot have seconds after them';
+  return null;
+}
+
 function notationOf(minutesText: string | undefined, secondsText: string | undefined): ParsedCoordinate['notation'] {
   if (secondsText !== undefined) return 'dms';
   if (minutesText !== undefined) return 'ddm';

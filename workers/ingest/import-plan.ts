@@ -1,5 +1,5 @@
 import type { FieldType } from '../../common/api/fields.js';
-import type { CoordinateNotation, DateOrder, ImportArchiveEntry, ImportFormat, TextEncodingName } from '../../common/api/imports.js';
+import type { CoordinateNotation, DateOrder, ImportArchiveEntry, ImportFormat, ImportQualifiedExample, TextEncodingName } from '../../common/api/imports.js';
 import type { CsvDelimiter } from './csv-source.js';
 import type { DateSystem } from './dates.js';
 import type { HeaderRename } from './header-fields.js';
@@ -75,6 +75,8 @@ export interface PlannedColumn {
   /** The first few values as written, for showing the mapping. */
   examples: string[];
   stats: ColumnStats;
+  /** The first detection-limit cell the load reads, and how it reads it; absent when there is none. */
+  qualifiedExample?: ImportQualifiedExample;
   notes: string[];
   /**
    * Missing-value codes read as text in this column, because most of its values are written the

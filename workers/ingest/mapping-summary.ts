@@ -58,6 +58,7 @@ function summariseColumn(column: PlannedColumn): ImportColumn {
     missing: column.stats.missing,
     invalid: column.stats.invalid,
     qualified: column.stats.qualified,
+    ...(column.qualifiedExample ? { qualifiedExample: column.qualifiedExample } : {}),
     notes: column.notes,
   };
 }

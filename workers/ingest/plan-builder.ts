@@ -1,5 +1,5 @@
 import type { FieldType } from '../../common/api/fields.js';
-import type { CoordinateNotation, ImportMappingUpdate } from '../../common/api/imports.js';
+import type { CoordinateNotation, ImportMappingUpdate, ImportQualifiedExample } from '../../common/api/imports.js';
 import type { ColumnProfile } from './column-profile.js';
 import { detectSampleRoles, type RoleCandidate, type SampleRoles } from './column-roles.js';
 import { inferColumnType, invalidCoordinates, typeAs, typeAsExcelSerial, widenedFieldType, type ColumnTyping } from './column-types.js';
@@ -19,6 +19,7 @@ import {
 import { hasLetter, textShape } from './missing-values.js';
 import { numericTimeNote } from './numeric-time-note.js';
 import { NUMBER_SHAPES, type NumberStyle } from './numbers.js';
+import { parseQualified } from './qualifiers.js';
 
 /** A field the dataset already has, as the plan needs it. */
 export interface ExistingField {
@@ -237,6 +238,7 @@ function plannedColumn(
     coordinateNotation: coordinate ? notationOf(profile) : null,
     examples: profile.examples,
     stats: keptStats(profile, keptCodes, invalid, input.style),
+    ...qualifiedExampleOf(profile, input.style),
     notes,
     ...(keptCodes.length > 0 ? { keptCodes } : {}),
   };
@@ -264,6 +266,15 @@ function missingCodeNote(code: string, count: number, keptAsText: boolean): stri
   const cells = `${count} ${count === 1 ? 'cell holds' : 'cells hold'} "${code}"`;
   if (!keptAsText) return `${cells}, read as a missing value`;
   return `${cells}, kept as text because most values of the column are written the same way. To read "${code}" as a missing value instead, set the missing-value codes yourself, with "${code}" among them.`;
+}
+
+/** Returns the first qualified value of the column that reads in the file's number style, with its reading. */
+function qualifiedExampleOf(profile: ColumnProfile, style: NumberStyle): { qualifiedExample?: ImportQualifiedExample } {
+  for (const text of profile.qualifiedTexts) {
+    const reading = parseQualified(text, style);
+    if (reading !== null) return { qualifiedExample: { text, ...reading } };
+  }
+  return {};
 }
 
 /** Returns the column's counts, with cells of kept codes counted as present values. */

@@ -1,5 +1,5 @@
 import { converterFor, presentText, readTimeText, type CellContext, type CellConverter, type CellReading } from './cell-converters.js';
-import { parseCoordinate } from './coordinates.js';
+import { parseCoordinate, sexagesimalProblem } from './coordinates.js';
 import { isKnownCrs, transformFromEpsg, transformGeometry, WGS84, type PositionTransform } from '../../server/geo/crs.js';
 import { excelSerialToTime } from './dates.js';
 import { isPointGeometry } from './feature-rows.js';
@@ -332,7 +332,8 @@ export class RowNormaliser implements CellContext {
 
     if (coordinate === null) {
       const expected = projected ? `a coordinate in EPSG:${this.plan.crs}` : `a ${axis} in degrees`;
-      this.invalidCoordinate(column, written, `${quoted(written)} is not ${expected}`);
+      const problem = typeof written === 'string' ? sexagesimalProblem(written) : null;
+      this.invalidCoordinate(column, written, `${quoted(written)} is not ${expected}${problem === null ? '' : `: ${problem}`}`);
       return undefined;
     }
     if (projected) return coordinate;

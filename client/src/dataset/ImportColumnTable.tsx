@@ -1,6 +1,14 @@
 import { For, Show } from 'solid-js';
 import { FIELD_TYPES } from '../../../common/api/fields.js';
-import { COLUMN_TARGETS, DATE_ORDERS, type CoordinateNotation, type ImportColumn, type ImportMapping, type ImportMappingUpdate } from '../../../common/api/imports.js';
+import {
+  COLUMN_TARGETS,
+  DATE_ORDERS,
+  type CoordinateNotation,
+  type ImportColumn,
+  type ImportMapping,
+  type ImportMappingUpdate,
+  type ImportQualifiedExample,
+} from '../../../common/api/imports.js';
 import { formatCount, plural } from '../format/numbers.js';
 
 // Examples up to this many characters stay on one line, so a number or a date is never split.
@@ -29,10 +37,17 @@ const NOTATION_NOTES: Record<CoordinateNotation, string | null> = {
 };
 
 /** Builds the note on a numeric column's detection-limit cells, which the grid shows with their qualifier. */
-function qualifiedNote(count: number): string {
+function qualifiedNote(count: number, example: ImportQualifiedExample | undefined): string {
   const cells = count === 1 ? '1 cell is a detection limit' : `${formatCount(count)} cells are detection limits`;
   const storage = count === 1 ? 'kept with its qualifier and also stored as a measurement' : 'kept with their qualifier and also stored as measurements';
-  return `${cells} such as "<0.01" or "BDL", ${storage}.`;
+  const such = example ? `"${example.text}" (read as ${qualifiedReading(example)})` : '"<0.01" or "BDL"';
+  return `${cells} such as ${such}, ${storage}.`;
+}
+
+/** Says how a detection-limit cell is read: "below 0.01", "above 1000" or "below the detection limit". */
+function qualifiedReading(example: ImportQualifiedExample): string {
+  if (example.value === null) return 'below the detection limit';
+  return `${example.qualifier === '<' ? 'below' : 'above'} ${String(example.value)}`;
 }
 
 interface ColumnControls {
@@ -146,7 +161,7 @@ function ColumnRow(props: ColumnControls & { column: ImportColumn }) {
         <For each={column().notes}>{(note) => <p class="small">{note}</p>}</For>
         <Show when={notationNote()}>{(note) => <p class="small">{note()}</p>}</Show>
         <Show when={showsQualified()}>
-          <p class="small">{qualifiedNote(column().qualified)}</p>
+          <p class="small">{qualifiedNote(column().qualified, column().qualifiedExample)}</p>
         </Show>
       </td>
     </tr>

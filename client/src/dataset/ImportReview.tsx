@@ -1,4 +1,4 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Show, type JSX } from 'solid-js';
 import { createStore, type SetStoreFunction } from 'solid-js/store';
 import { awaitsTableChoice, type ImportColumn, type ImportMapping, type ImportMappingUpdate, type ImportRecord } from '../../../common/api/imports.js';
 import { errorMessage } from '../api/api-error.js';
@@ -15,7 +15,7 @@ const DELIMITER_LABELS: Record<string, string> = { ',': 'comma', ';': 'semicolon
  * order, or the file settings, before the load starts. Changes go to the server, which analyses
  * the file again with them. For a ZIP archive with several tables the uploader first chooses one.
  */
-export function ImportReview(props: { record: ImportRecord; mapping: ImportMapping; canEdit: boolean; onChanged(record: ImportRecord): void }) {
+export function ImportReview(props: { record: ImportRecord; mapping: ImportMapping; canEdit: boolean; onChanged(record: ImportRecord): void; children?: JSX.Element }) {
   const [edits, setEdits] = createStore<Record<number, ColumnEdit>>({});
   const [file, setFile] = createStore<ImportMappingUpdate>({});
   const [busy, setBusy] = createSignal(false);
@@ -67,6 +67,7 @@ export function ImportReview(props: { record: ImportRecord; mapping: ImportMappi
       <Show when={!choosing()}>
         <ColumnTable mapping={props.mapping} canEdit={props.canEdit} busy={busy()} edit={edit} valueOf={valueOf} />
       </Show>
+      {props.children}
 
       <Show when={problem()}>
         {(message) => (

@@ -114,7 +114,11 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
       </Show>
 
       <Show when={props.record.state === 'awaiting_review' && props.record.mapping}>
-        {(mapping) => <ImportReview record={props.record} mapping={mapping()} canEdit={props.canEdit} onChanged={props.onChanged} />}
+        {(mapping) => (
+          <ImportReview record={props.record} mapping={mapping()} canEdit={props.canEdit} onChanged={props.onChanged}>
+            <ImportIssues record={props.record} />
+          </ImportReview>
+        )}
       </Show>
 
       <Show when={props.record.state === 'completed'}>
@@ -135,15 +139,27 @@ export function ImportStatus(props: { record: ImportRecord; pace: ImportPace | u
         <p class="notice">The import was cancelled; nothing from this file was added to the dataset.</p>
       </Show>
 
+      {/* In review the issues come before the load button, so they are read before the choice. */}
+      <Show when={props.record.state !== 'awaiting_review' || !props.record.mapping}>
+        <ImportIssues record={props.record} />
+      </Show>
+    </section>
+  );
+}
+
+/** Shows the import's issues and the link to download all of them. */
+function ImportIssues(props: { record: ImportRecord }) {
+  return (
+    <>
       <IssueList record={props.record} />
       <Show when={props.record.reportAvailable}>
         <p>
           <a href={importIssuesUrl(props.record.id)} download="">
-            Download all {plural(props.record.issueCount, 'invalid value')} as CSV
+            {props.record.issueCount === 1 ? 'Download the invalid value as CSV' : `Download all ${plural(props.record.issueCount, 'invalid value')} as CSV`}
           </a>
         </p>
       </Show>
-    </section>
+    </>
   );
 }
 
