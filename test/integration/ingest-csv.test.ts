@@ -156,9 +156,10 @@ describe('CSV import details', () => {
       { type: 'Point', coordinates: [7.9, 54.1] },
       { type: 'Point', coordinates: [8, 54.2] },
     ]);
-    expect(samples.map((sample) => sample.values)).toEqual([
-      { station: 'A', salinity: 34.5, depth: 12 },
-      { station: 'B', salinity: 35.05, depth: 8 },
+    // Without a name column, the station names the samples.
+    expect(samples.map((sample) => [sample.name, sample.values])).toEqual([
+      ['A', { salinity: 34.5, depth: 12 }],
+      ['B', { salinity: 35.05, depth: 8 }],
     ]);
     const salinity = await world.knex('dataset_fields').where({ datasetId, key: 'salinity' }).first('type', 'unit');
     expect(salinity).toEqual({ type: 'number', unit: 'PSU' });
