@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto';
  */
 export const RECORD_SPOOL_SUFFIX = 'records';
 
+/** Suffix of the downloadable CSV of an import's issues, beside its upload. */
+export const ISSUES_REPORT_SUFFIX = 'issues.csv';
+
 /**
  * Uploaded files on a local directory shared by the server and the workers (a Docker volume in
  * Compose). Keys are made here, never from a user's file name, so no path a user sends can

@@ -1,5 +1,7 @@
+import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportMapping, InvalidRowPolicy } from '../../common/api/imports.js';
+import { ISSUES_REPORT_SUFFIX } from '../../server/storage/upload-store.js';
 import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
 
 /**
@@ -26,6 +28,7 @@ interface Loaded {
     issues: { line: number | null; column: string | null; reason: string }[];
     counts: Record<string, number>;
     reportKey: string | null;
+    storageKey: string;
     mapping: ImportMapping;
   };
   samples: { name: string; at: string | null; elevation: string | null; values: Record<string, unknown> }[];
@@ -39,7 +42,7 @@ async function load(name: string, content: string | Buffer, invalidRows: Invalid
   await beforeLoad?.(importId);
   const review = await world.knex('imports').where({ id: importId }).first('state', 'issues');
   if (review.state === 'awaiting_review') await world.load(importId, invalidRows);
-  const record = await world.knex('imports').where({ id: importId }).first('state', 'error', 'issues', 'counts', 'reportKey', 'mapping');
+  const record = await world.knex('imports').where({ id: importId }).first('state', 'error', 'issues', 'counts', 'reportKey', 'storageKey', 'mapping');
   const samples = await world
     .knex('samples')
     .where({ datasetId: target })
@@ -162,6 +165,15 @@ describe('what the review promises', () => {
     expect(loaded.record.counts.rejectedRows).toBe(1);
     expect(loaded.record.issues.map((issue) => [issue.line, issue.reason])).toEqual([[3, 'the name is longer than 500 characters']]);
     expect(loaded.record.reportKey).toMatch(/\.issues\.csv$/);
+    const report = await readFile(world.uploads.derivedPath(loaded.record.storageKey, ISSUES_REPORT_SUFFIX), 'utf8');
+    expect(report.trim().split('\n')).toHaveLength(2);
+    expect(report).toContain('the name is longer than 500 characters');
+  });
+
+  it('leaves no report for a clean load', async () => {
+    const loaded = await load('clean.csv', 'name,depth\nA,1\nB,2\n', 'skip');
+    expect(loaded.record).toMatchObject({ state: 'completed', issues: [], reportKey: null });
+    await expect(stat(world.uploads.derivedPath(loaded.record.storageKey, ISSUES_REPORT_SUFFIX))).rejects.toThrow('ENOENT');
   });
 });
 

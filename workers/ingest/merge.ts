@@ -151,9 +151,9 @@ async function copyMeasurements(trx: Knex.Transaction, spool: MeasurementSpool):
 }
 
 /**
- * Streams COPY data, text or binary, into a table over the transaction's own connection, with backpressure: the
- * source is read only as fast as PostgreSQL takes the data. If the source throws, the COPY is
- * aborted and the error is passed on.
+ * Streams COPY data, text or binary, into a table over the transaction's own connection, with
+ * backpressure: the source is read only as fast as PostgreSQL takes the data. If the source
+ * throws, the COPY is aborted and the error is passed on.
  */
 async function copyInto(trx: Knex.Transaction, table: string, columns: readonly string[], source: AsyncIterable<string | Buffer>, format: 'text' | 'binary' = 'text'): Promise<void> {
   // A transaction's client hands out the transaction's connection, so COPY runs inside it.

@@ -7,7 +7,7 @@ import type { ImportCounts } from '../../common/api/imports.js';
 import type { NotifyDependencies } from '../../server/notifications/notify.js';
 import { moduleLogger } from '../../server/observability/logger.js';
 import type { RealtimePublisher } from '../../server/realtime/publisher.js';
-import { RECORD_SPOOL_SUFFIX, type UploadStore } from '../../server/storage/upload-store.js';
+import { ISSUES_REPORT_SUFFIX, RECORD_SPOOL_SUFFIX, type UploadStore } from '../../server/storage/upload-store.js';
 import { analyseFile, locationOf } from './analyse.js';
 import { CsvRecordTooLong } from './csv-source.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
@@ -124,8 +124,8 @@ async function validate(deps: IngestDependencies, record: ImportRow, plan: Impor
     return { plan, mapping, issues: [], issueCount: 0, rejectedRows: 0, reportKey: null };
   }
 
-  const reportKey = `${record.storageKey}.issues.csv`;
-  const report = new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, 'issues.csv'));
+  const reportKey = `${record.storageKey}.${ISSUES_REPORT_SUFFIX}`;
+  const report = new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX));
   const issues = new IssueCollector(deps.issuesMax, (issue) => report.add(issue));
   try {
     await reporter.startPhase('analysing', plan.rowsTotal);
@@ -181,7 +181,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
   try {
     await reporter.startPhase('loading', plan.rowsTotal);
     // A review that listed no issue skipped the validation pass, so rows the load leaves out get their report here.
-    report = record.issueCount === 0 ? new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, 'issues.csv')) : null;
+    report = record.issueCount === 0 ? new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX)) : null;
     const writer = report;
     const issues = new IssueCollector(deps.issuesMax, writer ? (issue) => writer.add(issue) : undefined);
     const normaliser = new RowNormaliser(plan, issues);
@@ -198,9 +198,13 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
         checkCancelled: () => throwIfCancelled(reporter, importId),
         counts: () => ({ located: normaliser.located, rejectedRows: issues.rejectedRows }),
         issuesFound: async () => {
-          await writer?.close();
-          if (!writer || issues.count === 0) return null;
-          return { issues: issues.issues, issueCount: issues.count, reportKey: `${record.storageKey}.issues.csv` };
+          if (!writer) return null;
+          await writer.close();
+          if (issues.count === 0) {
+            await deps.uploads.removeDerived(record.storageKey, ISSUES_REPORT_SUFFIX);
+            return null;
+          }
+          return { issues: issues.issues, issueCount: issues.count, reportKey: `${record.storageKey}.${ISSUES_REPORT_SUFFIX}` };
         },
       },
     );
@@ -214,7 +218,8 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     await removeRecordSpool(deps, record);
     return { state: 'completed', changeSeq: result.change.seq, counts: result.counts };
   } catch (error) {
-    await report?.close();
+    // A failed load keeps its issues on the import without a report, so the partial file goes.
+    if (report) await report.close().then(() => deps.uploads.removeDerived(record.storageKey, ISSUES_REPORT_SUFFIX));
     await reporter.settle();
     return handleFailure(deps, record, reporter, error, attempt);
   }

@@ -13,7 +13,7 @@ import { cancelImport, createImport, getImport, listImports, requestLoad, toImpo
 import type { Import } from '../../db/models/import.js';
 import { enqueueAnalysis, enqueueLoad } from '../../jobs/queues.js';
 import { moduleLogger } from '../../observability/logger.js';
-import { RECORD_SPOOL_SUFFIX } from '../../storage/upload-store.js';
+import { ISSUES_REPORT_SUFFIX, RECORD_SPOOL_SUFFIX } from '../../storage/upload-store.js';
 import { HttpError, notFoundAs } from '../http-error.js';
 import { decodeCursor, toPage } from '../pagination.js';
 import { defineRoute, type Route } from '../route.js';
@@ -223,7 +223,7 @@ export function importRoutes(context: AppContext): Route[] {
       async handler({ params, actor, res }) {
         const record = await readableImport(actor, params.importId);
         if (!record.reportKey) throw new HttpError('not_found', `Import ${record.id} has no list of invalid rows.`);
-        const file = context.uploads.derivedPath(record.storageKey, 'issues.csv');
+        const file = context.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX);
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
         res.setHeader('Content-Disposition', `attachment; filename="import-${record.id}-issues.csv"`);
