@@ -173,6 +173,7 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
   }
   if (isExpiredUpload(record)) throw new HttpError('conflict', 'The upload of this file never finished and was removed, so it cannot be analysed; upload the file again.');
   const options = mergeOptions(record.options ?? {}, update);
+  requireDistinctNumberMarks(options);
   const [updated] = await Import.query()
     .patch({
       options,
@@ -187,6 +188,19 @@ export async function updateMapping(record: Import, update: ImportMappingUpdate)
     .returning('*');
   if (!updated) throw new HttpError('conflict', 'The import changed meanwhile; read it again and repeat the change.');
   return updated as Import;
+}
+
+/**
+ * Rejects a decimal mark that is also chosen as the thousands separator, which would read 1,5 as
+ * 15 in one column and 1.5 in the next without a word.
+ */
+function requireDistinctNumberMarks(options: ImportMappingUpdate): void {
+  if (options.decimalMark === undefined || options.decimalMark !== options.thousandsSeparator) return;
+  throw new HttpError(
+    'validation_failed',
+    `"${options.decimalMark}" cannot be both the decimal mark and the thousands separator. Choose another thousands separator, or none.`,
+    [{ field: 'body.thousandsSeparator', message: 'equals the decimal mark' }],
+  );
 }
 
 /**

@@ -161,6 +161,20 @@ describe('reviewing an import through the API', () => {
     expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(200);
   });
 
+  it('rejects one mark for decimals and digit groups', async () => {
+    const other = (await upload('same-mark.csv', 'name;lead\nA;1,5\nB;2,25\nC;<0,5\n')).id;
+    const before = await waitFor(other, ['awaiting_review']);
+    const both = await client.patch(`/imports/${other}/mapping`, { decimalMark: ',', thousandsSeparator: ',' });
+    expect(both.status).toBe(400);
+    expect(both.body.detail).toBe('"," cannot be both the decimal mark and the thousands separator. Choose another thousands separator, or none.');
+    // A separator chosen in one change and a decimal mark in the next meet in the stored options.
+    expect((await client.patch(`/imports/${other}/mapping`, { thousandsSeparator: '.' })).status).toBe(202);
+    await waitFor(other, ['awaiting_review']);
+    expect((await client.patch(`/imports/${other}/mapping`, { decimalMark: '.' })).status).toBe(400);
+    expect((await client.get(`/imports/${other}`)).body.mapping).toMatchObject({ decimalMark: before.mapping!.decimalMark, thousandsSeparator: '.' });
+    expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(200);
+  });
+
   it('rejects a column index the table lacks', async () => {
     const other = (await upload('narrow.csv', 'name,value\nA,1\n')).id;
     const before = await waitFor(other, ['awaiting_review']);

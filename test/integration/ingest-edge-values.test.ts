@@ -237,6 +237,62 @@ describe('column roles', () => {
   });
 });
 
+describe('review counts the load agrees with', () => {
+  it('counts qualified elevations and epoch times invalid', async () => {
+    const heights = Array.from({ length: 12 }, (_, index) => `R${index},${index * 10},${1_700_000_000_000 + index}`).join('\n');
+    // Columns with detection limits stay fields unless the uploader sets another target.
+    const loaded = await load('qualified-targets.csv', `name,elevation,timestamp\n${heights}\nX,<5,1700000000999\nY,7,<1700000000000\n`, 'skip', undefined, async (importId) => {
+      await world.changeMapping(importId, { columns: [{ index: 1, target: 'elevation' }, { index: 2, target: 'collected_at' }] });
+      await world.analyse(importId);
+    });
+    const [, elevation, time] = loaded.record.mapping.columns;
+    expect(elevation).toMatchObject({ target: 'elevation', invalid: 1, qualified: 0 });
+    expect(time).toMatchObject({ target: 'collected_at', invalid: 1, qualified: 0 });
+    expect(elevation!.qualifiedExample).toBeUndefined();
+    expect(loaded.review.issues.map((issue) => issue.line)).toEqual([14, 15]);
+    expect(loaded.samples.map((sample) => sample.name)).not.toContain('X');
+  });
+
+  it('reports GeoJSON numbers too large for a double', async () => {
+    const point = (name: string, depth: string) => `{"type":"Feature","geometry":{"type":"Point","coordinates":[8,47]},"properties":{"name":"${name}","depth":${depth}}}`;
+    const features = [...Array.from({ length: 12 }, (_, index) => point(`R${index}`, `${index}.5`)), point('X', '1e400')];
+    const loaded = await load('huge.geojson', `{"type":"FeatureCollection","features":[${features.join(',')}]}`);
+    expect(loaded.record.mapping.columns.find((column) => column.header === 'depth')).toMatchObject({ type: 'number', invalid: 1 });
+    expect(loaded.review.issues.map((issue) => issue.reason)).toEqual(['Feature 13: Infinity is not a finite number']);
+    expect(loaded.samples.map((sample) => sample.name)).not.toContain('X');
+  });
+
+  it('reads CSV serials in the 1904 system when asked', async () => {
+    const loaded = await load('serials-1904.csv', 'name,sample_date\nA,1\nB,44197\nC,2957004\n', 'skip', undefined, async (importId) => {
+      await world.changeMapping(importId, { dateSystem: '1904' });
+      await world.analyse(importId);
+    });
+    expect(loaded.record.mapping).toMatchObject({ dateSystem: '1904' });
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', excelSerialDates: true, invalid: 1 });
+    expect(loaded.review.issues.map((issue) => issue.line)).toEqual([4]);
+    expect(loaded.samples.map((sample) => sample.at)).toEqual(['1904-01-02 00:00:00+00', '2025-01-02 00:00:00+00']);
+  });
+
+  it('gives an example after unreadable qualified values', async () => {
+    const numbers = Array.from({ length: 60 }, (_, index) => `R${index};${index},5`).join('\n');
+    const loaded = await load('late-example.csv', `name;lead\n${numbers}\nA;<1e-3\nB;<2e-3\nC;<3e-3\nD;<0,5\n`);
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ qualified: 1, qualifiedExample: { text: '<0,5', qualifier: '<', value: 0.5 } });
+  });
+
+  it('counts no detection limits in a text column', async () => {
+    const loaded = await load('bdl-text.csv', 'name,remark\nA,BDL\nB,fine\nC,<LOD\nD,cloudy\n');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ type: 'text', qualified: 0 });
+    expect(loaded.record.mapping.columns[1]!.qualifiedExample).toBeUndefined();
+    expect(loaded.measurements).toEqual([]);
+  });
+
+  it('keeps millimetre widths and lengths as fields', async () => {
+    const loaded = await load('widths.csv', 'Probe;Breite (mm);Länge (mm)\nA;12,5;30,1\nB;13;31\n', 'reject');
+    expect(loaded.record.mapping.columns.map((column) => column.target)).toEqual(['name', 'field', 'field']);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ breite: 12.5, lange: 30.1 }, { breite: 13, lange: 31 }]);
+  });
+});
+
 describe('GeoJSON names', () => {
   it('writes object and array names as JSON', async () => {
     const features = [

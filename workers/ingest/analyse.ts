@@ -110,7 +110,8 @@ async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: str
     scan = await scanTable(locationOf(input, source, true), missing, input.overrides.headerRow ?? null, input.progress);
   }
   notes.unshift(`Text encoding: ${ENCODING_NAMES[encoding]}; columns separated by ${DELIMITER_NAMES[delimiter]}.`);
-  return planTable(input, source, scan, missing, '1900', notes);
+  // Serial dates in a CSV count from 1900 unless the uploader sets the 1904 system of the workbook they came from.
+  return planTable(input, source, scan, missing, input.overrides.dateSystem ?? '1900', notes);
 }
 
 /**
@@ -253,7 +254,11 @@ function numberStyleOf(input: AnalyseInput, scan: TableScan): NumberStyle {
     for (const shape of NUMBER_SHAPES) totals[shape] += profile.shapes[shape];
   }
   const detected = detectNumberStyle(totals);
-  return { decimal: input.overrides.decimalMark ?? detected.decimal, group: input.overrides.thousandsSeparator ?? detected.group };
+  const decimal = input.overrides.decimalMark ?? detected.decimal;
+  const group = input.overrides.thousandsSeparator ?? detected.group;
+  // A mark chosen as decimal mark cannot also group digits; the detected separator gives way to the uploader's choice.
+  if (group !== decimal) return { decimal, group };
+  return { decimal, group: input.overrides.thousandsSeparator === undefined ? '' : group };
 }
 
 /** Returns the location of the plan's table, for the passes over it. */

@@ -1,5 +1,5 @@
 import { parseCoordinate } from './coordinates.js';
-import { MAX_EXCEL_SERIAL, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
+import { MAX_EXCEL_SERIAL, MAX_EXCEL_SERIAL_1904, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
 import type { MissingValues } from './missing-values.js';
 import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, shapeMeaning, type NumberShape, type NumberStyle } from './numbers.js';
 import { qualifiedShapeOf } from './qualifiers.js';
@@ -44,8 +44,8 @@ export class ColumnProfile {
   /** Values such as "<0.01" or ">10000" by the shape of their number, and values such as "BDL" without one. */
   readonly qualifiedShapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
   qualifiedWithoutNumber = 0;
-  /** The first few qualified values as written, for an example read in the file's number style. */
-  readonly qualifiedTexts: string[] = [];
+  /** The first qualified value of each number shape as written, so that one reads in whichever style the file has. */
+  readonly qualifiedTexts = new Map<NumberShape | 'bdl', string>();
   booleans = 0;
   isoDates = 0;
   isoDateTimes = 0;
@@ -57,6 +57,8 @@ export class ColumnProfile {
   excelSerials = 0;
   /** Numbers from 60 to below 61: in Excel's 1900 date system, the 29 February 1900 that never was. */
   excelLeapDays = 0;
+  /** Serials that lie after 9999 in Excel's 1904 date system. */
+  excelSerialsPast1904 = 0;
   /** Objects and arrays (GeoJSON properties only). */
   structured = 0;
   /** Well-Known Text geometries, and the SRIDs their EWKT prefixes named. */
@@ -99,6 +101,8 @@ export class ColumnProfile {
         return;
       }
       this.countPresent(value);
+      // A GeoJSON number too large for a double arrives as Infinity: it fits no numeric type.
+      if (!Number.isFinite(value)) return;
       this.shapes[Number.isSafeInteger(value) ? 'int' : 'dot'] += 1;
       this.countRange(value, Number.isSafeInteger(value));
       return;
@@ -136,7 +140,7 @@ export class ColumnProfile {
     }
     const qualified = qualifiedShapeOf(trimmed);
     if (qualified !== null) {
-      if (this.qualifiedTexts.length < MAX_EXAMPLES) this.qualifiedTexts.push(trimmed.slice(0, MAX_EXAMPLE_LENGTH));
+      if (!this.qualifiedTexts.has(qualified)) this.qualifiedTexts.set(qualified, trimmed.slice(0, MAX_EXAMPLE_LENGTH));
       if (qualified === 'bdl') this.qualifiedWithoutNumber += 1;
       else this.qualifiedShapes[qualified] += 1;
       return;
@@ -225,6 +229,7 @@ export class ColumnProfile {
     if (isInteger && value >= EPOCH_MS_MIN && value < EPOCH_MS_MAX) this.epochMs += 1;
     if (value >= 1 && value <= MAX_EXCEL_SERIAL) this.excelSerials += 1;
     if (value >= 60 && value < 61) this.excelLeapDays += 1;
+    if (value >= MAX_EXCEL_SERIAL_1904 + 1 && value <= MAX_EXCEL_SERIAL) this.excelSerialsPast1904 += 1;
     if (value < -90 || value > 90) this.outsideLatitude += 1;
     if (value < -180 || value > 180) this.outsideLongitude += 1;
     if (value > 180 && value <= 360) this.above180 += 1;

@@ -43,6 +43,7 @@ const LATITUDE_KEYS = withSuffixes(['latitude', 'lat', 'decimallatitude', 'decim
 const LONGITUDE_KEYS = withSuffixes([
   'longitude', 'lon', 'lng', 'long', 'decimallongitude', 'decimal_longitude', 'gps_longitude', 'gps_lon', 'gps_lng', 'lange', 'laenge', 'langengrad', 'laengengrad', 'longitud',
 ]);
+const LENGTH_UNITS: ReadonlySet<string> = new Set(['nm', 'µm', 'um', 'mm', 'cm', 'dm', 'm', 'km', 'in', 'ft', 'yd', 'mi']);
 const AMBIGUOUS_LATITUDE_KEYS = ['y', 'ycoord', 'y_coord', 'coord_y', 'y_coordinate'];
 const AMBIGUOUS_LONGITUDE_KEYS = ['x', 'xcoord', 'x_coord', 'coord_x', 'x_coordinate'];
 const NORTHING_KEYS = ['northing', 'north', 'n', ...AMBIGUOUS_LATITUDE_KEYS];
@@ -104,7 +105,8 @@ interface CoordinatePair {
 
 function detectCoordinates(candidates: readonly RoleCandidate[]): CoordinatePair | null {
   const none = new Set<number>();
-  const named = (column: RoleCandidate) => column.eligible;
+  // "Breite (mm)" and "Länge (cm)" are a width and a length: a unit of length rules out a coordinate.
+  const named = (column: RoleCandidate) => column.eligible && (column.unit === null || !LENGTH_UNITS.has(column.unit.toLowerCase()));
   let latitude =
     findByKeys(candidates, LATITUDE_KEYS, none, named) ??
     findByLetters(candidates, 'latitude') ??

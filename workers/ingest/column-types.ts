@@ -60,7 +60,7 @@ export function typeAs(profile: ColumnProfile, type: FieldType, style: NumberSty
 /** Types a column of Excel serial day numbers as dates, or as date-times when some have a time of day. */
 export function typeAsExcelSerial(profile: ColumnProfile, style: NumberStyle, system: DateSystem): ColumnTyping {
   const numbers = numericValues(profile, style, false);
-  const serials = profile.excelSerials - (system === '1900' ? profile.excelLeapDays : 0);
+  const serials = profile.excelSerials - (system === '1900' ? profile.excelLeapDays : profile.excelSerialsPast1904);
   const type: FieldType = profile.shapes.dot + profile.shapes.comma > 0 ? 'datetime' : 'date';
   return { type, invalid: profile.present - Math.min(numbers, serials), dateOrder: 'dmy', dateOrderAmbiguous: false };
 }

@@ -73,6 +73,8 @@ const EPOCH_1900 = Date.UTC(1899, 11, 30);
 const EPOCH_1904 = Date.UTC(1904, 0, 1);
 /** Serial of 9999-12-31 in the 1900 system, the last day Excel shows. */
 export const MAX_EXCEL_SERIAL = 2_958_465;
+/** Serial of 9999-12-31 in the 1904 system, which starts 1,462 days later. */
+export const MAX_EXCEL_SERIAL_1904 = 2_957_003;
 
 /**
  * Converts an Excel serial day number to a time. In the 1900 system Excel counts a 29 February

@@ -208,10 +208,16 @@ function plannedColumn(
   else if (target.kind === 'name') invalid = 0;
   else if (coordinate) invalid = coordinateIssues(profile, target.kind, roles, input);
   else if (target.kind === 'collected_at' && typing.type !== 'date' && typing.type !== 'datetime' && !roles.collectedAt?.epochMs) invalid = profile.present;
+  // A detection limit fits a number field, but an elevation or a time in epoch milliseconds has no place for its qualifier.
+  else if (target.kind === 'elevation') invalid = typeAs(profile, 'number', input.style).invalid + profile.qualifiedIn(input.style);
+  else if (target.kind === 'collected_at' && target.epochMs) invalid += profile.qualifiedIn(input.style);
   // Unreadable sheet cells count as missing for the type, but each is an issue of a column the import reads.
   if (target.kind !== 'skip') invalid += profile.unreadable;
 
   const keptCodes = codesKeptAsText(profile, target, input);
+  // Only a number or integer field stores detection limits as measurements.
+  const fieldType = targetField(target)?.type;
+  const measured = fieldType === 'number' || fieldType === 'integer';
   for (const [code, count] of profile.missingCodes) notes.push(missingCodeNote(code, count, keptCodes.includes(code)));
   if (typing.dateOrderAmbiguous && (typing.type === 'date' || typing.type === 'datetime')) {
     notes.push('No date showed whether the day or the month comes first; day first is assumed. Check the order.');
@@ -237,8 +243,8 @@ function plannedColumn(
     excelSerialDates: candidate.excelSerialDates,
     coordinateNotation: coordinate ? notationOf(profile) : null,
     examples: profile.examples,
-    stats: keptStats(profile, keptCodes, invalid, input.style),
-    ...qualifiedExampleOf(profile, input.style),
+    stats: keptStats(profile, keptCodes, invalid, measured ? profile.qualifiedIn(input.style) : 0),
+    ...(measured ? qualifiedExampleOf(profile, input.style) : {}),
     notes,
     ...(keptCodes.length > 0 ? { keptCodes } : {}),
   };
@@ -270,7 +276,7 @@ function missingCodeNote(code: string, count: number, keptAsText: boolean): stri
 
 /** Returns the first qualified value of the column that reads in the file's number style, with its reading. */
 function qualifiedExampleOf(profile: ColumnProfile, style: NumberStyle): { qualifiedExample?: ImportQualifiedExample } {
-  for (const text of profile.qualifiedTexts) {
+  for (const text of profile.qualifiedTexts.values()) {
     const reading = parseQualified(text, style);
     if (reading !== null) return { qualifiedExample: { text, ...reading } };
   }
@@ -278,9 +284,9 @@ function qualifiedExampleOf(profile: ColumnProfile, style: NumberStyle): { quali
 }
 
 /** Returns the column's counts, with cells of kept codes counted as present values. */
-function keptStats(profile: ColumnProfile, keptCodes: readonly string[], invalid: number, style: NumberStyle): PlannedColumn['stats'] {
+function keptStats(profile: ColumnProfile, keptCodes: readonly string[], invalid: number, qualified: number): PlannedColumn['stats'] {
   const keptCells = keptCodes.reduce((sum, code) => sum + (profile.missingCodes.get(code) ?? 0), 0);
-  return { present: profile.present + keptCells, missing: profile.missing - keptCells, invalid, qualified: profile.qualifiedIn(style) };
+  return { present: profile.present + keptCells, missing: profile.missing - keptCells, invalid, qualified };
 }
 
 function targetOf(header: HeaderField, index: number, roles: SampleRoles, typing: ColumnTyping, input: PlanInput, override: ColumnOverride | undefined): ColumnTarget {
