@@ -50,7 +50,8 @@ export const HEADER_RENAMES = ['blank', 'duplicate', 'too_long'] as const;
 
 export const importIssue = z
   .object({
-    line: z.number().int().nullable().meta({ description: 'Line or sheet row of the file (1 is the first), or null for the whole file.' }),
+    line: z.number().int().nullable().meta({ description: 'Line or sheet row of the file (1 is the first), or null for a GeoJSON feature or the whole file.' }),
+    feature: z.number().int().optional().meta({ description: 'Number of the GeoJSON feature (1 is the first); absent for tables.' }),
     column: z.string().nullable(),
     value: z.string().nullable(),
     reason: z.string(),

@@ -100,7 +100,7 @@ describe('coordinate columns named by their header', () => {
       { type: 'Feature', properties: { name: 'B', lat: true, lon: 21 }, geometry: null },
     ];
     const record = await importFailing(datasetId, JSON.stringify({ type: 'FeatureCollection', features }), 'geojson');
-    expect(record.issues).toEqual([{ line: null, column: 'lat', value: 'true', reason: 'Feature 2: true is not a latitude in degrees' }]);
+    expect(record.issues).toEqual([{ line: null, feature: 2, column: 'lat', value: 'true', reason: 'Feature 2: true is not a latitude in degrees' }]);
   });
 
   it('leaves samples with missing coordinates unlocated', async () => {

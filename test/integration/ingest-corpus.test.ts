@@ -351,11 +351,16 @@ describe('spreadsheets and archives', () => {
     ]);
   };
 
-  it('reads the chosen sheet of an XLSX workbook', async () => {
+  it('passes over a read-me sheet and reads the chosen one', async () => {
     const first = await load('stations.xlsx');
-    expect(first.record.mapping).toMatchObject({ format: 'xlsx', sheet: 'Readme', sheets: ['Readme', 'Samples'] });
-    expect(first.record.mapping.notes).toContain('Sheet "Readme", one of 2 in the workbook.');
-    expectStations(await load('stations.xlsx', { overrides: { sheet: 'Samples' } }));
+    expect(first.record.mapping).toMatchObject({ format: 'xlsx', sheet: 'Samples', sheets: ['Readme', 'Samples'] });
+    expect(first.record.mapping.notes).toContain(
+      'Sheet "Samples", one of 2 in the workbook. Sheet "Readme" before it holds no table and is passed over; choose it under Sheet to read it anyway.',
+    );
+    expectStations(first);
+    const readme = await load('stations.xlsx', { overrides: { sheet: 'Readme' } });
+    expect(readme.record.mapping).toMatchObject({ sheet: 'Readme' });
+    expect(readme.record.mapping.notes).toContain('Sheet "Readme", one of 2 in the workbook.');
   });
 
   it('reads an XLSX workbook inside a ZIP archive', async () => {

@@ -293,6 +293,46 @@ describe('review counts the load agrees with', () => {
   });
 });
 
+describe('columns as a fresh user names them', () => {
+  it('stores a nested GeoJSON property as text', async () => {
+    const feature = (name: string) => `{"type":"Feature","geometry":{"type":"Point","coordinates":[7.4,46.9]},"properties":{"name":"${name}","meta":{"river":"Aare","gauges":[2135,2019]}}}`;
+    const loaded = await load('rivers.geojson', `{"type":"FeatureCollection","features":[${['A', 'B', 'C'].map(feature).join(',')}]}`, 'reject');
+    expect(loaded.record.mapping.columns.find((column) => column.header === 'meta')).toMatchObject({ type: 'text', invalid: 0 });
+    expect(loaded.review.issues).toEqual([]);
+    expect(loaded.samples.map((sample) => sample.values.meta)).toEqual(Array.from({ length: 3 }, () => '{"river":"Aare","gauges":[2135,2019]}'));
+  });
+
+  it('numbers GeoJSON issues by feature', async () => {
+    const point = (name: string, depth: string) => `{"type":"Feature","geometry":{"type":"Point","coordinates":[8,47]},"properties":{"name":"${name}","depth":${depth}}}`;
+    const features = [...Array.from({ length: 12 }, (_, index) => point(`R${index}`, `${index}`)), point('X', '"deep"')];
+    const loaded = await load('features.geojson', `{"type":"FeatureCollection","features":[${features.join(',')}]}`);
+    expect(loaded.review.issues).toEqual([expect.objectContaining({ line: null, feature: 13, reason: 'Feature 13: "deep" is not a whole number' })]);
+  });
+
+  it('hints at epoch milliseconds under another header', async () => {
+    const loaded = await load('logger.csv', 'name,logged\nA,1517966773840\nB,1517966774840\n', 'reject');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'field', type: 'integer' });
+    expect(loaded.record.mapping.columns[1]!.notes).toEqual([
+      'These numbers may be times in milliseconds since 1970-01-01 UTC (1517966773840 would be 2018-02-07 01:26:13.840 UTC). To read them so, set the column to "the collection time".',
+    ]);
+  });
+
+  it('reads long coordinate headers and keeps brackets of text columns', async () => {
+    const csv = 'Station id (national registry code),Latitude WGS84 decimal degrees,Longitude WGS84 decimal degrees,Depth (m)\nCH-1,46.95,7.44,12\nCH-2,47.37,8.54,30\n';
+    const loaded = await load('long-headers.csv', csv, 'reject');
+    expect(loaded.record.mapping.columns.map((column) => column.target)).toEqual(['name', 'latitude', 'longitude', 'field']);
+    const fields = await world.knex('dataset_fields').where({ datasetId: loaded.datasetId }).orderBy('position').select('key', 'label', 'unit');
+    expect(fields).toEqual([{ key: 'depth', label: 'Depth', unit: 'm' }]);
+
+    const other = await load('station-codes.csv', 'name,Station (national code),Sampled (UTC)\nA,CH-1,2024-01-01\nB,CH-2,2024-01-02\n', 'reject');
+    const labels = await world.knex('dataset_fields').where({ datasetId: other.datasetId }).orderBy('position').select('key', 'label', 'unit');
+    expect(labels).toEqual([
+      { key: 'station', label: 'Station (national code)', unit: null },
+      { key: 'sampled', label: 'Sampled (UTC)', unit: null },
+    ]);
+  });
+});
+
 describe('GeoJSON names', () => {
   it('writes object and array names as JSON', async () => {
     const features = [

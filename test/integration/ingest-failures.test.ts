@@ -166,15 +166,17 @@ describe('rows that cannot be imported', () => {
   it('reports bad GeoJSON features by number', async () => {
     const record = await importFailing({ fixture: 'bad-geometry.geojson' });
     expect(record.issues).toEqual([
-      { line: null, column: null, value: '[200,2]', reason: 'Feature 2: the point is invalid: longitude 200 is outside -180 to 180' },
+      { line: null, feature: 2, column: null, value: '[200,2]', reason: 'Feature 2: the point is invalid: longitude 200 is outside -180 to 180' },
       {
         line: null,
+        feature: 3,
         column: 'geometry',
         value: '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}',
         reason: 'Feature 3: the geometry is invalid: a polygon ring must end at its first position',
       },
       {
         line: null,
+        feature: 4,
         column: null,
         value: null,
         reason: 'Feature 4: the value is not a GeoJSON Feature (an object with "type": "Feature")',

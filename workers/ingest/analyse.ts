@@ -138,25 +138,54 @@ async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Pr
     archive.close();
   }
   if (info.sheets.length === 0) throw new ImportRejected('The workbook has no sheets.');
-  const sheet = input.overrides.sheet ?? info.sheets[0]!;
-  if (!info.sheets.includes(sheet)) throw new ImportRejected(`The workbook has no sheet named "${sheet}"; its sheets are ${info.sheets.map((name) => `"${name}"`).join(', ')}.`);
-
-  const source: SourcePlan = { ...detected, encoding: null, sheet, sheets: info.sheets };
-  const missing = new MissingValues(input.overrides.missingValues ?? DEFAULT_MISSING_VALUE_CODES);
-  const location = locationOf(input, source, true);
-  const spool = input.recordSpool ? await startRecordSpool(input.recordSpool, location) : null;
-  try {
-    const scan = await scanTable(location, missing, input.overrides.headerRow ?? null, input.progress, spool);
-    const dateSystem = input.overrides.dateSystem ?? info.dateSystem;
-    const sheetNote = info.sheets.length === 1 ? `Sheet "${sheet}", the only one in the workbook.` : `Sheet "${sheet}", one of ${info.sheets.length} in the workbook.`;
-    const notes = [`${sheetNote}${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
-    const plan = planTable(input, source, scan, missing, dateSystem, notes);
-    const stamp = await spool?.commit();
-    if (stamp) plan.recordSpool = stamp;
-    return plan;
-  } finally {
-    await spool?.abort();
+  const chosen = input.overrides.sheet;
+  if (chosen !== undefined && !info.sheets.includes(chosen)) {
+    throw new ImportRejected(`The workbook has no sheet named "${chosen}"; its sheets are ${info.sheets.map((name) => `"${name}"`).join(', ')}.`);
   }
+
+  // Without a choice, sheets before the first table (a read-me, a title page) are passed over.
+  const candidates = chosen === undefined ? info.sheets : [chosen];
+  const missing = new MissingValues(input.overrides.missingValues ?? DEFAULT_MISSING_VALUE_CODES);
+  const passed: string[] = [];
+  for (const [position, sheet] of candidates.entries()) {
+    const source: SourcePlan = { ...detected, encoding: null, sheet, sheets: info.sheets };
+    const location = locationOf(input, source, true);
+    const spool = input.recordSpool ? await startRecordSpool(input.recordSpool, location) : null;
+    try {
+      const scan = await scanTable(location, missing, input.overrides.headerRow ?? null, input.progress, spool);
+      if (!holdsTable(scan) && position < candidates.length - 1) {
+        passed.push(sheet);
+        continue;
+      }
+      const dateSystem = input.overrides.dateSystem ?? info.dateSystem;
+      const notes = [`${sheetNote(sheet, info.sheets, passed)}${dateSystem === '1904' ? ' The workbook counts dates from 1904 (the old Mac date system).' : ''}`];
+      const plan = planTable(input, source, scan, missing, dateSystem, notes);
+      const stamp = await spool?.commit();
+      if (stamp) plan.recordSpool = stamp;
+      return plan;
+    } finally {
+      await spool?.abort();
+    }
+  }
+  throw new Error('unreachable: the last sheet is always planned');
+}
+
+/** Tells whether a sheet's scan found a table: a header of two columns or more and two data rows or more. */
+function holdsTable(scan: Awaited<ReturnType<typeof scanTable>>): boolean {
+  return scan.headers.length >= 2 && scan.rows >= 2;
+}
+
+/** Says which sheet is read, and which sheets before it were passed over because they hold no table. */
+function sheetNote(sheet: string, sheets: readonly string[], passed: readonly string[]): string {
+  if (sheets.length === 1) return `Sheet "${sheet}", the only one in the workbook.`;
+  const names = passed.map((name) => `"${name}"`).join(', ');
+  const skipped =
+    passed.length === 0
+      ? ''
+      : passed.length === 1
+        ? ` Sheet ${names} before it holds no table and is passed over; choose it under Sheet to read it anyway.`
+        : ` Sheets ${names} before it hold no table and are passed over; choose one under Sheet to read it anyway.`;
+  return `Sheet "${sheet}", one of ${sheets.length} in the workbook.${skipped}`;
 }
 
 /** Starts the record spool of a workbook, limited in size by the workbook's size. */

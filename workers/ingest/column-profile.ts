@@ -1,5 +1,6 @@
 import { parseCoordinate } from './coordinates.js';
 import { MAX_EXCEL_SERIAL, MAX_EXCEL_SERIAL_1904, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
+import { looksLikeGeometry } from './geometry-check.js';
 import type { MissingValues } from './missing-values.js';
 import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, shapeMeaning, type NumberShape, type NumberStyle } from './numbers.js';
 import { qualifiedShapeOf } from './qualifiers.js';
@@ -59,6 +60,8 @@ export class ColumnProfile {
   excelLeapDays = 0;
   /** Serials that lie after 9999 in Excel's 1904 date system. */
   excelSerialsPast1904 = 0;
+  /** Objects whose type names a GeoJSON geometry, among the structured values. */
+  geometries = 0;
   /** Objects and arrays (GeoJSON properties only). */
   structured = 0;
   /** Well-Known Text geometries, and the SRIDs their EWKT prefixes named. */
@@ -118,6 +121,7 @@ export class ColumnProfile {
     }
     this.countPresent(JSON.stringify(value));
     this.structured += 1;
+    if (looksLikeGeometry(value)) this.geometries += 1;
   }
 
   private observeText(text: string): void {

@@ -110,10 +110,12 @@ function detectCoordinates(candidates: readonly RoleCandidate[]): CoordinatePair
   let latitude =
     findByKeys(candidates, LATITUDE_KEYS, none, named) ??
     findByLetters(candidates, 'latitude') ??
+    findByKeyStart(candidates, 'latitude_', (column) => named(column) && isNumeric(column) && column.profile.outsideLatitude === 0) ??
     findByKeys(candidates, AMBIGUOUS_LATITUDE_KEYS, none, (column) => isCleanFree(column) && column.profile.outsideLatitude === 0);
   let longitude =
     findByKeys(candidates, LONGITUDE_KEYS, none, named) ??
     findByLetters(candidates, 'longitude') ??
+    findByKeyStart(candidates, 'longitude_', (column) => named(column) && isNumeric(column) && column.profile.outsideLongitude === 0) ??
     findByKeys(candidates, AMBIGUOUS_LONGITUDE_KEYS, none, (column) => isCleanFree(column) && column.profile.outsideLongitude === 0);
   if (latitude === null || longitude === null || latitude === longitude) return null;
 
@@ -166,6 +168,12 @@ function detectCollectedAt(candidates: readonly RoleCandidate[], used: ReadonlyS
   const column = findByKeys(candidates, TIME_KEYS, used, (candidate) => isFree(candidate) && (isTime(candidate) || isEpochMs(candidate)));
   if (column === null) return null;
   return { column, epochMs: isEpochMs(candidates[column]!) };
+}
+
+/** Finds the first column whose key starts with a word, as "latitude_wgs84_decimal_degrees" does, that the test accepts. */
+function findByKeyStart(candidates: readonly RoleCandidate[], start: string, accepts: (column: RoleCandidate) => boolean): number | null {
+  const index = candidates.findIndex((column) => column.key.startsWith(start) && accepts(column));
+  return index >= 0 ? index : null;
 }
 
 function findByKeys(

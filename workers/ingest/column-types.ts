@@ -102,7 +102,7 @@ export function fittingValues(profile: ColumnProfile, type: FieldType, style: Nu
     case 'datetime':
       return profile.isoDates + profile.isoDateTimes + separatedFitting(profile.separatedDates, dateOrder) + separatedFitting(profile.separatedDateTimes, dateOrder);
     case 'geometry':
-      return profile.structured + profile.wkt;
+      return profile.geometries + profile.wkt;
   }
 }
 

@@ -17,6 +17,16 @@ const POSITION_DEPTH: Record<string, number> = {
 };
 
 /**
+ * Tells whether a value is shaped as a GeoJSON geometry, an object whose `type` names one, as
+ * opposed to any other object a GeoJSON property can hold. checkGeometry then checks it in full.
+ */
+export function looksLikeGeometry(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === 'string' && (type in POSITION_DEPTH || type === 'GeometryCollection');
+}
+
+/**
  * Checks a GeoJSON geometry (RFC 7946) before it reaches PostGIS, so a bad feature becomes an issue
  * with its feature number instead of a database error that aborts the whole load.
  */

@@ -21,6 +21,20 @@ export function numericTimeNote(times: NumericTimes, examples: readonly string[]
   return `${rule}.`;
 }
 
+/**
+ * Builds the note on a field of whole numbers that all read as epoch milliseconds, which may be
+ * times under a header that does not say so, or returns null when no example reads as one.
+ */
+export function epochHintNote(examples: readonly string[], style: NumberStyle): string | null {
+  for (const example of examples) {
+    const number = parseNumber(example.trim(), style);
+    const time = number === null ? null : parseEpochMs(number);
+    if (time === null) continue;
+    return `These numbers may be times in milliseconds since 1970-01-01 UTC (${example.trim()} would be ${readableTime(time)}). To read them so, set the column to "the collection time".`;
+  }
+  return null;
+}
+
 /** Formats a time for people: the date alone for a day, else date and time in UTC without zero milliseconds. */
 function readableTime(time: ParsedTime): string {
   if (time.precision === 'day') return formatDate(time.epochMs);

@@ -17,7 +17,7 @@ import {
   type SourcePlan,
 } from './import-plan.js';
 import { hasLetter, textShape } from './missing-values.js';
-import { numericTimeNote } from './numeric-time-note.js';
+import { epochHintNote, numericTimeNote } from './numeric-time-note.js';
 import { NUMBER_SHAPES, type NumberStyle } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
 
@@ -224,6 +224,10 @@ function plannedColumn(
   }
   if (candidate.excelSerialDates) notes.push(numericTimeNote({ kind: 'excel', system: input.dateSystem }, profile.examples, input.style));
   else if (target.kind === 'collected_at' && target.epochMs) notes.push(numericTimeNote({ kind: 'epoch-ms' }, profile.examples, input.style));
+  else if (target.kind === 'field' && typing.type === 'integer' && profile.present > 0 && profile.epochMs === profile.present && roles.collectedAt === null) {
+    const hint = epochHintNote(profile.examples, input.style);
+    if (hint !== null) notes.push(hint);
+  }
   if (profile.signConflicts > 0) notes.push(`${profile.signConflicts} ${profile.signConflicts === 1 ? 'value has' : 'values have'} a minus sign that disagrees with the hemisphere letter.`);
   if (targetField(target)?.widenedFrom === 'integer') notes.push('The existing integer field becomes a number field, because the file has decimals for it.');
   if (header.renamed === 'duplicate') notes.push(`Another column has the same header, so this one is stored as "${header.key}".`);
@@ -305,13 +309,17 @@ function targetOf(header: HeaderField, index: number, roles: SampleRoles, typing
 }
 
 function newField(header: HeaderField, typing: ColumnTyping, override: ColumnOverride | undefined): PlannedField {
-  const label = override?.label ?? header.label;
+  // Only numbers have units: the brackets of "Station (national code)" or "Date (UTC)" stay in the label.
+  const measured = typing.type === 'number' || typing.type === 'integer';
+  const headerUnit = measured ? header.unit : null;
+  const headerLabel = measured || header.unit === null ? header.label : header.header.trim().slice(0, MAX_LABEL_LENGTH);
+  const label = override?.label ?? headerLabel;
   const renamed = header.renamed !== null || header.header.length > MAX_LABEL_LENGTH;
   return {
     key: header.key,
     label,
     type: typing.type,
-    unit: override?.unit !== undefined ? override.unit : header.unit,
+    unit: override?.unit !== undefined ? override.unit : headerUnit,
     description: renamed ? `Column header in the uploaded file: "${header.header}"` : '',
     existing: false,
     widenedFrom: null,

@@ -197,7 +197,7 @@ function IssueList(props: { record: ImportRecord }) {
             <For each={props.record.issues}>
               {(issue) => (
                 <tr>
-                  <td class="is-numeric">{issue.line ?? 'whole file'}</td>
+                  <td class="is-numeric">{issue.line ?? (issue.feature === undefined ? 'whole file' : `feature ${formatCount(issue.feature)}`)}</td>
                   <td>{issue.column ?? ''}</td>
                   <td class="issues__value">{issue.value ?? ''}</td>
                   <td>{issue.reason}</td>

@@ -69,14 +69,18 @@ export function sampleColumns(fields: Field[]): SampleColumn[] {
   return [...BASE_COLUMNS, ...fieldColumns];
 }
 
-/** Returns the narrowest a field's column starts: numbers are short, and a date-time with milliseconds takes 23 characters. */
+/** Returns the narrowest a field's column starts: numbers are short, and a date-time field shows ISO 8601 with milliseconds. */
 function minimumWidth(type: Field['type']): number {
-  if (type === 'datetime') return TIME_WIDTH;
+  // "2023-05-03T09:30:00.000Z" is 24 characters.
+  if (type === 'datetime') return 232;
   return isNumericFieldType(type) ? 140 : 180;
 }
 
-/** Widens a column for a long header, up to a limit; about 8.5 px a character at the table's font size. */
+/**
+ * Widens a column for a long header, up to a limit: about 8.5 px a character at the table's font
+ * size, plus the cell's padding and the field's ⋯ menu button.
+ */
 function columnWidth(label: string, unit: string | null, minimum: number): number {
   const characters = label.length + (unit ? unit.length + 3 : 0);
-  return Math.round(Math.min(320, Math.max(minimum, 32 + characters * 8.5)));
+  return Math.round(Math.min(320, Math.max(minimum, 56 + characters * 8.5)));
 }
