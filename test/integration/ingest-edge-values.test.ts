@@ -158,7 +158,7 @@ describe('what the review promises', () => {
     expect(loaded.samples.slice(60).map((sample) => sample.values.lead)).toEqual([0.25, '<0.5']);
   });
 
-  // A review that lists no issue skips the validation pass; the load must still report what it leaves out.
+  // A review that lists no issue skips the validation pass, so the load itself must report what it leaves out.
   it('reports rows a skipping load drops', async () => {
     const loaded = await load('skip-long-name.csv', `name,depth\nA,1\n${'m'.repeat(501)},2\nC,3\n`, 'skip', undefined, forgetReviewIssues);
     expect(loaded.samples.map((sample) => sample.name)).toEqual(['A', 'C']);
@@ -330,6 +330,21 @@ describe('columns as a fresh user names them', () => {
       { key: 'station', label: 'Station (national code)', unit: null },
       { key: 'sampled', label: 'Sampled (UTC)', unit: null },
     ]);
+  });
+});
+
+describe('a file loaded twice', () => {
+  it('notes that the same file was loaded before', async () => {
+    const csv = 'name,depth\nA,1\nB,2\n';
+    const first = await load('depths.csv', csv, 'reject');
+    expect(first.record.mapping.notes.some((note) => note.includes('same content'))).toBe(false);
+    const second = await load('depths-again.csv', csv, 'reject', first.datasetId);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(second.record.mapping.notes).toContain(
+      `This file has the same content as "depths.csv", loaded into this dataset on ${today}, which added 2 samples. Loading it again adds its rows a second time; cancel this import if they are already there.`,
+    );
+    const elsewhere = await load('depths-elsewhere.csv', csv, 'reject');
+    expect(elsewhere.record.mapping.notes.some((note) => note.includes('same content'))).toBe(false);
   });
 });
 

@@ -102,6 +102,7 @@ describe('importProgressValues', () => {
 
   it('capitalises the state like the badge', () => {
     expect(importProgressValues({ state: 'awaiting_review', rowsDone: 0, rowsTotal: null }).text).toBe('Analysed');
+    expect(importProgressValues({ state: 'awaiting_review', rowsDone: 0, rowsTotal: 0 }).text).toBe('Analysed');
     expect(importProgressValues({ state: 'running', phase: 'indexing', rowsDone: 5, rowsTotal: null }).text).toBe('Updating indexes');
     expect(importProgressValues({ state: 'cancelled', rowsDone: 0, rowsTotal: null }).text).toBe('Cancelled');
   });

@@ -30,6 +30,7 @@ import { summariseMapping } from './mapping-summary.js';
 import { loadAndMerge } from './merge.js';
 import type { ExistingField } from './plan-builder.js';
 import { ProgressReporter } from './progress-reporter.js';
+import { repeatUploadNote } from './repeat-upload.js';
 import { RowNormaliser } from './row-normaliser.js';
 import { rowIssuesRejection } from './row-rejection.js';
 import { normalisedBatches } from './row-source.js';
@@ -97,6 +98,8 @@ export async function runAnalysis(deps: IngestDependencies, importId: string, at
     throwIfCancelled(reporter, importId);
     if (analysis.kind === 'table-choice') return await awaitTableChoice(deps, record, tableChoiceOutcome(analysis.tables, analysis.notes), reporter);
     const plan = analysis.plan;
+    const repeated = await repeatUploadNote(deps.knex, record);
+    if (repeated !== null) plan.notes.push(repeated);
 
     const outcome = await validate(deps, record, plan, reporter);
     if (!(await markAwaitingReview(deps.knex, importId, outcome))) throw new ImportCancelled(`Import ${importId} was cancelled`);

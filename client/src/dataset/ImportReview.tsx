@@ -67,7 +67,8 @@ export function ImportReview(props: { record: ImportRecord; mapping: ImportMappi
       <Show when={!choosing()}>
         <ColumnTable mapping={props.mapping} canEdit={props.canEdit} busy={busy()} edit={edit} valueOf={valueOf} />
       </Show>
-      {props.children}
+      {/* While a table of the archive is to be chosen, the one issue repeats the note that asks for the choice. */}
+      <Show when={!choosing()}>{props.children}</Show>
 
       <Show when={problem()}>
         {(message) => (

@@ -109,7 +109,8 @@ export function importProgressValues(progress: {
   }
   if (state === 'awaiting_review') {
     const max = Math.max(rowsTotal ?? 0, 1);
-    return { min: 0, max, now: max, text: rowsTotal === null ? 'Analysed' : `${plural(rowsTotal, 'row')} analysed` };
+    // A ZIP archive waiting for the choice of its table has no rows yet, and "0 rows analysed" would read as an empty file.
+    return { min: 0, max, now: max, text: rowsTotal === null || rowsTotal === 0 ? 'Analysed' : `${plural(rowsTotal, 'row')} analysed` };
   }
   if (state === 'completed') {
     const max = Math.max(rowsTotal ?? 0, rowsDone, 1);
