@@ -54,6 +54,7 @@ const BASE_COLUMNS: SampleColumn[] = [
 export function sampleColumns(fields: Field[]): SampleColumn[] {
   const fieldColumns = [...fields]
     .sort((a, b) => a.position - b.position)
+    // TODO: show geometry fields (lines and polygons of GeoJSON and WKT imports) in the table and on the map.
     .filter((field) => field.type !== 'geometry')
     .map(
       (field): SampleColumn => ({
