@@ -18,6 +18,8 @@ export interface ValueField {
 const QUALIFIED_NUMBER = /^\s*[<>]\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$|^\s*bdl\s*$/i;
 const PLAIN_NUMBER = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 const MAX_NUMBER_TEXT = 400;
+// Digits with commas between them and nothing else: a decimal comma or digit groups.
+const COMMA_NUMBER = /^\s*[+-]?\d+(?:,\d+)+\s*$/;
 // A number followed by a unit, as people type it into a cell: "12.5 mg/L", "3m".
 const NUMBER_WITH_UNIT = /^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s<>].*?)\s*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -76,6 +78,13 @@ function numberFromText(text: string, unit: string | null): NormalisedValue {
   // Too long to be a number; the type check that follows rejects it with its usual message.
   if (text.length > MAX_NUMBER_TEXT) return { ok: true, value: text };
   if (PLAIN_NUMBER.test(text)) return { ok: true, value: Number(text) };
+  // "8,6" would otherwise read as 8 with the unit ",6"; a comma may also group digits, so it is never guessed.
+  if (COMMA_NUMBER.test(text)) {
+    const written = text.trim();
+    // "1,234" may be a thousand and more, so only a comma that cannot group digits gets its own example.
+    const example = /^[+-]?\d+,(?:\d{1,2}|\d{4,})$/.test(written) ? written.replace(',', '.') : '1234.5';
+    return { ok: false, problem: `"${written}" has a comma; write numbers with a decimal point and no digit groups, such as ${example}` };
+  }
 
   const match = NUMBER_WITH_UNIT.exec(text);
   if (!match) return { ok: true, value: text };

@@ -119,6 +119,15 @@ describe('times', () => {
     expect(loaded.review.issues.map((issue) => issue.line)).toEqual([62, 63, 64]);
   });
 
+  it('explains dates that name no real day', async () => {
+    const days = Array.from({ length: 30 }, (_, index) => `D${index},${String(index + 1).padStart(2, '0')}.04.2023,2023-04-${String(index + 1).padStart(2, '0')}`).join('\n');
+    const loaded = await load('april.csv', `name,sampled,checked\n${days}\nX,31.04.2023,2023-04-31\n`);
+    expect(loaded.review.issues.map((issue) => issue.reason)).toEqual([
+      '"31.04.2023" is not a real date when read as day/month/year',
+      '"2023-04-31" is not a real date when read as year/month/day',
+    ]);
+  });
+
   it('rejects years the API rejects', async () => {
     const loaded = await load('years.csv', `name,collected_at\n${validTimes(60)}\nA,0000-01-01T00:00:00.000Z\nB,9999-12-31T23:59:59-12:00\nC,0000-03-01\nD,0001-01-01T00:30:00+01:00\nE,2024-01-01T00:00:00Z\n`);
     expect(loaded.samples.slice(60).map((sample) => sample.name)).toEqual(['E']);

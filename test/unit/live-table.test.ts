@@ -286,6 +286,18 @@ describe('value normalisation', () => {
     expect(normaliseCellValue({ type: 'integer', unit: null }, '2.5')).toMatchObject({ ok: false });
   });
 
+  it('asks for a decimal point instead of a comma', () => {
+    expect(normaliseCellValue({ type: 'number', unit: '°C' }, '8,6')).toEqual({
+      ok: false,
+      problem: '"8,6" has a comma; write numbers with a decimal point and no digit groups, such as 8.6',
+    });
+    expect(normaliseCellValue({ type: 'integer', unit: null }, '1,234')).toEqual({
+      ok: false,
+      problem: '"1,234" has a comma; write numbers with a decimal point and no digit groups, such as 1234.5',
+    });
+    expect(normaliseCellValue({ type: 'text', unit: null }, '8,6')).toEqual({ ok: true, value: '8,6' });
+  });
+
   it('rounds coordinates and writes times as PostgreSQL returns them', () => {
     expect(normaliseProperty('location', { type: 'Point', coordinates: [8.1234567891234, -0.0000000001] })).toEqual({
       ok: true,

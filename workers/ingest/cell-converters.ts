@@ -140,9 +140,22 @@ function convertTime(value: unknown, context: CellContext, reading: CellReading,
     return invalidUnlessMissing(value, context, expected);
   }
 
-  if (time === null) return invalid(written, context, `${quoted(written)} ${expected}`);
+  if (time === null) return invalid(written, context, `${quoted(written)} ${(typeof written === 'string' ? unrealDate(written, reading) : null) ?? expected}`);
   if (!withTime && time.hasTime) return invalid(written, context, `${quoted(written)} has a time of day, but the field holds dates`);
   return JSON.stringify(withTime ? formatDateTime(time.epochMs) : formatDate(time.epochMs));
+}
+
+const ORDER_NAMES: Record<DateOrder, string> = { dmy: 'day/month/year', mdy: 'month/day/year', ymd: 'year/month/day' };
+
+/**
+ * Explains a text written like a date that names no real day, such as 31.04.2023 or 2023-02-30,
+ * with the order it was read in, or returns null for a text not written like a date.
+ */
+export function unrealDate(text: string, reading: CellReading): string | null {
+  const separated = splitSeparatedDate(text);
+  if (separated) return `is not a real date when read as ${ORDER_NAMES[separated.yearFirst ? 'ymd' : reading.dateOrder]}`;
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
+  return text.length === 10 ? 'is not a real date in the years 0001 to 9999' : 'is not a real date and time (with an offset of at most 14 hours) in the years 0001 to 9999';
 }
 
 /** Reads a date or date-time text: ISO 8601, a date with separators in the column's order, or an Excel serial. */

@@ -1,4 +1,4 @@
-import { converterFor, presentText, readTimeText, type CellContext, type CellConverter, type CellReading } from './cell-converters.js';
+import { converterFor, presentText, readTimeText, unrealDate, type CellContext, type CellConverter, type CellReading } from './cell-converters.js';
 import { parseCoordinate, sexagesimalProblem } from './coordinates.js';
 import { isKnownCrs, transformFromEpsg, transformGeometry, WGS84, type PositionTransform } from '../../server/geo/crs.js';
 import { excelSerialToTime } from './dates.js';
@@ -266,7 +266,8 @@ export class RowNormaliser implements CellContext {
     if (time === null) {
       this.column = column;
       const expected = column.target.epochMs ? 'a time in epoch milliseconds' : 'a date or date-time';
-      this.invalid(value, `${quoted(value)} is not ${expected}`);
+      const unreal = typeof value === 'string' && !column.target.epochMs ? unrealDate(value.trim(), { ...this.reading, dateOrder: column.dateOrder }) : null;
+      this.invalid(value, `${quoted(value)} ${unreal ?? `is not ${expected}`}`);
       return;
     }
     row.collectedAt = formatDateTime(time.epochMs);
