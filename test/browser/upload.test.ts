@@ -91,7 +91,7 @@ describe('dataset upload in the browser', () => {
     // The analysis proposes how the columns are read; the uploader checks it and starts the load.
     const review = page.locator('.import-review');
     await expect.poll(() => review.count(), { timeout: 60_000 }).toBe(1);
-    const targets = await review.locator('tbody tr').evaluateAll((rows) => rows.map((row) => (row.querySelector('select') as unknown as { value: string }).value));
+    const targets = await review.locator('table.import-review__columns tbody tr[data-column]').evaluateAll((rows) => rows.map((row) => (row.querySelector('select') as unknown as { value: string }).value));
     expect(targets).toEqual(['name', 'latitude', 'longitude', 'field', 'field']);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'review.png'), fullPage: true });
@@ -258,7 +258,7 @@ describe('dataset upload in the browser', () => {
 
     await tables.selectOption('campaign/second.csv');
     await review.getByRole('button', { name: 'Analyse the chosen table' }).click();
-    await expect.poll(() => review.locator('table.import-review__columns tbody tr').count(), { timeout: 60_000 }).toBe(3);
+    await expect.poll(() => review.locator('table.import-review__columns tbody tr[data-column]').count(), { timeout: 60_000 }).toBe(3);
     expect(await review.getByLabel('Table in the ZIP archive').inputValue()).toBe('campaign/second.csv');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'zip-chosen.png'), fullPage: true });
 
@@ -281,7 +281,7 @@ describe('dataset upload in the browser', () => {
     await page.locator('input[type=file]').setInputFiles({ name: 'cores.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const review = page.locator('.import-review');
-    await expect.poll(() => review.locator('table.import-review__columns tbody tr').count(), { timeout: 60_000 }).toBe(3);
+    await expect.poll(() => review.locator('table.import-review__columns tbody tr[data-column]').count(), { timeout: 60_000 }).toBe(3);
 
     // The existing field's type and unit are fixed, and the row explains why.
     const reason = "Type and unit are those of the dataset's field “Depth”. Change that field itself to change them.";
@@ -292,7 +292,7 @@ describe('dataset upload in the browser', () => {
     expect(await depthUnit.inputValue()).toBe('m');
     expect(await depthType.getAttribute('title')).toContain("those of the dataset's field “Depth”");
     expect(await review.locator(`#${await depthType.getAttribute('aria-describedby')}`).textContent()).toBe(reason);
-    expect(await review.locator('tr[data-column="1"] .import-review__column-notes').textContent()).toContain(reason);
+    expect(await review.locator('tr[data-column-notes="1"] .import-review__column-notes').textContent()).toContain(reason);
     expect(await review.locator('tr[data-column="2"] .import-review__locked').count()).toBe(0);
 
     // A new field's type and unit follow what the column becomes.
@@ -401,9 +401,9 @@ describe('dataset upload in the browser', () => {
     await page.locator('input[type=file]').setInputFiles({ name: 'wells.csv', mimeType: 'text/csv', buffer: Buffer.from(`${csv}\n`) });
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const review = page.locator('.import-review');
-    await expect.poll(() => review.locator('table.import-review__columns tbody tr').count(), { timeout: 60_000 }).toBe(4);
+    await expect.poll(() => review.locator('table.import-review__columns tbody tr[data-column]').count(), { timeout: 60_000 }).toBe(4);
 
-    const notesOf = (column: number) => review.locator(`tr[data-column="${column}"] .import-review__column-notes p`).allTextContents();
+    const notesOf = (column: number) => review.locator(`tr[data-column-notes="${column}"] .import-review__column-notes p`).allTextContents();
     expect(await notesOf(1)).toEqual(['Read as degrees, minutes and seconds.']);
     expect(await notesOf(2)).toEqual(['Read as degrees, minutes and seconds.']);
     expect(await notesOf(3)).toEqual(['2 cells are detection limits such as "<0.01" (read as below 0.01), kept with their qualifier and also stored as measurements.']);
@@ -416,6 +416,8 @@ describe('dataset upload in the browser', () => {
     expect(await headerOf(3)).toBe('Arsenic (µg/L) as arsenic');
     await review.getByLabel('What Site becomes').selectOption('name');
     expect(await headerOf(0)).toBe('Site');
+    // A changed mapping must be analysed again before loading, and the review says so.
+    expect(await review.getByText('The file is loaded as analysed: apply the changes to analyse it again, then load it.').count()).toBe(1);
     await review.getByLabel('What Site becomes').selectOption('field');
     expect(await headerOf(0)).toBe('Site as site');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'review-notes.png'), fullPage: true });

@@ -76,7 +76,6 @@ export function ColumnTable(props: ColumnControls & { mapping: ImportMapping }) 
             <th scope="col" class="is-numeric">
               Invalid
             </th>
-            <th scope="col">Notes</th>
           </tr>
         </thead>
         <tbody>
@@ -98,7 +97,9 @@ function ColumnRow(props: ColumnControls & { column: ImportColumn }) {
   const chosenType = () => props.valueOf(column(), 'type', column().type);
   const notationNote = () => (column().coordinateNotation === null ? null : NOTATION_NOTES[column().coordinateNotation!]);
   const showsQualified = () => column().qualified > 0 && target() === 'field' && (chosenType() === 'number' || chosenType() === 'integer');
+  const hasNotes = () => fromExistingField() || column().notes.length > 0 || notationNote() !== null || showsQualified();
   return (
+    <>
     <tr data-column={column().index} classList={{ 'has-issues': column().invalid > 0 }}>
       <th scope="row">
         <span class="file-name">{column().header || `(no header)`}</span>
@@ -152,19 +153,26 @@ function ColumnRow(props: ColumnControls & { column: ImportColumn }) {
         <DateOrderCell {...props} />
       </td>
       <td class="is-numeric">{formatCount(column().invalid)}</td>
-      <td class="import-review__column-notes">
-        <Show when={fromExistingField()}>
-          <p id={lockedId()} class="small import-review__locked">
-            Type and unit are those of the dataset's field “{column().label}”. Change that field itself to change them.
-          </p>
-        </Show>
-        <For each={column().notes}>{(note) => <p class="small">{note}</p>}</For>
-        <Show when={notationNote()}>{(note) => <p class="small">{note()}</p>}</Show>
-        <Show when={showsQualified()}>
-          <p class="small">{qualifiedNote(column().qualified, column().qualifiedExample)}</p>
-        </Show>
-      </td>
     </tr>
+    {/* Notes take a row of their own under the column, so they read in full at any width. */}
+    <Show when={hasNotes()}>
+      <tr class="import-review__notes-row" data-column-notes={column().index} classList={{ 'has-issues': column().invalid > 0 }}>
+        <td aria-hidden="true" />
+        <td colspan="6" class="import-review__column-notes">
+          <Show when={fromExistingField()}>
+            <p id={lockedId()} class="small import-review__locked">
+              Type and unit are those of the dataset's field “{column().label}”. Change that field itself to change them.
+            </p>
+          </Show>
+          <For each={column().notes}>{(note) => <p class="small">{note}</p>}</For>
+          <Show when={notationNote()}>{(note) => <p class="small">{note()}</p>}</Show>
+          <Show when={showsQualified()}>
+            <p class="small">{qualifiedNote(column().qualified, column().qualifiedExample)}</p>
+          </Show>
+        </td>
+      </tr>
+    </Show>
+    </>
   );
 }
 

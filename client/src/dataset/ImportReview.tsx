@@ -93,6 +93,9 @@ export function ImportReview(props: { record: ImportRecord; mapping: ImportMappi
             Cancel import
           </button>
         </div>
+        <Show when={changed() && !choosing()}>
+          <p class="muted small">The file is loaded as analysed: apply the changes to analyse it again, then load it.</p>
+        </Show>
       </Show>
     </section>
   );
