@@ -478,7 +478,7 @@ describe('dataset upload in the browser', () => {
 
     await page.goto(`${stack.url}/datasets/${datasetId}`);
     await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
-    await expect.poll(() => page.locator('.empty').first().textContent()).toBe('No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file, or add a row, to add rows.');
+    await expect.poll(() => page.locator('.empty').first().textContent()).toBe('No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file below, or press Add row.');
   }, 60_000);
 
   it('shows why the server rejected an upload', async () => {

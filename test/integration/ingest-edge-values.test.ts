@@ -236,6 +236,12 @@ describe('issue reasons', () => {
 });
 
 describe('column roles', () => {
+  it('dates samples by sampled_on', async () => {
+    const loaded = await load('sampled-on.csv', 'name,sampled_on\nA,2023-05-03\nB,2023-05-04\n', 'reject');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at' });
+    expect(loaded.samples.map((sample) => sample.at)).toEqual(['2023-05-03 00:00:00+00', '2023-05-04 00:00:00+00']);
+  });
+
   it('names samples by station and dates them by Datum', async () => {
     const loaded = await load('stationen.csv', 'Station;Breite;Länge;Datum\nSt 1;47,1;8,2;13.04.2021\nSt 2;47,2;8,3;14.04.2021\n', 'reject');
     expect(loaded.record.mapping.columns.map((column) => column.target)).toEqual(['name', 'latitude', 'longitude', 'collected_at']);

@@ -56,7 +56,8 @@ const NAME_KEYS = [
 ];
 // German and Spanish words for date and time follow the English ones.
 const TIME_KEYS = [
-  'collected_at', 'collection_date', 'collection_time', 'collected', 'sampling_date', 'sampling_time', 'sample_date', 'sampled_at', 'event_date', 'eventdate',
+  'collected_at', 'collected_on', 'collection_date', 'collection_time', 'collected', 'sampling_date', 'sampling_time', 'sample_date', 'date_sampled', 'sampled_at',
+  'sampled_on', 'event_date', 'eventdate',
   'observed_at', 'observation_date', 'datetime', 'date_time', 'timestamp', 'date', 'time', 'datum', 'zeitpunkt', 'zeit', 'fecha',
 ];
 const ELEVATION_KEYS = ['elevation', 'altitude', 'elev', 'alt', 'elevation_m', 'altitude_m', 'elev_m', 'alt_m'];

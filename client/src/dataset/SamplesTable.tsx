@@ -431,7 +431,7 @@ export function SamplesTable(props: {
       </Show>
       <Show when={isEmpty()}>
         {/* Uploading takes the same permission as editing, so a reader is not told to upload. */}
-        <p class="empty">{live.canEdit() ? 'No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file, or add a row, to add rows.' : 'No samples yet.'}</p>
+        <p class="empty">{live.canEdit() ? 'No samples yet. Upload a CSV, XLSX, ODS or GeoJSON file below, or press Add row.' : 'No samples yet.'}</p>
       </Show>
       <div class="grid-layout">
         {/* The grid stays in the DOM while empty: the virtualiser reads its scroll element when it mounts and would miss one added later. */}
