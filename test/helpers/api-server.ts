@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config/load-config.js';
 import { startServer, type RunningServer } from '../../server/server.js';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from './database.js';
+import { createTestDatabase, dropRedisPrefix, uniqueRedisPrefix, type TestDatabase } from './database.js';
 import { ADMIN, GENEROUS_RATE_LIMITS } from './stack.js';
 
 export interface ApiServer {
@@ -20,12 +20,13 @@ export interface ApiServer {
 export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
   const database = await createTestDatabase();
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'fairport-api-uploads-'));
+  const redisPrefix = uniqueRedisPrefix();
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
     DATABASE_URL: database.url,
-    REDIS_PREFIX: uniqueRedisPrefix(),
+    REDIS_PREFIX: redisPrefix,
     UPLOAD_DIR: uploadDir,
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
@@ -40,6 +41,7 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
     async close() {
       await server.close();
       await database.drop();
+      await dropRedisPrefix(redisPrefix);
       await rm(uploadDir, { recursive: true, force: true });
     },
   };

@@ -1,12 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { withDefaultUser } from '../../server/db/connection-url.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Base URL of the PostgreSQL server the tests use; the database name in it is ignored. */
+/** The Redis server the tests use. */
+const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
 export const TEST_SERVER_URL = withDefaultUser(process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/postgres');
 
 /**
@@ -61,4 +65,17 @@ export async function dropDatabase(name: string): Promise<void> {
 /** A Redis key prefix of its own, so parallel test files never share queues, channels or sessions. */
 export function uniqueRedisPrefix(): string {
   return `fairport-test-${randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes the keys a test's server and worker left under their prefix: queues, sessions and locks. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from './database.js';
+import { createTestDatabase, dropRedisPrefix, uniqueRedisPrefix, type TestDatabase } from './database.js';
 import { freePort, startTsProcess, waitForHealthy, type ManagedProcess } from './processes.js';
 
 export const ADMIN = { email: 'admin@example.org', password: 'test-admin-password' } as const;
@@ -76,6 +76,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stop = async () => {
     await Promise.all([...servers, ...workers].map((p) => p.stop()));
     await database.drop();
+    await dropRedisPrefix(env.REDIS_PREFIX!);
     await rm(uploadDir, { recursive: true, force: true });
   };
 

@@ -4,7 +4,7 @@ import { createEmailQueue, enqueueEmail, type EmailJobData } from '../../server/
 import { createRedis, redisKeys } from '../../server/redis/connections.js';
 import type { Queue } from 'bullmq';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, dropRedisPrefix, uniqueRedisPrefix, type TestDatabase } from '../helpers/database.js';
 import { startMailbox, type Mailbox } from '../helpers/mailbox.js';
 
 let mailbox: Mailbox;
@@ -13,11 +13,12 @@ let worker: RunningWorker;
 let queue: Queue<EmailJobData>;
 const connection = createRedis({ REDIS_URL: 'redis://127.0.0.1:6379' }, 'commands');
 
+const prefix = uniqueRedisPrefix();
+
 beforeAll(async () => {
   mailbox = await startMailbox();
 
   database = await createTestDatabase();
-  const prefix = uniqueRedisPrefix();
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_PREFIX: prefix,
@@ -33,6 +34,7 @@ afterAll(async () => {
   await worker?.close();
   await connection.quit();
   await database?.drop();
+  await dropRedisPrefix(prefix);
   await mailbox?.close();
 });
 

@@ -12,7 +12,7 @@ import { loadConfig } from '../../server/config/load-config.js';
 import { createIngestQueue, enqueueAnalysis, enqueueLoad } from '../../server/jobs/queues.js';
 import { redisKeys } from '../../server/redis/connections.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
-import { uniqueRedisPrefix } from '../helpers/database.js';
+import { dropRedisPrefix, uniqueRedisPrefix } from '../helpers/database.js';
 import { createIngestWorld, datasetSnapshot, type IngestWorld } from '../helpers/ingest.js';
 
 const prefix = uniqueRedisPrefix();
@@ -67,6 +67,7 @@ afterAll(async () => {
   io?.close();
   await Promise.allSettled(redisClients.map((redis) => redis.quit()));
   await world?.close();
+  await dropRedisPrefix(prefix);
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
