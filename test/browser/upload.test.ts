@@ -416,7 +416,7 @@ describe('dataset upload in the browser', () => {
     expect(await headerOf(3)).toBe('Arsenic (µg/L) as arsenic');
     await review.getByLabel('What Site becomes').selectOption('name');
     expect(await headerOf(0)).toBe('Site');
-    // A changed mapping must be analysed again before loading, and the review says so.
+    // A changed mapping must be analysed again before loading, and the review shows a line about it.
     expect(await review.getByText('The file is loaded as analysed: apply the changes to analyse it again, then load it.').count()).toBe(1);
     await review.getByLabel('What Site becomes').selectOption('field');
     expect(await headerOf(0)).toBe('Site as site');

@@ -10,7 +10,7 @@ import { JsonSyntaxError } from './geojson-source.js';
 import { ImportRejected } from './ingest-errors.js';
 import type { ImportPlan, SourcePlan } from './import-plan.js';
 import { DEFAULT_MISSING_VALUE_CODES, MissingValues } from './missing-values.js';
-import { detectNumberStyle, NUMBER_SHAPES, type NumberShape, type NumberStyle } from './numbers.js';
+import { detectNumberStyle, noShapeCounts, NUMBER_SHAPES, type NumberStyle } from './numbers.js';
 import { inspectOds } from './ods-reader.js';
 import { buildPlan, type ExistingField, type TableScan } from './plan-builder.js';
 import { spoolSourceOf } from './record-spool.js';
@@ -153,7 +153,7 @@ async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Pr
     const spool = input.recordSpool ? await startRecordSpool(input.recordSpool, location) : null;
     try {
       const scan = await scanTable(location, missing, input.overrides.headerRow ?? null, input.progress, spool);
-      if (!holdsTable(scan) && position < candidates.length - 1) {
+      if (!containsTable(scan) && position < candidates.length - 1) {
         passed.push(sheet);
         continue;
       }
@@ -171,11 +171,11 @@ async function analyseSpreadsheet(input: AnalyseInput, detected: SourcePlan): Pr
 }
 
 /** Tells whether a sheet's scan found a table: a header of two columns or more and two data rows or more. */
-function holdsTable(scan: Awaited<ReturnType<typeof scanTable>>): boolean {
+function containsTable(scan: Awaited<ReturnType<typeof scanTable>>): boolean {
   return scan.headers.length >= 2 && scan.rows >= 2;
 }
 
-/** Says which sheet is read, and which sheets before it were passed over because they hold no table. */
+/** Builds the note that names the sheet read and the sheets before it passed over for containing no table. */
 function sheetNote(sheet: string, sheets: readonly string[], passed: readonly string[]): string {
   if (sheets.length === 1) return `Sheet "${sheet}", the only one in the workbook.`;
   const names = passed.map((name) => `"${name}"`).join(', ');
@@ -278,16 +278,15 @@ function crsFromHeaders(headers: readonly unknown[]): number | null {
 }
 
 function numberStyleOf(input: AnalyseInput, scan: TableScan): NumberStyle {
-  const totals = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
+  const totals = noShapeCounts();
   for (const profile of scan.profiles) {
     for (const shape of NUMBER_SHAPES) totals[shape] += profile.shapes[shape];
   }
   const detected = detectNumberStyle(totals);
   const decimal = input.overrides.decimalMark ?? detected.decimal;
-  const group = input.overrides.thousandsSeparator ?? detected.group;
-  // A mark chosen as decimal mark cannot also group digits; the detected separator gives way to the uploader's choice.
-  if (group !== decimal) return { decimal, group };
-  return { decimal, group: input.overrides.thousandsSeparator === undefined ? '' : group };
+  // A detected separator that is the uploader's decimal mark gives way to it, because one mark cannot do both.
+  const group = input.overrides.thousandsSeparator ?? (detected.group === decimal ? '' : detected.group);
+  return { decimal, group };
 }
 
 /** Returns the location of the plan's table, for the passes over it. */

@@ -140,7 +140,7 @@ function convertTime(value: unknown, context: CellContext, reading: CellReading,
     return invalidUnlessMissing(value, context, expected);
   }
 
-  if (time === null) return invalid(written, context, `${quoted(written)} ${(typeof written === 'string' ? unrealDate(written, reading) : null) ?? expected}`);
+  if (time === null) return invalid(written, context, `${quoted(written)} ${(typeof written === 'string' ? unrealDateReason(written, reading) : null) ?? expected}`);
   if (!withTime && time.hasTime) return invalid(written, context, `${quoted(written)} has a time of day, but the field holds dates`);
   return JSON.stringify(withTime ? formatDateTime(time.epochMs) : formatDate(time.epochMs));
 }
@@ -151,7 +151,7 @@ const ORDER_NAMES: Record<DateOrder, string> = { dmy: 'day/month/year', mdy: 'mo
  * Explains a text written like a date that names no real day, such as 31.04.2023 or 2023-02-30,
  * with the order it was read in, or returns null for a text not written like a date.
  */
-export function unrealDate(text: string, reading: CellReading): string | null {
+export function unrealDateReason(text: string, reading: CellReading): string | null {
   const separated = splitSeparatedDate(text);
   if (separated) return `is not a real date when read as ${ORDER_NAMES[separated.yearFirst ? 'ymd' : reading.dateOrder]}`;
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return null;
@@ -201,7 +201,7 @@ function qualifiedOrInvalid(text: string, context: CellContext, style: NumberSty
 }
 
 /**
- * Writes a qualified number such as "<0,010" or "> 1.000" with a decimal point and no digit groups
+ * Returns a qualified number such as "<0,010" or "> 1.000" with a decimal point and no digit groups
  * ("<0.010", ">1000"), as the dataset shows its other numbers. The digits stay as written, so a
  * limit keeps its trailing zeros.
  */

@@ -2,7 +2,7 @@ import { parseCoordinate } from './coordinates.js';
 import { MAX_EXCEL_SERIAL, MAX_EXCEL_SERIAL_1904, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
 import { looksLikeGeometry } from './geometry-check.js';
 import type { MissingValues } from './missing-values.js';
-import { NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, shapeMeaning, type NumberShape, type NumberStyle } from './numbers.js';
+import { noShapeCounts, NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, shapeMeaning, type NumberShape, type NumberStyle } from './numbers.js';
 import { qualifiedShapeOf } from './qualifiers.js';
 import { UnreadableCell } from './spreadsheet.js';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN, isCanonicalUtc, parseIsoTime } from './temporal.js';
@@ -41,9 +41,10 @@ export class ColumnProfile {
   unreadable = 0;
   /** Missing-value codes other than the empty cell, with how often each occurred. */
   readonly missingCodes = new Map<string, number>();
-  readonly shapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
-  /** Values such as "<0.01" or ">10000" by the shape of their number, and values such as "BDL" without one. */
-  readonly qualifiedShapes: Record<NumberShape, number> = Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
+  readonly shapes = noShapeCounts();
+  /** Values such as "<0.01" or ">10000", by the shape of their number. */
+  readonly qualifiedShapes = noShapeCounts();
+  /** Values such as "BDL" that name a detection limit without a number. */
   qualifiedWithoutNumber = 0;
   /** The first qualified value of each number shape as written, so that one reads in whichever style the file has. */
   readonly qualifiedTexts = new Map<NumberShape | 'bdl', string>();

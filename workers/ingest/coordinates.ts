@@ -34,22 +34,8 @@ export function parseCoordinate(trimmed: string, style: NumberStyle): ParsedCoor
   const decimal = DECIMAL_WITH_LETTER.exec(trimmed);
   if (decimal) return withHemisphere(readNumber(decimal[2]!), 'decimal', decimal[1] ?? decimal[3]);
 
-  const match = SEXAGESIMAL.exec(trimmed);
-  if (!match) return null;
-  const [, before, sign, degreesText, minutesText, secondsText, after] = match;
-  if (before && after) return null;
-
-  const degrees = readNumber(degreesText!);
-  const minutes = minutesText === undefined ? 0 : readNumber(minutesText);
-  const seconds = secondsText === undefined ? 0 : readNumber(secondsText);
-  if (minutes >= 60 || seconds >= 60) return null;
-  // A fraction of a degree with minutes after it is not a notation anyone writes.
-  if (minutesText !== undefined && !Number.isInteger(degrees)) return null;
-  if (secondsText !== undefined && !Number.isInteger(minutes)) return null;
-
-  const notation = notationOf(minutesText, secondsText);
-  const magnitude = degrees + minutes / 60 + seconds / 3600;
-  return withHemisphere(sign === '-' ? -magnitude : magnitude, notation, before ?? after);
+  const reading = readSexagesimal(trimmed);
+  return reading !== null && 'coordinate' in reading ? reading.coordinate : null;
 }
 
 /**
@@ -57,16 +43,29 @@ export function parseCoordinate(trimmed: string, style: NumberStyle): ParsedCoor
  * 47°02'60"N, or returns null when the text is not written so or is a coordinate.
  */
 export function sexagesimalProblem(trimmed: string): string | null {
-  const match = trimmed.length > 40 ? null : SEXAGESIMAL.exec(trimmed);
+  const reading = trimmed.length > 40 ? null : readSexagesimal(trimmed);
+  return reading !== null && 'problem' in reading ? reading.problem : null;
+}
+
+/** Reads degrees with minutes or seconds as a coordinate or as the reason it is not one, or returns null for other text. */
+function readSexagesimal(trimmed: string): { coordinate: ParsedCoordinate } | { problem: string } | null {
+  const match = SEXAGESIMAL.exec(trimmed);
   if (!match) return null;
-  const [, before, , degreesText, minutesText, secondsText, after] = match;
-  if (before && after) return 'it has a hemisphere letter at both ends';
+  const [, before, sign, degreesText, minutesText, secondsText, after] = match;
+  if (before && after) return { problem: 'it has a hemisphere letter at both ends' };
+
+  const degrees = readNumber(degreesText!);
   const minutes = minutesText === undefined ? 0 : readNumber(minutesText);
-  if (minutes >= 60) return 'the minutes must be below 60';
-  if (secondsText !== undefined && readNumber(secondsText) >= 60) return 'the seconds must be below 60';
-  if (minutesText !== undefined && !Number.isInteger(readNumber(degreesText!))) return 'degrees with a fraction cannot have minutes after them';
-  if (secondsText !== undefined && !Number.isInteger(minutes)) return 'minutes with a fraction cannot have seconds after them';
-  return null;
+  const seconds = secondsText === undefined ? 0 : readNumber(secondsText);
+  if (minutes >= 60) return { problem: 'the minutes must be below 60' };
+  if (seconds >= 60) return { problem: 'the seconds must be below 60' };
+  // A fraction of a degree with minutes after it is not a notation anyone writes.
+  if (minutesText !== undefined && !Number.isInteger(degrees)) return { problem: 'degrees with a fraction cannot have minutes after them' };
+  if (secondsText !== undefined && !Number.isInteger(minutes)) return { problem: 'minutes with a fraction cannot have seconds after them' };
+
+  const notation = notationOf(minutesText, secondsText);
+  const magnitude = degrees + minutes / 60 + seconds / 3600;
+  return { coordinate: withHemisphere(sign === '-' ? -magnitude : magnitude, notation, before ?? after) };
 }
 
 function notationOf(minutesText: string | undefined, secondsText: string | undefined): ParsedCoordinate['notation'] {

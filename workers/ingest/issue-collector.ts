@@ -54,7 +54,13 @@ export class IssueCollector {
     if (this.issues.length >= this.max && this.sink === null) return;
 
     const prefix = position.feature === null ? '' : `Feature ${position.feature}: `;
-    const issue: ImportIssue = { line: position.line, ...(position.feature === null ? {} : { feature: position.feature }), column, value: describeValue(value), reason: `${prefix}${reason}` };
+    const issue: ImportIssue = {
+      line: position.line,
+      ...(position.feature === null ? {} : { feature: position.feature }),
+      column,
+      value: describeValue(value),
+      reason: `${prefix}${reason}`,
+    };
     this.sink?.(issue);
     if (this.issues.length < this.max) this.issues.push(issue);
   }

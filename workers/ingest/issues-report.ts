@@ -15,6 +15,7 @@ export class IssuesReportWriter {
   private readonly out: WriteStream;
   private pending = '';
   count = 0;
+  private closing: Promise<void> | null = null;
 
   constructor(readonly path: string) {
     this.out = createWriteStream(path);
@@ -27,8 +28,6 @@ export class IssuesReportWriter {
     this.pending += `${issue.line ?? ''},${csvCell(issue.column)},${csvCell(issue.value)},${csvCell(issue.reason)}\n`;
     if (this.pending.length >= 64 * 1024) this.flush();
   }
-
-  private closing: Promise<void> | null = null;
 
   /** Writes what is buffered and closes the file; later calls wait for the same close. */
   close(): Promise<void> {

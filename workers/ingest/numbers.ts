@@ -31,6 +31,11 @@ export const NUMBER_SHAPES = [
 ] as const;
 export type NumberShape = (typeof NUMBER_SHAPES)[number];
 
+/** Returns a count of zero for every number shape. */
+export function noShapeCounts(): Record<NumberShape, number> {
+  return Object.fromEntries(NUMBER_SHAPES.map((shape) => [shape, 0])) as Record<NumberShape, number>;
+}
+
 const INT = /^[+-]?\d+$/;
 // Each digit run can be matched in one way only, so a long run of digits followed by a stray
 // letter fails in linear time instead of backtracking quadratically.

@@ -12,13 +12,9 @@ export type NumericTimes = { kind: 'excel'; system: DateSystem } | { kind: 'epoc
  */
 export function numericTimeNote(times: NumericTimes, examples: readonly string[], style: NumberStyle): string {
   const rule = times.kind === 'excel' ? `Numbers are read as Excel serial dates (${times.system} date system)` : 'Numbers are read as milliseconds since 1970-01-01 00:00 UTC';
-  for (const example of examples) {
-    const number = parseNumber(example.trim(), style);
-    if (number === null) continue;
-    const time = times.kind === 'excel' ? excelSerialToTime(number, times.system) : parseEpochMs(number);
-    if (time !== null) return `${rule}, so ${example.trim()} is ${readableTime(time)}.`;
-  }
-  return `${rule}.`;
+  const read = (number: number) => (times.kind === 'excel' ? excelSerialToTime(number, times.system) : parseEpochMs(number));
+  const first = firstTime(examples, style, read);
+  return first === null ? `${rule}.` : `${rule}, so ${first.text} is ${readableTime(first.time)}.`;
 }
 
 /**
@@ -26,11 +22,18 @@ export function numericTimeNote(times: NumericTimes, examples: readonly string[]
  * times under a header that does not say so, or returns null when no example reads as one.
  */
 export function epochHintNote(examples: readonly string[], style: NumberStyle): string | null {
+  const first = firstTime(examples, style, parseEpochMs);
+  if (first === null) return null;
+  return `These numbers may be times in milliseconds since 1970-01-01 UTC (${first.text} would be ${readableTime(first.time)}). To read them so, set the column to "the collection time".`;
+}
+
+/** Returns the first example that is a number and reads as a time, with that time. */
+function firstTime(examples: readonly string[], style: NumberStyle, read: (number: number) => ParsedTime | null): { text: string; time: ParsedTime } | null {
   for (const example of examples) {
-    const number = parseNumber(example.trim(), style);
-    const time = number === null ? null : parseEpochMs(number);
-    if (time === null) continue;
-    return `These numbers may be times in milliseconds since 1970-01-01 UTC (${example.trim()} would be ${readableTime(time)}). To read them so, set the column to "the collection time".`;
+    const text = example.trim();
+    const number = parseNumber(text, style);
+    const time = number === null ? null : read(number);
+    if (time !== null) return { text, time };
   }
   return null;
 }

@@ -180,13 +180,11 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
   reporter.startHeartbeat();
   const started = performance.now();
   log.info({ importId, datasetId: record.datasetId, rows: plan.rowsTotal, invalidRows: record.invalidRows }, 'load started');
-  let report: IssuesReportWriter | null = null;
+  // A review that listed no issue skipped the validation pass, so rows the load leaves out get their report here.
+  const report = record.issueCount === 0 ? new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX)) : null;
   try {
     await reporter.startPhase('loading', plan.rowsTotal);
-    // A review that listed no issue skipped the validation pass, so rows the load leaves out get their report here.
-    report = record.issueCount === 0 ? new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX)) : null;
-    const writer = report;
-    const issues = new IssueCollector(deps.issuesMax, writer ? (issue) => writer.add(issue) : undefined);
+    const issues = new IssueCollector(deps.issuesMax, report ? (issue) => report.add(issue) : undefined);
     const normaliser = new RowNormaliser(plan, issues);
     const reject = record.invalidRows !== 'skip';
     const table = await tableOf(deps, record, plan);
@@ -201,8 +199,8 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
         checkCancelled: () => throwIfCancelled(reporter, importId),
         counts: () => ({ located: normaliser.located, rejectedRows: issues.rejectedRows }),
         issuesFound: async () => {
-          if (!writer) return null;
-          await writer.close();
+          if (!report) return null;
+          await report.close();
           if (issues.count === 0) {
             await deps.uploads.removeDerived(record.storageKey, ISSUES_REPORT_SUFFIX);
             return null;
@@ -213,7 +211,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     );
     deps.publisher.publishChange(result.change);
     const rows = result.counts.rows ?? 0;
-    await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: writer ? issues.count : record.issueCount, error: null });
+    await reporter.finish({ state: 'completed', rowsDone: rows, rowsTotal: rows, counts: result.counts, issueCount: report ? issues.count : record.issueCount, error: null });
     await notifyImportEnded(deps.notify, record, { state: 'completed', samples: result.counts.samples ?? rows });
     const seconds = Math.round(performance.now() - started) / 1000;
     log.info({ importId, changeSeq: result.change.seq, counts: result.counts, seconds, phaseSeconds: reporter.phaseSeconds(), mergeSeconds: result.stepSeconds }, 'import completed');
@@ -222,7 +220,10 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
     return { state: 'completed', changeSeq: result.change.seq, counts: result.counts };
   } catch (error) {
     // A failed load keeps its issues on the import without a report, so the partial file goes.
-    if (report) await report.close().then(() => deps.uploads.removeDerived(record.storageKey, ISSUES_REPORT_SUFFIX));
+    if (report) {
+      await report.close();
+      await deps.uploads.removeDerived(record.storageKey, ISSUES_REPORT_SUFFIX);
+    }
     await reporter.settle();
     return handleFailure(deps, record, reporter, error, attempt);
   }

@@ -21,6 +21,7 @@ export async function repeatUploadNote(knex: Knex, upload: UploadIdentity): Prom
   if (!earlier) return null;
 
   const day = earlier.finishedAt.toISOString().slice(0, 10);
-  const samples = earlier.counts.samples === undefined ? '' : `, which added ${earlier.counts.samples} ${earlier.counts.samples === 1 ? 'sample' : 'samples'}`;
-  return `This file has the same content as "${earlier.originalName}", loaded into this dataset on ${day}${samples}. Loading it again adds its rows a second time; cancel this import if they are already there.`;
+  const count = earlier.counts.samples;
+  const added = count === undefined ? '' : `, which added ${count} ${count === 1 ? 'sample' : 'samples'}`;
+  return `This file has the same content as "${earlier.originalName}", loaded into this dataset on ${day}${added}. Loading it again adds its rows a second time; cancel this import if they are already there.`;
 }

@@ -1,4 +1,4 @@
-import { converterFor, presentText, readTimeText, unrealDate, type CellContext, type CellConverter, type CellReading } from './cell-converters.js';
+import { converterFor, presentText, readTimeText, unrealDateReason, type CellContext, type CellConverter, type CellReading } from './cell-converters.js';
 import { parseCoordinate, sexagesimalProblem } from './coordinates.js';
 import { isKnownCrs, transformFromEpsg, transformGeometry, WGS84, type PositionTransform } from '../../server/geo/crs.js';
 import { excelSerialToTime } from './dates.js';
@@ -266,7 +266,7 @@ export class RowNormaliser implements CellContext {
     if (time === null) {
       this.column = column;
       const expected = column.target.epochMs ? 'a time in epoch milliseconds' : 'a date or date-time';
-      const unreal = typeof value === 'string' && !column.target.epochMs ? unrealDate(value.trim(), { ...this.reading, dateOrder: column.dateOrder }) : null;
+      const unreal = typeof value === 'string' && !column.target.epochMs ? unrealDateReason(value.trim(), { ...this.reading, dateOrder: column.dateOrder }) : null;
       this.invalid(value, `${quoted(value)} ${unreal ?? `is not ${expected}`}`);
       return;
     }
@@ -422,7 +422,7 @@ function textOf(value: unknown): string {
 }
 
 /**
- * Writes a name that is not text: numbers, booleans and unreadable sheet cells as written, and
+ * Returns a name that is not text as text: numbers, booleans and unreadable sheet cells as written, and
  * the objects and arrays a GeoJSON property can hold as JSON, so that none reads "[object Object]".
  */
 function nameText(value: unknown): string {

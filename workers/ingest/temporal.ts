@@ -21,8 +21,8 @@ export const EPOCH_MS_MIN = 1e11;
 export const EPOCH_MS_MAX = 1e14;
 
 /** The first and the last millisecond of the years 0001 to 9999, which PostgreSQL and the API both read and write. */
-export const FIRST_STORABLE_MS = -62_135_596_800_000;
-export const LAST_STORABLE_MS = 253_402_300_799_999;
+const FIRST_STORABLE_MS = -62_135_596_800_000;
+const LAST_STORABLE_MS = 253_402_300_799_999;
 /** The largest time-zone offset in use, UTC+14:00 (Kiribati). */
 const MAX_OFFSET_HOURS = 14;
 

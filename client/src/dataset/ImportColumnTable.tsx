@@ -40,8 +40,8 @@ const NOTATION_NOTES: Record<CoordinateNotation, string | null> = {
 function qualifiedNote(count: number, example: ImportQualifiedExample | undefined): string {
   const cells = count === 1 ? '1 cell is a detection limit' : `${formatCount(count)} cells are detection limits`;
   const storage = count === 1 ? 'kept with its qualifier and also stored as a measurement' : 'kept with their qualifier and also stored as measurements';
-  const such = example ? `"${example.text}" (read as ${qualifiedReading(example)})` : '"<0.01" or "BDL"';
-  return `${cells} such as ${such}, ${storage}.`;
+  const instance = example ? `"${example.text}" (read as ${qualifiedReading(example)})` : '"<0.01" or "BDL"';
+  return `${cells} such as ${instance}, ${storage}.`;
 }
 
 /** Says how a detection-limit cell is read: "below 0.01", "above 1000" or "below the detection limit". */
