@@ -107,7 +107,8 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-function isGeometry(value: CellValue): boolean {
+/** Tells whether a value is a GeoJSON geometry a geometry field can hold: any type but a collection. */
+export function isGeometry(value: CellValue | undefined): value is { type: string; coordinates: unknown[] } {
   if (typeof value !== 'object' || value === null) return false;
   return typeof value.type === 'string' && GEOMETRY_TYPES.has(value.type) && Array.isArray(value.coordinates);
 }

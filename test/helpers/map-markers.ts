@@ -7,7 +7,7 @@ export interface PagePoint {
 }
 
 /** The parts of a canvas element this reads; the tests compile without the DOM library. */
-interface CanvasElement {
+export interface CanvasElement {
   width: number;
   height: number;
   getContext(kind: '2d'): { getImageData(x: number, y: number, width: number, height: number): { data: ArrayLike<number> } } | null;

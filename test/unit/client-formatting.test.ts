@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellText, formatCoordinate, isNumericFieldType } from '../../client/src/format/cell-text.js';
+import { geometryText } from '../../client/src/format/geometry-text.js';
 import { formatCollectedAt, formatLocalDateTime, formatTemporalCoverage } from '../../client/src/format/dates.js';
 import { parseKeywords } from '../../client/src/format/keywords.js';
 import { doiUrl, safeHttpUrl, spdxLicenseUrl } from '../../client/src/format/links.js';
@@ -92,12 +93,45 @@ describe('parseKeywords', () => {
   });
 });
 
+describe('geometryText', () => {
+  it('describes a point by its coordinates, latitude first', () => {
+    expect(geometryText({ type: 'Point', coordinates: [4.3, 52.1234567] })).toBe('Point 52.123457, 4.3');
+  });
+
+  it('counts the vertices and parts of other shapes', () => {
+    expect(geometryText({ type: 'LineString', coordinates: [[0, 0], [2, 2], [4, 0]] })).toBe('LineString, 3 vertices');
+    expect(geometryText({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]], [[0.2, 0.2], [0.4, 0.2], [0.3, 0.3], [0.2, 0.2]]] })).toBe(
+      'Polygon, 8 vertices',
+    );
+    expect(geometryText({ type: 'MultiPoint', coordinates: [[1, 2]] })).toBe('MultiPoint, 1 vertex');
+    expect(
+      geometryText({ type: 'MultiPolygon', coordinates: [[[[1, 1], [3, 1], [3, 3], [1, 1]]], [[[5, 5], [6, 5], [6, 6], [5, 5]]]] }),
+    ).toBe('MultiPolygon, 2 parts, 8 vertices');
+  });
+
+  it('shows nothing for values that are not geometries', () => {
+    expect(geometryText(null)).toBe('');
+    expect(geometryText(undefined)).toBe('');
+    expect(geometryText('POINT (1 2)')).toBe('');
+    expect(geometryText({ type: 'GeometryCollection', geometries: [] })).toBe('');
+  });
+});
+
 describe('summariseMap', () => {
   const base = { drawn: 0, loading: false, limit: 20_000 };
 
   it('says when no sample is located', () => {
     expect(summariseMap({ ...base, sampleCount: 344, locatedCount: 0 })).toBe('344 samples, none located');
     expect(summariseMap({ ...base, sampleCount: 0, locatedCount: 0 })).toBe('No samples yet');
+  });
+
+  it('names the shapes drawn from geometry fields', () => {
+    expect(summariseMap({ ...base, sampleCount: 4, locatedCount: 3, drawn: 3, shapes: 2 })).toBe(
+      '4 samples: 3 shown on the map, 1 without a location; 2 shapes from geometry fields outlined in teal',
+    );
+    expect(summariseMap({ ...base, sampleCount: 1, locatedCount: 1, drawn: 1, shapes: 1 })).toBe(
+      '1 sample, all shown on the map; 1 shape from geometry fields outlined in teal',
+    );
   });
 
   it('counts shown and unlocated samples', () => {

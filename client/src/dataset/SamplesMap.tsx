@@ -14,6 +14,8 @@ import { WORLD_BOX } from '../map/extent.js';
 import { createMapPoints, MAP_POINT_LIMIT } from './map-points.js';
 import { createLiveMarkers } from './live-markers.js';
 import { createMapFit } from './map-fit.js';
+import { createMapShapes, type MapShapes, type ShapeClick } from './map-shapes.js';
+import { geometryText } from '../format/geometry-text.js';
 
 const BASEMAP_PANE = 'basemap';
 
@@ -41,7 +43,9 @@ export function SamplesMap(props: {
   let container: HTMLDivElement | undefined;
   let map: L.Map | undefined;
   let markers: L.GeoJSON<SampleProperties> | undefined;
+  let shapes: MapShapes | undefined;
   const [markerCount, setMarkerCount] = createSignal(0);
+  const [shapeCount, setShapeCount] = createSignal(0);
   const liveMarkers = createLiveMarkers({
     live: props.live,
     layer: () => markers,
@@ -55,8 +59,12 @@ export function SamplesMap(props: {
     onReset: () => {
       markers?.clearLayers();
       liveMarkers.clear();
+      shapes?.clear();
     },
-    onPage: (page) => markers?.addData(page),
+    onPage: (page) => {
+      markers?.addData(page);
+      shapes?.addPage(page);
+    },
   });
 
   onMount(() => {
@@ -72,7 +80,19 @@ export function SamplesMap(props: {
       if (feature) props.onSelectSample(String(feature.id));
       showPopup(map!, event);
     });
-    createEffect(() => liveMarkers.highlight(props.selectedSampleId));
+    shapes = createMapShapes({
+      map,
+      live: props.live,
+      onClick: (click) => {
+        props.onSelectSample(click.sampleId);
+        showShapePopup(map!, click, props.live.fields());
+      },
+      onCount: setShapeCount,
+    });
+    createEffect(() => {
+      liveMarkers.highlight(props.selectedSampleId);
+      shapes?.highlight(props.selectedSampleId);
+    });
 
     const resizeObserver = new ResizeObserver(() => map?.invalidateSize());
     resizeObserver.observe(container);
@@ -100,6 +120,7 @@ export function SamplesMap(props: {
       drawn: markerCount(),
       loading: points.loading(),
       limit: MAP_POINT_LIMIT,
+      shapes: shapeCount(),
     });
 
   return (
@@ -110,6 +131,7 @@ export function SamplesMap(props: {
         role="region"
         aria-label="Map of the dataset's located samples"
         data-marker-count={markerCount()}
+        data-shape-count={shapeCount()}
       />
       <figcaption class="map-summary" aria-live="polite">
         {summary()}
@@ -161,4 +183,16 @@ function showPopup(map: L.Map, event: L.LeafletMouseEvent): void {
   content.append(name, position);
 
   L.popup().setLatLng(event.latlng).setContent(content).openOn(map);
+}
+
+/** Opens a popup naming the sample whose shape was clicked, the shape's field and what the shape is. */
+function showShapePopup(map: L.Map, click: ShapeClick, fields: readonly { key: string; label: string }[]): void {
+  const content = document.createElement('div');
+  const name = document.createElement('strong');
+  name.textContent = click.sampleName || 'Unnamed sample';
+  const shape = document.createElement('div');
+  const label = fields.find((field) => field.key === click.key)?.label ?? click.key;
+  shape.textContent = `${label}: ${geometryText(click.geometry as unknown as Record<string, unknown>)}`;
+  content.append(name, shape);
+  L.popup().setLatLng(click.event.latlng).setContent(content).openOn(map);
 }

@@ -178,7 +178,7 @@ export function SamplesTable(props: {
     if (!sample || !column || !live.canEdit()) return;
     setInputProblem(null);
     draft = null;
-    setEditing({ sampleId: sample.id, columnId: column.id, text: initial ?? editableText(column.id, sample, column.text(sample)), baseSeq: live.table.seq });
+    setEditing({ sampleId: sample.id, columnId: column.id, text: initial ?? editableText(column.id, sample, (column.rawText ?? column.text)(sample)), baseSeq: live.table.seq });
   };
 
   // The open editor's text. A change from someone else can draw the editor's cell again and so
@@ -331,7 +331,7 @@ export function SamplesTable(props: {
     const column = selectedColumn();
     if (editing() || !sample || !column) return;
     event.preventDefault();
-    event.clipboardData?.setData('text/plain', column.text(sample));
+    event.clipboardData?.setData('text/plain', (column.rawText ?? column.text)(sample));
   };
 
   /** Adds an empty row after the row `afterId`, or after the last row, and selects its first cell. */

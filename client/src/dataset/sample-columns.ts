@@ -2,6 +2,7 @@ import type { Field } from '../../../common/api/fields.js';
 import type { Sample } from '../../../common/api/samples.js';
 import { cellText, formatCoordinate, isNumericFieldType } from '../format/cell-text.js';
 import { formatCollectedAt } from '../format/dates.js';
+import { geometryText } from '../format/geometry-text.js';
 
 /** One column of the samples table. */
 export interface SampleColumn {
@@ -13,7 +14,10 @@ export interface SampleColumn {
   width: number;
   /** The field of a field column, for changing it; null for the sample's own properties. */
   field: Field | null;
+  /** The text a cell shows. */
   text(sample: Sample): string;
+  /** The text a copy of the cell and its editor get, when it differs from what the cell shows. */
+  rawText?(sample: Sample): string;
 }
 
 // "2018-02-07 01:26:13.840" at about 8.5 px a character, with the cell's padding.
@@ -54,26 +58,37 @@ const BASE_COLUMNS: SampleColumn[] = [
 export function sampleColumns(fields: Field[]): SampleColumn[] {
   const fieldColumns = [...fields]
     .sort((a, b) => a.position - b.position)
-    // TODO: show geometry fields (lines and polygons of GeoJSON and WKT imports) in the table and on the map.
-    .filter((field) => field.type !== 'geometry')
-    .map(
-      (field): SampleColumn => ({
-        id: `field:${field.key}`,
-        label: field.label,
-        unit: field.unit,
-        numeric: isNumericFieldType(field.type),
-        width: columnWidth(field.label, field.unit, minimumWidth(field.type)),
-        field,
-        text: (sample) => cellText(sample.values[field.key]),
-      }),
-    );
+    .map((field) => (field.type === 'geometry' ? geometryColumn(field) : valueColumn(field)));
   return [...BASE_COLUMNS, ...fieldColumns];
+}
+
+function valueColumn(field: Field): SampleColumn {
+  return {
+    id: `field:${field.key}`,
+    label: field.label,
+    unit: field.unit,
+    numeric: isNumericFieldType(field.type),
+    width: columnWidth(field.label, field.unit, minimumWidth(field.type)),
+    field,
+    text: (sample) => cellText(sample.values[field.key]),
+  };
+}
+
+/** A geometry field's column: a short description in the cell, the GeoJSON in its editor and on the clipboard. */
+function geometryColumn(field: Field): SampleColumn {
+  return {
+    ...valueColumn(field),
+    text: (sample) => geometryText(sample.values[field.key]),
+    rawText: (sample) => cellText(sample.values[field.key]),
+  };
 }
 
 /** Returns the narrowest a field's column starts: numbers are short, and a date-time field shows ISO 8601 with milliseconds. */
 function minimumWidth(type: Field['type']): number {
   // "2023-05-03T09:30:00.000Z" is 24 characters.
   if (type === 'datetime') return 232;
+  // "MultiPolygon, 12 parts, 1,204 vertices" is 38.
+  if (type === 'geometry') return 300;
   return isNumericFieldType(type) ? 140 : 180;
 }
 

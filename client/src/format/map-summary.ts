@@ -9,6 +9,8 @@ export interface MapSummaryInput {
   loading: boolean;
   /** The maximum number of points the map draws. */
   limit: number;
+  /** Lines, polygons and multi-points drawn from geometry fields. */
+  shapes?: number;
 }
 
 /**
@@ -16,6 +18,12 @@ export interface MapSummaryInput {
  * how many have no location, e.g. "344 samples, none located".
  */
 export function summariseMap(input: MapSummaryInput): string {
+  const shapes = input.shapes ?? 0;
+  const points = summarisePoints(input);
+  return shapes === 0 ? points : `${points}; ${plural(shapes, 'shape')} from geometry fields outlined in teal`;
+}
+
+function summarisePoints(input: MapSummaryInput): string {
   const { sampleCount, locatedCount, drawn, loading, limit } = input;
   if (sampleCount === 0) return 'No samples yet';
 

@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sample } from '../../common/api/samples.js';
+import { TestClient } from '../helpers/api-server.js';
+import { ensureClientBuilt, launchChromium, SCREENSHOTS } from '../helpers/browser.js';
+import { gridCell, openDatasetPage } from '../helpers/dataset-page.js';
+import { uploadAndLoad } from '../helpers/imports.js';
+import { markerCentres, type CanvasElement, type PagePoint } from '../helpers/map-markers.js';
+import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
+
+// A point, a plot and a transect as a GeoJSON import gives them: a polygon and a line large enough
+// to click beside their points at the zoom that fits them, and a sample without a geometry.
+const SHAPES = JSON.stringify({
+  type: 'FeatureCollection',
+  features: [
+    { type: 'Feature', id: 'pt-1', properties: { site: 'Harbour' }, geometry: { type: 'Point', coordinates: [4.3, 52.1] } },
+    { type: 'Feature', id: 'poly-1', properties: { site: 'Plot' }, geometry: { type: 'Polygon', coordinates: [[[0, 40], [20, 40], [20, 50], [0, 50], [0, 40]]] } },
+    { type: 'Feature', id: 'line-1', properties: { site: 'Transect' }, geometry: { type: 'LineString', coordinates: [[-10, 35], [10, 30], [30, 35]] } },
+    { type: 'Feature', id: 'none-1', properties: { site: 'Lab' }, geometry: null },
+  ],
+});
+
+/**
+ * Returns the page points of the map canvas's pixels in a colour: the shapes' teal outline
+ * (#0f766e), the selected shape's blue (#1f5f8b) or the teal fill, which is mostly transparent.
+ */
+function shapePixels(page: Page, kind: 'outline' | 'selected' | 'fill'): Promise<PagePoint[]> {
+  return page.locator('.samples-map .leaflet-overlay-pane canvas').evaluate((element, wanted) => {
+    const canvas = element as unknown as CanvasElement;
+    const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    const box = canvas.getBoundingClientRect();
+    const scale = box.width / canvas.width;
+    const found: { x: number; y: number }[] = [];
+    for (let y = 0; y < canvas.height; y += 1) {
+      for (let x = 0; x < canvas.width; x += 1) {
+        const at = (y * canvas.width + x) * 4;
+        const [r, g, b, a] = [pixels[at]!, pixels[at + 1]!, pixels[at + 2]!, pixels[at + 3]!];
+        const near = (red: number, green: number, blue: number) => Math.abs(r - red) < 24 && Math.abs(g - green) < 24 && Math.abs(b - blue) < 24;
+        const match =
+          wanted === 'outline' ? a > 200 && near(15, 118, 110) : wanted === 'selected' ? a > 200 && near(31, 95, 139) : a > 20 && a < 90 && g > r + 60;
+        if (match) found.push({ x: box.left + x * scale, y: box.top + y * scale });
+      }
+    }
+    return found;
+  }, kind);
+}
+
+describe('lines and polygons of geometry fields', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let api: TestClient;
+  let page: Page;
+  let datasetId: string;
+  let ids: Map<string, string>;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    ensureClientBuilt();
+    stack = await startStack({ servers: 1, workers: 1 });
+    api = await new TestClient(stack.url).signIn();
+    const project = await api.post('/projects', { title: 'Transects and plots' });
+    const dataset = await api.post(`/projects/${(project.body as { id: string }).id}/datasets`, { title: 'Shapes' });
+    datasetId = (dataset.body as { id: string }).id;
+    const loaded = await uploadAndLoad(stack.url, api.cookie, datasetId, 'shapes.geojson', SHAPES);
+    expect(loaded.state).toBe('completed');
+    const samples = (await api.get(`/datasets/${datasetId}/samples?limit=10`)).body as { items: Sample[] };
+    ids = new Map(samples.items.map((sample) => [sample.name, sample.id]));
+
+    browser = await launchChromium();
+    ({ page } = await openDatasetPage(browser, { baseUrl: stack.url, datasetId, credentials: ADMIN, firstRow: 'pt-1', errors }));
+    await page.locator('.samples-map').scrollIntoViewIfNeeded();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('describes each shape in the table and keeps its GeoJSON for the editor', async () => {
+    await expect.poll(() => gridCell(page, 'poly-1', 'field:geometry').textContent(), { timeout: 10_000 }).toBe('Polygon, 5 vertices');
+    expect(await gridCell(page, 'line-1', 'field:geometry').textContent()).toBe('LineString, 3 vertices');
+    expect(await gridCell(page, 'pt-1', 'field:geometry').textContent()).toBe('');
+    expect(await gridCell(page, 'none-1', 'field:geometry').textContent()).toBe('');
+
+    await gridCell(page, 'line-1', 'field:geometry').dblclick();
+    const editor = page.locator('.grid__input');
+    expect(JSON.parse(await editor.inputValue())).toEqual({ type: 'LineString', coordinates: [[-10, 35], [10, 30], [30, 35]] });
+    await page.keyboard.press('Escape');
+    // A selected sample's point turns blue, so none-1, which has no location, is selected again.
+    await gridCell(page, 'none-1', 'name').click();
+    expect(errors).toEqual([]);
+  }, 30_000);
+
+  it('draws the line and the polygon under the points, and names the sample of a clicked shape', async () => {
+    await page.locator('.samples-map[data-shape-count="2"]').waitFor({ timeout: 10_000 });
+    await expect.poll(async () => (await shapePixels(page, 'outline')).length, { timeout: 10_000 }).toBeGreaterThan(20);
+    // The points are drawn over their shapes: every located sample, pt-1, poly-1 and line-1, keeps its orange point.
+    await expect.poll(async () => (await markerCentres(page)).length, { timeout: 10_000 }).toBe(3);
+    expect(await page.locator('.map-summary').textContent()).toContain('2 shapes from geometry fields outlined in teal');
+
+    // Inside the polygon, away from its point, a click selects poly-1 and names it.
+    await page.locator('.samples-map').scrollIntoViewIfNeeded();
+    const box = (await page.locator('.samples-map').boundingBox())!;
+    const points = await markerCentres(page);
+    const inside = (await shapePixels(page, 'fill')).find(
+      (pixel) =>
+        pixel.x > box.x + 60 &&
+        pixel.x < box.x + box.width - 10 &&
+        pixel.y > box.y + 10 &&
+        pixel.y < box.y + box.height - 30 &&
+        points.every((point) => Math.hypot(point.x - pixel.x, point.y - pixel.y) > 14),
+    );
+    expect(inside, 'a pixel of the polygon fill away from the points and the map controls').toBeDefined();
+    await page.mouse.click(inside!.x, inside!.y);
+    const popup = page.locator('.leaflet-popup-content');
+    await expect.poll(() => popup.textContent(), { timeout: 5_000 }).toBe('poly-1geometry: Polygon, 5 vertices');
+    await expect.poll(async () => (await shapePixels(page, 'selected')).length, { timeout: 5_000 }).toBeGreaterThan(20);
+
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'map-shapes.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('redraws a shape when its cell changes live', async () => {
+    const line = ids.get('line-1')!;
+    const cleared = await api.patch(`/samples/${line}`, { values: { geometry: null } });
+    expect(cleared.status).toBe(200);
+    await page.locator('.samples-map[data-shape-count="1"]').waitFor({ timeout: 10_000 });
+    expect(await gridCell(page, 'line-1', 'field:geometry').textContent()).toBe('');
+
+    const plot = { type: 'MultiPolygon', coordinates: [[[[1, 1], [3, 1], [3, 3], [1, 1]]], [[[5, 5], [6, 5], [6, 6], [5, 5]]]] };
+    expect((await api.patch(`/samples/${line}`, { values: { geometry: plot } })).status).toBe(200);
+    await page.locator('.samples-map[data-shape-count="2"]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => gridCell(page, 'line-1', 'field:geometry').textContent(), { timeout: 10_000 }).toBe('MultiPolygon, 2 parts, 8 vertices');
+    expect(errors).toEqual([]);
+  }, 30_000);
+});
