@@ -149,6 +149,26 @@ describe('times', () => {
     const loaded = await load('epoch.csv', 'name,timestamp\nA,100000000000\nB,99999999999999\n', 'reject');
     expect(loaded.samples.map((sample) => sample.at)).toEqual(['1973-03-03 09:46:40+00', '5138-11-16 09:46:39.999+00']);
   });
+
+  it('reads epoch seconds, with their limits, to the second', async () => {
+    const loaded = await load('epoch-seconds.csv', 'name,unix_time\nA,100000000\nB,1700000000\nC,99999999999\n', 'reject');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 0 });
+    expect(loaded.record.mapping.columns[1]!.notes).toEqual(['Numbers are read as seconds since 1970-01-01 00:00 UTC, so 100000000 is 1973-03-03 09:46:40 UTC.']);
+    expect(loaded.samples.map((sample) => sample.at)).toEqual(['1973-03-03 09:46:40+00', '2023-11-14 22:13:20+00', '5138-11-16 09:46:39+00']);
+    const precisions = await world.knex('samples').where({ datasetId: loaded.datasetId }).orderBy('ord').pluck('collected_at_precision');
+    expect(precisions).toEqual(['second', 'second', 'second']);
+  });
+
+  it('reports seconds among chosen milliseconds', async () => {
+    // Seconds and milliseconds mixed: the column is read in milliseconds and each second is an issue, never a day in 1970.
+    const loaded = await load('mixed-epoch.csv', 'name,logged\nA,1700000000\nB,1700000000000\n', 'skip', undefined, async (importId) => {
+      await world.changeMapping(importId, { columns: [{ index: 1, target: 'collected_at' }] });
+      await world.analyse(importId);
+    });
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 1 });
+    expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[2, '"1700000000" is not a time in epoch milliseconds']]);
+    expect(loaded.samples.map((sample) => [sample.name, sample.at])).toEqual([['B', '2023-11-14 22:13:20+00']]);
+  });
 });
 
 describe('what the review promises', () => {
@@ -322,6 +342,16 @@ describe('columns as a fresh user names them', () => {
     const features = [...Array.from({ length: 12 }, (_, index) => point(`R${index}`, `${index}`)), point('X', '"deep"')];
     const loaded = await load('features.geojson', `{"type":"FeatureCollection","features":[${features.join(',')}]}`);
     expect(loaded.review.issues).toEqual([expect.objectContaining({ line: null, feature: 13, reason: 'Feature 13: "deep" is not a whole number' })]);
+  });
+
+  it('hints at epoch seconds under time headers', async () => {
+    const hinted = await load('logger-seconds.csv', 'name,logger_time\nA,1700000000\nB,1700000060\n', 'reject');
+    expect(hinted.record.mapping.columns[1]).toMatchObject({ target: 'field', type: 'integer' });
+    expect(hinted.record.mapping.columns[1]!.notes).toEqual([
+      'These numbers may be times in seconds since 1970-01-01 UTC (1700000000 would be 2023-11-14 22:13:20 UTC). To read them so, set the column to "the collection time".',
+    ]);
+    const counts = await load('counts.csv', 'name,reads\nA,1700000000\nB,1700000060\n', 'reject');
+    expect(counts.record.mapping.columns[1]).toMatchObject({ target: 'field', type: 'integer', notes: [] });
   });
 
   it('hints at epoch milliseconds under another header', async () => {

@@ -92,6 +92,7 @@ describe('detectSampleRoles', () => {
   it('maps ISO times and epoch milliseconds to collected_at', () => {
     expect(detectSampleRoles(latlon({ date: ['2024-01-02', '2024-01-03'] })).collectedAt).toEqual({ column: 0, epochMs: false });
     expect(detectSampleRoles(latlon({ time: [1517966773840, 1517966037750] })).collectedAt).toEqual({ column: 0, epochMs: true });
+    expect(detectSampleRoles(latlon({ unix_time: [1517966773, 1517966037] })).collectedAt).toEqual({ column: 0, epochMs: false, epochSeconds: true });
     expect(detectSampleRoles(latlon({ time: ['12', '13'] })).collectedAt).toBeNull();
   });
 

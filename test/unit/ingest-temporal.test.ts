@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, isCanonicalUtc, parseEpochMs, parseIsoTime } from '../../workers/ingest/temporal.js';
+import { formatDate, isCanonicalUtc, parseEpochMs, parseEpochSeconds, parseIsoTime } from '../../workers/ingest/temporal.js';
 
 describe('parseIsoTime', () => {
   it('reads dates at midnight UTC with day precision', () => {
@@ -44,6 +44,16 @@ describe('parseEpochMs', () => {
     expect(parseEpochMs(1517966773840)).toEqual({ epochMs: 1517966773840, hasTime: true, precision: 'millisecond' });
     expect(parseEpochMs(1517966773)).toBeNull();
     expect(parseEpochMs(1.5e12 + 0.5)).toBeNull();
+  });
+});
+
+describe('parseEpochSeconds', () => {
+  it('accepts whole epoch seconds in the plausible range only', () => {
+    expect(parseEpochSeconds(1517966773)).toEqual({ epochMs: 1517966773000, hasTime: true, precision: 'second' });
+    expect(parseEpochSeconds(1e8)).toEqual({ epochMs: 1e11, hasTime: true, precision: 'second' });
+    expect(parseEpochSeconds(99_999_999)).toBeNull();
+    expect(parseEpochSeconds(1e11)).toBeNull();
+    expect(parseEpochSeconds(1517966773.5)).toBeNull();
   });
 });
 

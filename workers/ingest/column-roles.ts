@@ -1,5 +1,6 @@
 import type { ColumnProfile } from './column-profile.js';
 import type { ColumnTyping } from './column-types.js';
+import type { EpochReading } from './import-plan.js';
 
 /** A column with the facts role detection uses. */
 export interface RoleCandidate {
@@ -28,7 +29,7 @@ export interface SampleRoles {
   longitudes360: boolean;
   /** A WKT geometry column that gives the location when there are no coordinate columns. */
   geometry: number | null;
-  collectedAt: { column: number; epochMs: boolean } | null;
+  collectedAt: ({ column: number } & EpochReading) | null;
   elevation: number | null;
 }
 
@@ -59,6 +60,7 @@ const TIME_KEYS = [
   'collected_at', 'collected_on', 'collection_date', 'collection_time', 'collected', 'sampling_date', 'sampling_time', 'sample_date', 'date_sampled', 'sampled_at',
   'sampled_on', 'event_date', 'eventdate',
   'observed_at', 'observation_date', 'datetime', 'date_time', 'timestamp', 'date', 'time', 'datum', 'zeitpunkt', 'zeit', 'fecha',
+  'unix_time', 'unixtime', 'unix_timestamp', 'epoch_time', 'epoch',
 ];
 const ELEVATION_KEYS = ['elevation', 'altitude', 'elev', 'alt', 'elevation_m', 'altitude_m', 'elev_m', 'alt_m'];
 const METRES = new Set(['m', 'metre', 'metres', 'meter', 'meters', 'm a.s.l.', 'm asl', 'masl']);
@@ -163,12 +165,22 @@ function findByLetters(candidates: readonly RoleCandidate[], axis: 'latitude' | 
 
 function detectCollectedAt(candidates: readonly RoleCandidate[], used: ReadonlySet<number>): SampleRoles['collectedAt'] {
   const isTime = (column: RoleCandidate) => column.typing.type === 'date' || column.typing.type === 'datetime';
-  const isEpochMs = (column: RoleCandidate) =>
-    column.typing.type === 'integer' && column.profile.present > 0 && column.profile.epochMs === column.profile.present;
 
-  const column = findByKeys(candidates, TIME_KEYS, used, (candidate) => isFree(candidate) && (isTime(candidate) || isEpochMs(candidate)));
+  const column = findByKeys(candidates, TIME_KEYS, used, (candidate) => isFree(candidate) && (isTime(candidate) || epochReadingOf(candidate) !== null));
   if (column === null) return null;
-  return { column, epochMs: isEpochMs(candidates[column]!) };
+  return { column, ...(epochReadingOf(candidates[column]!) ?? { epochMs: false }) };
+}
+
+/**
+ * Tells how a column of whole numbers reads as times since 1970: in seconds when every value lies
+ * in the plausible range for seconds, in milliseconds when every value lies in that for
+ * milliseconds. Returns null for any other column.
+ */
+export function epochReadingOf(column: Pick<RoleCandidate, 'profile' | 'typing'>): EpochReading | null {
+  const { profile } = column;
+  if (column.typing.type !== 'integer' || profile.present === 0) return null;
+  if (profile.epochSeconds === profile.present) return { epochMs: false, epochSeconds: true };
+  return profile.epochMs === profile.present ? { epochMs: true } : null;
 }
 
 /** Finds the first column whose key starts with a word, as "latitude_wgs84_decimal_degrees" does, that the test accepts. */

@@ -2,6 +2,7 @@ import type { FieldType } from '../../common/api/fields.js';
 import type { CoordinateNotation, DateOrder, ImportArchiveEntry, ImportFormat, ImportQualifiedExample, TextEncodingName } from '../../common/api/imports.js';
 import type { CsvDelimiter } from './csv-source.js';
 import type { DateSystem } from './dates.js';
+import type { EpochUnit } from './temporal.js';
 import type { HeaderRename } from './header-fields.js';
 import type { NumberStyle } from './numbers.js';
 import type { RecordSpoolStamp } from './record-spool.js';
@@ -29,10 +30,26 @@ export type ColumnTarget =
   | { kind: 'latitude'; field: PlannedField | null }
   | { kind: 'longitude'; field: PlannedField | null }
   | { kind: 'geometry'; field: PlannedField }
-  | { kind: 'collected_at'; epochMs: boolean }
+  | ({ kind: 'collected_at' } & EpochReading)
   | { kind: 'elevation' }
   | { kind: 'field'; field: PlannedField }
   | { kind: 'skip' };
+
+/**
+ * How a collection-time column of whole numbers is read: `epochMs` for milliseconds since
+ * 1970-01-01 UTC, `epochSeconds` for seconds; neither for dates and date-times. Plans stored before
+ * seconds were read have no `epochSeconds`.
+ */
+export interface EpochReading {
+  epochMs: boolean;
+  epochSeconds?: boolean;
+}
+
+/** Returns the unit a collection-time column's numbers are read in, or null when it holds dates. */
+export function epochUnitOf(reading: EpochReading | null | undefined): EpochUnit | null {
+  if (reading?.epochSeconds) return 's';
+  return reading?.epochMs ? 'ms' : null;
+}
 
 /** Returns the dataset field a column fills, or null when it fills only a sample column. */
 export function targetField(target: ColumnTarget): PlannedField | null {

@@ -1,9 +1,9 @@
 import { excelSerialToTime, type DateSystem } from './dates.js';
 import { parseNumber, type NumberStyle } from './numbers.js';
-import { formatDate, formatDateTime, parseEpochMs, type ParsedTime } from './temporal.js';
+import { formatDate, formatDateTime, parseEpoch, type EpochUnit, type ParsedTime } from './temporal.js';
 
 /** The way a column of numbers is read as times. */
-export type NumericTimes = { kind: 'excel'; system: DateSystem } | { kind: 'epoch-ms' };
+export type NumericTimes = { kind: 'excel'; system: DateSystem } | { kind: 'epoch'; unit: EpochUnit };
 
 /**
  * Builds the review note on a column of numbers read as times, with its first readable example
@@ -11,20 +11,24 @@ export type NumericTimes = { kind: 'excel'; system: DateSystem } | { kind: 'epoc
  * Excel serial dates (1900 date system), so 44197 is 2021-01-01."
  */
 export function numericTimeNote(times: NumericTimes, examples: readonly string[], style: NumberStyle): string {
-  const rule = times.kind === 'excel' ? `Numbers are read as Excel serial dates (${times.system} date system)` : 'Numbers are read as milliseconds since 1970-01-01 00:00 UTC';
-  const read = (number: number) => (times.kind === 'excel' ? excelSerialToTime(number, times.system) : parseEpochMs(number));
+  const rule =
+    times.kind === 'excel'
+      ? `Numbers are read as Excel serial dates (${times.system} date system)`
+      : `Numbers are read as ${times.unit === 's' ? 'seconds' : 'milliseconds'} since 1970-01-01 00:00 UTC`;
+  const read = (number: number) => (times.kind === 'excel' ? excelSerialToTime(number, times.system) : parseEpoch(number, times.unit));
   const first = firstTime(examples, style, read);
   return first === null ? `${rule}.` : `${rule}, so ${first.text} is ${readableTime(first.time)}.`;
 }
 
 /**
- * Builds the note on a field of whole numbers that all read as epoch milliseconds, which may be
+ * Builds the note on a field of whole numbers that all read as epoch times in a unit, which may be
  * times under a header that does not say so, or returns null when no example reads as one.
  */
-export function epochHintNote(examples: readonly string[], style: NumberStyle): string | null {
-  const first = firstTime(examples, style, parseEpochMs);
+export function epochHintNote(examples: readonly string[], style: NumberStyle, unit: EpochUnit): string | null {
+  const first = firstTime(examples, style, (number) => parseEpoch(number, unit));
   if (first === null) return null;
-  return `These numbers may be times in milliseconds since 1970-01-01 UTC (${first.text} would be ${readableTime(first.time)}). To read them so, set the column to "the collection time".`;
+  const units = unit === 's' ? 'seconds' : 'milliseconds';
+  return `These numbers may be times in ${units} since 1970-01-01 UTC (${first.text} would be ${readableTime(first.time)}). To read them so, set the column to "the collection time".`;
 }
 
 /** Returns the first example that is a number and reads as a time, with that time. */

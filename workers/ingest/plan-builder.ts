@@ -1,14 +1,16 @@
 import type { FieldType } from '../../common/api/fields.js';
 import type { CoordinateNotation, ImportMappingUpdate, ImportQualifiedExample } from '../../common/api/imports.js';
 import type { ColumnProfile } from './column-profile.js';
-import { detectSampleRoles, type RoleCandidate, type SampleRoles } from './column-roles.js';
+import { detectSampleRoles, epochReadingOf, type RoleCandidate, type SampleRoles } from './column-roles.js';
 import { inferColumnType, invalidCoordinates, typeAs, typeAsExcelSerial, widenedFieldType, type ColumnTyping } from './column-types.js';
 import { WGS84 } from '../../server/geo/crs.js';
 import type { DateSystem } from './dates.js';
 import { MAX_LABEL_LENGTH, parseHeaders, type HeaderField } from './header-fields.js';
 import {
+  epochUnitOf,
   targetField,
   type ColumnTarget,
+  type EpochReading,
   type FeatureColumnSource,
   type ImportPlan,
   type LocationSource,
@@ -63,6 +65,8 @@ export interface PlanInput {
 const USGS_DEPTH_HEADER = 'Depth (km)';
 const THIRD_COORDINATE_HEADER = 'Altitude';
 const DATE_KEY = /(^|_)(date|datum|day|time|timestamp|collected|sampled)(_|$)/;
+// Headers under which whole numbers of the size of epoch seconds are likely times.
+const TIME_WORD = /(^|_)(time|timestamp|datetime|epoch|unix|unixtime|utc)(_|$)/;
 
 type ColumnOverride = NonNullable<ImportMappingUpdate['columns']>[number];
 
@@ -175,7 +179,7 @@ function applyRoleOverrides(roles: SampleRoles, overrides: ReadonlyMap<number, C
         result.geometry = index;
         break;
       case 'collected_at':
-        result.collectedAt = { column: index, epochMs: candidates[index]!.role.typing.type === 'integer' && !candidates[index]!.excelSerialDates };
+        result.collectedAt = { column: index, ...chosenTimeReading(candidates[index]!) };
         break;
       case 'elevation':
         result.elevation = index;
@@ -183,6 +187,28 @@ function applyRoleOverrides(roles: SampleRoles, overrides: ReadonlyMap<number, C
     }
   }
   return result;
+}
+
+/**
+ * Tells how a column the uploader chose as the collection time is read. Whole numbers are epoch
+ * seconds when they all fit that range, else epoch milliseconds, whose range check then reports
+ * every number that is not one.
+ */
+function chosenTimeReading(candidate: Candidate): EpochReading {
+  const { typing } = candidate.role;
+  if (typing.type !== 'integer' || candidate.excelSerialDates) return { epochMs: false };
+  return epochReadingOf(candidate.role) ?? { epochMs: true };
+}
+
+/**
+ * Builds the hint that a field's whole numbers may be times: any column of epoch milliseconds, and
+ * a column of epoch seconds under a header that speaks of time, since numbers of that size are
+ * just as often counts or identifiers.
+ */
+function epochHint(key: string, candidate: Candidate, style: NumberStyle): string | null {
+  const reading = epochReadingOf(candidate.role);
+  if (reading === null || (reading.epochSeconds && !TIME_WORD.test(key))) return null;
+  return epochHintNote(candidate.role.profile.examples, style, epochUnitOf(reading)!);
 }
 
 /** Tells whether a column has dates whose reading depends on the order of day and month, such as 03/04/2021. */
@@ -207,10 +233,12 @@ function plannedColumn(
   if (target.kind === 'skip') invalid = 0;
   else if (target.kind === 'name') invalid = 0;
   else if (coordinate) invalid = coordinateIssues(profile, target.kind, roles, input);
-  else if (target.kind === 'collected_at' && typing.type !== 'date' && typing.type !== 'datetime' && !roles.collectedAt?.epochMs) invalid = profile.present;
-  // A detection limit fits a number field, but an elevation or a time in epoch milliseconds has no place for its qualifier.
+  else if (target.kind === 'collected_at' && typing.type !== 'date' && typing.type !== 'datetime' && epochUnitOf(roles.collectedAt) === null) invalid = profile.present;
+  // A detection limit fits a number field, but an elevation or an epoch time has no place for its qualifier.
   else if (target.kind === 'elevation') invalid = typeAs(profile, 'number', input.style).invalid + profile.qualifiedIn(input.style);
-  else if (target.kind === 'collected_at' && target.epochMs) invalid += profile.qualifiedIn(input.style);
+  // Every value but a whole number in the unit's range is an issue of an epoch time: a qualified
+  // value, a decimal, or a number too small or large, such as seconds read as milliseconds.
+  else if (target.kind === 'collected_at' && epochUnitOf(target) !== null) invalid = profile.present - (epochUnitOf(target) === 's' ? profile.epochSeconds : profile.epochMs);
   // Unreadable sheet cells count as missing for the type, but each is an issue of a column the import reads.
   if (target.kind !== 'skip') invalid += profile.unreadable;
 
@@ -223,9 +251,11 @@ function plannedColumn(
     notes.push('No date showed whether the day or the month comes first; day first is assumed. Check the order.');
   }
   if (candidate.excelSerialDates) notes.push(numericTimeNote({ kind: 'excel', system: input.dateSystem }, profile.examples, input.style));
-  else if (target.kind === 'collected_at' && target.epochMs) notes.push(numericTimeNote({ kind: 'epoch-ms' }, profile.examples, input.style));
-  else if (target.kind === 'field' && typing.type === 'integer' && profile.present > 0 && profile.epochMs === profile.present && roles.collectedAt === null) {
-    const hint = epochHintNote(profile.examples, input.style);
+  else if (target.kind === 'collected_at' && epochUnitOf(target) !== null) {
+    notes.push(numericTimeNote({ kind: 'epoch', unit: epochUnitOf(target)! }, profile.examples, input.style));
+  }
+  else if (target.kind === 'field' && roles.collectedAt === null) {
+    const hint = epochHint(header.key, candidate, input.style);
     if (hint !== null) notes.push(hint);
   }
   if (profile.signConflicts > 0) notes.push(`${profile.signConflicts} ${profile.signConflicts === 1 ? 'value has' : 'values have'} a minus sign that disagrees with the hemisphere letter.`);
@@ -300,7 +330,10 @@ function targetOf(header: HeaderField, index: number, roles: SampleRoles, typing
   if (roles.name === index) return { kind: 'name' };
   if (roles.latitude === index) return { kind: 'latitude', field: existingFieldOf(header, typing, input.existingFields) };
   if (roles.longitude === index) return { kind: 'longitude', field: existingFieldOf(header, typing, input.existingFields) };
-  if (roles.collectedAt?.column === index) return { kind: 'collected_at', epochMs: roles.collectedAt.epochMs };
+  if (roles.collectedAt?.column === index) {
+    const { column: _column, ...reading } = roles.collectedAt;
+    return { kind: 'collected_at', ...reading };
+  }
   if (roles.elevation === index) return { kind: 'elevation' };
 
   const field: PlannedField = existingFieldOf(header, typing, input.existingFields) ?? newField(header, typing, override);

@@ -4,11 +4,11 @@ import { isKnownCrs, transformFromEpsg, transformGeometry, WGS84, type PositionT
 import { excelSerialToTime } from './dates.js';
 import { isPointGeometry } from './feature-rows.js';
 import { checkGeometry, positionProblem } from './geometry-check.js';
-import { targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
+import { epochUnitOf, targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
 import { quoted, type IssueCollector, type RowPosition } from './issue-collector.js';
 import { MissingValues } from './missing-values.js';
 import { parseNumber } from './numbers.js';
-import { formatDateTime, isCanonicalUtc, parseEpochMs, type ParsedTime, type TimePrecision } from './temporal.js';
+import { formatDateTime, isCanonicalUtc, parseEpoch, type ParsedTime, type TimePrecision } from './temporal.js';
 import { UnreadableCell } from './spreadsheet.js';
 import { parseWkt } from './wkt.js';
 
@@ -247,26 +247,27 @@ export class RowNormaliser implements CellContext {
     const column = this.timeColumn;
     if (!column || column.target.kind !== 'collected_at') return;
     const value = cells[column.index];
+    const epoch = epochUnitOf(column.target);
     let time: ParsedTime | null = null;
     if (typeof value === 'number') {
       if (this.reading.missing.isMissingNumber(value)) return;
-      time = column.excelSerialDates ? excelSerialToTime(value, this.plan.dateSystem) : parseEpochMs(value);
+      time = column.excelSerialDates ? excelSerialToTime(value, this.plan.dateSystem) : parseEpoch(value, epoch ?? 'ms');
     } else if (typeof value === 'string') {
       const text = presentText(value, this.reading.missing);
       if (text === undefined) return;
-      if (!column.target.epochMs && isCanonicalUtc(text)) {
+      if (epoch === null && isCanonicalUtc(text)) {
         row.collectedAt = text;
         row.collectedAtPrecision = 'millisecond';
         return;
       }
       const reading = { ...this.reading, dateOrder: column.dateOrder, excelSerialDates: column.excelSerialDates };
-      time = column.target.epochMs ? parseEpochMs(Number(text)) : readTimeText(text, reading);
+      time = epoch !== null ? parseEpoch(Number(text), epoch) : readTimeText(text, reading);
     } else if (value === null || value === undefined) return;
 
     if (time === null) {
       this.column = column;
-      const expected = column.target.epochMs ? 'a time in epoch milliseconds' : 'a date or date-time';
-      const unreal = typeof value === 'string' && !column.target.epochMs ? unrealDateReason(value.trim(), { ...this.reading, dateOrder: column.dateOrder }) : null;
+      const expected = epoch === 's' ? 'a time in seconds since 1970' : epoch === 'ms' ? 'a time in epoch milliseconds' : 'a date or date-time';
+      const unreal = typeof value === 'string' && epoch === null ? unrealDateReason(value.trim(), { ...this.reading, dateOrder: column.dateOrder }) : null;
       this.invalid(value, `${quoted(value)} ${unreal ?? `is not ${expected}`}`);
       return;
     }

@@ -19,6 +19,15 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.
 /** Epoch milliseconds from 1973-03-03 to 5138-11-16: a plausible range for an observation time in ms. */
 export const EPOCH_MS_MIN = 1e11;
 export const EPOCH_MS_MAX = 1e14;
+/**
+ * Epoch seconds over the same years. The ranges do not overlap, so the size of a column's numbers
+ * tells the unit. Earlier times in seconds are too small to tell from counts and are not read.
+ */
+export const EPOCH_SECONDS_MIN = 1e8;
+export const EPOCH_SECONDS_MAX = 1e11;
+
+/** The unit of a column of whole numbers read as times since 1970-01-01 UTC. */
+export type EpochUnit = 'ms' | 's';
 
 /** The first and the last millisecond of the years 0001 to 9999, which PostgreSQL and the API both read and write. */
 const FIRST_STORABLE_MS = -62_135_596_800_000;
@@ -81,6 +90,17 @@ export function parseIsoTime(trimmed: string): ParsedTime | null {
 export function parseEpochMs(value: number): ParsedTime | null {
   if (!Number.isInteger(value) || value < EPOCH_MS_MIN || value >= EPOCH_MS_MAX) return null;
   return { epochMs: value, hasTime: true, precision: 'millisecond' };
+}
+
+/** Reads whole epoch seconds as a time, when the number lies in the plausible range. */
+export function parseEpochSeconds(value: number): ParsedTime | null {
+  if (!Number.isInteger(value) || value < EPOCH_SECONDS_MIN || value >= EPOCH_SECONDS_MAX) return null;
+  return { epochMs: value * 1000, hasTime: true, precision: 'second' };
+}
+
+/** Reads a number as a time since 1970 in the given unit. */
+export function parseEpoch(value: number, unit: EpochUnit): ParsedTime | null {
+  return unit === 's' ? parseEpochSeconds(value) : parseEpochMs(value);
 }
 
 /** Formats a calendar date as YYYY-MM-DD, the form date fields store. */
