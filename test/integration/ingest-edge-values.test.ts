@@ -150,6 +150,36 @@ describe('times', () => {
     expect(loaded.samples.map((sample) => sample.at)).toEqual(['1973-03-03 09:46:40+00', '5138-11-16 09:46:39.999+00']);
   });
 
+  it('reads ISO 8601 basic dates under a date header', async () => {
+    const loaded = await load('basic-dates.csv', 'name,date,end_date\nA,20230601,20230605\nB,20231231,20240101\n', 'reject');
+    const [, date, end] = loaded.record.mapping.columns;
+    expect(date).toMatchObject({ target: 'collected_at', invalid: 0 });
+    expect(date!.notes).toEqual(['Numbers are read as dates written YYYYMMDD (ISO 8601 basic format), so 20230601 is 2023-06-01.']);
+    expect(end).toMatchObject({ target: 'field', type: 'date', invalid: 0 });
+    expect(loaded.samples.map((sample) => [sample.at, sample.values])).toEqual([
+      ['2023-06-01 00:00:00+00', { end_date: '2023-06-05' }],
+      ['2023-12-31 00:00:00+00', { end_date: '2024-01-01' }],
+    ]);
+  });
+
+  it('reads ISO 8601 basic date-times as UTC', async () => {
+    const loaded = await load('basic-times.csv', 'name,timestamp\nA,202306011230\nB,20230601123045\n', 'reject');
+    expect(loaded.record.mapping.columns[1]!.notes).toEqual([
+      'Numbers are read as dates and times written YYYYMMDDhhmm or YYYYMMDDhhmmss in UTC (ISO 8601 basic format), so 202306011230 is 2023-06-01 12:30:00 UTC.',
+    ]);
+    expect(loaded.samples.map((sample) => sample.at)).toEqual(['2023-06-01 12:30:00+00', '2023-06-01 12:30:45+00']);
+    const precisions = await world.knex('samples').where({ datasetId: loaded.datasetId }).orderBy('ord').pluck('collected_at_precision');
+    expect(precisions).toEqual(['minute', 'second']);
+  });
+
+  it('keeps basic-looking numbers as integers without a date header or with an unreal date', async () => {
+    const counts = await load('basic-counts.csv', 'name,sample_no\nA,20230601\nB,20231231\n', 'reject');
+    expect(counts.record.mapping.columns[1]).toMatchObject({ target: 'field', type: 'integer', notes: [] });
+    const unreal = await load('basic-unreal.csv', 'name,date\nA,20230601\nB,20231301\n', 'reject');
+    expect(unreal.record.mapping.columns[1]).toMatchObject({ target: 'field', type: 'integer' });
+    expect(unreal.samples.map((sample) => sample.values)).toEqual([{ date: 20230601 }, { date: 20231301 }]);
+  });
+
   it('reads epoch seconds, with their limits, to the second', async () => {
     const loaded = await load('epoch-seconds.csv', 'name,unix_time\nA,100000000\nB,1700000000\nC,99999999999\n', 'reject');
     expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 0 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, isCanonicalUtc, parseEpochMs, parseEpochSeconds, parseIsoTime } from '../../workers/ingest/temporal.js';
+import { formatDate, isCanonicalUtc, parseBasicIsoDigits, parseBasicIsoNumber, parseEpochMs, parseEpochSeconds, parseIsoTime } from '../../workers/ingest/temporal.js';
 
 describe('parseIsoTime', () => {
   it('reads dates at midnight UTC with day precision', () => {
@@ -54,6 +54,23 @@ describe('parseEpochSeconds', () => {
     expect(parseEpochSeconds(99_999_999)).toBeNull();
     expect(parseEpochSeconds(1e11)).toBeNull();
     expect(parseEpochSeconds(1517966773.5)).toBeNull();
+  });
+});
+
+describe('parseBasicIsoDigits', () => {
+  it('reads basic dates and UTC date-times in the years 1800 to 2199', () => {
+    expect(parseBasicIsoDigits('20240229')).toEqual({ epochMs: Date.UTC(2024, 1, 29), hasTime: false, precision: 'day' });
+    expect(parseBasicIsoDigits('202405011230')).toEqual({ epochMs: Date.UTC(2024, 4, 1, 12, 30), hasTime: true, precision: 'minute' });
+    expect(parseBasicIsoDigits('20240501123059')).toEqual({ epochMs: Date.UTC(2024, 4, 1, 12, 30, 59), hasTime: true, precision: 'second' });
+    expect(parseBasicIsoDigits('18000101')?.epochMs).toBe(Date.UTC(1800, 0, 1));
+  });
+
+  it('rejects unreal dates, other lengths and years outside the range', () => {
+    for (const digits of ['20230229', '20231301', '20230600', '202306012460', '2023060112', '17991231', '22000101', '2023-06-01', '020230601']) {
+      expect(parseBasicIsoDigits(digits), digits).toBeNull();
+    }
+    expect(parseBasicIsoNumber(20230601)?.epochMs).toBe(Date.UTC(2023, 5, 1));
+    expect(parseBasicIsoNumber(20230601.5)).toBeNull();
   });
 });
 

@@ -7,7 +7,7 @@ import type { MissingValues } from './missing-values.js';
 import { quoted } from './issue-collector.js';
 import { decimalJson, numberShape, parseNumber, shapeMeaning, withDecimalPoint, type NumberStyle } from './numbers.js';
 import { parseQualified } from './qualifiers.js';
-import { formatDate, formatDateTime, isCanonicalUtc, parseEpochMs, parseIsoTime, type ParsedTime } from './temporal.js';
+import { formatDate, formatDateTime, isCanonicalUtc, parseBasicIsoDigits, parseBasicIsoNumber, parseEpochMs, parseIsoTime, type ParsedTime } from './temporal.js';
 import { parseWkt } from './wkt.js';
 
 /** Maximum length of a text cell, as the samples API allows. */
@@ -129,7 +129,7 @@ function convertTime(value: unknown, context: CellContext, reading: CellReading,
   let written: unknown = value;
   if (typeof value === 'number') {
     if (reading.missing.isMissingValue(value)) return undefined;
-    time = reading.excelSerialDates ? excelSerialToTime(value, reading.dateSystem) : withTime ? parseEpochMs(value) : null;
+    time = reading.excelSerialDates ? excelSerialToTime(value, reading.dateSystem) : (parseBasicIsoNumber(value) ?? (withTime ? parseEpochMs(value) : null));
   } else if (typeof value === 'string') {
     const text = presentText(value, reading.missing);
     if (text === undefined) return undefined;
@@ -158,12 +158,17 @@ export function unrealDateReason(text: string, reading: CellReading): string | n
   return text.length === 10 ? 'is not a real date in the years 0001 to 9999' : 'is not a real date and time (with an offset of at most 14 hours) in the years 0001 to 9999';
 }
 
-/** Reads a date or date-time text: ISO 8601, a date with separators in the column's order, or an Excel serial. */
+/**
+ * Reads a date or date-time text: ISO 8601 in its extended (2023-06-01) or basic (20230601) format,
+ * a date with separators in the column's order, or an Excel serial.
+ */
 export function readTimeText(text: string, reading: CellReading): ParsedTime | null {
   const iso = parseIsoTime(text);
   if (iso) return iso;
   const separated = splitSeparatedDate(text);
   if (separated) return readSeparatedDate(separated, reading.dateOrder);
+  const basic = parseBasicIsoDigits(text);
+  if (basic) return basic;
   if (!reading.excelSerialDates) return null;
   const serial = parseNumber(text, reading.style);
   return serial === null ? null : excelSerialToTime(serial, reading.dateSystem);

@@ -5,7 +5,7 @@ import type { MissingValues } from './missing-values.js';
 import { noShapeCounts, NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, shapeMeaning, type NumberShape, type NumberStyle } from './numbers.js';
 import { qualifiedShapeOf } from './qualifiers.js';
 import { UnreadableCell } from './spreadsheet.js';
-import { EPOCH_MS_MAX, EPOCH_MS_MIN, EPOCH_SECONDS_MAX, EPOCH_SECONDS_MIN, isCanonicalUtc, parseIsoTime } from './temporal.js';
+import { EPOCH_MS_MAX, EPOCH_MS_MIN, EPOCH_SECONDS_MAX, EPOCH_SECONDS_MIN, isCanonicalUtc, parseBasicIsoNumber, parseIsoTime } from './temporal.js';
 import { looksLikeWkt, parseWkt } from './wkt.js';
 
 const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no']);
@@ -57,6 +57,9 @@ export class ColumnProfile {
   epochMs = 0;
   /** Integers that read as plausible epoch seconds. */
   epochSeconds = 0;
+  /** Integers that read as ISO 8601 basic dates (20230601) and date-times (202306011230). */
+  basicDates = 0;
+  basicDateTimes = 0;
   /** Numbers that are plausible Excel serial dates (1 to 2,958,465). */
   excelSerials = 0;
   /** Numbers from 60 to below 61: in Excel's 1900 date system, the 29 February 1900 that never was. */
@@ -235,6 +238,8 @@ export class ColumnProfile {
   private countRange(value: number, isInteger: boolean): void {
     if (isInteger && value >= EPOCH_MS_MIN && value < EPOCH_MS_MAX) this.epochMs += 1;
     if (isInteger && value >= EPOCH_SECONDS_MIN && value < EPOCH_SECONDS_MAX) this.epochSeconds += 1;
+    const basic = isInteger ? parseBasicIsoNumber(value) : null;
+    if (basic !== null) this[basic.hasTime ? 'basicDateTimes' : 'basicDates'] += 1;
     if (value >= 1 && value <= MAX_EXCEL_SERIAL) this.excelSerials += 1;
     if (value >= 60 && value < 61) this.excelLeapDays += 1;
     if (value >= MAX_EXCEL_SERIAL_1904 + 1 && value <= MAX_EXCEL_SERIAL) this.excelSerialsPast1904 += 1;

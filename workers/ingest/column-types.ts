@@ -98,9 +98,16 @@ export function fittingValues(profile: ColumnProfile, type: FieldType, style: Nu
     case 'boolean':
       return profile.booleans;
     case 'date':
-      return profile.isoDates + separatedFitting(profile.separatedDates, dateOrder);
+      return profile.isoDates + profile.basicDates + separatedFitting(profile.separatedDates, dateOrder);
     case 'datetime':
-      return profile.isoDates + profile.isoDateTimes + separatedFitting(profile.separatedDates, dateOrder) + separatedFitting(profile.separatedDateTimes, dateOrder);
+      return (
+        profile.isoDates +
+        profile.isoDateTimes +
+        profile.basicDates +
+        profile.basicDateTimes +
+        separatedFitting(profile.separatedDates, dateOrder) +
+        separatedFitting(profile.separatedDateTimes, dateOrder)
+      );
     case 'geometry':
       return profile.geometries + profile.wkt;
   }

@@ -1,9 +1,9 @@
 import { excelSerialToTime, type DateSystem } from './dates.js';
 import { parseNumber, type NumberStyle } from './numbers.js';
-import { formatDate, formatDateTime, parseEpoch, type EpochUnit, type ParsedTime } from './temporal.js';
+import { formatDate, formatDateTime, parseBasicIsoNumber, parseEpoch, type EpochUnit, type ParsedTime } from './temporal.js';
 
 /** The way a column of numbers is read as times. */
-export type NumericTimes = { kind: 'excel'; system: DateSystem } | { kind: 'epoch'; unit: EpochUnit };
+export type NumericTimes = { kind: 'excel'; system: DateSystem } | { kind: 'epoch'; unit: EpochUnit } | { kind: 'basic'; withTime: boolean };
 
 /**
  * Builds the review note on a column of numbers read as times, with its first readable example
@@ -11,13 +11,33 @@ export type NumericTimes = { kind: 'excel'; system: DateSystem } | { kind: 'epoc
  * Excel serial dates (1900 date system), so 44197 is 2021-01-01."
  */
 export function numericTimeNote(times: NumericTimes, examples: readonly string[], style: NumberStyle): string {
-  const rule =
-    times.kind === 'excel'
-      ? `Numbers are read as Excel serial dates (${times.system} date system)`
-      : `Numbers are read as ${times.unit === 's' ? 'seconds' : 'milliseconds'} since 1970-01-01 00:00 UTC`;
-  const read = (number: number) => (times.kind === 'excel' ? excelSerialToTime(number, times.system) : parseEpoch(number, times.unit));
-  const first = firstTime(examples, style, read);
+  const first = firstTime(examples, style, (number) => readNumericTime(times, number));
+  const rule = numericTimeRule(times);
   return first === null ? `${rule}.` : `${rule}, so ${first.text} is ${readableTime(first.time)}.`;
+}
+
+function numericTimeRule(times: NumericTimes): string {
+  switch (times.kind) {
+    case 'excel':
+      return `Numbers are read as Excel serial dates (${times.system} date system)`;
+    case 'epoch':
+      return `Numbers are read as ${times.unit === 's' ? 'seconds' : 'milliseconds'} since 1970-01-01 00:00 UTC`;
+    case 'basic':
+      return times.withTime
+        ? 'Numbers are read as dates and times written YYYYMMDDhhmm or YYYYMMDDhhmmss in UTC (ISO 8601 basic format)'
+        : 'Numbers are read as dates written YYYYMMDD (ISO 8601 basic format)';
+  }
+}
+
+function readNumericTime(times: NumericTimes, number: number): ParsedTime | null {
+  switch (times.kind) {
+    case 'excel':
+      return excelSerialToTime(number, times.system);
+    case 'epoch':
+      return parseEpoch(number, times.unit);
+    case 'basic':
+      return parseBasicIsoNumber(number);
+  }
 }
 
 /**

@@ -137,6 +137,7 @@ function candidateOf(header: HeaderField, index: number, input: PlanInput, overr
     if (override?.dateOrder) typing = typeAs(profile, typing.type, style, override.dateOrder);
     if (override?.excelSerialDates === undefined && looksLikeExcelSerials(header.key, profile, typing)) excelSerialDates = true;
     if (excelSerialDates) typing = typeAsExcelSerial(profile, style, input.dateSystem);
+    else if (looksLikeBasicDates(header.key, profile, typing)) typing = typeAs(profile, profile.basicDateTimes > 0 ? 'datetime' : 'date', style);
   }
 
   return { role: { key: header.key, unit: header.unit, profile, typing, eligible: !synthetic, hasField: existing !== undefined }, excelSerialDates };
@@ -148,6 +149,13 @@ function looksLikeExcelSerials(key: string, profile: ColumnProfile, typing: Colu
   if (typing.type !== 'integer' && typing.type !== 'number') return false;
   if (!DATE_KEY.test(key) || profile.present === 0) return false;
   return profile.excelSerials === profile.present && profile.epochMs === 0;
+}
+
+// A column of whole numbers under a date-like header that all read as ISO 8601 basic dates or
+// date-times (20230601, 202306011230), as many instrument and agency formats write them.
+function looksLikeBasicDates(key: string, profile: ColumnProfile, typing: ColumnTyping): boolean {
+  if (typing.type !== 'integer' || !DATE_KEY.test(key) || profile.present === 0) return false;
+  return profile.basicDates + profile.basicDateTimes === profile.present;
 }
 
 function applyRoleOverrides(roles: SampleRoles, overrides: ReadonlyMap<number, ColumnOverride>, candidates: readonly Candidate[]): SampleRoles {
@@ -202,8 +210,8 @@ function chosenTimeReading(candidate: Candidate): EpochReading {
 
 /**
  * Builds the hint that a field's whole numbers may be times: any column of epoch milliseconds, and
- * a column of epoch seconds under a header that speaks of time, since numbers of that size are
- * just as often counts or identifiers.
+ * a column of epoch seconds under a header that speaks of time. Numbers of the size of epoch
+ * seconds are just as often counts or identifiers.
  */
 function epochHint(key: string, candidate: Candidate, style: NumberStyle): string | null {
   const reading = epochReadingOf(candidate.role);
@@ -251,6 +259,9 @@ function plannedColumn(
     notes.push('No date showed whether the day or the month comes first; day first is assumed. Check the order.');
   }
   if (candidate.excelSerialDates) notes.push(numericTimeNote({ kind: 'excel', system: input.dateSystem }, profile.examples, input.style));
+  else if ((typing.type === 'date' || typing.type === 'datetime') && profile.basicDates + profile.basicDateTimes > 0) {
+    notes.push(numericTimeNote({ kind: 'basic', withTime: profile.basicDateTimes > 0 }, profile.examples, input.style));
+  }
   else if (target.kind === 'collected_at' && epochUnitOf(target) !== null) {
     notes.push(numericTimeNote({ kind: 'epoch', unit: epochUnitOf(target)! }, profile.examples, input.style));
   }

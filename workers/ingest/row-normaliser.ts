@@ -8,7 +8,7 @@ import { epochUnitOf, targetField, type ImportPlan, type PlannedColumn } from '.
 import { quoted, type IssueCollector, type RowPosition } from './issue-collector.js';
 import { MissingValues } from './missing-values.js';
 import { parseNumber } from './numbers.js';
-import { formatDateTime, isCanonicalUtc, parseEpoch, type ParsedTime, type TimePrecision } from './temporal.js';
+import { formatDateTime, isCanonicalUtc, parseBasicIsoNumber, parseEpoch, type ParsedTime, type TimePrecision } from './temporal.js';
 import { UnreadableCell } from './spreadsheet.js';
 import { parseWkt } from './wkt.js';
 
@@ -56,6 +56,8 @@ interface FieldColumn {
 type Axis = 'latitude' | 'longitude';
 
 const AXIS_LIMITS: Record<Axis, number> = { latitude: 90, longitude: 180 };
+/** What a collection-time cell should be, by the unit of its column's epoch numbers, or `text` for dates. */
+const EXPECTED_TIME = { s: 'a time in seconds since 1970', ms: 'a time in epoch milliseconds', text: 'a date or date-time' } as const;
 
 /**
  * Turns source rows into sample rows by the plan: picks the sample's own columns, converts every
@@ -251,7 +253,8 @@ export class RowNormaliser implements CellContext {
     let time: ParsedTime | null = null;
     if (typeof value === 'number') {
       if (this.reading.missing.isMissingNumber(value)) return;
-      time = column.excelSerialDates ? excelSerialToTime(value, this.plan.dateSystem) : parseEpoch(value, epoch ?? 'ms');
+      if (column.excelSerialDates) time = excelSerialToTime(value, this.plan.dateSystem);
+      else time = epoch === null ? (parseBasicIsoNumber(value) ?? parseEpoch(value, 'ms')) : parseEpoch(value, epoch);
     } else if (typeof value === 'string') {
       const text = presentText(value, this.reading.missing);
       if (text === undefined) return;
@@ -266,7 +269,7 @@ export class RowNormaliser implements CellContext {
 
     if (time === null) {
       this.column = column;
-      const expected = epoch === 's' ? 'a time in seconds since 1970' : epoch === 'ms' ? 'a time in epoch milliseconds' : 'a date or date-time';
+      const expected = EXPECTED_TIME[epoch ?? 'text'];
       const unreal = typeof value === 'string' && epoch === null ? unrealDateReason(value.trim(), { ...this.reading, dateOrder: column.dateOrder }) : null;
       this.invalid(value, `${quoted(value)} ${unreal ?? `is not ${expected}`}`);
       return;

@@ -21,7 +21,7 @@ export const EPOCH_MS_MIN = 1e11;
 export const EPOCH_MS_MAX = 1e14;
 /**
  * Epoch seconds over the same years. The ranges do not overlap, so the size of a column's numbers
- * tells the unit. Earlier times in seconds are too small to tell from counts and are not read.
+ * decides the unit. Earlier times in seconds cannot be told from counts and are not read.
  */
 export const EPOCH_SECONDS_MIN = 1e8;
 export const EPOCH_SECONDS_MAX = 1e11;
@@ -96,6 +96,39 @@ export function parseEpochMs(value: number): ParsedTime | null {
 export function parseEpochSeconds(value: number): ParsedTime | null {
   if (!Number.isInteger(value) || value < EPOCH_SECONDS_MIN || value >= EPOCH_SECONDS_MAX) return null;
   return { epochMs: value * 1000, hasTime: true, precision: 'second' };
+}
+
+// ISO 8601 basic format in digits alone: 20230601, 202306011230 and 20230601123000, read as UTC.
+const BASIC_ISO_TIME = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$/;
+/**
+ * Years a date in basic format may have. A wider range would take too many counts, identifiers and
+ * epoch milliseconds for dates. The column must also have a date header and no other values.
+ */
+const BASIC_FIRST_YEAR = 1800;
+const BASIC_LAST_YEAR = 2199;
+
+/**
+ * Reads digits written as an ISO 8601 basic date (YYYYMMDD) or date-time (YYYYMMDDhhmm or
+ * YYYYMMDDhhmmss, UTC) in the years 1800 to 2199, or returns null.
+ */
+export function parseBasicIsoDigits(digits: string): ParsedTime | null {
+  const match = BASIC_ISO_TIME.exec(digits);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second] = match;
+  if (Number(year) < BASIC_FIRST_YEAR || Number(year) > BASIC_LAST_YEAR) return null;
+  const dayMs = utcDay(Number(year), Number(month), Number(day));
+  if (dayMs === null) return null;
+  if (hour === undefined) return { epochMs: dayMs, hasTime: false, precision: 'day' };
+
+  const [hours, minutes, seconds] = [Number(hour), Number(minute), second === undefined ? 0 : Number(second)];
+  if (hours > 23 || minutes > 59 || seconds > 59) return null;
+  return { epochMs: dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000, hasTime: true, precision: second === undefined ? 'minute' : 'second' };
+}
+
+/** Reads a whole number written as an ISO 8601 basic date or date-time, as parseBasicIsoDigits does. */
+export function parseBasicIsoNumber(value: number): ParsedTime | null {
+  if (!Number.isSafeInteger(value) || value < 1e7) return null;
+  return parseBasicIsoDigits(String(value));
 }
 
 /** Reads a number as a time since 1970 in the given unit. */
