@@ -7,7 +7,8 @@ export type PortalRole = (typeof PORTAL_ROLES)[number];
 /** An ORCID iD in its 16-character form, with the ISO 7064 11,2 check digit verified. */
 export const orcid = z
   .string()
-  .regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, 'expected an ORCID iD such as 0000-0002-1825-0097')
+  // A value that is not an iD at all gets only the format message, not a check-digit one as well.
+  .regex(/^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/, { message: 'expected an ORCID iD such as 0000-0002-1825-0097', abort: true })
   .refine(hasValidOrcidChecksum, 'the ORCID iD check digit does not match; check for a typo');
 
 function hasValidOrcidChecksum(value: string): boolean {

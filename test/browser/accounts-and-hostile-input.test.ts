@@ -235,6 +235,18 @@ describe('account pages and hostile input', () => {
     await panel.screenshot({ path: path.join(SCREENSHOTS, 'members-panel.png') });
   });
 
+  it('invites by the URL form of an ORCID iD', async () => {
+    await page.goto(`${stack.url}/projects/${world.projectId}`);
+    const form = page.getByRole('form', { name: 'Invite a member' });
+    await form.getByLabel('Email address or ORCID iD').fill('https://orcid.org/0000-0002-1825-0097');
+    await form.getByRole('button', { name: 'Invite' }).click();
+
+    const pending = page.locator('ul.invitations li');
+    await expect.poll(() => pending.count()).toBe(1);
+    expect(await pending.textContent()).toContain('0000-0002-1825-0097 as viewer');
+    expect(await page.locator('section[aria-labelledby="members-heading"] [role=alert]').count()).toBe(0);
+  });
+
   it('changes access from the dataset page and audits it', async () => {
     await page.goto(`${stack.url}/datasets/${world.datasetId}`);
     await page.getByLabel('Visibility').selectOption('internal');

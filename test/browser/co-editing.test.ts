@@ -120,6 +120,9 @@ describe('conflicts and map moves in two browsers', () => {
 
   it('keeps mine in a conflict', async () => {
     const dialog = await conflictOn('R3', 'Alice again', 'Sam keeps this');
+    const backdrop = (await sam.locator('.dialog-backdrop').boundingBox())!;
+    expect(backdrop.y).toBe(0);
+    expect(backdrop.height).toBe(sam.viewportSize()!.height);
     expect(await dialog.locator('.conflict-list__theirs').textContent()).toBe('Alice again');
     expect(await dialog.locator('.conflict-list__mine').textContent()).toBe('Sam keeps this');
 

@@ -443,6 +443,12 @@ describe('dataset upload in the browser', () => {
     const cells = await issues.locator('td').allTextContents();
     expect(cells.slice(0, 3)).toEqual(['2', 'lat', `47°02'60"N`]);
     expect(cells[3]).toBe(`"47°02'60"N" is not a latitude in degrees: the seconds must be below 60`);
+    const valueLines = await issues.locator('td.issues__value').evaluate((cell) => {
+      const range = cell.ownerDocument.createRange();
+      range.selectNodeContents(cell);
+      return range.getClientRects().length;
+    });
+    expect(valueLines, 'the short value stays on one line').toBe(1);
     const load = review.getByRole('button', { name: 'Load the 2 valid rows, leave out 1 row' });
     // Node.DOCUMENT_POSITION_FOLLOWING: the button comes after the issues table.
     const following = 4;

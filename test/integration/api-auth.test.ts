@@ -89,6 +89,17 @@ describe('accounts', () => {
     expect(duplicate.status).toBe(409);
   });
 
+  it('reports a malformed ORCID iD once', async () => {
+    const response = await admin.post('/users', {
+      email: 'c@example.org',
+      displayName: 'C',
+      password: 'long-enough-password',
+      orcid: 'https://orcid.org/0000-0002-1825-0097',
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'body.orcid', message: 'expected an ORCID iD such as 0000-0002-1825-0097' }]);
+  });
+
   it('forbids members to create accounts', async () => {
     await admin.post('/users', { email: 'member@example.org', displayName: 'M', password: 'member-password' });
     const member = await new TestClient(api.url).signIn('member@example.org', 'member-password');

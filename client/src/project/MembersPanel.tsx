@@ -10,8 +10,11 @@ import { currentUser } from '../session/session.js';
 import { createAction } from '../state/action.js';
 import { createQuery } from '../state/query.js';
 
-/** Who the ORCID iD pattern matches: 16 characters in four groups. */
-const ORCID_PATTERN = /^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$/;
+/**
+ * An ORCID iD of 16 characters in four groups, bare or as the https://orcid.org/ URL that ORCID
+ * shows on its pages; the first capture group is the bare iD that the API accepts.
+ */
+const ORCID_PATTERN = /^(?:https?:\/\/(?:www\.)?orcid\.org\/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$/;
 
 /**
  * A project's members and invitations. Everyone who may list them sees them; those who may
@@ -36,7 +39,8 @@ export function MembersPanel(props: { projectId: string; permissions: Permission
   const onInvite = (event: SubmitEvent) => {
     event.preventDefault();
     const value = address().trim();
-    const body = ORCID_PATTERN.test(value) ? { orcid: value, role: role() } : { email: value, role: role() };
+    const orcid = ORCID_PATTERN.exec(value)?.[1];
+    const body = orcid ? { orcid, role: role() } : { email: value, role: role() };
     void run(async () => {
       await invite(props.projectId, body);
       setAddress('');
