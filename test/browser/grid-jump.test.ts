@@ -142,6 +142,20 @@ describe('jumping far down a 100,000-row grid', () => {
       return 'in view';
     };
     await expect.poll(placement, { timeout: 10_000 }).toBe('in view');
+
+    // The row's name stays at the left edge while the grid is scrolled to its last column.
+    const gridLeft = await page.locator('.grid').evaluate((element) => element.getBoundingClientRect().left + element.clientLeft);
+    const name = selected.locator('xpath=..').locator('.grid__cell[data-column="name"]');
+    expect(await name.textContent()).not.toBe('');
+    expect(Math.abs(gridLeft - (await name.boundingBox())!.x)).toBeLessThan(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-sideways.png') });
+
+    // A column reached by moving left is shown beside the name column, not under it.
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => selected.getAttribute('data-column'), { timeout: 5_000 }).toBe('latitude');
+    const nameBox = (await name.boundingBox())!;
+    await expect.poll(async () => (await selected.boundingBox())!.x - (nameBox.x + nameBox.width), { timeout: 5_000 }).toBeGreaterThan(-1);
     expect(errors).toEqual([]);
   }, 30_000);
   it('selects a far row picked on the map', async () => {

@@ -77,6 +77,7 @@ describe('reviewing an import through the API', () => {
     const response = await client.get(`/imports/${importId}/issues.csv`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename=review-issues.csv');
     expect(response.body).toBe(
       'line,column,value,reason\n' +
         '12,depth (m),"\'=HYPERLINK(""http://example.org"")","""=HYPERLINK(""http://example.org"")"" is not a number"\n' +

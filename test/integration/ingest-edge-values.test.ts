@@ -121,7 +121,7 @@ describe('times', () => {
 
   it('explains dates that name no real day', async () => {
     const days = Array.from({ length: 30 }, (_, index) => `D${index},${String(index + 1).padStart(2, '0')}.04.2023,2023-04-${String(index + 1).padStart(2, '0')}`).join('\n');
-    const loaded = await load('april.csv', `name,sampled,checked\n${days}\nX,31.04.2023,2023-04-31\n`);
+    const loaded = await load('april.csv', `name,observed,checked\n${days}\nX,31.04.2023,2023-04-31\n`);
     expect(loaded.review.issues.map((issue) => issue.reason)).toEqual([
       '"31.04.2023" is not a real date when read as day/month/year',
       '"2023-04-31" is not a real date when read as year/month/day',
@@ -399,24 +399,24 @@ describe('columns as a fresh user names them', () => {
     const fields = await world.knex('dataset_fields').where({ datasetId: loaded.datasetId }).orderBy('position').select('key', 'label', 'unit');
     expect(fields).toEqual([{ key: 'depth', label: 'Depth', unit: 'm' }]);
 
-    const other = await load('station-codes.csv', 'name,Station (national code),Sampled (UTC)\nA,CH-1,2024-01-01\nB,CH-2,2024-01-02\n', 'reject');
+    const other = await load('station-codes.csv', 'name,Station (national code),Checked (UTC)\nA,CH-1,2024-01-01\nB,CH-2,2024-01-02\n', 'reject');
     const labels = await world.knex('dataset_fields').where({ datasetId: other.datasetId }).orderBy('position').select('key', 'label', 'unit');
     expect(labels).toEqual([
       { key: 'station', label: 'Station (national code)', unit: null },
-      { key: 'sampled', label: 'Sampled (UTC)', unit: null },
+      { key: 'checked', label: 'Checked (UTC)', unit: null },
     ]);
   });
 });
 
 describe('a file loaded twice', () => {
   it('notes that the same file was loaded before', async () => {
-    const csv = 'name,depth\nA,1\nB,2\n';
+    const csv = `name,depth\n${Array.from({ length: 1200 }, (_, index) => `S${index},${index}`).join('\n')}\n`;
     const first = await load('depths.csv', csv, 'reject');
     expect(first.record.mapping.notes.some((note) => note.includes('same content'))).toBe(false);
     const second = await load('depths-again.csv', csv, 'reject', first.datasetId);
     const today = new Date().toISOString().slice(0, 10);
     expect(second.record.mapping.notes).toContain(
-      `This file has the same content as "depths.csv", loaded into this dataset on ${today}, which added 2 samples. Loading it again adds its rows a second time; cancel this import if they are already there.`,
+      `This file has the same content as "depths.csv", loaded into this dataset on ${today}, which added 1,200 samples. Loading it again adds its rows a second time; cancel this import if they are already there.`,
     );
     const elsewhere = await load('depths-elsewhere.csv', csv, 'reject');
     expect(elsewhere.record.mapping.notes.some((note) => note.includes('same content'))).toBe(false);

@@ -147,12 +147,14 @@ export function SamplesTable(props: {
 
   /** Scrolls the grid sideways to show a column whole; the cell itself may not be drawn yet. */
   const revealColumn = (col: number) => {
-    if (!scrollElement) return;
+    // The first column (the name) stays in view, and other columns pass under it.
+    if (!scrollElement || col === 0) return;
+    const pinned = columns()[0]?.width ?? 0;
     const left = columns()
       .slice(0, col)
       .reduce((sum, column) => sum + column.width, 0);
     const right = left + (columns()[col]?.width ?? 0);
-    if (left < scrollElement.scrollLeft) scrollElement.scrollLeft = left;
+    if (left - pinned < scrollElement.scrollLeft) scrollElement.scrollLeft = left - pinned;
     else if (right > scrollElement.scrollLeft + scrollElement.clientWidth) scrollElement.scrollLeft = right - scrollElement.clientWidth;
   };
 
@@ -628,6 +630,7 @@ function HeaderCell(props: { column: SampleColumn; canEdit: boolean; onEdit: (fi
       class="grid__cell grid__cell--head"
       classList={{ 'is-numeric': props.column.numeric }}
       role="columnheader"
+      data-column={props.column.id}
       title={props.column.unit ? `${props.column.label} (${props.column.unit})` : props.column.label}
     >
       <span>{props.column.label}</span>

@@ -63,5 +63,6 @@ function fitAfterImports(live: LiveDataset, datasetSeq: () => number, fit: () =>
 
 function fitToDataset(map: L.Map, dataset: Dataset): void {
   const box = extentToBox(dataset.spatialExtent);
-  map.fitBounds(box ?? WORLD_BOX, { padding: [24, 24], maxZoom: 9 });
+  // The bottom margin is wider, so no point lies under the attribution line in the corner.
+  map.fitBounds(box ?? WORLD_BOX, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 40], maxZoom: 9 });
 }

@@ -225,8 +225,9 @@ export function importRoutes(context: AppContext): Route[] {
         if (!record.reportKey) throw new HttpError('not_found', `Import ${record.id} has no list of invalid rows.`);
         const file = context.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX);
         res.status(200);
+        // Named after the uploaded file, so the report sits beside it in a downloads folder.
+        res.attachment(`${record.originalName.replace(/\.[^.]*$/, '') || 'import'}-issues.csv`);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        res.setHeader('Content-Disposition', `attachment; filename="import-${record.id}-issues.csv"`);
         await pipeline(createReadStream(file), res);
       },
     }),
