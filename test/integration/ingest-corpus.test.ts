@@ -112,7 +112,7 @@ describe('delimiters, number styles and header rows', () => {
   it('finds the header below titles and comments', async () => {
     const loaded = await load('preamble.csv');
     expect(loaded.record.mapping.headerRow).toBe(5);
-    expect(loaded.record.mapping.notes).toContain('The header is on line 5; the 3 lines above it (titles, comments, metadata) are not imported.');
+    expect(loaded.record.mapping.notes).toContain('The header is on line 5; the 4 lines above it (titles, comments, metadata) are not imported.');
     expect(loaded.samples.map((sample) => [sample.name, sample.values])).toEqual([['A', { depth: 1 }], ['B', { depth: 2.5 }]]);
   });
 });

@@ -199,7 +199,12 @@ function planTable(input: AnalyseInput, source: SourcePlan, scan: Awaited<Return
     throw new ImportRejected(`The table has ${scan.headers.length} columns, more than the ${MAX_TABLE_COLUMNS} a dataset can take; split it into several files.`);
   }
   if (scan.rows === 0) throw new ImportRejected('The table has a header row but no data rows; add at least one row below the header.');
-  if (scan.skippedAbove > 0) notes.push(`The header is on ${source.format === 'csv' ? 'line' : 'row'} ${scan.headerRow}; the ${scan.skippedAbove} ${scan.skippedAbove === 1 ? 'line' : 'lines'} above it (titles, comments, metadata) are not imported.`);
+  if (scan.skippedAbove > 0) {
+    // Every line or row above the header counts, blank ones too, so the number matches what the uploader sees.
+    const place = source.format === 'csv' ? 'line' : 'row';
+    const above = scan.headerRow - 1;
+    notes.push(`The header is on ${place} ${scan.headerRow}; the ${above} ${above === 1 ? place : `${place}s`} above it (titles, comments, metadata) are not imported.`);
+  }
 
   const style = numberStyleOf(input, scan);
   if (style.decimal === ',' || style.group !== '') notes.push(`Numbers use "${style.decimal}" as the decimal mark${style.group === '' ? '' : ` and "${style.group === ' ' ? 'space' : style.group}" between digit groups`}.`);

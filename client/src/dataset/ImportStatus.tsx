@@ -1,5 +1,5 @@
 import { createSignal, For, Show } from 'solid-js';
-import type { ImportRecord } from '../../../common/api/imports.js';
+import type { ImportFormat, ImportRecord } from '../../../common/api/imports.js';
 import { errorMessage } from '../api/api-error.js';
 import { cancelImport, importIssuesUrl } from '../api/imports.js';
 import { ProgressBar } from '../components/ProgressBar.js';
@@ -164,6 +164,9 @@ function ImportIssues(props: { record: ImportRecord }) {
 }
 
 /** Lists the rows and values the import could not use, as far as the API returns them (the first ones only). */
+/** What an issue's number counts in each format: text lines, sheet rows or GeoJSON features. */
+const ISSUE_PLACE: Record<ImportFormat, string> = { csv: 'Line', xlsx: 'Row', ods: 'Row', geojson: 'Feature' };
+
 function IssueList(props: { record: ImportRecord }) {
   const caption = () => {
     const { issues, issueCount } = props.record;
@@ -186,7 +189,7 @@ function IssueList(props: { record: ImportRecord }) {
           <thead>
             <tr>
               <th scope="col" class="is-numeric">
-                Line
+                {ISSUE_PLACE[props.record.format ?? 'csv']}
               </th>
               <th scope="col">Column</th>
               <th scope="col">Value</th>
@@ -197,7 +200,7 @@ function IssueList(props: { record: ImportRecord }) {
             <For each={props.record.issues}>
               {(issue) => (
                 <tr>
-                  <td class="is-numeric">{issue.line ?? (issue.feature === undefined ? 'whole file' : `feature ${formatCount(issue.feature)}`)}</td>
+                  <td class="is-numeric">{issue.line ?? (issue.feature === undefined ? 'whole file' : formatCount(issue.feature))}</td>
                   <td>{issue.column ?? ''}</td>
                   <td class="issues__value">{issue.value ?? ''}</td>
                   <td>{issue.reason}</td>
