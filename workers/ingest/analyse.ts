@@ -200,7 +200,7 @@ function planTable(input: AnalyseInput, source: SourcePlan, scan: Awaited<Return
   }
   if (scan.rows === 0) throw new ImportRejected('The table has a header row but no data rows; add at least one row below the header.');
   if (scan.skippedAbove > 0) {
-    // Every line or row above the header counts, blank ones too, so the number matches what the uploader sees.
+    // Every line or row above the header counts, blank ones too, so the number matches the file as opened.
     const place = source.format === 'csv' ? 'line' : 'row';
     const above = scan.headerRow - 1;
     notes.push(`The header is on ${place} ${scan.headerRow}; the ${above} ${above === 1 ? place : `${place}s`} above it (titles, comments, metadata) are not imported.`);

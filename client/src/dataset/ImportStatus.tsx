@@ -164,7 +164,7 @@ function ImportIssues(props: { record: ImportRecord }) {
 }
 
 /** Lists the rows and values the import could not use, as far as the API returns them (the first ones only). */
-/** What an issue's number counts in each format: text lines, sheet rows or GeoJSON features. */
+/** The heading of an issue's number in each format: a text line, a sheet row or a GeoJSON feature. */
 const ISSUE_PLACE: Record<ImportFormat, string> = { csv: 'Line', xlsx: 'Row', ods: 'Row', geojson: 'Feature' };
 
 function IssueList(props: { record: ImportRecord }) {
