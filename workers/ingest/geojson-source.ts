@@ -2,6 +2,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import parser from 'stream-json/parser.js';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
+import { MAX_ROW_CHARS } from './sheet-xml-scanner.js';
 import { storableText } from './text-decoding.js';
 
 /** Consecutive features of a FeatureCollection, as parsed JSON values. */
@@ -18,7 +19,28 @@ export class JsonSyntaxError extends Error {
   override name = 'JsonSyntaxError';
 }
 
+/**
+ * Maximum characters of one feature's JSON (strings, names and numbers, plus one per other token),
+ * the same limit as a row of CSV or sheet XML. A feature is assembled whole in memory: without the
+ * limit, a LineString of two million positions (30 MB of JSON) exhausted the worker's 192 MiB heap.
+ */
+export const MAX_FEATURE_CHARS = MAX_ROW_CHARS;
+
+/** Raised when one feature of the collection is longer than MAX_FEATURE_CHARS. */
+export class FeatureTooLarge extends Error {
+  override name = 'FeatureTooLarge';
+
+  constructor(readonly feature: number) {
+    super(
+      `Feature ${feature} of the collection has more than ${MAX_FEATURE_CHARS.toLocaleString('en')} characters of JSON, more than the portal reads in one feature. ` +
+        'Simplify its geometry or split it into several features, and upload the file again.',
+    );
+  }
+}
+
 const BATCH_SIZE = 1000;
+/** Characters of features after which a batch is handed on even when it has fewer than BATCH_SIZE features. */
+const BATCH_CHARS = 4 * 1024 * 1024;
 // A feature nested deeper than this is malformed or hostile; real geometries need about 6 levels.
 const MAX_DEPTH = 64;
 
@@ -46,9 +68,13 @@ export class FeatureCollectionReader {
       filter: (stack, token) => this.inspectTopLevel(stack, token),
       maxDepth: MAX_DEPTH,
     });
+    const sizes = new FeatureSizeLimit();
+    // Values are streamed in chunks, so the size limit stops a huge string or number before the
+    // parser has assembled it. The limit passes on only the assembled values.
     const features = pipeline(
       this.input,
-      parser.asStream({ streamValues: false, maxDepth: MAX_DEPTH }),
+      parser.asStream({ streamValues: true, maxDepth: MAX_DEPTH }),
+      sizes.stream(),
       storableStrings(),
       picker,
       streamArray.asStream(),
@@ -62,12 +88,14 @@ export class FeatureCollectionReader {
     try {
       for await (const item of features as AsyncIterable<{ key: number; value: unknown }>) {
         batch.push(item.value);
-        if (batch.length < BATCH_SIZE) continue;
+        if (batch.length < BATCH_SIZE && sizes.charsSinceTake < BATCH_CHARS) continue;
+        sizes.charsSinceTake = 0;
         yield { firstFeature, features: batch, fraction: this.fraction() };
         firstFeature += batch.length;
         batch = [];
       }
     } catch (error) {
+      if (error instanceof FeatureTooLarge) throw error;
       throw new JsonSyntaxError(error instanceof Error ? error.message : String(error));
     } finally {
       this.input.destroy();
@@ -86,6 +114,59 @@ export class FeatureCollectionReader {
     return true;
   }
 }
+
+/**
+ * Counts the characters of each element of the top-level `features` array as its tokens stream
+ * past, and fails with FeatureTooLarge when one exceeds MAX_FEATURE_CHARS. It drops the chunk
+ * tokens of strings, names and numbers after counting them, so the streams after it see only
+ * assembled values, as with `streamValues: false`.
+ */
+class FeatureSizeLimit {
+  /** Characters of features counted since the reader last reset this. */
+  charsSinceTake = 0;
+  private depth = 0;
+  private rootKey: string | null = null;
+  private feature = 0;
+  private featureChars = 0;
+
+  stream(): Transform {
+    return new Transform({
+      objectMode: true,
+      transform: (token: { name: string; value?: unknown }, _encoding, next) => {
+        try {
+          next(null, this.count(token) ? token : undefined);
+        } catch (error) {
+          next(error as Error);
+        }
+      },
+    });
+  }
+
+  /** Counts one token; returns whether it is passed on. */
+  private count(token: { name: string; value?: unknown }): boolean {
+    const { name } = token;
+    if (name === 'startObject' || name === 'startArray') this.depth += 1;
+    const inFeature = this.rootKey === 'features' && this.depth >= 3;
+    if (name === 'endObject' || name === 'endArray') this.depth -= 1;
+    if (name === 'keyValue' && this.depth === 1) this.rootKey = String(token.value);
+
+    const chunk = name === 'stringChunk' || name === 'numberChunk';
+    if (this.rootKey === 'features' && this.depth === 2 && SCALAR_VALUES.has(name)) this.feature += 1;
+    if (inFeature) {
+      this.featureChars += chunk ? (token.value as string).length : 1;
+      this.charsSinceTake += chunk ? (token.value as string).length : 1;
+      if (this.featureChars > MAX_FEATURE_CHARS) throw new FeatureTooLarge(this.feature + 1);
+      if (this.depth === 2) {
+        this.feature += 1;
+        this.featureChars = 0;
+      }
+    }
+    return !chunk && !CHUNK_MARKS.has(name);
+  }
+}
+
+const SCALAR_VALUES = new Set(['stringValue', 'numberValue', 'nullValue', 'trueValue', 'falseValue']);
+const CHUNK_MARKS = new Set(['startString', 'endString', 'startKey', 'endKey', 'startNumber', 'endNumber']);
 
 /**
  * Replaces NUL and unpaired surrogates in the parsed strings and member names with U+FFFD. JSON may
