@@ -94,6 +94,15 @@ describe('rows too large to read', () => {
     expect(error).toContain('Feature 1 of the collection has more than 8,388,608 characters of JSON');
   });
 
+  it('rejects a workbook part that unpacks past the part limit', async () => {
+    const files: Zippable = {
+      'xl/workbook.xml': strToU8(' '.repeat(40 * 1024 * 1024)),
+      'xl/worksheets/sheet1.xml': strToU8('<worksheet><sheetData/></worksheet>'),
+    };
+    const error = await failingImport(Buffer.from(zipSync(files, { level: 6 })), 'parts.xlsx', 'xlsx');
+    expect(error).toContain('"xl/workbook.xml" in the archive unpacks to 40 MiB, more than the 32 MiB the portal reads of such a part');
+  });
+
   it('rejects shared strings over the memory limit', async () => {
     const strings = Array.from({ length: 60 }, () => `<si><t>${'z'.repeat(1024 * 1024)}</t></si>`).join('');
     const error = await failingImport(workbook('<row r="1"><c r="A1" t="s"><v>0</v></c></row>', strings), 'strings.xlsx', 'xlsx');
