@@ -91,6 +91,13 @@ describe('rows too large to read', () => {
   it('rejects a GeoJSON property string past the feature limit', async () => {
     const feature = { type: 'Feature', properties: { note: 'n'.repeat(20 * 1024 * 1024) }, geometry: null };
     const error = await failingImport(Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [feature] })), 'note.geojson', 'geojson');
+    expect(error).toContain('The file has a string or number of more than 8,388,608 characters of JSON');
+  });
+
+  it('rejects a GeoJSON feature of many long strings', async () => {
+    const properties = Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`note${index}`, 'n'.repeat(1024 * 1024)]));
+    const collection = { type: 'FeatureCollection', features: [{ type: 'Feature', properties, geometry: null }] };
+    const error = await failingImport(Buffer.from(JSON.stringify(collection)), 'notes.geojson', 'geojson');
     expect(error).toContain('Feature 1 of the collection has more than 8,388,608 characters of JSON');
   });
 

@@ -26,13 +26,15 @@ export class JsonSyntaxError extends Error {
  */
 export const MAX_FEATURE_CHARS = MAX_ROW_CHARS;
 
-/** Raised when one feature of the collection is longer than MAX_FEATURE_CHARS. */
+/** Raised when one feature of the collection, or one string or number in the file, is longer than MAX_FEATURE_CHARS. */
 export class FeatureTooLarge extends Error {
   override name = 'FeatureTooLarge';
 
-  constructor(readonly feature: number) {
+  /** `feature` is the 1-based number of the feature, or null for a single string or number too long for any feature. */
+  constructor(readonly feature: number | null) {
+    const what = feature === null ? 'The file has a string or number of' : `Feature ${feature} of the collection has`;
     super(
-      `Feature ${feature} of the collection has more than ${MAX_FEATURE_CHARS.toLocaleString('en')} characters of JSON, more than the portal reads in one feature. ` +
+      `${what} more than ${MAX_FEATURE_CHARS.toLocaleString('en')} characters of JSON, more than the portal reads in one feature. ` +
         'Simplify its geometry or split it into several features, and upload the file again.',
     );
   }
@@ -47,7 +49,8 @@ const MAX_DEPTH = 64;
 /**
  * Streams the `features` array of a GeoJSON FeatureCollection with stream-json, one feature in
  * memory at a time, and records the collection's `type` member on the way. Read `rootType` after
- * the batches are exhausted: members may come in any order, so only then is it known.
+ * the batches are exhausted: members may come in any order, so only then is it known. The input
+ * must deliver strings, as the streams of openTextInput do.
  */
 export class FeatureCollectionReader {
   /** The `type` member of the top-level object, or null when there was none. */
@@ -69,13 +72,11 @@ export class FeatureCollectionReader {
       maxDepth: MAX_DEPTH,
     });
     const sizes = new FeatureSizeLimit();
-    // Values are streamed in chunks, so the size limit stops a huge string or number before the
-    // parser has assembled it. The limit passes on only the assembled values.
     const features = pipeline(
       this.input,
-      parser.asStream({ streamValues: true, maxDepth: MAX_DEPTH }),
+      literalLengthLimit(),
+      parser.asStream({ streamValues: false, maxDepth: MAX_DEPTH }),
       sizes.stream(),
-      storableStrings(),
       picker,
       streamArray.asStream(),
       () => {
@@ -117,9 +118,9 @@ export class FeatureCollectionReader {
 
 /**
  * Counts the characters of each element of the top-level `features` array as its tokens stream
- * past, and fails with FeatureTooLarge when one exceeds MAX_FEATURE_CHARS. It drops the chunk
- * tokens of strings, names and numbers after counting them, so the streams after it see only
- * assembled values, as with `streamValues: false`.
+ * past (the length of each string, name and number, and one for any other token), and fails with
+ * FeatureTooLarge when one exceeds MAX_FEATURE_CHARS. It also makes each string storable (see
+ * storableToken), which saves a stream stage per token.
  */
 class FeatureSizeLimit {
   /** Characters of features counted since the reader last reset this. */
@@ -134,7 +135,8 @@ class FeatureSizeLimit {
       objectMode: true,
       transform: (token: { name: string; value?: unknown }, _encoding, next) => {
         try {
-          next(null, this.count(token) ? token : undefined);
+          this.count(token);
+          next(null, storableToken(token));
         } catch (error) {
           next(error as Error);
         }
@@ -142,45 +144,78 @@ class FeatureSizeLimit {
     });
   }
 
-  /** Counts one token; returns whether it is passed on. */
-  private count(token: { name: string; value?: unknown }): boolean {
+  private count(token: { name: string; value?: unknown }): void {
     const { name } = token;
     if (name === 'startObject' || name === 'startArray') this.depth += 1;
     const inFeature = this.rootKey === 'features' && this.depth >= 3;
     if (name === 'endObject' || name === 'endArray') this.depth -= 1;
     if (name === 'keyValue' && this.depth === 1) this.rootKey = String(token.value);
-
-    const chunk = name === 'stringChunk' || name === 'numberChunk';
     if (this.rootKey === 'features' && this.depth === 2 && SCALAR_VALUES.has(name)) this.feature += 1;
-    if (inFeature) {
-      this.featureChars += chunk ? (token.value as string).length : 1;
-      this.charsSinceTake += chunk ? (token.value as string).length : 1;
-      if (this.featureChars > MAX_FEATURE_CHARS) throw new FeatureTooLarge(this.feature + 1);
-      if (this.depth === 2) {
-        this.feature += 1;
-        this.featureChars = 0;
-      }
+    if (!inFeature) return;
+
+    const chars = typeof token.value === 'string' ? token.value.length : 1;
+    this.featureChars += chars;
+    this.charsSinceTake += chars;
+    if (this.featureChars > MAX_FEATURE_CHARS) throw new FeatureTooLarge(this.feature + 1);
+    if (this.depth === 2) {
+      this.feature += 1;
+      this.featureChars = 0;
     }
-    return !chunk && !CHUNK_MARKS.has(name);
   }
 }
 
 const SCALAR_VALUES = new Set(['stringValue', 'numberValue', 'nullValue', 'trueValue', 'falseValue']);
-const CHUNK_MARKS = new Set(['startString', 'endString', 'startKey', 'endKey', 'startNumber', 'endNumber']);
 
 /**
- * Replaces NUL and unpaired surrogates in the parsed strings and member names with U+FFFD. JSON may
+ * Fails with FeatureTooLarge when one string or number of the JSON text is longer than
+ * MAX_FEATURE_CHARS. The parser assembles each string and number whole before FeatureSizeLimit
+ * sees it, so without this a single huge string would fill the heap first. It scans the text as
+ * it goes to the parser: quotes (not escaped) start and end strings, and numbers are runs of the
+ * characters a JSON number may contain outside strings.
+ */
+function literalLengthLimit(): Transform {
+  let inString = false;
+  let escaped = false;
+  let run = 0;
+  return new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(text: string, _encoding, next) {
+      for (let index = 0; index < text.length; index += 1) {
+        const code = text.charCodeAt(index);
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (code === BACKSLASH) escaped = true;
+          else if (code === QUOTE) inString = false;
+          run += 1;
+        } else if (code === QUOTE) {
+          inString = true;
+          run = 0;
+        } else if (isNumberCharacter(code)) run += 1;
+        else run = 0;
+        if (run > MAX_FEATURE_CHARS) return next(new FeatureTooLarge(null));
+      }
+      next(null, text);
+    },
+  });
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Digits, "-", "+", "." and "e" or "E": the characters of a JSON number. */
+function isNumberCharacter(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2b || code === 0x2e || code === 0x65 || code === 0x45;
+}
+
+/**
+ * Replaces NUL and unpaired surrogates in a parsed string or member name with U+FFFD. JSON may
  * write them as `\u0000` and `\ud800`, but PostgreSQL's jsonb cannot store them, so a mapping or a
  * row with one would fail to save. CSV text and sheet XML replace them the same way.
  */
-function storableStrings(): Transform {
-  return new Transform({
-    objectMode: true,
-    transform(token: { name: string; value?: unknown }, _encoding, next) {
-      const { value } = token;
-      if (typeof value !== 'string') return next(null, token);
-      const storable = storableText(value);
-      next(null, storable === value ? token : { ...token, value: storable });
-    },
-  });
+function storableToken(token: { name: string; value?: unknown }): { name: string; value?: unknown } {
+  const { value } = token;
+  if (typeof value !== 'string') return token;
+  const storable = storableText(value);
+  return storable === value ? token : { ...token, value: storable };
 }
