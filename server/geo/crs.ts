@@ -32,11 +32,17 @@ export function transformFromEpsg(code: number): PositionTransform {
 
 /** Tells whether proj4 can transform from an EPSG code, without throwing. */
 export function isKnownCrs(code: number): boolean {
+  return crsProblem(code) === null;
+}
+
+/** Returns why proj4 cannot transform from an EPSG code, as a sentence without its full stop, or null when it can. */
+export function crsProblem(code: number): string | null {
   try {
     transformFromEpsg(code);
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    if (error instanceof UnknownCrsError) return error.message;
+    throw error;
   }
 }
 
@@ -60,12 +66,31 @@ function buildTransform(code: number): PositionTransform {
     throw new UnknownCrsError(`EPSG:${code} is not in the EPSG register the portal ships`);
   }
   if (!definition.proj4 || !definition.kind?.startsWith('CRS')) throw new UnknownCrsError(`EPSG:${code} is not a coordinate reference system proj4 can use`);
+  const grid = missingGrid(definition.proj4);
+  if (grid !== null) {
+    throw new UnknownCrsError(`EPSG:${code} needs the datum shift grid "${grid}", which the portal does not ship, so its coordinates cannot be transformed to WGS 84`);
+  }
 
   const converter = proj4(definition.proj4, 'EPSG:4326');
   return (x, y) => {
     const [longitude, latitude] = converter.forward([x, y]);
     return [longitude!, latitude!];
   };
+}
+
+/**
+ * Returns the grid file without which a proj4 definition transforms no position, or null. proj4
+ * tries the `+nadgrids` list in order: a name with an "@" before it is optional and skipped when
+ * absent, and "null" applies no shift. An absent grid without "@", or a list with no grid that
+ * applies, makes every position NaN. The portal loads no grid files, so any named grid is absent.
+ */
+function missingGrid(definition: string): string | null {
+  const names = /\+nadgrids=(\S+)/.exec(definition)?.[1]?.split(',').filter((name) => name !== '') ?? [];
+  for (const name of names) {
+    if (name === 'null' || name === '@null') return null;
+    if (!name.startsWith('@')) return name;
+  }
+  return names[0]?.slice(1) ?? null;
 }
 
 /** Transforms every position of a GeoJSON geometry in place. */

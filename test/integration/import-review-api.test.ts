@@ -188,6 +188,15 @@ describe('reviewing an import through the API', () => {
     expect((await client.post(`/imports/${other}/cancel`, {})).status).toBe(200);
   });
 
+  it('rejects an EPSG code that needs a datum shift grid', async () => {
+    const response = await client.patch(`/imports/${importId}/mapping`, { crs: 31467 });
+    expect(response.status).toBe(400);
+    expect((response.body as { detail: string }).detail).toBe(
+      'EPSG:31467 needs the datum shift grid "BETA2007.gsb", which the portal does not ship, so its coordinates cannot be transformed to WGS 84. ' +
+        'Give another EPSG code, or convert the coordinates to WGS 84 (EPSG:4326).',
+    );
+  });
+
   it('lets only editors change or start an import', async () => {
     const anonymous = new TestClient(api.url);
     // The dataset is a draft, hidden from visitors, so its import gets 404 rather than 401.

@@ -183,3 +183,39 @@ describe('coordinate columns with a field of the same key', () => {
     expect(record.issues).toEqual([{ line: 2, column: 'lon', value: '20', reason: '"20" is not true, false, yes or no' }]);
   });
 });
+
+// The EPSG register proj4 reads names a datum shift grid for British and German grids, among
+// others, and the portal ships no grid file, so proj4 would turn every position into NaN.
+describe('coordinate systems that need a datum shift grid', () => {
+  const gridMessage = 'EPSG:27700 needs the datum shift grid "OSTN15_NTv2_OSGBtoETRS.gsb", which the portal does not ship';
+
+  it('rejects a GeoJSON collection in British National Grid', async () => {
+    const datasetId = await world.createDataset('British grid');
+    const collection = {
+      type: 'FeatureCollection',
+      crs: { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::27700' } },
+      features: [{ type: 'Feature', properties: { name: 'A' }, geometry: { type: 'Point', coordinates: [530_000, 180_000] } }],
+    };
+    const record = await importFailing(datasetId, JSON.stringify(collection), 'geojson');
+    expect(record.error).toContain('The collection names the coordinate reference system "urn:ogc:def:crs:EPSG::27700", but ');
+    expect(record.error).toContain(gridMessage);
+  });
+
+  it('names the grid for a WKT SRID', async () => {
+    const datasetId = await world.createDataset('British WKT');
+    const record = await importFailing(datasetId, 'name,geometry\nA,SRID=27700;POINT(530000 180000)\nB,POINT(8 47)\n');
+    expect(record.issues).toHaveLength(1);
+    expect(record.issues[0]).toMatchObject({ line: 2, column: 'geometry' });
+    expect(record.issues[0]!.reason).toContain(gridMessage);
+  });
+
+  it('notes a header that names such a system', async () => {
+    const datasetId = await world.createDataset('German header');
+    const record = await importCsv(datasetId, 'name,Rechtswert [EPSG:31467],Hochwert [EPSG:31467]\nA,3500000,5400000\n');
+    expect(record.state).toBe('completed');
+    expect((record.mapping as unknown as { notes: string[] }).notes).toContain(
+      'The header "Rechtswert [EPSG:31467]" names EPSG:31467, but EPSG:31467 needs the datum shift grid "BETA2007.gsb", which the portal does not ship, ' +
+        'so its coordinates cannot be transformed to WGS 84. Its coordinates are read as WGS 84 unless you give another EPSG code.',
+    );
+  });
+});

@@ -217,6 +217,20 @@ describe('what the review promises', () => {
     expect(loaded.samples.slice(60).map((sample) => sample.values.lead)).toEqual([0.25, '<0.5']);
   });
 
+  it('reports a long name below the examples', async () => {
+    const loaded = await load('late-long-name.csv', `name,depth\nA,1\nB,2\nC,3\nD,4\n${'m'.repeat(501)},5\n`);
+    expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[6, 'the name is longer than 500 characters']]);
+    expect(loaded.record.mapping.columns[0]).toMatchObject({ target: 'name', invalid: 1 });
+    expect(loaded.samples.map((sample) => sample.name)).toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('reports text longer than a cell takes', async () => {
+    const loaded = await load('long-note.csv', `name,note\nA,a\nB,b\nC,c\nD,${'x'.repeat(100_001)}\n`);
+    expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[5, 'the text is longer than 100000 characters']]);
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ type: 'text', invalid: 1 });
+    expect(loaded.samples.map((sample) => sample.name)).toEqual(['A', 'B', 'C']);
+  });
+
   // A review that lists no issue skips the validation pass, so the load itself must report what it leaves out.
   it('reports rows a skipping load drops', async () => {
     const loaded = await load('skip-long-name.csv', `name,depth\nA,1\n${'m'.repeat(501)},2\nC,3\n`, 'skip', undefined, forgetReviewIssues);

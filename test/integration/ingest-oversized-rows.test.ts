@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 /** Runs an import of `content` that must fail, checks the dataset is unchanged, and returns its error. */
-async function failingImport(content: Buffer, name: string, format: 'csv' | 'xlsx' | 'ods'): Promise<string> {
+async function failingImport(content: Buffer, name: string, format: 'csv' | 'xlsx' | 'ods' | 'geojson'): Promise<string> {
   const before = await datasetSnapshot(world.knex, datasetId);
   const importId = await world.addImport(datasetId, { content, name }, format);
   const outcome = await world.run(importId);
@@ -72,6 +72,42 @@ describe('rows too large to read', () => {
       '<table:table-row><table:table-cell><text:p>a<text:s text:c="1000000000"/>b</text:p></table:table-cell></table:table-row>';
     const error = await failingImport(spreadsheet(rows), 'spaces.ods', 'ods');
     expect(error).toContain('a row has more than 8,388,608 characters of text');
+  });
+
+  it('rejects a GeoJSON line of two million positions', async () => {
+    const positions = Array.from({ length: 2_000_000 }, (_, index) => [8 + index * 1e-7, 47]);
+    const collection = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { name: 'small' }, geometry: { type: 'Point', coordinates: [8, 47] } },
+        { type: 'Feature', properties: { name: 'huge' }, geometry: { type: 'LineString', coordinates: positions } },
+      ],
+    };
+    const error = await failingImport(Buffer.from(JSON.stringify(collection)), 'line.geojson', 'geojson');
+    expect(error).toContain('Feature 2 of the collection has more than 8,388,608 characters of JSON');
+    expect(error).toContain('split it into several features');
+  });
+
+  it('rejects a GeoJSON property string past the feature limit', async () => {
+    const feature = { type: 'Feature', properties: { note: 'n'.repeat(20 * 1024 * 1024) }, geometry: null };
+    const error = await failingImport(Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [feature] })), 'note.geojson', 'geojson');
+    expect(error).toContain('The file has a string or number of more than 8,388,608 characters of JSON');
+  });
+
+  it('rejects a GeoJSON feature of many long strings', async () => {
+    const properties = Object.fromEntries(Array.from({ length: 12 }, (_, index) => [`note${index}`, 'n'.repeat(1024 * 1024)]));
+    const collection = { type: 'FeatureCollection', features: [{ type: 'Feature', properties, geometry: null }] };
+    const error = await failingImport(Buffer.from(JSON.stringify(collection)), 'notes.geojson', 'geojson');
+    expect(error).toContain('Feature 1 of the collection has more than 8,388,608 characters of JSON');
+  });
+
+  it('rejects a workbook part that unpacks past the part limit', async () => {
+    const files: Zippable = {
+      'xl/workbook.xml': strToU8(' '.repeat(40 * 1024 * 1024)),
+      'xl/worksheets/sheet1.xml': strToU8('<worksheet><sheetData/></worksheet>'),
+    };
+    const error = await failingImport(Buffer.from(zipSync(files, { level: 6 })), 'parts.xlsx', 'xlsx');
+    expect(error).toContain('"xl/workbook.xml" in the archive unpacks to 40 MiB, more than the 32 MiB the portal reads of such a part');
   });
 
   it('rejects shared strings over the memory limit', async () => {

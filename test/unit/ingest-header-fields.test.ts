@@ -31,6 +31,21 @@ describe('parseHeader', () => {
     expect(parseHeader('', 3)).toEqual({ header: '', label: 'Column 3', unit: null, key: 'column_3', renamed: 'blank' });
   });
 
+  it('names a header of invisible characters after its position', () => {
+    expect(parseHeader('\u200B\uFEFF \u2060', 2)).toEqual({ header: '', label: 'Column 2', unit: null, key: 'column_2', renamed: 'blank' });
+  });
+
+  it('drops zero-width and bidirectional controls', () => {
+    expect(parseHeader('\u200Bdepth', 1)).toMatchObject({ header: 'depth', label: 'depth' });
+    expect(parseHeader('\u202Edepth (m)\u202C', 1)).toMatchObject({ header: 'depth (m)', label: 'depth', unit: 'm' });
+    expect(parseHeader('\u2067עומק\u2069', 1)).toMatchObject({ header: 'עומק', label: 'עומק' });
+  });
+
+  it('keeps joiners and marks that scripts need', () => {
+    expect(parseHeader('\u05E2\u200F1', 1).label).toBe('\u05E2\u200F1');
+    expect(parseHeader('می\u200Cخواهم', 1).label).toBe('می\u200Cخواهم');
+  });
+
   it('derives keys that match the field key rule', () => {
     const keys = ['A very long header '.repeat(10), '!!!', 'x-y z', 'UPPER_case'].map((header) => parseHeader(header, 1).key);
     for (const key of keys) expect(key).toMatch(/^[a-z][a-z0-9_]{0,62}$/);

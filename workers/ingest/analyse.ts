@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import type { ImportArchiveEntry, ImportMappingUpdate, TextEncodingName } from '../../common/api/imports.js';
 import type { Logger } from '../../server/observability/logger.js';
 import { detectDelimiter, type CsvDelimiter } from './csv-source.js';
-import { epsgCodeOf, isKnownCrs } from '../../server/geo/crs.js';
+import { crsProblem, epsgCodeOf, isKnownCrs } from '../../server/geo/crs.js';
 import type { DateSystem } from './dates.js';
 import { sniffFormat } from './format-sniffer.js';
 import { MAX_FEATURE_COLUMNS, scanFeatures, type FeatureScan } from './geojson-scan.js';
@@ -210,6 +210,7 @@ function planTable(input: AnalyseInput, source: SourcePlan, scan: Awaited<Return
   if (style.decimal === ',' || style.group !== '') notes.push(`Numbers use "${style.decimal}" as the decimal mark${style.group === '' ? '' : ` and "${style.group === ' ' ? 'space' : style.group}" between digit groups`}.`);
   const crs = input.overrides.crs !== undefined ? input.overrides.crs : crsFromHeaders(scan.headers);
   if (crs !== null) notes.push(`Coordinates are read in EPSG:${crs} and stored in WGS 84.`);
+  else if (input.overrides.crs === undefined) notes.push(...unusableHeaderCrsNotes(scan.headers));
 
   return buildPlan({
     source,
@@ -267,10 +268,22 @@ async function analyseGeoJson(input: AnalyseInput, source: SourcePlan, _sample: 
 function geoJsonCrs(scan: FeatureScan): number | null {
   if (scan.crsName === null) return null;
   const code = epsgCodeOf(scan.crsName);
-  if (code === null || !isKnownCrs(code)) {
-    throw new ImportRejected(`The collection names the coordinate reference system "${scan.crsName}", which the portal does not know; give its EPSG code in the mapping or convert the file to WGS 84.`);
+  const problem = code === null ? null : crsProblem(code);
+  if (code === null || problem !== null) {
+    const reason = problem === null ? 'which the portal does not know' : `but ${problem}`;
+    throw new ImportRejected(`The collection names the coordinate reference system "${scan.crsName}", ${reason}; give another EPSG code in the mapping or convert the file to WGS 84.`);
   }
   return code === 4326 ? null : code;
+}
+
+/** Explains why an EPSG code written in a header is not used, as for a CRS that needs a datum shift grid. */
+function unusableHeaderCrsNotes(headers: readonly unknown[]): string[] {
+  for (const header of headers) {
+    const code = /EPSG[:\s]*(\d{4,6})/i.exec(String(header ?? ''))?.[1];
+    const problem = code === undefined ? null : crsProblem(Number(code));
+    if (problem !== null) return [`The header "${String(header)}" names EPSG:${code}, but ${problem}. Its coordinates are read as WGS 84 unless you give another EPSG code.`];
+  }
+  return [];
 }
 
 /** Returns the EPSG code written in a header's unit, as in "Easting [EPSG:2056]", or null. */

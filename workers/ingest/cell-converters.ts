@@ -1,6 +1,6 @@
 import type { FieldType } from '../../common/api/fields.js';
 import type { DateOrder } from '../../common/api/imports.js';
-import { transformGeometry, type PositionTransform } from '../../server/geo/crs.js';
+import { crsProblem, transformGeometry, type PositionTransform } from '../../server/geo/crs.js';
 import { excelSerialToTime, readSeparatedDate, splitSeparatedDate, type DateSystem } from './dates.js';
 import { checkGeometry } from './geometry-check.js';
 import type { MissingValues } from './missing-values.js';
@@ -186,7 +186,7 @@ function convertGeometry(value: unknown, context: CellContext, reading: CellRead
     geometry = parsed.geometry;
     if (parsed.srid !== null) {
       transform = reading.transformForSrid(parsed.srid);
-      if (transform === null) return invalid(text, context, `EPSG:${parsed.srid} is not a coordinate reference system the portal knows`);
+      if (transform === null) return invalid(text, context, crsProblem(parsed.srid) ?? `EPSG:${parsed.srid} is not a coordinate reference system the portal knows`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { MAX_TEXT_LENGTH } from './cell-converters.js';
 import { parseCoordinate } from './coordinates.js';
 import { MAX_EXCEL_SERIAL, MAX_EXCEL_SERIAL_1904, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
 import { looksLikeGeometry } from './geometry-check.js';
@@ -7,6 +8,7 @@ import { qualifiedShapeOf } from './qualifiers.js';
 import { UnreadableCell } from './spreadsheet.js';
 import { EPOCH_MS_MAX, EPOCH_MS_MIN, EPOCH_SECONDS_MAX, EPOCH_SECONDS_MIN, isCanonicalUtc, parseBasicIsoNumber, parseIsoTime } from './temporal.js';
 import { looksLikeWkt, parseWkt } from './wkt.js';
+import { MAX_NAME_LENGTH } from './row-normaliser.js';
 
 const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no']);
 const MAX_EXAMPLES = 3;
@@ -89,6 +91,9 @@ export class ColumnProfile {
   negative = 0;
   /** Present texts by shape, for the shapes of missing-value codes with letters (see MissingValues.codeShapeOf). */
   readonly codeShapes = new Map<string, number>();
+  /** Present values longer than a sample name may be (MAX_NAME_LENGTH), and longer than a text cell may be (MAX_TEXT_LENGTH). */
+  longerThanName = 0;
+  longerThanText = 0;
   /** The first few values as written, for the proposed mapping. */
   readonly examples: string[] = [];
 
@@ -125,7 +130,9 @@ export class ColumnProfile {
       this.observeUnreadable(value);
       return;
     }
-    this.countPresent(JSON.stringify(value));
+    const json = JSON.stringify(value);
+    this.countPresent(json);
+    this.countLength(json);
     this.structured += 1;
     if (looksLikeGeometry(value)) this.geometries += 1;
   }
@@ -138,6 +145,7 @@ export class ColumnProfile {
       return;
     }
     this.countPresent(trimmed);
+    this.countLength(trimmed);
     const codeShape = this.missingValues.codeShapeOf(trimmed);
     if (codeShape !== null) this.codeShapes.set(codeShape, (this.codeShapes.get(codeShape) ?? 0) + 1);
 
@@ -228,6 +236,12 @@ export class ColumnProfile {
   private countPresent(example: string | number | boolean): void {
     this.present += 1;
     if (this.examples.length < MAX_EXAMPLES) this.examples.push(String(example).slice(0, MAX_EXAMPLE_LENGTH));
+  }
+
+  private countLength(text: string): void {
+    if (text.length <= MAX_NAME_LENGTH) return;
+    this.longerThanName += 1;
+    if (text.length > MAX_TEXT_LENGTH) this.longerThanText += 1;
   }
 
   private countMissingCode(code: string): void {

@@ -5,7 +5,7 @@ export type HeaderRename = 'blank' | 'duplicate' | 'too_long';
 
 /** The field a column header describes. */
 export interface HeaderField {
-  /** The header as written, trimmed. */
+  /** The header as written, trimmed and without invisible format characters. */
   header: string;
   /** The header without its unit: "Body Mass" for "Body Mass (g)", cut to MAX_LABEL_LENGTH. */
   label: string;
@@ -19,13 +19,20 @@ export interface HeaderField {
 
 // A unit in round or square brackets at the end of a header, as spreadsheets commonly write it.
 const TRAILING_UNIT = /^(.*?)\s*[([]\s*([^()[\]]{1,40}?)\s*[)\]]$/;
+// Zero-width spaces, word joiners, byte order marks, and bidirectional embeddings, overrides and
+// isolates. They are invisible, so a header of only these would look blank, and an override shows
+// the letters after it reversed. Marks that scripts need (ZWJ, ZWNJ, LRM, RLM) stay.
+const INVISIBLE_FORMAT_CHARACTERS = /[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/g;
 /** Maximum length of a field label the API accepts. */
 export const MAX_LABEL_LENGTH = 300;
 const MAX_KEY_LENGTH = 63;
 
-/** Splits a header into label, unit and key. An empty header is named after its position (1-based). */
+/**
+ * Splits a header into label, unit and key, without invisible format characters. An empty header
+ * is named after its position (1-based).
+ */
 export function parseHeader(header: string, position: number): Omit<HeaderField, 'renamed'> & { renamed: 'blank' | 'too_long' | null } {
-  const trimmed = header.replace(/\s+/g, ' ').trim();
+  const trimmed = header.replace(INVISIBLE_FORMAT_CHARACTERS, '').replace(/\s+/g, ' ').trim();
   if (trimmed === '') {
     const label = `Column ${position}`;
     return { header: trimmed, label, unit: null, key: fieldKeyFromLabel(label), renamed: 'blank' };

@@ -239,7 +239,7 @@ function plannedColumn(
   const notes: string[] = [];
   let invalid = typing.invalid;
   if (target.kind === 'skip') invalid = 0;
-  else if (target.kind === 'name') invalid = 0;
+  else if (target.kind === 'name') invalid = profile.longerThanName;
   else if (coordinate) invalid = coordinateIssues(profile, target.kind, roles, input);
   else if (target.kind === 'collected_at' && typing.type !== 'date' && typing.type !== 'datetime' && epochUnitOf(roles.collectedAt) === null) invalid = profile.present;
   // A detection limit fits a number field, but an elevation or an epoch time has no place for its qualifier.
@@ -249,10 +249,12 @@ function plannedColumn(
   else if (target.kind === 'collected_at' && epochUnitOf(target) !== null) invalid = profile.present - (epochUnitOf(target) === 's' ? profile.epochSeconds : profile.epochMs);
   // Unreadable sheet cells count as missing for the type, but each is an issue of a column the import reads.
   if (target.kind !== 'skip') invalid += profile.unreadable;
+  // Only text and term cells have a length limit; the typing of other fields counts such long values already.
+  const fieldType = targetField(target)?.type;
+  if (fieldType === 'text' || fieldType === 'term') invalid += profile.longerThanText;
 
   const keptCodes = codesKeptAsText(profile, target, input);
   // Only a number or integer field stores detection limits as measurements.
-  const fieldType = targetField(target)?.type;
   const measured = fieldType === 'number' || fieldType === 'integer';
   for (const [code, count] of profile.missingCodes) notes.push(missingCodeNote(code, count, keptCodes.includes(code)));
   if (typing.dateOrderAmbiguous && (typing.type === 'date' || typing.type === 'datetime')) {

@@ -10,6 +10,7 @@ import type { RealtimePublisher } from '../../server/realtime/publisher.js';
 import { ISSUES_REPORT_SUFFIX, RECORD_SPOOL_SUFFIX, type UploadStore } from '../../server/storage/upload-store.js';
 import { analyseFile, locationOf } from './analyse.js';
 import { CsvRecordTooLong } from './csv-source.js';
+import { FeatureTooLarge } from './geojson-source.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
 import { notifyImportEnded } from './import-notifications.js';
 import type { ImportPlan } from './import-plan.js';
@@ -267,12 +268,12 @@ async function* rejectingInvalid<T>(batches: AsyncIterable<T[]>, issues: IssueCo
 
 /**
  * Turns an error that is the file's fault into an ImportRejected: a damaged workbook or archive
- * entry, or one that unpacks past the limit, and a CSV record too long to read. Retrying would
- * fail the same way, wherever in the reading it shows.
+ * entry, or one that unpacks past the limit, and a CSV record or GeoJSON feature too long to
+ * read. Retrying would fail the same way, wherever in the reading it shows.
  */
 function asRejection(thrown: unknown): unknown {
   if (thrown instanceof ZipArchiveError) return new ImportRejected(`The file cannot be read: ${thrown.message}.`);
-  if (thrown instanceof CsvRecordTooLong) return new ImportRejected(thrown.message);
+  if (thrown instanceof CsvRecordTooLong || thrown instanceof FeatureTooLarge) return new ImportRejected(thrown.message);
   return thrown;
 }
 

@@ -9,6 +9,12 @@ import yauzl from 'yauzl';
  */
 export const MAX_ENTRY_BYTES = 16 * 1024 ** 3;
 
+/**
+ * Largest entry that readText reads into memory: the list of sheets, its relationships, the styles
+ * and an ODS mimetype. NOTE: an estimate with wide room, not measured on real workbooks.
+ */
+export const MAX_TEXT_ENTRY_BYTES = 32 * 1024 ** 2;
+
 /** ZIP's compression method 8 (deflate); the other method the worker reads, 0, stores bytes as they are. */
 const DEFLATE = 8;
 const INFLATE_CHUNK_BYTES = 256 * 1024;
@@ -113,8 +119,15 @@ export class ZipArchive {
     return this.limited(raw, deflated ? createInflateRaw({ chunkSize: INFLATE_CHUNK_BYTES }) : null, name, { size: entry.uncompressedSize, crc32: entry.crc32 });
   }
 
-  /** Reads a small entry, such as a workbook's part list, as UTF-8 text. */
+  /**
+   * Reads a small entry, such as a workbook's part list, as UTF-8 text. The entry is held whole in
+   * memory, so one that declares more than MAX_TEXT_ENTRY_BYTES is rejected.
+   */
   async readText(name: string): Promise<string> {
+    const entry = this.byName.get(name);
+    if (entry && entry.uncompressedSize > MAX_TEXT_ENTRY_BYTES) throw new ZipArchiveError(textTooLargeMessage(name, entry.uncompressedSize));
+
+    // openStream fails on more bytes than the entry declares, so the declared size bounds the memory.
     const chunks: Buffer[] = [];
     for await (const chunk of await this.openStream(name)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
@@ -183,6 +196,10 @@ async function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>
     zip.readEntry();
   });
   return byName;
+}
+
+function textTooLargeMessage(name: string, size: number): string {
+  return `"${name}" in the archive unpacks to ${formatBytes(size)}, more than the ${formatBytes(MAX_TEXT_ENTRY_BYTES)} the portal reads of such a part; open the file in a spreadsheet program, save it again and upload it`;
 }
 
 /** Writes a byte count for a message, in binary units from KiB up: "16 GiB", "1.5 MiB". */

@@ -8,7 +8,7 @@ import { authorizeDataset, requireSignedIn } from '../../auth/policy.js';
 import { actorOf } from '../../auth/request-actor.js';
 import type { Actor } from '../../auth/actor.js';
 import { getDataset } from '../../domain/datasets.js';
-import { isKnownCrs } from '../../geo/crs.js';
+import { crsProblem } from '../../geo/crs.js';
 import { cancelImport, createImport, getImport, listImports, requestLoad, toImportDto, updateMapping } from '../../domain/imports.js';
 import type { Import } from '../../db/models/import.js';
 import { enqueueAnalysis, enqueueLoad } from '../../jobs/queues.js';
@@ -150,8 +150,9 @@ export function importRoutes(context: AppContext): Route[] {
       errors: ['unauthenticated', 'forbidden', 'not_found', 'conflict'],
       async handler({ params, actor, body }) {
         const record = await editableImport(actor, params.importId);
-        if (body.crs !== undefined && body.crs !== null && !isKnownCrs(body.crs)) {
-          throw new HttpError('validation_failed', `EPSG:${body.crs} is not a coordinate reference system the portal knows.`, [{ field: 'body.crs', message: 'unknown EPSG code' }]);
+        const crsError = body.crs === undefined || body.crs === null ? null : crsProblem(body.crs);
+        if (crsError !== null) {
+          throw new HttpError('validation_failed', `${crsError}. Give another EPSG code, or convert the coordinates to WGS 84 (EPSG:4326).`, [{ field: 'body.crs', message: 'unusable EPSG code' }]);
         }
         if (body.entry !== undefined) requireListedEntry(record, body.entry);
         if (body.columns !== undefined) {
