@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_REPEATED_ROWS, readOdsRows } from '../../workers/ingest/ods-reader.js';
+import { MAX_REPEATED_CELLS, MAX_REPEATED_ROWS, readOdsRows } from '../../workers/ingest/ods-reader.js';
 import { ZipArchive, ZipArchiveError } from '../../workers/ingest/zip-archive.js';
 
 /** OpenDocument spreadsheets written here by hand, each with one table of the given rows. */
@@ -74,6 +74,14 @@ describe('readOdsRows', () => {
     const error = await readError(file);
     expect(error.message).toContain('row 2 is repeated 1,000,000,000 times');
     expect(error.message).toContain(`${MAX_REPEATED_ROWS.toLocaleString('en')} copies`);
+  });
+
+  it('rejects repeated rows past the cell budget', async () => {
+    // A kilobyte of XML that asks for 999 cells copied 100,000 times: each repeat is within its own limit.
+    const wide = tableRow(textCell('x', ' table:number-columns-repeated="999"'), ' table:number-rows-repeated="100000"');
+    const error = await readError(spreadsheet(tableRow(textCell('name')) + wide));
+    expect(error.message).toContain(`add more than ${MAX_REPEATED_CELLS.toLocaleString('en')} cells`);
+    expect(error.message).toContain('up to row 100001');
   });
 
   it('rejects repeat counts that are not positive whole numbers', async () => {

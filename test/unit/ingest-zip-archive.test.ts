@@ -81,6 +81,8 @@ describe('ZIP archive tables', () => {
     const message = await rejection(file);
     expect(message).toContain(`"${name.replace('\\', '/')}", which is not allowed because ${reason}`);
     expect(message).toMatch(/^The file is a ZIP archive/);
+    // One instruction only: the archive's own, not the general advice after it.
+    expect(message).toMatch(/; pack the files again with paths inside the archive\.$/);
   });
 
   it('rejects an archive of archives only', async () => {

@@ -9,6 +9,13 @@ const BATCH_ROWS = 1000;
 const CONTENT = 'content.xml';
 /** Most copies of one row with content that `table:number-rows-repeated` may ask for; more is rejected, never cut short. */
 export const MAX_REPEATED_ROWS = 1_000_000;
+/**
+ * Most cells that copies of repeated rows with content may add up to in one table. Each repeat
+ * is within MAX_REPEATED_ROWS and the column limit, but a kilobyte file that repeats a row of
+ * 1,000 cells a million times asks for a billion cells. NOTE: an estimate of what no real sheet
+ * needs (a 200,000-row block of 60 copied cells is 12 million), not a measured limit.
+ */
+export const MAX_REPEATED_CELLS = 50_000_000;
 
 /** Reads the sheet names of an OpenDocument spreadsheet. ODS dates are ISO 8601 text, so there is no date system to read. */
 export async function inspectOds(archive: ZipArchive): Promise<SpreadsheetInfo> {
@@ -66,6 +73,8 @@ class OdsTableReader {
   private rowNumber = 0;
   private row: unknown[] | null = null;
   private rowRepeat = 1;
+  /** Cells added by copies of repeated rows so far, for MAX_REPEATED_CELLS. */
+  private repeatedCells = 0;
   private cell: OdsCell | null = null;
   private inParagraph = 0;
   private rowChars = 0;
@@ -200,6 +209,13 @@ class OdsTableReader {
     if (this.rowRepeat > MAX_REPEATED_ROWS) {
       throw new ZipArchiveError(
         `row ${this.rowNumber + 1} is repeated ${this.rowRepeat.toLocaleString('en')} times (table:number-rows-repeated), more than the ${MAX_REPEATED_ROWS.toLocaleString('en')} copies of one row the portal reads; remove the repeated rows or split the table, and upload the file again`,
+      );
+    }
+    this.repeatedCells += (this.rowRepeat - 1) * row.length;
+    if (this.repeatedCells > MAX_REPEATED_CELLS) {
+      throw new ZipArchiveError(
+        `the rows repeated with table:number-rows-repeated (up to row ${this.rowNumber + this.rowRepeat}) add more than ${MAX_REPEATED_CELLS.toLocaleString('en')} cells, more than the portal reads from copies of rows; ` +
+          'write the rows out (save the sheet as CSV, for example) or split the table, and upload the file again',
       );
     }
     this.queue.push({ row, firstNumber: this.rowNumber + 1, count: this.rowRepeat });

@@ -28,6 +28,14 @@ export interface ZipArchiveOptions {
 /** Raised for an archive the worker cannot read: broken, encrypted, or with an oversized entry. */
 export class ZipArchiveError extends Error {
   override name = 'ZipArchiveError';
+
+  /** `advised` is true when the message already says what to do, so no general advice is added to it. */
+  constructor(
+    message: string,
+    readonly advised = false,
+  ) {
+    super(message);
+  }
 }
 
 /** One file in an archive. */
@@ -180,12 +188,12 @@ async function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       const unsafe = unsafeEntryNameReason(name);
       if (unsafe !== null) {
-        reject(new ZipArchiveError(`the archive contains a file named "${name}", which is not allowed because ${unsafe}; pack the files again with paths inside the archive`));
+        reject(new ZipArchiveError(`the archive contains a file named "${name}", which is not allowed because ${unsafe}; pack the files again with paths inside the archive`, true));
         return;
       }
       if (byName.has(name)) {
         // Unpacking tools disagree on which of two same-named files wins, so neither is read.
-        reject(new ZipArchiveError(`the archive contains two files named "${name}", so it is not clear which one to read; pack the files again with one of each`));
+        reject(new ZipArchiveError(`the archive contains two files named "${name}", so it is not clear which one to read; pack the files again with one of each`, true));
         return;
       }
       if (!name.endsWith('/')) byName.set(name, entry);

@@ -60,7 +60,9 @@ export async function resolveZipTable(file: string, options: ZipTableOptions): P
   try {
     archive = await ZipArchive.open(file, options);
   } catch (error) {
-    throw new ImportRejected(`The file is a ZIP archive (or an XLSX or ODS workbook, which are ZIP archives) but ${error instanceof ZipArchiveError ? error.message : 'it cannot be read'}; save it again and upload it, or unpack it first.`);
+    const known = error instanceof ZipArchiveError ? error : null;
+    const advice = known?.advised ? '' : '; save it again and upload it, or unpack it first';
+    throw new ImportRejected(`The file is a ZIP archive (or an XLSX or ODS workbook, which are ZIP archives) but ${known ? known.message : 'it cannot be read'}${advice}.`);
   }
   try {
     if (archive.has('xl/workbook.xml')) return workbook('xlsx', options.entry);
