@@ -1,5 +1,6 @@
 import type { FieldType } from './api/fields.js';
 import type { CellValue } from './api/samples.js';
+import { checkGeometry } from './geometry-check.js';
 
 /**
  * Checks and normalises cell values by field type. Shared by the server, which validates every
@@ -24,7 +25,6 @@ const COMMA_NUMBER = /^\s*[+-]?\d+(?:,\d+)+\s*$/;
 const NUMBER_WITH_UNIT = /^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s<>].*?)\s*$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon']);
 
 /** Returns why a value does not fit a field of the given type, or null when it fits. */
 export function cellValueProblem(type: FieldType, value: CellValue): string | null {
@@ -49,7 +49,7 @@ export function cellValueProblem(type: FieldType, value: CellValue): string | nu
         ? null
         : 'expected an ISO 8601 date-time with a time zone, e.g. 2024-05-01T12:00:00Z';
     case 'geometry':
-      return isGeometry(value) ? null : 'expected a GeoJSON geometry object';
+      return geometryProblem(value);
   }
 }
 
@@ -107,8 +107,18 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
-/** Tells whether a value is a GeoJSON geometry a geometry field can hold: any type but a collection. */
+/**
+ * Tells whether a value is a GeoJSON geometry a geometry field can hold: any type but a collection,
+ * with positions of WGS 84 longitudes and latitudes nested as its type requires.
+ */
 export function isGeometry(value: CellValue | undefined): value is { type: string; coordinates: unknown[] } {
-  if (typeof value !== 'object' || value === null) return false;
-  return typeof value.type === 'string' && GEOMETRY_TYPES.has(value.type) && Array.isArray(value.coordinates);
+  return value !== undefined && geometryProblem(value) === null;
+}
+
+// The ingest checks geometries with the same checkGeometry, so an edit cannot store a shape an
+// import would reject, and the map never gets positions Leaflet cannot draw.
+function geometryProblem(value: CellValue): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a GeoJSON geometry object';
+  const { problem } = checkGeometry(value);
+  return problem === null ? null : `expected a GeoJSON geometry object, but ${problem}`;
 }

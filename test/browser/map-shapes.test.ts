@@ -136,4 +136,18 @@ describe('lines and polygons of geometry fields', () => {
     await expect.poll(() => gridCell(page, 'line-1', 'field:geometry').textContent(), { timeout: 10_000 }).toBe('MultiPolygon, 2 parts, 8 vertices');
     expect(errors).toEqual([]);
   }, 30_000);
+
+  it('draws a shape with a foreign features member', async () => {
+    // RFC 7946 allows foreign members, but Leaflet reads any "features" array as features to draw.
+    const line = ids.get('line-1')!;
+    const transect = { type: 'LineString', coordinates: [[-10, 35], [10, 30]], features: [null] };
+    expect((await api.patch(`/samples/${line}`, { values: { geometry: transect } })).status).toBe(200);
+    await expect.poll(() => gridCell(page, 'line-1', 'field:geometry').textContent(), { timeout: 10_000 }).toBe('LineString, 2 vertices');
+    expect(await page.locator('.samples-map').getAttribute('data-shape-count')).toBe('2');
+
+    await page.reload();
+    await page.locator('.samples-map[data-shape-count="2"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.map-figure [role="alert"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

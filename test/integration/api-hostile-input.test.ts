@@ -60,6 +60,18 @@ describe('text that cannot be stored', () => {
     expect(response.body.errors[0].message).toBe('nested more than 64 levels deep');
   });
 
+  it('rejects a geometry with text coordinates', async () => {
+    const plotsProject = (await admin.post('/projects', { title: 'Plots' })).body.id;
+    const plots = (await admin.post(`/projects/${plotsProject}/datasets`, { title: 'Plots' })).body.id;
+    await admin.post(`/datasets/${plots}/fields`, { label: 'Shape', type: 'geometry' });
+    const sample = await admin.post(`/datasets/${plots}/samples`, { name: 'plot' });
+    const shape = { type: 'LineString', coordinates: [['a', 'b'], ['c', 'd']] };
+    const response = await admin.patch(`/samples/${sample.body.id}`, { values: { shape } });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ field: 'body.values.shape', message: 'expected a GeoJSON geometry object, but coordinates must be numbers' }]);
+    expect((await admin.get(`/samples/${sample.body.id}`)).body.values).toEqual({});
+  });
+
   it('rejects the year 0000', async () => {
     const response = await admin.post(`/datasets/${datasetId}/samples`, { name: 'old', collectedAt: '0000-01-01T00:00:00Z' });
     expect(response.status).toBe(400);

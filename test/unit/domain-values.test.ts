@@ -39,6 +39,27 @@ describe('cellValueProblem', () => {
     expect(cellValueProblem('geometry', { type: 'Circle' })).toMatch(/GeoJSON/);
   });
 
+  it('rejects malformed geometry', () => {
+    const malformed: [string, Record<string, unknown>][] = [
+      ['text coordinates', { type: 'LineString', coordinates: [['a', 'b'], ['c', 'd']] }],
+      ['null coordinates', { type: 'MultiPoint', coordinates: [[null, null]] }],
+      ['polygon nested as a line', { type: 'Polygon', coordinates: [[1, 2], [3, 4]] }],
+      ['polygon of one position', { type: 'Polygon', coordinates: [[[1, 2]]] }],
+      ['line nested too deep', { type: 'LineString', coordinates: [[[[1, 2]]], [0, 0]] }],
+      ['longitude out of range', { type: 'LineString', coordinates: [[500, 10], [0, 0]] }],
+      ['latitude out of range', { type: 'Point', coordinates: [0, -1e300] }],
+      ['point without position', { type: 'Point', coordinates: [] }],
+      ['collection', { type: 'GeometryCollection', geometries: [{ type: 'Point', coordinates: [1, 2] }] }],
+    ];
+    for (const [name, value] of malformed) expect(cellValueProblem('geometry', value), name).toMatch(/^expected a GeoJSON geometry object, but /);
+    expect(cellValueProblem('geometry', [0, 0] as unknown as Record<string, unknown>)).toBe('expected a GeoJSON geometry object');
+  });
+
+  it('accepts empty geometry and foreign members', () => {
+    expect(cellValueProblem('geometry', { type: 'Polygon', coordinates: [] })).toBeNull();
+    expect(cellValueProblem('geometry', { type: 'LineString', coordinates: [[0, 0], [1, 1]], bbox: [0, 0, 1, 1] })).toBeNull();
+  });
+
   it('reports missing required values only for complete rows', () => {
     const fields = [{ key: 'depth', type: 'number' as const, required: true }];
     expect(valueIssues(fields, {}, true)).toEqual([{ field: 'body.values.depth', message: 'a value is required' }]);

@@ -2,7 +2,7 @@ import type { FieldType } from '../../common/api/fields.js';
 import type { DateOrder } from '../../common/api/imports.js';
 import { crsProblem, transformGeometry, type PositionTransform } from '../../server/geo/crs.js';
 import { excelSerialToTime, readSeparatedDate, splitSeparatedDate, type DateSystem } from './dates.js';
-import { checkGeometry } from './geometry-check.js';
+import { checkGeometry } from '../../common/geometry-check.js';
 import type { MissingValues } from './missing-values.js';
 import { quoted } from './issue-collector.js';
 import { decimalJson, numberShape, parseNumber, shapeMeaning, withDecimalPoint, type NumberStyle } from './numbers.js';

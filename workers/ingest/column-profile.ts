@@ -1,7 +1,7 @@
 import { MAX_TEXT_LENGTH } from './cell-converters.js';
 import { parseCoordinate } from './coordinates.js';
 import { MAX_EXCEL_SERIAL, MAX_EXCEL_SERIAL_1904, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
-import { looksLikeGeometry } from './geometry-check.js';
+import { looksLikeGeometry } from '../../common/geometry-check.js';
 import type { MissingValues } from './missing-values.js';
 import { noShapeCounts, NUMBER_SHAPES, numberShape, PLAIN_NUMBERS, shapeMeaning, type NumberShape, type NumberStyle } from './numbers.js';
 import { qualifiedShapeOf } from './qualifiers.js';

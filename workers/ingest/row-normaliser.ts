@@ -3,7 +3,7 @@ import { parseCoordinate, sexagesimalProblem } from './coordinates.js';
 import { isKnownCrs, transformFromEpsg, transformGeometry, WGS84, type PositionTransform } from '../../server/geo/crs.js';
 import { excelSerialToTime } from './dates.js';
 import { isPointGeometry } from './feature-rows.js';
-import { checkGeometry, positionProblem } from './geometry-check.js';
+import { checkGeometry, positionProblem } from '../../common/geometry-check.js';
 import { epochUnitOf, targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
 import { quoted, type IssueCollector, type RowPosition } from './issue-collector.js';
 import { MissingValues } from './missing-values.js';

@@ -63,7 +63,8 @@ export function createMapShapes(options: {
   const place = (sampleId: string, key: string, value: CellValue | undefined) => {
     remove(sampleId, key);
     if (!isGeometry(value) || value.type === 'Point') return;
-    const geometry = value as unknown as Geometry;
+    // Only the geometry's own members reach Leaflet, which would draw a foreign "features" member as features.
+    const geometry = { type: value.type, coordinates: value.coordinates } as Geometry;
     const layer = L.geoJSON(geometry, {
       style: () => styleOf(sampleId),
       pointToLayer: (_feature, latlng) => L.circleMarker(latlng, { ...styleOf(sampleId), radius: 3 }),
