@@ -199,6 +199,19 @@ describe('times', () => {
     expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[2, '"1700000000" is not a time in epoch milliseconds']]);
     expect(loaded.samples.map((sample) => [sample.name, sample.at])).toEqual([['B', '2023-11-14 22:13:20+00']]);
   });
+
+  it('reports hexadecimal among chosen milliseconds', async () => {
+    // 0x18BCFE56800 is 1700000000000, but the profile counts it as no number, and so must the load.
+    const times = Array.from({ length: 12 }, (_, index) => `R${index},${1_700_000_000_000 + index}`).join('\n');
+    const loaded = await load('hex-epoch.csv', `name,logged\n${times}\nX,0x18BCFE56800\n`, 'skip', undefined, async (importId) => {
+      await world.changeMapping(importId, { columns: [{ index: 1, target: 'collected_at' }] });
+      await world.analyse(importId);
+    });
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 1 });
+    expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[14, '"0x18BCFE56800" is not a time in epoch milliseconds']]);
+    expect(loaded.samples.map((sample) => sample.name)).not.toContain('X');
+    expect(loaded.samples).toHaveLength(12);
+  });
 });
 
 describe('what the review promises', () => {

@@ -7,7 +7,7 @@ import { checkGeometry, positionProblem } from '../../common/geometry-check.js';
 import { epochUnitOf, targetField, type ImportPlan, type PlannedColumn } from './import-plan.js';
 import { quoted, type IssueCollector, type RowPosition } from './issue-collector.js';
 import { MissingValues } from './missing-values.js';
-import { parseNumber } from './numbers.js';
+import { numberShape, parseNumber } from './numbers.js';
 import { formatDateTime, isCanonicalUtc, parseBasicIsoNumber, parseEpoch, type ParsedTime, type TimePrecision } from './temporal.js';
 import { UnreadableCell } from './spreadsheet.js';
 import { parseWkt } from './wkt.js';
@@ -264,7 +264,7 @@ export class RowNormaliser implements CellContext {
         return;
       }
       const reading = { ...this.reading, dateOrder: column.dateOrder, excelSerialDates: column.excelSerialDates };
-      time = epoch !== null ? parseEpoch(Number(text), epoch) : readTimeText(text, reading);
+      time = epoch !== null ? parseEpoch(wholeNumberOf(text), epoch) : readTimeText(text, reading);
     } else if (value === null || value === undefined) return;
 
     if (time === null) {
@@ -432,4 +432,12 @@ function textOf(value: unknown): string {
 function nameText(value: unknown): string {
   if (typeof value === 'object' && value !== null && !(value instanceof UnreadableCell)) return JSON.stringify(value);
   return String(value);
+}
+
+/**
+ * Reads a text of digits alone, with an optional sign, as the column profile counts epoch times,
+ * or returns NaN. Number() would also read "0x18BCFE56800", "0b1" and "1.7e9" as whole numbers.
+ */
+function wholeNumberOf(text: string): number {
+  return numberShape(text) === 'int' ? Number(text) : Number.NaN;
 }
