@@ -57,6 +57,14 @@ async function load(name: string, content: string | Buffer, invalidRows: Invalid
   return { datasetId: target, review: { state: review.state, issues: review.issues ?? [] }, record, samples, measurements };
 }
 
+/** Loads a file whose second column the uploader chose as the collection time, skipping invalid rows. */
+function loadChosenAsTime(name: string, content: string): Promise<Loaded> {
+  return load(name, content, 'skip', undefined, async (importId) => {
+    await world.changeMapping(importId, { columns: [{ index: 1, target: 'collected_at' }] });
+    await world.analyse(importId);
+  });
+}
+
 describe('text the COPY text format had to escape', () => {
   it('keeps escapable text unchanged', async () => {
     const csv =
@@ -203,14 +211,28 @@ describe('times', () => {
   it('reports hexadecimal among chosen milliseconds', async () => {
     // 0x18BCFE56800 is 1700000000000, but the profile counts it as no number, and so must the load.
     const times = Array.from({ length: 12 }, (_, index) => `R${index},${1_700_000_000_000 + index}`).join('\n');
-    const loaded = await load('hex-epoch.csv', `name,logged\n${times}\nX,0x18BCFE56800\n`, 'skip', undefined, async (importId) => {
-      await world.changeMapping(importId, { columns: [{ index: 1, target: 'collected_at' }] });
-      await world.analyse(importId);
-    });
+    const loaded = await loadChosenAsTime('hex-epoch.csv', `name,logged\n${times}\nX,0x18BCFE56800\n`);
     expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 1 });
     expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[14, '"0x18BCFE56800" is not a time in epoch milliseconds']]);
     expect(loaded.samples.map((sample) => sample.name)).not.toContain('X');
     expect(loaded.samples).toHaveLength(12);
+  });
+
+  it('reads chosen seconds despite a typo', async () => {
+    // With one typo the column is still typed as whole numbers, and the typo alone is an issue.
+    const times = Array.from({ length: 12 }, (_, index) => `R${index},${1_700_000_000 + index}`).join('\n');
+    const loaded = await loadChosenAsTime('seconds-typo.csv', `name,logged\n${times}\nX,17000000x\n`);
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 1 });
+    expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[14, '"17000000x" is not a time in seconds since 1970']]);
+    expect(loaded.samples).toHaveLength(12);
+    expect(loaded.samples[0]!.at).toBe('2023-11-14 22:13:20+00');
+  });
+
+  it('reads chosen basic dates without a date header', async () => {
+    const loaded = await loadChosenAsTime('basic-codes.csv', 'name,code\nA,20230601\nB,20240229\nC,202306011230\n');
+    expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 0 });
+    expect(loaded.review.issues).toEqual([]);
+    expect(loaded.samples.map((sample) => sample.at)).toEqual(['2023-06-01 00:00:00+00', '2024-02-29 00:00:00+00', '2023-06-01 12:30:00+00']);
   });
 });
 

@@ -137,7 +137,7 @@ function candidateOf(header: HeaderField, index: number, input: PlanInput, overr
     if (override?.dateOrder) typing = typeAs(profile, typing.type, style, override.dateOrder);
     if (override?.excelSerialDates === undefined && looksLikeExcelSerials(header.key, profile, typing)) excelSerialDates = true;
     if (excelSerialDates) typing = typeAsExcelSerial(profile, style, input.dateSystem);
-    else if (looksLikeBasicDates(header.key, profile, typing)) typing = typeAs(profile, profile.basicDateTimes > 0 ? 'datetime' : 'date', style);
+    else if (looksLikeBasicDates(header.key, profile, typing, override?.target === 'collected_at')) typing = typeAs(profile, profile.basicDateTimes > 0 ? 'datetime' : 'date', style);
   }
 
   return { role: { key: header.key, unit: header.unit, profile, typing, eligible: !synthetic, hasField: existing !== undefined }, excelSerialDates };
@@ -151,10 +151,13 @@ function looksLikeExcelSerials(key: string, profile: ColumnProfile, typing: Colu
   return profile.excelSerials === profile.present && profile.epochMs === 0;
 }
 
-// A column of whole numbers under a date-like header that all read as ISO 8601 basic dates or
-// date-times (20230601, 202306011230), as many instrument and agency formats write them.
-function looksLikeBasicDates(key: string, profile: ColumnProfile, typing: ColumnTyping): boolean {
-  if (typing.type !== 'integer' || !DATE_KEY.test(key) || profile.present === 0) return false;
+// A column of whole numbers under a date-like header, or chosen as the collection time, that all
+// read as ISO 8601 basic dates or date-times (20230601, 202306011230), as many instrument and
+// agency formats write them. Twelve and fourteen digits also fit epoch milliseconds, but epoch
+// times rarely all have a month, day, hour and minute in range when read so.
+function looksLikeBasicDates(key: string, profile: ColumnProfile, typing: ColumnTyping, chosenAsTime: boolean): boolean {
+  if (typing.type !== 'integer' || profile.present === 0) return false;
+  if (!chosenAsTime && !DATE_KEY.test(key)) return false;
   return profile.basicDates + profile.basicDateTimes === profile.present;
 }
 
@@ -199,13 +202,13 @@ function applyRoleOverrides(roles: SampleRoles, overrides: ReadonlyMap<number, C
 
 /**
  * Tells how a column the uploader chose as the collection time is read. Whole numbers are epoch
- * seconds when they all fit that range, else epoch milliseconds, whose range check then reports
- * every number that is not one.
+ * seconds when more of them fit that range than the range of milliseconds, else epoch
+ * milliseconds. The range check of the unit then reports every number that is not one.
  */
 function chosenTimeReading(candidate: Candidate): EpochReading {
-  const { typing } = candidate.role;
+  const { typing, profile } = candidate.role;
   if (typing.type !== 'integer' || candidate.excelSerialDates) return { epochMs: false };
-  return epochReadingOf(candidate.role) ?? { epochMs: true };
+  return epochReadingOf(candidate.role) ?? (profile.epochSeconds > profile.epochMs ? { epochMs: false, epochSeconds: true } : { epochMs: true });
 }
 
 /**
