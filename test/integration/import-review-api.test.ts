@@ -302,3 +302,40 @@ describe('choosing a table of a ZIP archive', () => {
     expect(response.body.detail).toBe('The upload is not a ZIP archive of tables, so "entry" cannot be chosen; leave it out.');
   });
 });
+
+describe('issues report of sheets and GeoJSON', () => {
+  let reportDataset: string;
+
+  beforeAll(async () => {
+    const project = await client.post('/projects', { title: 'Reports' });
+    reportDataset = (await client.post(`/projects/${project.body.id}/datasets`, { title: 'Reported' })).body.id;
+  });
+
+  it('numbers GeoJSON issues by feature', async () => {
+    const features = [
+      { type: 'Feature', properties: { name: 'closed' }, geometry: { type: 'Polygon', coordinates: [[[8, 47], [8.1, 47], [8.1, 47.1], [8, 47]]] } },
+      { type: 'Feature', properties: { name: 'short' }, geometry: { type: 'LineString', coordinates: [[8, 47]] } },
+    ];
+    const importId = (await upload('plots.geojson', JSON.stringify({ type: 'FeatureCollection', features }), reportDataset)).id;
+    const record = await waitFor(importId, ['awaiting_review', 'failed']);
+    expect(record.issues).toHaveLength(1);
+
+    const response = await client.get(`/imports/${importId}/issues.csv`);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename=plots-issues.csv');
+    expect(response.body).toBe(
+      'feature,column,value,reason\n' +
+        '2,geometry,"{""type"":""LineString"",""coordinates"":[[8,47]]}",Feature 2: the geometry is invalid: a line needs at least 2 positions\n',
+    );
+  });
+
+  it('numbers workbook issues by row', async () => {
+    const workbook = await readFile(path.join(REPO_ROOT, 'test/fixtures/corpus/formula-errors.xlsx'));
+    const importId = (await upload('formula-errors.xlsx', new Uint8Array(workbook), reportDataset)).id;
+    await waitFor(importId, ['awaiting_review', 'failed']);
+
+    const response = await client.get(`/imports/${importId}/issues.csv`);
+    const lines = String(response.body).split('\n');
+    expect(lines[0]).toBe('row,column,value,reason');
+    expect(lines[1]).toMatch(/^3,ratio,#DIV\/0!,/);
+  });
+});

@@ -1,15 +1,16 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { ImportIssue } from '../../common/api/imports.js';
+import type { ImportFormat, ImportIssue } from '../../common/api/imports.js';
 
-const HEADER = 'line,column,value,reason\n';
+// The first column numbers what the review table numbers: a text line, a sheet row or a GeoJSON feature.
+const PLACE_HEADING: Record<ImportFormat, string> = { csv: 'line', xlsx: 'row', ods: 'row', geojson: 'feature' };
 // A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
- * Writes every issue of an import as CSV (line, column, value, reason), so the uploader can open
- * the full list in a spreadsheet however many rows are invalid. Cells that a spreadsheet would
- * run as a formula get a leading apostrophe.
+ * Writes every issue of an import as CSV (line, row or feature, then column, value, reason), so
+ * the uploader can open the full list in a spreadsheet however many rows are invalid. Cells that
+ * a spreadsheet would run as a formula get a leading apostrophe.
  */
 export class IssuesReportWriter {
   private readonly out: WriteStream;
@@ -17,15 +18,18 @@ export class IssuesReportWriter {
   count = 0;
   private closing: Promise<void> | null = null;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    format: ImportFormat,
+  ) {
     this.out = createWriteStream(path);
-    this.pending = HEADER;
+    this.pending = `${PLACE_HEADING[format]},column,value,reason\n`;
   }
 
   /** Adds one issue; the text is buffered and written in large pieces. */
   add(issue: ImportIssue): void {
     this.count += 1;
-    this.pending += `${issue.line ?? ''},${csvCell(issue.column)},${csvCell(issue.value)},${csvCell(issue.reason)}\n`;
+    this.pending += `${issue.line ?? issue.feature ?? ''},${csvCell(issue.column)},${csvCell(issue.value)},${csvCell(issue.reason)}\n`;
     if (this.pending.length >= 64 * 1024) this.flush();
   }
 

@@ -129,7 +129,7 @@ async function validate(deps: IngestDependencies, record: ImportRow, plan: Impor
   }
 
   const reportKey = `${record.storageKey}.${ISSUES_REPORT_SUFFIX}`;
-  const report = new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX));
+  const report = new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX), plan.source.format);
   const issues = new IssueCollector(deps.issuesMax, (issue) => report.add(issue));
   try {
     await reporter.startPhase('analysing', plan.rowsTotal);
@@ -182,7 +182,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
   const started = performance.now();
   log.info({ importId, datasetId: record.datasetId, rows: plan.rowsTotal, invalidRows: record.invalidRows }, 'load started');
   // A review that listed no issue skipped the validation pass, so rows the load leaves out get their report here.
-  const report = record.issueCount === 0 ? new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX)) : null;
+  const report = record.issueCount === 0 ? new IssuesReportWriter(deps.uploads.derivedPath(record.storageKey, ISSUES_REPORT_SUFFIX), plan.source.format) : null;
   try {
     await reporter.startPhase('loading', plan.rowsTotal);
     const issues = new IssueCollector(deps.issuesMax, report ? (issue) => report.add(issue) : undefined);
