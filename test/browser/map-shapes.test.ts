@@ -150,4 +150,21 @@ describe('lines and polygons of geometry fields', () => {
     expect(await page.locator('.map-figure [role="alert"]').count()).toBe(0);
     expect(errors).toEqual([]);
   }, 30_000);
+
+  it('rejects a malformed shape typed into a cell', async () => {
+    const unclosed = { type: 'Polygon', coordinates: [[[0, 40], [20, 40]]] };
+    const rejected = await api.patch(`/samples/${ids.get('poly-1')!}`, { values: { geometry: unclosed } });
+    expect(rejected.status).toBe(400);
+
+    await gridCell(page, 'poly-1', 'field:geometry').click();
+    await page.keyboard.type('{');
+    await page.keyboard.insertText('"type":"Polygon","coordinates":[[["x","y"]]]}');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('.grid-problem').textContent(), { timeout: 5_000 })
+      .toBe('Not saved in row "poly-1": geometry: expected a GeoJSON geometry object, but a polygon ring needs at least 4 positions.');
+    expect(await gridCell(page, 'poly-1', 'field:geometry').textContent()).toBe('Polygon, 5 vertices');
+    await page.locator('.samples-map[data-shape-count="2"]').waitFor({ timeout: 5_000 });
+    expect(errors).toEqual([]);
+  }, 30_000);
 });
