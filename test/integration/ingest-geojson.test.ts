@@ -90,6 +90,12 @@ describe('GeoJSON with mixed geometries', () => {
     expect((await world.run(importId)).state).toBe('completed');
   });
 
+  it('describes the shapes in the review as the table does', async () => {
+    const { mapping } = await world.knex('imports').where({ id: importId }).first('mapping');
+    const geometry = mapping.columns.find((column: { header: string }) => column.header === 'geometry');
+    expect(geometry.examples).toEqual(['Polygon, 5 vertices', 'LineString, 3 vertices']);
+  });
+
   it('tells the uploader that geometries locate the samples', async () => {
     const { mapping } = await world.knex('imports').where({ id: importId }).first('mapping');
     expect(mapping.notes).toContain("Each feature's geometry gives its sample's location. A line or polygon is located by a point on it and kept whole in a geometry field.");

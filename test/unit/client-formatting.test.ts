@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cellText, formatCoordinate, isNumericFieldType } from '../../client/src/format/cell-text.js';
-import { geometryText } from '../../client/src/format/geometry-text.js';
+import { geometryText } from '../../common/geometry-text.js';
 import { formatCollectedAt, formatLocalDateTime, formatTemporalCoverage } from '../../client/src/format/dates.js';
 import { parseKeywords } from '../../client/src/format/keywords.js';
 import { doiUrl, safeHttpUrl, spdxLicenseUrl } from '../../client/src/format/links.js';

@@ -1,4 +1,6 @@
 import { MAX_TEXT_LENGTH } from './cell-converters.js';
+import type { CellValue } from '../../common/api/samples.js';
+import { geometryText } from '../../common/geometry-text.js';
 import { parseCoordinate } from './coordinates.js';
 import { MAX_EXCEL_SERIAL, MAX_EXCEL_SERIAL_1904, possibleOrders, readSeparatedDate, splitSeparatedDate } from './dates.js';
 import { looksLikeGeometry } from '../../common/geometry-check.js';
@@ -131,7 +133,8 @@ export class ColumnProfile {
       return;
     }
     const json = JSON.stringify(value);
-    this.countPresent(json);
+    // A shape shows in the review as the table describes it, since its GeoJSON would be cut off mid-number.
+    this.countPresent(geometryText(value as CellValue) || json);
     this.countLength(json);
     this.structured += 1;
     if (looksLikeGeometry(value)) this.geometries += 1;

@@ -3,7 +3,7 @@ import { createStore, type SetStoreFunction } from 'solid-js/store';
 import { awaitsTableChoice, type ImportColumn, type ImportMapping, type ImportMappingUpdate, type ImportRecord } from '../../../common/api/imports.js';
 import { errorMessage } from '../api/api-error.js';
 import { cancelImport, startImport, updateImportMapping } from '../api/imports.js';
-import { formatCount, plural } from '../format/numbers.js';
+import { plural } from '../format/numbers.js';
 import { ArchiveTableSelect } from './ArchiveTableSelect.js';
 import { ColumnTable, type ColumnEdit } from './ImportColumnTable.js';
 const ENCODING_LABELS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE', 'windows-1252': 'Windows-1252' };
@@ -44,7 +44,7 @@ export function ImportReview(props: { record: ImportRecord; mapping: ImportMappi
   const validRows = () => Math.max(0, props.mapping.rows - (props.record.counts.rejectedRows ?? 0));
   const startLabel = () =>
     props.record.issueCount > 0
-      ? `Load the ${formatCount(validRows())} valid rows, leave out ${plural(props.record.counts.rejectedRows ?? 0, 'row')}`
+      ? `Load the ${plural(validRows(), 'valid row')}, leave out ${plural(props.record.counts.rejectedRows ?? 0, 'row')}`
       : `Load ${plural(props.mapping.rows, 'row')}`;
 
   return (

@@ -163,10 +163,10 @@ function ImportIssues(props: { record: ImportRecord }) {
   );
 }
 
-/** Lists the rows and values the import could not use, as far as the API returns them (the first ones only). */
 /** The heading of an issue's number in each format: a text line, a sheet row or a GeoJSON feature. */
 const ISSUE_PLACE: Record<ImportFormat, string> = { csv: 'Line', xlsx: 'Row', ods: 'Row', geojson: 'Feature' };
 
+/** Lists the rows and values the import could not use, as far as the API returns them (the first ones only). */
 function IssueList(props: { record: ImportRecord }) {
   const caption = () => {
     const { issues, issueCount } = props.record;

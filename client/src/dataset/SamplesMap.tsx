@@ -15,7 +15,7 @@ import { createMapPoints, MAP_POINT_LIMIT } from './map-points.js';
 import { createLiveMarkers } from './live-markers.js';
 import { createMapFit } from './map-fit.js';
 import { createMapShapes, type MapShapes, type ShapeClick } from './map-shapes.js';
-import { geometryText } from '../format/geometry-text.js';
+import { geometryText } from '../../../common/geometry-text.js';
 
 const BASEMAP_PANE = 'basemap';
 

@@ -2,7 +2,7 @@ import type { Field } from '../../../common/api/fields.js';
 import type { Sample } from '../../../common/api/samples.js';
 import { cellText, formatCoordinate, isNumericFieldType } from '../format/cell-text.js';
 import { formatCollectedAt } from '../format/dates.js';
-import { geometryText } from '../format/geometry-text.js';
+import { geometryText } from '../../../common/geometry-text.js';
 
 /** One column of the samples table. */
 export interface SampleColumn {

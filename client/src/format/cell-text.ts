@@ -11,14 +11,7 @@ export function cellText(value: CellValue | undefined): string {
   return JSON.stringify(value);
 }
 
-/**
- * Formats a latitude or longitude in decimal degrees to at most six decimals (about 0.1 m),
- * dropping trailing zeros.
- */
-export function formatCoordinate(degrees: number | undefined): string {
-  if (degrees === undefined || !Number.isFinite(degrees)) return '';
-  return String(Number(degrees.toFixed(6)));
-}
+export { formatCoordinate } from '../../../common/geometry-text.js';
 
 /** Tells whether a field type contains numbers, whose cells are right-aligned. */
 export function isNumericFieldType(type: string): boolean {

@@ -1,10 +1,17 @@
-import type { CellValue } from '../../../common/api/samples.js';
-import { isGeometry } from '../../../common/cell-values.js';
-import { formatCoordinate } from './cell-text.js';
-import { plural } from './numbers.js';
+import type { CellValue } from './api/samples.js';
+import { isGeometry } from './cell-values.js';
 
 /**
- * Describes a geometry cell in a few words for the table: a point by its coordinates, any other
+ * Formats a latitude or longitude in decimal degrees to at most six decimals (about 0.1 m),
+ * dropping trailing zeros.
+ */
+export function formatCoordinate(degrees: number | undefined): string {
+  if (degrees === undefined || !Number.isFinite(degrees)) return '';
+  return String(Number(degrees.toFixed(6)));
+}
+
+/**
+ * Describes a geometry cell in a few words for the table and the import review: a point by its coordinates, any other
  * shape by its type, parts and vertices ("Polygon, 5 vertices", "MultiLineString, 2 parts,
  * 14 vertices"). The GeoJSON itself is what an editor or a copy of the cell gets.
  */
@@ -14,8 +21,8 @@ export function geometryText(value: CellValue | undefined): string {
 
   const parts = value.type.startsWith('Multi') ? value.coordinates.length : 1;
   const vertices = countPositions(value.coordinates);
-  const partText = parts === 1 ? '' : `, ${plural(parts, 'part')}`;
-  return `${value.type}${partText}, ${plural(vertices, 'vertex', 'vertices')}`;
+  const partText = parts === 1 ? '' : `, ${count(parts, 'part', 'parts')}`;
+  return `${value.type}${partText}, ${count(vertices, 'vertex', 'vertices')}`;
 }
 
 /** "Point 52.1, 4.3": latitude first, as the table's own coordinate columns read. */
@@ -23,6 +30,11 @@ function pointText(coordinates: unknown[]): string {
   const [lon, lat] = coordinates;
   if (typeof lon !== 'number' || typeof lat !== 'number') return 'Point';
   return `Point ${formatCoordinate(lat)}, ${formatCoordinate(lon)}`;
+}
+
+/** Writes "1 vertex" or "1,204 vertices". */
+function count(value: number, singular: string, pluralForm: string): string {
+  return `${value.toLocaleString('en-US')} ${value === 1 ? singular : pluralForm}`;
 }
 
 /** Counts the positions (innermost arrays of numbers) in GeoJSON coordinates of any depth. */
