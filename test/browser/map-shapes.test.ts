@@ -10,14 +10,14 @@ import { uploadAndLoad } from '../helpers/imports.js';
 import { markerCentres, type CanvasElement, type PagePoint } from '../helpers/map-markers.js';
 import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 
-// A point, a plot and a transect as a GeoJSON import gives them: a polygon and a line large enough
-// to click beside their points at the zoom that fits them, and a sample without a geometry.
+// A point, a plot and a transect as a GeoJSON import gives them: a polygon large enough to click
+// beside its point, a line reaching far beyond the points, and a sample without a geometry.
 const SHAPES = JSON.stringify({
   type: 'FeatureCollection',
   features: [
     { type: 'Feature', id: 'pt-1', properties: { site: 'Harbour' }, geometry: { type: 'Point', coordinates: [4.3, 52.1] } },
     { type: 'Feature', id: 'poly-1', properties: { site: 'Plot' }, geometry: { type: 'Polygon', coordinates: [[[0, 40], [20, 40], [20, 50], [0, 50], [0, 40]]] } },
-    { type: 'Feature', id: 'line-1', properties: { site: 'Transect' }, geometry: { type: 'LineString', coordinates: [[-10, 35], [10, 30], [30, 35]] } },
+    { type: 'Feature', id: 'line-1', properties: { site: 'Transect' }, geometry: { type: 'LineString', coordinates: [[-70, 35], [10, 30], [80, 35]] } },
     { type: 'Feature', id: 'none-1', properties: { site: 'Lab' }, geometry: null },
   ],
 });
@@ -86,7 +86,7 @@ describe('lines and polygons of geometry fields', () => {
 
     await gridCell(page, 'line-1', 'field:geometry').dblclick();
     const editor = page.locator('.grid__input');
-    expect(JSON.parse(await editor.inputValue())).toEqual({ type: 'LineString', coordinates: [[-10, 35], [10, 30], [30, 35]] });
+    expect(JSON.parse(await editor.inputValue())).toEqual({ type: 'LineString', coordinates: [[-70, 35], [10, 30], [80, 35]] });
     await page.keyboard.press('Escape');
     // A selected sample's point turns blue, so none-1, which has no location, is selected again.
     await gridCell(page, 'none-1', 'name').click();
@@ -100,9 +100,14 @@ describe('lines and polygons of geometry fields', () => {
     await expect.poll(async () => (await markerCentres(page)).length, { timeout: 10_000 }).toBe(3);
     expect(await page.locator('.map-summary').textContent()).toContain('2 shapes from geometry fields outlined in teal');
 
-    // Inside the polygon, away from its point, a click selects poly-1 and names it.
+    // The view takes in the shapes, which reach beyond the points that locate their samples.
     await page.locator('.samples-map').scrollIntoViewIfNeeded();
     const box = (await page.locator('.samples-map').boundingBox())!;
+    const outside = async () =>
+      (await shapePixels(page, 'outline')).filter((pixel) => pixel.x < box.x || pixel.x > box.x + box.width || pixel.y < box.y || pixel.y > box.y + box.height).length;
+    await expect.poll(outside, { timeout: 10_000 }).toBe(0);
+
+    // Inside the polygon, away from its point, a click selects poly-1 and names it.
     const points = await markerCentres(page);
     const inside = (await shapePixels(page, 'fill')).find(
       (pixel) =>

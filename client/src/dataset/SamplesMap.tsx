@@ -102,7 +102,7 @@ export function SamplesMap(props: {
     createEffect(() => {
       tiles ??= addTiles(map!, props.config);
     });
-    createMapFit(map, () => props.dataset, props.live);
+    createMapFit(map, () => props.dataset, props.live, { bounds: () => shapes?.bounds() ?? null, count: shapeCount });
     // Live changes move, add and remove points one by one, so the points are read again only for
     // another dataset or when reloadToken grows. It grows after an import merged rows, after the
     // page fell too far behind to replay changes, and when a failed read is retried. The memo

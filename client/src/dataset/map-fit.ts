@@ -1,4 +1,4 @@
-import type L from 'leaflet';
+import L from 'leaflet';
 import { createEffect, createMemo, on, onCleanup } from 'solid-js';
 import type { Dataset } from '../../../common/api/datasets.js';
 import type { LiveDataset } from '../realtime/live-dataset.js';
@@ -6,17 +6,25 @@ import { extentToBox, WORLD_BOX } from '../map/extent.js';
 import { FitControl } from '../map/fit-control.js';
 import { FittedView } from '../map/fitted-view.js';
 
+/** The shapes drawn from geometry fields, which a fit takes in besides the located samples. */
+export interface FittedShapes {
+  /** The box around every shape drawn, or null when none is. */
+  bounds(): L.LatLngBounds | null;
+  /** How many shapes are drawn; a change refits the view unless the user has moved it. */
+  count(): number;
+}
+
 /**
- * Fits a map's view to the dataset's extent when the map opens and when the dataset gets its
- * first located sample or loses its last one. It also fits once after each import into the
- * dataset, unless the user has panned or zoomed since the last fit, and whenever the user presses
- * the map's "Fit to samples" button. Call it where the map is created, so its effects end with
- * the map.
+ * Fits a map's view to the dataset's extent, and to the shapes drawn from its geometry fields,
+ * when the map opens and when the dataset gets its first located sample or loses its last one.
+ * It also fits once after each import into the dataset and when the drawn shapes change, unless
+ * the user has panned or zoomed since the last fit, and whenever the user presses the map's "Fit
+ * to samples" button. Call it where the map is created, so its effects end with the map.
  */
-export function createMapFit(map: L.Map, dataset: () => Dataset, live: LiveDataset): void {
+export function createMapFit(map: L.Map, dataset: () => Dataset, live: LiveDataset, shapes: FittedShapes): void {
   const view = new FittedView(map);
   onCleanup(() => view.dispose());
-  const fit = () => view.fit(() => fitToDataset(map, dataset()));
+  const fit = () => view.fit(() => fitToDataset(map, dataset(), shapes.bounds()));
   const control = new FitControl(fit).addTo(map);
 
   // The view is fitted when the map opens and when the dataset gets its first located sample or
@@ -34,6 +42,19 @@ export function createMapFit(map: L.Map, dataset: () => Dataset, live: LiveDatas
   fitAfterImports(live, datasetSeq, () => {
     if (!view.movedSinceFit()) fit();
   });
+  // Shapes arrive with the pages of points, after the first fit, and a line or polygon may reach
+  // beyond the points that locate its samples.
+  createEffect(
+    on(
+      shapes.count,
+      () => {
+        // Leaflet drops a new view asked for during a zoom animation, so a fit under way is followed by another.
+        if (view.isFitting()) map.once('moveend', fit);
+        else if (!view.movedSinceFit()) fit();
+      },
+      { defer: true },
+    ),
+  );
 }
 
 /**
@@ -61,8 +82,10 @@ function fitAfterImports(live: LiveDataset, datasetSeq: () => number, fit: () =>
   createEffect(on(datasetSeq, fitIfExtentRead, { defer: true }));
 }
 
-function fitToDataset(map: L.Map, dataset: Dataset): void {
+function fitToDataset(map: L.Map, dataset: Dataset, shapes: L.LatLngBounds | null): void {
   const box = extentToBox(dataset.spatialExtent);
+  let bounds = L.latLngBounds(box ?? WORLD_BOX);
+  if (shapes) bounds = box ? bounds.extend(shapes) : shapes;
   // The bottom margin is wider, so no point lies under the attribution line in the corner.
-  map.fitBounds(box ?? WORLD_BOX, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 40], maxZoom: 9 });
+  map.fitBounds(bounds, { paddingTopLeft: [24, 24], paddingBottomRight: [24, 40], maxZoom: 9 });
 }

@@ -21,6 +21,8 @@ export interface ShapeClick {
 }
 
 export interface MapShapes {
+  /** The box around every shape drawn, or null when none is. */
+  bounds(): L.LatLngBounds | null;
   /** Draws the shapes held by the geometry fields of a page of samples. */
   addPage(page: SampleFeaturePage): void;
   clear(): void;
@@ -135,6 +137,17 @@ export function createMapShapes(options: {
   onCleanup(unsubscribe);
 
   return {
+    bounds() {
+      let box: L.LatLngBounds | null = null;
+      for (const shapes of drawn.values()) {
+        for (const layer of shapes.values()) {
+          const layerBox = layer.getBounds();
+          if (!layerBox.isValid()) continue;
+          box = box ? box.extend(layerBox) : L.latLngBounds(layerBox.getSouthWest(), layerBox.getNorthEast());
+        }
+      }
+      return box;
+    },
     addPage(page) {
       for (const feature of page.features) placeValues(feature.id, feature.properties.name, feature.properties.values);
       report();

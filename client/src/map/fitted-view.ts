@@ -21,6 +21,11 @@ export class FittedView {
     run();
   }
 
+  /** Tells whether a fit's move has yet to end, so the view it makes is not known yet. */
+  isFitting(): boolean {
+    return this.awaitingMoveEnd;
+  }
+
   /** Tells whether the view differs from the last fit's, or no fit was made yet. */
   movedSinceFit(): boolean {
     if (!this.fitted) return true;
