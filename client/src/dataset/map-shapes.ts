@@ -11,7 +11,7 @@ import type { LiveDataset } from '../realtime/live-dataset.js';
 const SHAPE_STYLE: L.PathOptions = { color: '#0f766e', weight: 2, fillColor: '#14b8a6', fillOpacity: 0.18 };
 const SELECTED_SHAPE_STYLE: L.PathOptions = { color: '#1f5f8b', weight: 3, fillColor: '#1f5f8b', fillOpacity: 0.25 };
 
-/** What a shape's click reports: its sample and the field holding the shape. */
+/** A click on a shape: its sample and the field holding the shape. */
 export interface ShapeClick {
   sampleId: string;
   sampleName: string;
