@@ -12,6 +12,7 @@ import { recordSampleChange } from './editing/rest-changes.js';
 import { valueIssues } from './cell-values.js';
 import { listFields } from './fields.js';
 import { iso, isoOrNull } from './timestamps.js';
+import { shapeLocation, type PointLocation } from '../../common/shape-location.js';
 
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -125,8 +126,9 @@ export async function updateSample(
   input: SampleUpdate,
 ): Promise<{ sample: Sample; change: DatasetChange | null }> {
   const { version, values, location, ...columns } = input;
+  const fields = values ? await listFields(sample.datasetId) : [];
   if (values) {
-    const issues = valueIssues(await listFields(sample.datasetId), values, false);
+    const issues = valueIssues(fields, values, false);
     if (issues.length > 0) throw validationError(issues);
   }
 
@@ -142,7 +144,8 @@ export async function updateSample(
         );
       }
 
-      const patch = buildPatch(trx, columns, values, location);
+      const geometryKeys = new Set(fields.filter((field) => field.type === 'geometry').map((field) => field.key));
+      const patch = buildPatch(trx, columns, values, location ?? followedShape(current, values, geometryKeys));
       if (Object.keys(patch).length === 0) return { sample: current, change: null };
 
       await Sample.query(trx).patch({ ...patch, version: current.version + 1 } as Partial<Sample>).where('id', sample.id);
@@ -159,6 +162,22 @@ export async function updateSample(
       return { sample: updated, change };
     }),
   );
+}
+
+/**
+ * Returns the location a sample moves to when an update changes a geometry value it was located
+ * on (see shapeLocation), or undefined when its location stays.
+ */
+function followedShape(current: Sample, values: SampleUpdate['values'], geometryKeys: ReadonlySet<string>): SampleUpdate['location'] {
+  let location = current.location as PointLocation | null;
+  let moved: PointLocation | undefined;
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (!geometryKeys.has(key)) continue;
+    const next = shapeLocation(location, current.values[key], value);
+    if (next === undefined) continue;
+    [location, moved] = [next, next];
+  }
+  return moved;
 }
 
 function buildPatch(

@@ -172,4 +172,16 @@ describe('lines and polygons of geometry fields', () => {
     await page.locator('.samples-map[data-shape-count="2"]').waitFor({ timeout: 5_000 });
     expect(errors).toEqual([]);
   }, 30_000);
+
+  it('moves the point of a sample whose shape is typed anew', async () => {
+    await gridCell(page, 'poly-1', 'field:geometry').click();
+    await page.keyboard.type('{');
+    await page.keyboard.insertText('"type":"Polygon","coordinates":[[[30,10],[40,10],[40,20],[30,20],[30,10]]]}');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => gridCell(page, 'poly-1', 'latitude').textContent(), { timeout: 10_000 }).toBe('15');
+    expect(await gridCell(page, 'poly-1', 'longitude').textContent()).toBe('35');
+    const stored = (await api.get(`/samples/${ids.get('poly-1')!}`)).body as Sample;
+    expect(stored.location).toEqual({ type: 'Point', coordinates: [35, 15] });
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

@@ -335,3 +335,62 @@ describe('cell history', () => {
     expect(history.body.items[3]).toMatchObject({ cell: 'row', kind: 'edit' });
   });
 });
+
+describe('shapes and the locations on them', () => {
+  const plot = { type: 'Polygon', coordinates: [[[0, 40], [20, 40], [20, 50], [0, 50], [0, 40]]] };
+  const movedPlot = { type: 'Polygon', coordinates: [[[30, 10], [40, 10], [40, 20], [30, 20], [30, 10]]] };
+
+  /** Creates a dataset with a geometry field `plot`, a sample located inside its plot, and one placed away from it. */
+  async function shapeWorld() {
+    const project = await admin.post('/projects', { title: `Shapes ${randomUUID().slice(0, 6)}` });
+    const dataset = await admin.post(`/projects/${project.body.id}/datasets`, { title: 'Plots', visibility: 'private' });
+    const datasetId: string = dataset.body.id;
+    await admin.post(`/datasets/${datasetId}/fields`, { label: 'Plot', key: 'plot', type: 'geometry' });
+    const inside = await admin.post(`/datasets/${datasetId}/samples`, { name: 'On', location: { type: 'Point', coordinates: [10, 45] }, values: { plot } });
+    const away = await admin.post(`/datasets/${datasetId}/samples`, { name: 'Off', location: { type: 'Point', coordinates: [60, 60] }, values: { plot } });
+    const seq = (await admin.get(`/datasets/${datasetId}`)).body.seq as number;
+    return { datasetId, inside: inside.body.id as string, away: away.body.id as string, seq };
+  }
+
+  /** Tells whether PostGIS finds the sample's location on its plot. */
+  async function locatedOnPlot(sampleId: string): Promise<boolean> {
+    const result = await api.server.context.knex.raw(`SELECT ST_Intersects(location, ST_GeomFromGeoJSON(values->>'plot')) AS on FROM samples WHERE id = ?`, [sampleId]);
+    return result.rows[0].on as boolean;
+  }
+
+  it('moves a location with its shape, undoably', async () => {
+    const world = await shapeWorld();
+    const socket = await socketOf(admin);
+    const ack = await edit(socket, world.datasetId, world.seq, [
+      { type: 'cell.set', sampleId: world.inside, key: 'plot', value: movedPlot },
+      { type: 'cell.set', sampleId: world.away, key: 'plot', value: movedPlot },
+    ]);
+    expect(ack).toMatchObject({ ok: true, conflicts: [] });
+    expect(await locatedOnPlot(world.inside)).toBe(true);
+    expect((await row(world.away)).location).toEqual({ type: 'Point', coordinates: [60, 60] });
+
+    const change = await api.server.context.knex('dataset_changes').where({ datasetId: world.datasetId, seq: world.seq + 1 }).first('ops');
+    expect(change.ops.map((op: { type: string; property?: string }) => [op.type, op.property ?? null])).toEqual([
+      ['cell.set', null],
+      ['sample.set', 'location'],
+      ['cell.set', null],
+    ]);
+
+    expect(await socket.emitWithAck('dataset:undo', { datasetId: world.datasetId, mutationId: randomUUID() })).toMatchObject({ ok: true });
+    expect((await row(world.inside)).location).toEqual({ type: 'Point', coordinates: [10, 45] });
+    expect((await row(world.inside)).values.plot).toEqual(plot);
+  });
+
+  it('moves the location with a shape changed through the REST API', async () => {
+    const world = await shapeWorld();
+    const updated = await admin.patch(`/samples/${world.inside}`, { values: { plot: movedPlot } });
+    expect(updated.status).toBe(200);
+    expect(await locatedOnPlot(world.inside)).toBe(true);
+    expect((await admin.patch(`/samples/${world.away}`, { values: { plot: movedPlot } })).status).toBe(200);
+    expect((await row(world.away)).location).toEqual({ type: 'Point', coordinates: [60, 60] });
+
+    // A location sent with the shape wins over the one on the shape.
+    const placed = await admin.patch(`/samples/${world.inside}`, { values: { plot }, location: { type: 'Point', coordinates: [70, 70] } });
+    expect(placed.body.location).toEqual({ type: 'Point', coordinates: [70, 70] });
+  });
+});

@@ -2,6 +2,7 @@ import { EMPTY_SAMPLE_PROPERTIES, type CellValue } from '../../../common/api/sam
 import { normaliseCellValue } from '../../../common/cell-values.js';
 import { EDITABLE_PROPERTIES, normaliseProperty, propertyCell, valueCell, type EditableProperty } from '../../../common/editing/cells.js';
 import { convertCellValue } from '../../../common/editing/conversion.js';
+import { shapeLocation, type PointLocation } from '../../../common/shape-location.js';
 import type { SampleInsertInput } from '../../../common/editing/requests.js';
 import { invalidOp, type EditSession } from './edit-session.js';
 import type { InternalOp } from './internal-ops.js';
@@ -34,6 +35,25 @@ export async function setCell(session: EditSession, opIndex: number, op: Op<'cel
   session.touch(row);
   session.push({ type: 'cell.set', sampleId: row.id, key: op.key, before, after: normalised.value });
   session.history.record(row.id, cell, before, normalised.value);
+  if (field.type === 'geometry') followShape(session, row, before, normalised.value);
+}
+
+/**
+ * Moves a row's location onto its new shape when it lay on the old one or was missing, as part
+ * of the same change, so an undo puts both back. A location someone else changed after the
+ * client's seq stays theirs.
+ */
+function followShape(session: EditSession, row: RowState, before: CellValue, after: CellValue): void {
+  const cell = propertyCell('location');
+  if (session.changedSince(row.cellSeqs[cell] ?? 0)) return;
+  const location = propertyOf(row, 'location') as PointLocation | null;
+  const moved = shapeLocation(location, before, after);
+  if (moved === undefined) return;
+
+  setProperty(row, 'location', moved);
+  row.cellSeqs[cell] = session.seq;
+  session.push({ type: 'sample.set', sampleId: row.id, property: 'location', before: location, after: moved });
+  session.history.record(row.id, cell, location, moved);
 }
 
 /** Sets one property of a row (name, location…), with the same conflict rule as a cell. */

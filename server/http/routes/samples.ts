@@ -118,6 +118,9 @@ export function sampleRoutes(context: AppContext): Route[] {
       path: '/samples/{sampleId}',
       operationId: 'updateSample',
       summary: 'Change a sample; `values` merges key by key',
+      description:
+        'A new value of a geometry field moves the sample onto the new shape when its location lay on the old shape or was missing, ' +
+        'unless the request sets `location` itself. A location placed elsewhere stays.',
       tags: ['samples'],
       permission: 'dataset.edit-data',
       params: sampleParams,
