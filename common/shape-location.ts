@@ -118,7 +118,10 @@ function interiorPoint(rings: Position[][]): Position | null {
 /** Returns a latitude through the middle of a ring that passes through none of its vertices. */
 function scanLatitude(ring: Position[]): number {
   const latitudes = ring.map((position) => position[1]);
-  const middle = (Math.min(...latitudes) + Math.max(...latitudes)) / 2;
+  // A loop rather than Math.min(...latitudes), whose arguments overflow the stack for long rings.
+  let [south, north] = [Infinity, -Infinity];
+  for (const latitude of latitudes) [south, north] = [Math.min(south, latitude), Math.max(north, latitude)];
+  const middle = (south + north) / 2;
   let below = -Infinity;
   let above = Infinity;
   for (const latitude of latitudes) {

@@ -27,6 +27,16 @@ describe('pointOnShape', () => {
     expect(pointOnShape({ type: 'MultiPoint', coordinates: [[3, 4], [5, 6]] })).toEqual([3, 4]);
     expect(pointOnShape({ type: 'Polygon', coordinates: [] })).toBeNull();
   });
+
+  it('handles a ring of a million vertices', () => {
+    const ring = Array.from({ length: 1_000_000 }, (_, index) => {
+      const angle = (index / 1_000_000) * 2 * Math.PI;
+      return [Math.cos(angle), Math.sin(angle)];
+    });
+    const circle = { type: 'Polygon', coordinates: [[...ring, ring[0]!]] };
+    const point = pointOnShape(circle)!;
+    expect(Math.hypot(point[0], point[1])).toBeLessThan(1);
+  });
 });
 
 describe('liesOnShape', () => {
