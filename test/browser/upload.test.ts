@@ -330,6 +330,32 @@ describe('dataset upload in the browser', () => {
     await expect.poll(() => review.count(), { timeout: 10_000 }).toBe(0);
   }, 120_000);
 
+  it('reads the file again with another encoding and separator', async () => {
+    const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Separators' } });
+    const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Stations' } });
+    const datasetId = (await dataset.json()).id as string;
+    await page.goto(`${stack.url}/datasets/${datasetId}`);
+    await expect.poll(() => page.locator('.connection').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    // Latin-1 bytes: "Zürich" with ü as 0xFC.
+    const csv = Buffer.concat([Buffer.from('name;depth\nZ'), Buffer.from([0xfc]), Buffer.from('rich;1\nBern;2\n')]);
+    await page.locator('input[type=file]').setInputFiles({ name: 'stations.csv', mimeType: 'text/csv', buffer: csv });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const review = page.locator('.import-review');
+    const rows = review.locator('table.import-review__columns tbody tr[data-column]');
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(2);
+    expect(await review.getByLabel('Encoding').inputValue()).toBe('windows-1252');
+    expect(await review.getByLabel('Columns separated by').inputValue()).toBe(';');
+    await review.screenshot({ path: path.join(SCREENSHOTS, 'review-encoding.png') });
+
+    await review.getByLabel('Columns separated by').selectOption(',');
+    await review.getByRole('button', { name: 'Apply changes and analyse again' }).click();
+    await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(1);
+    expect(await review.getByLabel('Columns separated by').inputValue()).toBe(',');
+
+    await review.getByRole('button', { name: 'Cancel import' }).click();
+    await expect.poll(() => review.count(), { timeout: 10_000 }).toBe(0);
+  }, 120_000);
+
   it('says to upload again after an upload expired', async () => {
     const project = await page.request.post(`${stack.url}/api/v1/projects`, { data: { title: 'Abandoned uploads' } });
     const dataset = await page.request.post(`${stack.url}/api/v1/projects/${(await project.json()).id}/datasets`, { data: { title: 'Expired' } });

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
-import type { ImportArchiveEntry, ImportMappingUpdate, TextEncodingName } from '../../common/api/imports.js';
+import type { ImportArchiveEntry, ImportMappingUpdate } from '../../common/api/imports.js';
 import type { Logger } from '../../server/observability/logger.js';
-import { detectDelimiter, type CsvDelimiter } from './csv-source.js';
+import { detectDelimiter } from './csv-source.js';
 import { crsProblem, epsgCodeOf, isKnownCrs } from '../../server/geo/crs.js';
 import type { DateSystem } from './dates.js';
 import { sniffFormat } from './format-sniffer.js';
@@ -40,13 +40,6 @@ export interface AnalyseInput {
 /** The result of an analysis: a plan for the table, or the tables of a ZIP archive to choose from. */
 export type Analysis = { kind: 'plan'; plan: ImportPlan } | { kind: 'table-choice'; tables: ImportArchiveEntry[]; notes: string[] };
 
-const ENCODING_NAMES: Record<TextEncodingName, string> = {
-  'utf-8': 'UTF-8',
-  'utf-16le': 'UTF-16 (little-endian)',
-  'utf-16be': 'UTF-16 (big-endian)',
-  'windows-1252': 'Windows-1252 (Latin-1)',
-};
-const DELIMITER_NAMES: Record<CsvDelimiter, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs', '|': 'vertical bars' };
 
 /**
  * Reads the file once (GeoJSON, CSV, XLSX or ODS, directly or inside a ZIP archive) and decides how
@@ -109,7 +102,6 @@ async function analyseCsv(input: AnalyseInput, detected: SourcePlan, sample: str
     notes.push('The start of the file looked like UTF-8 but later bytes are not, so the whole file is read as Windows-1252.');
     scan = await scanTable(locationOf(input, source, true), missing, input.overrides.headerRow ?? null, input.progress);
   }
-  notes.unshift(`Text encoding: ${ENCODING_NAMES[encoding]}; columns separated by ${DELIMITER_NAMES[delimiter]}.`);
   // Serial dates in a CSV count from 1900 unless the uploader sets the 1904 system of the workbook they came from.
   return planTable(input, source, scan, missing, input.overrides.dateSystem ?? '1900', notes);
 }

@@ -1,13 +1,17 @@
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import { createStore, type SetStoreFunction } from 'solid-js/store';
-import { awaitsTableChoice, type ImportColumn, type ImportMapping, type ImportMappingUpdate, type ImportRecord } from '../../../common/api/imports.js';
+import { awaitsTableChoice, TEXT_ENCODINGS, type ImportColumn, type ImportMapping, type ImportMappingUpdate, type ImportRecord } from '../../../common/api/imports.js';
 import { errorMessage } from '../api/api-error.js';
 import { cancelImport, startImport, updateImportMapping } from '../api/imports.js';
 import { plural } from '../format/numbers.js';
 import { ArchiveTableSelect } from './ArchiveTableSelect.js';
 import { ColumnTable, type ColumnEdit } from './ImportColumnTable.js';
-const ENCODING_LABELS: Record<string, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE', 'windows-1252': 'Windows-1252' };
-const DELIMITER_LABELS: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'vertical bar' };
+type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
+type CsvDelimiter = NonNullable<ImportMappingUpdate['delimiter']>;
+
+const ENCODING_LABELS: Record<TextEncodingName, string> = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16 LE', 'utf-16be': 'UTF-16 BE', 'windows-1252': 'Windows-1252 (Latin-1)' };
+const CSV_DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t', '|'];
+const DELIMITER_LABELS: Record<CsvDelimiter, string> = { ',': 'commas', ';': 'semicolons', '\t': 'tabs', '|': 'vertical bars' };
 
 /**
  * Shows how the analysis proposes to read a file and map its columns onto the dataset, with
@@ -128,9 +132,18 @@ function FileSettings(props: { mapping: ImportMapping; file: ImportMappingUpdate
         </label>
       </Show>
       <Show when={props.mapping.encoding !== null && props.mapping.format === 'csv'}>
-        <span>
-          Encoding {ENCODING_LABELS[props.mapping.encoding!] ?? props.mapping.encoding}, columns separated by {DELIMITER_LABELS[props.mapping.delimiter ?? ','] ?? props.mapping.delimiter}
-        </span>
+        <label>
+          Encoding{' '}
+          <select class="control" value={file.encoding ?? props.mapping.encoding ?? 'utf-8'} onChange={(event) => setFile('encoding', event.currentTarget.value as TextEncodingName)}>
+            <For each={TEXT_ENCODINGS}>{(encoding) => <option value={encoding}>{ENCODING_LABELS[encoding]}</option>}</For>
+          </select>
+        </label>
+        <label>
+          Columns separated by{' '}
+          <select class="control" value={file.delimiter ?? props.mapping.delimiter ?? ','} onChange={(event) => setFile('delimiter', event.currentTarget.value as CsvDelimiter)}>
+            <For each={CSV_DELIMITERS}>{(delimiter) => <option value={delimiter}>{DELIMITER_LABELS[delimiter]}</option>}</For>
+          </select>
+        </label>
       </Show>
       <label>
         Decimal mark{' '}
