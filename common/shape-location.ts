@@ -17,8 +17,9 @@ const ON_SHAPE_DEGREES = 1e-9;
  * Returns where a sample should be located after a geometry cell changed from `before` to
  * `after`, or undefined when its location stays. A sample located on its old shape (as an import
  * locates lines and polygons) or not located at all moves to a point on the new shape. A sample
- * located elsewhere keeps its location, because someone placed it there. A cell cleared or set
- * to something that is not a geometry leaves the location alone.
+ * located elsewhere keeps its location, because someone placed it there, and so does a sample
+ * already on the new shape, which may be a spot chosen inside a plot. A cell cleared or set to
+ * something that is not a geometry leaves the location alone.
  */
 export function shapeLocation(location: PointLocation | null, before: CellValue | undefined, after: CellValue | undefined): PointLocation | undefined {
   if (!isGeometry(after)) return undefined;
@@ -27,7 +28,7 @@ export function shapeLocation(location: PointLocation | null, before: CellValue 
 
   const derived = location === null || (isGeometry(before) && liesOnShape(location.coordinates, before));
   if (!derived) return undefined;
-  if (location !== null && samePosition(location.coordinates, target)) return undefined;
+  if (location !== null && liesOnShape(location.coordinates, after)) return undefined;
   return { type: 'Point', coordinates: target };
 }
 

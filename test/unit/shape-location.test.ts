@@ -66,6 +66,13 @@ describe('shapeLocation', () => {
     expect(shapeLocation(at(onNew[0], onNew[1]), square, moved)).toBeUndefined();
   });
 
+  it('keeps a location that lies on the new shape', () => {
+    const widened = { type: 'Polygon', coordinates: [[[0, 0], [12, 0], [12, 10], [0, 10], [0, 0]]] };
+    expect(shapeLocation(at(1, 9), square, widened)).toBeUndefined();
+    expect(shapeLocation(at(1, 9), square, square)).toBeUndefined();
+    expect(shapeLocation(at(0, 0), line, { type: 'LineString', coordinates: [[0, 0], [1, 1], [2, 0]] })).toBeUndefined();
+  });
+
   it('keeps the location when the shape is cleared or is no geometry', () => {
     expect(shapeLocation(at(5, 5), square, null)).toBeUndefined();
     expect(shapeLocation(at(5, 5), square, 'POLYGON ((0 0, 1 0, 1 1, 0 0))')).toBeUndefined();
