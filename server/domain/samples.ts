@@ -145,7 +145,8 @@ export async function updateSample(
       }
 
       const geometryKeys = new Set(fields.filter((field) => field.type === 'geometry').map((field) => field.key));
-      const patch = buildPatch(trx, columns, values, location ?? followedShape(current, values, geometryKeys));
+      // A location in the request, even null, wins over the one its shapes would give.
+      const patch = buildPatch(trx, columns, values, location !== undefined ? location : followedShape(current, values, geometryKeys));
       if (Object.keys(patch).length === 0) return { sample: current, change: null };
 
       await Sample.query(trx).patch({ ...patch, version: current.version + 1 } as Partial<Sample>).where('id', sample.id);

@@ -393,4 +393,21 @@ describe('shapes and the locations on them', () => {
     const placed = await admin.patch(`/samples/${world.inside}`, { values: { plot }, location: { type: 'Point', coordinates: [70, 70] } });
     expect(placed.body.location).toEqual({ type: 'Point', coordinates: [70, 70] });
   });
+
+  it('keeps a location cleared with the shape', async () => {
+    const world = await shapeWorld();
+    const cleared = await admin.patch(`/samples/${world.inside}`, { values: { plot: movedPlot }, location: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.location).toBeNull();
+
+    const other = await admin.post(`/datasets/${world.datasetId}/samples`, { name: 'Pasted', location: { type: 'Point', coordinates: [10, 45] }, values: { plot } });
+    const socket = await socketOf(admin);
+    const seq = (await admin.get(`/datasets/${world.datasetId}`)).body.seq as number;
+    const ack = await edit(socket, world.datasetId, seq, [
+      { type: 'sample.set', sampleId: other.body.id, property: 'location', value: null },
+      { type: 'cell.set', sampleId: other.body.id, key: 'plot', value: movedPlot },
+    ]);
+    expect(ack).toMatchObject({ ok: true, conflicts: [] });
+    expect((await row(other.body.id)).location).toBeNull();
+  });
 });

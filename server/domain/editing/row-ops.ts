@@ -41,11 +41,12 @@ export async function setCell(session: EditSession, opIndex: number, op: Op<'cel
 /**
  * Moves a row's location onto its new shape when it lay on the old one or was missing, as part
  * of the same change, so an undo puts both back. A location someone else changed after the
- * client's seq stays theirs.
+ * client's seq stays theirs, and so does one set earlier in this edit, such as a pasted one.
  */
 function followShape(session: EditSession, row: RowState, before: CellValue, after: CellValue): void {
   const cell = propertyCell('location');
-  if (session.changedSince(row.cellSeqs[cell] ?? 0)) return;
+  const locationSeq = row.cellSeqs[cell] ?? 0;
+  if (locationSeq === session.seq || session.changedSince(locationSeq)) return;
   const location = propertyOf(row, 'location') as PointLocation | null;
   const moved = shapeLocation(location, before, after);
   if (moved === undefined) return;
