@@ -89,14 +89,18 @@ export async function createSample(
   dataset: Dataset,
   input: Required<Omit<SampleCreate, 'id'>> & { id?: string | undefined },
 ): Promise<{ sample: Sample; change: DatasetChange }> {
-  const issues = valueIssues(await listFields(dataset.id), input.values, true);
+  const fields = await listFields(dataset.id);
+  const issues = valueIssues(fields, input.values, true);
   if (issues.length > 0) throw validationError(issues);
+  const geometryKeys = fields.filter((field) => field.type === 'geometry').map((field) => field.key);
 
   return translateConstraintErrors(() =>
     Sample.transaction(async (trx) => {
       await lockDataset(trx, dataset.id);
       const knex = Sample.knex();
-      const { location, ...columns } = input;
+      const { location: given, ...columns } = input;
+      // A sample sent with a shape and no location is located on the shape, as an import locates it.
+      const location = given ?? shapePoint(input.values, geometryKeys);
       const inserted = await Sample.query(trx).insert({
         ...columns,
         datasetId: dataset.id,
@@ -163,6 +167,15 @@ export async function updateSample(
       return { sample: updated, change };
     }),
   );
+}
+
+/** Returns a point on the first shape among the values, or null when there is none. */
+function shapePoint(values: SampleCreate['values'], geometryKeys: readonly string[]): PointLocation | null {
+  for (const key of geometryKeys) {
+    const located = shapeLocation(null, null, values?.[key]);
+    if (located !== undefined) return located;
+  }
+  return null;
 }
 
 /**

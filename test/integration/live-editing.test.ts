@@ -410,4 +410,18 @@ describe('shapes and the locations on them', () => {
     expect(ack).toMatchObject({ ok: true, conflicts: [] });
     expect((await row(other.body.id)).location).toBeNull();
   });
+
+  it('locates a new sample on its shape', async () => {
+    const world = await shapeWorld();
+    const created = await admin.post(`/datasets/${world.datasetId}/samples`, { name: 'Posted', values: { plot: movedPlot } });
+    expect(created.status).toBe(201);
+    expect(await locatedOnPlot(created.body.id)).toBe(true);
+
+    const inserted = randomUUID();
+    const socket = await socketOf(admin);
+    const seq = (await admin.get(`/datasets/${world.datasetId}`)).body.seq as number;
+    const ack = await edit(socket, world.datasetId, seq, [{ type: 'sample.insert', sample: { id: inserted, name: 'Typed', values: { plot: movedPlot } } }]);
+    expect(ack).toMatchObject({ ok: true, conflicts: [] });
+    expect(await locatedOnPlot(inserted)).toBe(true);
+  });
 });

@@ -93,6 +93,7 @@ export function insertSample(session: EditSession, opIndex: number, op: Op<'samp
   const row = newRow(session, op.sample.id);
   applyInsertProperties(row, opIndex, op.sample);
   applyInsertValues(session, row, opIndex, op.sample.values ?? {});
+  locateOnShape(session, row);
 
   for (const cell of Object.keys(row.cellSeqs)) row.cellSeqs[cell] = session.seq;
   session.addRow(row);
@@ -211,6 +212,19 @@ function applyInsertValues(session: EditSession, row: RowState, opIndex: number,
     if (field.required && (row.values[field.key] ?? null) === null) {
       throw invalidOp(opIndex, `sample.values.${field.key}`, 'a value is required');
     }
+  }
+}
+
+/** Gives a new row without a location a point on its first shape, as an import locates one. */
+function locateOnShape(session: EditSession, row: RowState): void {
+  if (propertyOf(row, 'location') !== null) return;
+  for (const field of session.allFields()) {
+    if (field.type !== 'geometry') continue;
+    const located = shapeLocation(null, null, row.values[field.key]);
+    if (located === undefined) continue;
+    setProperty(row, 'location', located);
+    row.cellSeqs[propertyCell('location')] = 0;
+    return;
   }
 }
 
