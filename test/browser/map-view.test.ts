@@ -192,8 +192,8 @@ describe('map points and view in two browsers', () => {
     await page.mouse.up();
     const moved = await settledCentres(page);
     expect(moved.length).toBe(zoomed.length);
-    // Leaflet's inertia carries a fast drag a little further; on a busy machine the moves arrive
-    // closer together, so the drag reads faster and the map glides a few pixels more.
+    // Leaflet's inertia carries a fast drag a little further. How far depends on the timing of the
+    // moves, which varies with the machine's load.
     expect(Math.abs(moved[0]!.x - zoomed[0]!.x - 30), 'pixels the drag moved the map, less 30').toBeLessThan(12);
     return moved;
   }
