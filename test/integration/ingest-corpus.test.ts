@@ -172,7 +172,7 @@ describe('dates', () => {
     const loaded = await load('dates-1904.xlsx');
     expect(loaded.record.mapping).toMatchObject({ format: 'xlsx', dateSystem: '1904' });
     expect(loaded.record.mapping.notes[0]).toMatch(/^Sheet "[^"]+", the only one in the workbook\. The workbook counts dates from 1904 \(the old Mac date system\)\.$/);
-    expect(loaded.samples.map((sample) => sample.values.sampled)).toEqual(['2021-04-03T12:00:00.000Z', '2021-04-04T00:00:00.000Z', undefined]);
+    expect(loaded.samples.map((sample) => sample.collectedAt?.toISOString() ?? null)).toEqual(['2021-04-03T12:00:00.000Z', '2021-04-04T00:00:00.000Z', null]);
   });
 });
 
@@ -344,9 +344,11 @@ describe('spreadsheets and archives', () => {
     expect(loaded.record.state).toBe('completed');
     expect(loaded.samples.map((sample) => sample.name)).toEqual(['A', 'B', 'C']);
     expect(coordinates(loaded)).toEqual([[7.44, 46.95], [18.4, -33.9], null]);
+    // The "sampled" column is the collection time.
+    expect(loaded.samples.map((sample) => sample.collectedAt?.toISOString() ?? null)).toEqual(['2021-04-03T12:00:00.000Z', '2021-04-04T00:00:00.000Z', null]);
     expect(loaded.samples.map((sample) => sample.values)).toEqual([
-      { sampled: '2021-04-03T12:00:00.000Z', depth: 3, filtered: true, note: 'inline text' },
-      { sampled: '2021-04-04T00:00:00.000Z', depth: 4.25, filtered: false },
+      { depth: 3, filtered: true, note: 'inline text' },
+      { depth: 4.25, filtered: false },
       { filtered: true, note: 'A' },
     ]);
   };
@@ -373,10 +375,8 @@ describe('spreadsheets and archives', () => {
     const loaded = await load('stations.ods');
     expect(loaded.record.mapping).toMatchObject({ format: 'ods', sheet: 'Samples', rows: 2 });
     expect(coordinates(loaded)).toEqual([[7.44, 46.95], null]);
-    expect(loaded.samples.map((sample) => sample.values)).toEqual([
-      { sampled: '2021-04-03T12:00:00.000Z', depth: 3 },
-      { sampled: '2021-04-04T00:00:00.000Z', depth: 4.25 },
-    ]);
+    expect(loaded.samples.map((sample) => sample.collectedAt?.toISOString() ?? null)).toEqual(['2021-04-03T12:00:00.000Z', '2021-04-04T00:00:00.000Z']);
+    expect(loaded.samples.map((sample) => sample.values)).toEqual([{ depth: 3 }, { depth: 4.25 }]);
   });
 
   it('loads XLSX rows stored out of order in row order', async () => {

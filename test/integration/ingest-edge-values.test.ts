@@ -341,6 +341,14 @@ describe('column roles', () => {
     expect(loaded.samples.map((sample) => sample.at)).toEqual(['2023-05-03 00:00:00+00', '2023-05-04 00:00:00+00']);
   });
 
+  it('dates samples by Sampled, not by a yes/no Sampled', async () => {
+    const dated = await load('sampled.csv', 'name,Sampled\nA,2023-05-03\n', 'reject');
+    expect(dated.record.mapping.columns[1]).toMatchObject({ target: 'collected_at' });
+    expect(dated.samples.map((sample) => sample.at)).toEqual(['2023-05-03 00:00:00+00']);
+    const flagged = await load('sampled-flag.csv', 'name,Sampled\nA,yes\nB,no\n', 'reject');
+    expect(flagged.record.mapping.columns[1]).toMatchObject({ target: 'field', type: 'boolean' });
+  });
+
   it('names samples by station and dates them by Datum', async () => {
     const loaded = await load('stationen.csv', 'Station;Breite;Länge;Datum\nSt 1;47,1;8,2;13.04.2021\nSt 2;47,2;8,3;14.04.2021\n', 'reject');
     expect(loaded.record.mapping.columns.map((column) => column.target)).toEqual(['name', 'latitude', 'longitude', 'collected_at']);

@@ -120,13 +120,15 @@ describe('GeoJSON with mixed geometries', () => {
   });
 
   it('keeps the geometry, the third coordinate and the properties as fields', async () => {
+    // The "sampled" property is the collection time.
+    const times = await world.knex('samples').where({ datasetId }).orderBy('ord').select(world.knex.raw('collected_at::date::text AS day'));
+    expect(times.map((row: { day: string | null }) => row.day)).toEqual(['2023-06-01', '2023-06-02', '2023-06-03', null]);
     // Selected as a column, not plucked: the snake_case mappers would rename the keys of a plucked object.
     const samples = (await world.knex('samples').where({ datasetId }).orderBy('ord').select('values')).map((row) => row.values);
-    expect(samples[0]).toEqual({ site: 'Harbour', depth_m: 4.5, sampled: '2023-06-01', altitude: -3.5 });
+    expect(samples[0]).toEqual({ site: 'Harbour', depth_m: 4.5, altitude: -3.5 });
     expect(samples[1]).toEqual({
       site: 'Lake',
       depth_m: 12,
-      sampled: '2023-06-02',
       geometry: { type: 'Polygon', coordinates: [[[10, 10], [12, 10], [12, 12], [10, 12], [10, 10]]] },
     });
     expect(samples[3]).toEqual({ site: 'Lab', depth_m: 0 });
@@ -135,7 +137,6 @@ describe('GeoJSON with mixed geometries', () => {
     expect(fields).toEqual([
       { key: 'site', type: 'text' },
       { key: 'depth_m', type: 'number' },
-      { key: 'sampled', type: 'date' },
       { key: 'altitude', type: 'number' },
       { key: 'geometry', type: 'geometry' },
     ]);

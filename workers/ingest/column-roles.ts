@@ -58,7 +58,7 @@ const NAME_KEYS = [
 // German and Spanish words for date and time follow the English ones.
 const TIME_KEYS = [
   'collected_at', 'collected_on', 'collection_date', 'collection_time', 'collected', 'sampling_date', 'sampling_time', 'sample_date', 'date_sampled', 'sampled_at',
-  'sampled_on', 'event_date', 'eventdate',
+  'sampled_on', 'sampled', 'event_date', 'eventdate',
   'observed_at', 'observation_date', 'datetime', 'date_time', 'timestamp', 'date', 'time', 'datum', 'zeitpunkt', 'zeit', 'fecha',
   'unix_time', 'unixtime', 'unix_timestamp', 'epoch_time', 'epoch',
 ];
