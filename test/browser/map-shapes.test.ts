@@ -184,4 +184,30 @@ describe('lines and polygons of geometry fields', () => {
     expect(stored.location).toEqual({ type: 'Point', coordinates: [35, 15] });
     expect(errors).toEqual([]);
   }, 30_000);
+
+  it('names the sample of a shape drawn by a live change', async () => {
+    // none-1 has neither a location nor a shape: the typed plot gives it both.
+    await gridCell(page, 'none-1', 'field:geometry').click();
+    await page.keyboard.type('{');
+    await page.keyboard.insertText('"type":"Polygon","coordinates":[[[-60,-50],[-20,-50],[-20,-10],[-60,-10],[-60,-50]]]}');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => gridCell(page, 'none-1', 'longitude').textContent(), { timeout: 10_000 }).toBe('-40');
+    await page.getByRole('button', { name: 'Fit to samples' }).click();
+    await page.locator('.samples-map').scrollIntoViewIfNeeded();
+
+    // The plot is the westernmost polygon, so the westernmost fill with fill all around it is its
+    // own; a line's faint edge pixels have none.
+    const box = (await page.locator('.samples-map').boundingBox())!;
+    const interior = async () => {
+      const fill = (await shapePixels(page, 'fill')).filter((pixel) => pixel.x > box.x + 60 && pixel.y > box.y + 10 && pixel.y < box.y + box.height - 30);
+      const at = new Set(fill.map((pixel) => `${Math.round(pixel.x)},${Math.round(pixel.y)}`));
+      const filled = (x: number, y: number) => at.has(`${Math.round(x)},${Math.round(y)}`);
+      return fill.filter((pixel) => [[-6, 0], [6, 0], [0, -6], [0, 6]].every(([dx, dy]) => filled(pixel.x + dx!, pixel.y + dy!)));
+    };
+    await expect.poll(async () => (await interior()).length, { timeout: 10_000 }).toBeGreaterThan(100);
+    const west = (await interior()).reduce((best, pixel) => (pixel.x < best.x ? pixel : best));
+    await page.mouse.click(west.x, west.y);
+    await expect.poll(() => page.locator('.leaflet-popup-content').textContent(), { timeout: 5_000 }).toBe('none-1geometry: Polygon, 5 vertices');
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

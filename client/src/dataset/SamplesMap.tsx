@@ -85,7 +85,9 @@ export function SamplesMap(props: {
       live: props.live,
       onClick: (click) => {
         props.onSelectSample(click.sampleId);
-        showShapePopup(map!, click, props.live.fields());
+        // A shape drawn by a live change has no name from a page of points; the grid may have read it.
+        const sampleName = click.sampleName || (props.live.table.shownRow(click.sampleId)?.name ?? '');
+        showShapePopup(map!, { ...click, sampleName }, props.live.fields());
       },
       onCount: setShapeCount,
     });
