@@ -73,6 +73,14 @@ describe('lines and polygons of geometry fields', () => {
     await page.locator('.samples-map').scrollIntoViewIfNeeded();
   }, 120_000);
 
+  /** Types GeoJSON into a row's geometry cell, as a user does: the first key opens the editor. */
+  async function typeShape(rowName: string, json: string): Promise<void> {
+    await gridCell(page, rowName, 'field:geometry').click();
+    await page.keyboard.type(json[0]!);
+    await page.keyboard.insertText(json.slice(1));
+    await page.keyboard.press('Enter');
+  }
+
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
@@ -161,10 +169,7 @@ describe('lines and polygons of geometry fields', () => {
     const rejected = await api.patch(`/samples/${ids.get('poly-1')!}`, { values: { geometry: unclosed } });
     expect(rejected.status).toBe(400);
 
-    await gridCell(page, 'poly-1', 'field:geometry').click();
-    await page.keyboard.type('{');
-    await page.keyboard.insertText('"type":"Polygon","coordinates":[[["x","y"]]]}');
-    await page.keyboard.press('Enter');
+    await typeShape('poly-1', '{"type":"Polygon","coordinates":[[["x","y"]]]}');
     await expect
       .poll(() => page.locator('.grid-problem').textContent(), { timeout: 5_000 })
       .toBe('Not saved in row "poly-1": geometry: expected a GeoJSON geometry object, but a polygon ring needs at least 4 positions.');
@@ -174,10 +179,7 @@ describe('lines and polygons of geometry fields', () => {
   }, 30_000);
 
   it('moves the point of a sample whose shape is typed anew', async () => {
-    await gridCell(page, 'poly-1', 'field:geometry').click();
-    await page.keyboard.type('{');
-    await page.keyboard.insertText('"type":"Polygon","coordinates":[[[30,10],[40,10],[40,20],[30,20],[30,10]]]}');
-    await page.keyboard.press('Enter');
+    await typeShape('poly-1', '{"type":"Polygon","coordinates":[[[30,10],[40,10],[40,20],[30,20],[30,10]]]}');
     await expect.poll(() => gridCell(page, 'poly-1', 'latitude').textContent(), { timeout: 10_000 }).toBe('15');
     expect(await gridCell(page, 'poly-1', 'longitude').textContent()).toBe('35');
     const stored = (await api.get(`/samples/${ids.get('poly-1')!}`)).body as Sample;
@@ -187,10 +189,7 @@ describe('lines and polygons of geometry fields', () => {
 
   it('names the sample of a shape drawn by a live change', async () => {
     // none-1 has neither a location nor a shape: the typed plot gives it both.
-    await gridCell(page, 'none-1', 'field:geometry').click();
-    await page.keyboard.type('{');
-    await page.keyboard.insertText('"type":"Polygon","coordinates":[[[-60,-50],[-20,-50],[-20,-10],[-60,-10],[-60,-50]]]}');
-    await page.keyboard.press('Enter');
+    await typeShape('none-1', '{"type":"Polygon","coordinates":[[[-60,-50],[-20,-50],[-20,-10],[-60,-10],[-60,-50]]]}');
     await expect.poll(() => gridCell(page, 'none-1', 'longitude').textContent(), { timeout: 10_000 }).toBe('-40');
     await page.getByRole('button', { name: 'Fit to samples' }).click();
     await page.locator('.samples-map').scrollIntoViewIfNeeded();
