@@ -1,5 +1,6 @@
 import type { CellValue } from './api/samples.js';
 import { isGeometry } from './cell-values.js';
+import { plural } from './counts.js';
 
 /**
  * Formats a latitude or longitude in decimal degrees to at most six decimals (about 0.1 m),
@@ -21,8 +22,8 @@ export function geometryText(value: CellValue | undefined): string {
 
   const parts = value.type.startsWith('Multi') ? value.coordinates.length : 1;
   const vertices = countPositions(value.coordinates);
-  const partText = parts === 1 ? '' : `, ${count(parts, 'part', 'parts')}`;
-  return `${value.type}${partText}, ${count(vertices, 'vertex', 'vertices')}`;
+  const partText = parts === 1 ? '' : `, ${plural(parts, 'part')}`;
+  return `${value.type}${partText}, ${plural(vertices, 'vertex', 'vertices')}`;
 }
 
 /** "Point 52.1, 4.3": latitude first, as the table's own coordinate columns read. */
@@ -30,11 +31,6 @@ function pointText(coordinates: unknown[]): string {
   const [lon, lat] = coordinates;
   if (typeof lon !== 'number' || typeof lat !== 'number') return 'Point';
   return `Point ${formatCoordinate(lat)}, ${formatCoordinate(lon)}`;
-}
-
-/** Writes "1 vertex" or "1,204 vertices". */
-function count(value: number, singular: string, pluralForm: string): string {
-  return `${value.toLocaleString('en-US')} ${value === 1 ? singular : pluralForm}`;
 }
 
 /** Counts the positions (innermost arrays of numbers) in GeoJSON coordinates of any depth. */

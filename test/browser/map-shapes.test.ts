@@ -101,7 +101,7 @@ describe('lines and polygons of geometry fields', () => {
     expect(errors).toEqual([]);
   }, 30_000);
 
-  it('draws the line and the polygon under the points, and names the sample of a clicked shape', async () => {
+  it('draws shapes and names a clicked one', async () => {
     await page.locator('.samples-map[data-shape-count="2"]').waitFor({ timeout: 10_000 });
     await expect.poll(async () => (await shapePixels(page, 'outline')).length, { timeout: 10_000 }).toBeGreaterThan(20);
     // The points are drawn over their shapes: every located sample, pt-1, poly-1 and line-1, keeps its orange point.

@@ -180,7 +180,7 @@ describe('times', () => {
     expect(precisions).toEqual(['minute', 'second']);
   });
 
-  it('keeps basic-looking numbers as integers without a date header or with an unreal date', async () => {
+  it('keeps basic-looking integers as integers', async () => {
     const counts = await load('basic-counts.csv', 'name,sample_no\nA,20230601\nB,20231231\n', 'reject');
     expect(counts.record.mapping.columns[1]).toMatchObject({ target: 'field', type: 'integer', notes: [] });
     const unreal = await load('basic-unreal.csv', 'name,date\nA,20230601\nB,20231301\n', 'reject');
@@ -199,10 +199,7 @@ describe('times', () => {
 
   it('reports seconds among chosen milliseconds', async () => {
     // Seconds and milliseconds mixed: the column is read in milliseconds and each second is an issue, never a day in 1970.
-    const loaded = await load('mixed-epoch.csv', 'name,logged\nA,1700000000\nB,1700000000000\n', 'skip', undefined, async (importId) => {
-      await world.changeMapping(importId, { columns: [{ index: 1, target: 'collected_at' }] });
-      await world.analyse(importId);
-    });
+    const loaded = await loadChosenAsTime('mixed-epoch.csv', 'name,logged\nA,1700000000\nB,1700000000000\n');
     expect(loaded.record.mapping.columns[1]).toMatchObject({ target: 'collected_at', invalid: 1 });
     expect(loaded.review.issues.map((issue) => [issue.line, issue.reason])).toEqual([[2, '"1700000000" is not a time in epoch milliseconds']]);
     expect(loaded.samples.map((sample) => [sample.name, sample.at])).toEqual([['B', '2023-11-14 22:13:20+00']]);

@@ -77,7 +77,7 @@ describe('readOdsRows', () => {
   });
 
   it('rejects repeated rows past the cell budget', async () => {
-    // A kilobyte of XML that asks for 999 cells copied 100,000 times: each repeat is within its own limit.
+    // A kilobyte of XML that requests 999 cells copied 100,000 times, each repeat within its own limit.
     const wide = tableRow(textCell('x', ' table:number-columns-repeated="999"'), ' table:number-rows-repeated="100000"');
     const error = await readError(spreadsheet(tableRow(textCell('name')) + wide));
     expect(error.message).toContain(`add more than ${MAX_REPEATED_CELLS.toLocaleString('en')} cells`);

@@ -32,9 +32,9 @@ export class FeatureTooLarge extends Error {
 
   /** `feature` is the 1-based number of the feature, or null for a single string or number too long for any feature. */
   constructor(readonly feature: number | null) {
-    const what = feature === null ? 'The file has a string or number of' : `Feature ${feature} of the collection has`;
+    const subject = feature === null ? 'The file has a string or number of' : `Feature ${feature} of the collection has`;
     super(
-      `${what} more than ${MAX_FEATURE_CHARS.toLocaleString('en')} characters of JSON, more than the portal reads in one feature. ` +
+      `${subject} more than ${MAX_FEATURE_CHARS.toLocaleString('en')} characters of JSON, more than the portal reads in one feature. ` +
         'Simplify its geometry or split it into several features, and upload the file again.',
     );
   }
@@ -169,7 +169,7 @@ const SCALAR_VALUES = new Set(['stringValue', 'numberValue', 'nullValue', 'trueV
 /**
  * Fails with FeatureTooLarge when one string or number of the JSON text is longer than
  * MAX_FEATURE_CHARS. The parser assembles each string and number whole before FeatureSizeLimit
- * sees it, so without this a single huge string would fill the heap first. It scans the text as
+ * counts it, so without this a single huge string would fill the heap first. It scans the text as
  * it goes to the parser: quotes (not escaped) start and end strings, and numbers are runs of the
  * characters a JSON number may contain outside strings.
  */

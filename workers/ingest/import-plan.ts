@@ -36,16 +36,16 @@ export type ColumnTarget =
   | { kind: 'skip' };
 
 /**
- * How a collection-time column of whole numbers is read: `epochMs` for milliseconds since
- * 1970-01-01 UTC, `epochSeconds` for seconds; neither for dates and date-times. Plans stored before
- * seconds were read have no `epochSeconds`.
+ * The reading of a collection-time column of whole numbers: `epochMs` for milliseconds since
+ * 1970-01-01 UTC, `epochSeconds` for seconds, and neither for dates and date-times. Plans stored
+ * before seconds were read have no `epochSeconds`.
  */
 export interface EpochReading {
   epochMs: boolean;
   epochSeconds?: boolean;
 }
 
-/** Returns the unit a collection-time column's numbers are read in, or null when it holds dates. */
+/** Returns the unit a collection-time column's numbers are read in, or null when it contains dates. */
 export function epochUnitOf(reading: EpochReading | null | undefined): EpochUnit | null {
   if (reading?.epochSeconds) return 's';
   return reading?.epochMs ? 'ms' : null;

@@ -10,9 +10,9 @@ const CONTENT = 'content.xml';
 /** Most copies of one row with content that `table:number-rows-repeated` may ask for; more is rejected, never cut short. */
 export const MAX_REPEATED_ROWS = 1_000_000;
 /**
- * Most cells that copies of repeated rows with content may add up to in one table. Each repeat
- * is within MAX_REPEATED_ROWS and the column limit, but a kilobyte file that repeats a row of
- * 1,000 cells a million times asks for a billion cells. NOTE: an estimate of what no real sheet
+ * Maximum number of cells that copies of repeated rows with content may add in one table. Each
+ * repeat is within MAX_REPEATED_ROWS and the column limit, but a kilobyte file that repeats a row
+ * of 1,000 cells a million times requests a billion cells. NOTE: an estimate of what no real sheet
  * needs (a 200,000-row block of 60 copied cells is 12 million), not a measured limit.
  */
 export const MAX_REPEATED_CELLS = 50_000_000;

@@ -208,7 +208,11 @@ function applyRoleOverrides(roles: SampleRoles, overrides: ReadonlyMap<number, C
 function chosenTimeReading(candidate: Candidate): EpochReading {
   const { typing, profile } = candidate.role;
   if (typing.type !== 'integer' || candidate.excelSerialDates) return { epochMs: false };
-  return epochReadingOf(candidate.role) ?? (profile.epochSeconds > profile.epochMs ? { epochMs: false, epochSeconds: true } : { epochMs: true });
+
+  const reading = epochReadingOf(candidate.role);
+  if (reading !== null) return reading;
+  if (profile.epochSeconds > profile.epochMs) return { epochMs: false, epochSeconds: true };
+  return { epochMs: true };
 }
 
 /**

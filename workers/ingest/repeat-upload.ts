@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { plural } from '../../common/counts.js';
 
 /** The import being analysed: its dataset and the checksum of its bytes. */
 export interface UploadIdentity {
@@ -22,6 +23,6 @@ export async function repeatUploadNote(knex: Knex, upload: UploadIdentity): Prom
 
   const day = earlier.finishedAt.toISOString().slice(0, 10);
   const count = earlier.counts.samples;
-  const added = count === undefined ? '' : `, which added ${count.toLocaleString('en-US')} ${count === 1 ? 'sample' : 'samples'}`;
+  const added = count === undefined ? '' : `, which added ${plural(count, 'sample')}`;
   return `This file has the same content as "${earlier.originalName}", loaded into this dataset on ${day}${added}. Loading it again adds its rows a second time; cancel this import if they are already there.`;
 }

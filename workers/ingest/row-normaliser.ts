@@ -56,7 +56,7 @@ interface FieldColumn {
 type Axis = 'latitude' | 'longitude';
 
 const AXIS_LIMITS: Record<Axis, number> = { latitude: 90, longitude: 180 };
-/** What a collection-time cell should be, by the unit of its column's epoch numbers, or `text` for dates. */
+/** The expected form of a collection-time cell, by the unit of its column's epoch numbers, or `text` for dates. */
 const EXPECTED_TIME = { s: 'a time in seconds since 1970', ms: 'a time in epoch milliseconds', text: 'a date or date-time' } as const;
 
 /**

@@ -21,7 +21,7 @@ export const EPOCH_MS_MIN = 1e11;
 export const EPOCH_MS_MAX = 1e14;
 /**
  * Epoch seconds over the same years. The ranges do not overlap, so the size of a column's numbers
- * decides the unit. Earlier times in seconds cannot be told from counts and are not read.
+ * decides the unit. Earlier times in seconds are not read, because they look like any count.
  */
 export const EPOCH_SECONDS_MIN = 1e8;
 export const EPOCH_SECONDS_MAX = 1e11;

@@ -29,7 +29,7 @@ export interface ZipArchiveOptions {
 export class ZipArchiveError extends Error {
   override name = 'ZipArchiveError';
 
-  /** `advised` is true when the message already says what to do, so no general advice is added to it. */
+  /** `advised` is true when the message already names what to do, so no general advice is added to it. */
   constructor(
     message: string,
     readonly advised = false,

@@ -48,9 +48,7 @@ export function createMapFit(map: L.Map, dataset: () => Dataset, live: LiveDatas
     on(
       shapes.count,
       () => {
-        // Leaflet drops a new view asked for during a zoom animation, so a fit under way is followed by another.
-        if (view.isFitting()) map.once('moveend', fit);
-        else if (!view.movedSinceFit()) fit();
+        if (view.isFitting() || !view.movedSinceFit()) fit();
       },
       { defer: true },
     ),

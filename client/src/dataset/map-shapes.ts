@@ -104,7 +104,7 @@ export function createMapShapes(options: {
       case 'field.delete':
         return removeKey(op.field.key);
       case 'field.update': {
-        // A geometry field retyped holds no shapes any more; the other way round, none yet.
+        // A geometry field retyped to another type has no shapes left. A field retyped to geometry has none yet.
         if (op.before.type !== 'geometry' || op.after.type === undefined || op.after.type === 'geometry') return;
         const key = op.before.key ?? options.live.fields().find((field) => field.id === op.fieldId)?.key;
         if (key !== undefined) removeKey(key);

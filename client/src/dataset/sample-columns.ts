@@ -74,7 +74,7 @@ function valueColumn(field: Field): SampleColumn {
   };
 }
 
-/** A geometry field's column: a short description in the cell, the GeoJSON in its editor and on the clipboard. */
+/** Builds a geometry field's column: a short description in the cell, the GeoJSON in its editor and on the clipboard. */
 function geometryColumn(field: Field): SampleColumn {
   return {
     ...valueColumn(field),

@@ -15,8 +15,15 @@ export class FittedView {
     map.on('moveend', this.recordFit, this);
   }
 
-  /** Runs a fit and records the view it produces. */
+  /**
+   * Runs a fit and records the view it produces. Leaflet drops a view asked for during a zoom
+   * animation, so a fit requested while another one moves the map runs when that move ends.
+   */
   fit(run: () => void): void {
+    if (this.awaitingMoveEnd) {
+      this.map.once('moveend', () => this.fit(run));
+      return;
+    }
     this.awaitingMoveEnd = true;
     run();
   }

@@ -12,7 +12,7 @@ import { createQuery } from '../state/query.js';
 
 /**
  * An ORCID iD of 16 characters in four groups, bare or as the https://orcid.org/ URL that ORCID
- * shows on its pages; the first capture group is the bare iD that the API accepts.
+ * shows on its pages. The first capture group is the bare iD, which the API accepts.
  */
 const ORCID_PATTERN = /^(?:https?:\/\/(?:www\.)?orcid\.org\/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$/;
 
