@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -198,7 +199,7 @@ async function runImports(stack: BenchStack, databaseUrl: string, file: string, 
   const empty: ImportRun[] = [];
   const existing: ImportRun[] = [];
   for (let run = 0; run < count; run += 1) {
-    await prepare(databaseUrl, ['TRUNCATE samples, measurements']);
+    await prepare(databaseUrl, EMPTY_SAMPLES);
     const dataset = await api.request<{ id: string }>('POST', `/projects/${project.id}/datasets`, { title: `Benchmark run ${run + 1}` });
     empty.push(await importOnce(stack, api, dataset.id, file, options.rows));
     await prepare(databaseUrl, []);
@@ -272,11 +273,21 @@ function summariseImports(name: string, scenario: string, runs: ImportRun[], row
   };
 }
 
+/** Empties `samples` and the spatial index, dropping the imports' segment tables. */
+const EMPTY_SAMPLES = [
+  'TRUNCATE samples, measurements, sample_locations_live',
+  `DO $$ DECLARE segment text; BEGIN
+     FOR segment IN DELETE FROM sample_location_segments RETURNING table_name LOOP EXECUTE format('DROP TABLE IF EXISTS %I', segment); END LOOP;
+   END $$`,
+];
+
 /**
- * Measures PostgreSQL's own share of a load. The rows the worker stored are exported in the binary
- * COPY format the worker sends. They are copied with `psql \copy` straight into `samples`, with all its
- * indexes and triggers: first for a dataset with no rows, then for the same dataset containing
- * them. No pipeline can load faster than this, so the ratio to it shows how much the worker adds.
+ * Measures PostgreSQL's own share of a load. The rows the worker stored, and their points, are
+ * exported in the binary COPY formats the worker sends. In one transaction, as the load does, they
+ * are copied with `psql \copy` straight into `samples`, with all its indexes and triggers, and into
+ * a new segment of `sample_locations`. The segment's GiST index is then built and the segment
+ * attached. This runs first for a dataset with no rows, then for the same dataset containing them.
+ * No pipeline can load faster than this, so the ratio to it shows how much the worker adds.
  */
 async function runSamplesCopy(databaseUrl: string, workDir: string, options: IngestBenchOptions) {
   const psql = (...commands: string[]) => timeCommand('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', databaseUrl, ...commands.flatMap((c) => ['-c', c])]);
@@ -289,16 +300,38 @@ async function runSamplesCopy(databaseUrl: string, workDir: string, options: Ing
   // The second file's ids differ in their first digit, so they add to the first file's rows.
   const exportRows = (file: string, id: string) =>
     psql(`\\copy (SELECT ${id}, '${target}'::uuid, name, location, location_text, elevation, collected_at, collected_at_precision, values, import_id FROM samples WHERE dataset_id = ${source} ORDER BY ord LIMIT ${options.rows}) TO '${file}' WITH (FORMAT binary)`);
+  const exportPoints = (file: string, id: string) =>
+    psql(`\\copy (SELECT ${id}, location FROM samples WHERE dataset_id = ${source} AND location IS NOT NULL ORDER BY ord LIMIT ${options.rows}) TO '${file}' WITH (FORMAT binary)`);
+  const secondId = "overlay(id::text PLACING 'f' FROM 1 FOR 1)::uuid";
   await exportRows(first, 'id');
-  await exportRows(second, "overlay(id::text PLACING 'f' FROM 1 FOR 1)::uuid");
+  await exportRows(second, secondId);
+  await exportPoints(`${first}.points`, 'id');
+  await exportPoints(`${second}.points`, secondId);
+
+  // The statements of a load, as workers/ingest/merge.ts and server/db/location-segments.ts run them.
+  const load = (file: string, segment: string) => {
+    const table = `sample_locations_${segment.replaceAll('-', '')}`;
+    return psql(
+      'BEGIN',
+      `SELECT set_config('fairport.location_segment', '${segment}', true)`,
+      `CREATE TABLE ${table} (LIKE sample_locations)`,
+      `ALTER TABLE ${table} ALTER COLUMN segment_id SET DEFAULT '${segment}', ALTER COLUMN dataset_id SET DEFAULT '${target}', ADD CONSTRAINT ${table}_segment CHECK (segment_id = '${segment}')`,
+      `\\copy samples (${columns}) FROM '${file}' WITH (FORMAT binary)`,
+      `\\copy ${table} (sample_id, location) FROM '${file}.points' WITH (FORMAT binary)`,
+      `CREATE INDEX ${table}_location ON ${table} USING gist (location)`,
+      `ALTER TABLE sample_locations ATTACH PARTITION ${table} FOR VALUES IN ('${segment}')`,
+      `INSERT INTO sample_location_segments (id, dataset_id, table_name, points) VALUES ('${segment}', '${target}', '${table}', ${options.rows})`,
+      'COMMIT',
+    );
+  };
 
   const empty: number[] = [];
   const withRows: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {
-    await prepare(databaseUrl, ['TRUNCATE samples, measurements']);
-    empty.push(await psql(`\\copy samples (${columns}) FROM '${first}' WITH (FORMAT binary)`));
+    await prepare(databaseUrl, EMPTY_SAMPLES);
+    empty.push(await load(first, randomUUID()));
     await prepare(databaseUrl, []);
-    withRows.push(await psql(`\\copy samples (${columns}) FROM '${second}' WITH (FORMAT binary)`));
+    withRows.push(await load(second, randomUUID()));
     options.log(`  run ${run + 1}: into samples ${empty.at(-1)!.toFixed(2)} s, with rows ${withRows.at(-1)!.toFixed(2)} s`);
   }
   const result = (name: string, description: string, seconds: number[]): BenchmarkResult => ({
@@ -332,7 +365,7 @@ async function runXlsx(stack: BenchStack, databaseUrl: string, file: string, opt
   const project = await api.request<{ id: string }>('POST', '/projects', { title: 'XLSX benchmark' });
   const runs: ImportRun[] = [];
   for (let run = 0; run < options.runs; run += 1) {
-    await prepare(databaseUrl, ['TRUNCATE samples, measurements']);
+    await prepare(databaseUrl, EMPTY_SAMPLES);
     const dataset = await api.request<{ id: string }>('POST', `/projects/${project.id}/datasets`, { title: `XLSX run ${run + 1}` });
     runs.push(await importOnce(stack, api, dataset.id, file, options.xlsxRows, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'));
     options.log(`  XLSX run ${run + 1}: reader ${readerSeconds[run]!.toFixed(2)} s, whole path ${runs.at(-1)!.wholePathSeconds.toFixed(2)} s`);

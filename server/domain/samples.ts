@@ -5,6 +5,7 @@ import type { DatasetChange } from '../../common/events.js';
 import type { SignedInActor } from '../auth/actor.js';
 import type { Dataset } from '../db/models/dataset.js';
 import { Sample } from '../db/models/sample.js';
+import { inBoxCondition } from '../db/location-segments.js';
 import { HttpError, notFound } from '../http/http-error.js';
 import { validationError } from '../http/problem.js';
 import { appendChange, lockDataset } from './change-log.js';
@@ -60,9 +61,8 @@ export async function listSamples(datasetId: string, options: SampleListOptions)
     .limit(options.limit + 1);
   if (options.afterOrd !== null) query.where('samples.ord', '>', options.afterOrd);
   if (options.bbox) {
-    const { minLon, minLat, maxLon, maxLat } = options.bbox;
-    // && uses the GiST index; ST_Intersects then keeps points on the box's edge.
-    query.whereRaw('samples.location && ST_MakeEnvelope(?, ?, ?, ?, 4326)', [minLon, minLat, maxLon, maxLat]);
+    const inBox = await inBoxCondition(Sample.knex(), datasetId, options.bbox);
+    query.whereRaw(inBox.sql, inBox.bindings);
   }
   return query;
 }

@@ -35,8 +35,12 @@ afterAll(async () => {
 describe('migrations', () => {
   it('create the schema with a GiST index on sample locations', async () => {
     expect(await tables()).toEqual(expect.arrayContaining(['datasets', 'samples', 'measurements', 'dataset_changes', 'imports']));
-    const index = await knex.raw("SELECT indexdef FROM pg_indexes WHERE indexname = 'samples_location'");
-    expect(index.rows[0].indexdef).toContain('USING gist (location)');
+    // The spatial index lives in the segments of sample_locations, the live one from the start.
+    const index = await knex.raw("SELECT indexdef FROM pg_indexes WHERE indexname IN ('sample_locations_location', 'sample_locations_live_location_idx') ORDER BY indexname");
+    expect(index.rows.map((row: { indexdef: string }) => row.indexdef)).toEqual([
+      expect.stringContaining('ON public.sample_locations_live USING gist (location)'),
+      expect.stringContaining('ON ONLY public.sample_locations USING gist (location)'),
+    ]);
     const column = await knex.raw("SELECT type FROM geometry_columns WHERE f_table_name = 'samples' AND f_geometry_column = 'location'");
     expect(column.rows[0].type).toBe('POINT');
   });

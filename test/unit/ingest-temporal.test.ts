@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, isCanonicalUtc, parseBasicIsoDigits, parseBasicIsoNumber, parseEpochMs, parseEpochSeconds, parseIsoTime } from '../../workers/ingest/temporal.js';
+import { canonicalUtcMs, formatDate, isCanonicalUtc, parseBasicIsoDigits, parseBasicIsoNumber, parseEpochMs, parseEpochSeconds, parseIsoTime } from '../../workers/ingest/temporal.js';
 
 describe('parseIsoTime', () => {
   it('reads dates at midnight UTC with day precision', () => {
@@ -94,5 +94,18 @@ describe('formatDate', () => {
     [new Date('0000-03-01T00:00:00Z').getTime(), '0000-03-01'],
   ])('formats %d as %s', (time, expected) => {
     expect(formatDate(time)).toBe(expected);
+  });
+});
+
+describe('canonicalUtcMs', () => {
+  it('reads a canonical UTC time as Date.parse does, the years 0 to 99 included', () => {
+    const texts = ['2024-02-29T23:59:58.123Z', '1969-07-20T20:17:40.000Z', '9999-12-31T23:59:59.999Z', '0100-01-01T00:00:00.000Z', '0099-03-01T00:00:00.000Z', '0001-01-01T00:00:00.001Z'];
+    for (const text of texts) expect(canonicalUtcMs(text)).toBe(Date.parse(text));
+  });
+
+  it('reads no other text', () => {
+    expect(canonicalUtcMs('2024-02-30T00:00:00.000Z')).toBeNull();
+    expect(canonicalUtcMs('2024-02-29T23:59:58Z')).toBeNull();
+    expect(canonicalUtcMs('2024-02-29 23:59:58.123Z')).toBeNull();
   });
 });

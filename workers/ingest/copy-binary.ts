@@ -1,4 +1,5 @@
 import type { SampleRow } from './row-normaliser.js';
+import type { SampleIdList } from './sample-ids.js';
 
 /** The columns of `samples` that SampleRecordEncoder writes, in its order; `ord` comes from the table's own sequence. */
 export const SAMPLE_COPY_COLUMNS = [
@@ -51,17 +52,17 @@ export class SampleRecordEncoder {
     this.importId = uuidBytes(importId);
   }
 
-  /** Encodes a batch of samples, `ids[i]` being the id of `rows[i]`, as one buffer of tuples. */
-  encode(ids: readonly string[], rows: readonly SampleRow[]): Buffer {
+  /** Encodes a batch of samples, `ids` giving the id of each row by its index, as one buffer of tuples. */
+  encode(ids: SampleIdList, rows: readonly SampleRow[]): Buffer {
     const out = Buffer.allocUnsafe(rows.reduce((total, row) => total + rowBound(row), 0));
     let offset = 0;
-    for (let index = 0; index < rows.length; index += 1) offset = this.writeRow(out, offset, ids[index]!, rows[index]!);
+    for (let index = 0; index < rows.length; index += 1) offset = this.writeRow(out, offset, ids, index, rows[index]!);
     return out.subarray(0, offset);
   }
 
-  private writeRow(out: Buffer, start: number, id: string, row: SampleRow): number {
-    let offset = out.writeInt16BE(10, start);
-    offset = writeUuid(out, offset, id);
+  private writeRow(out: Buffer, start: number, ids: SampleIdList, index: number, row: SampleRow): number {
+    let offset = out.writeInt16BE(SAMPLE_COPY_COLUMNS.length, start);
+    offset = writeId(out, offset, ids, index);
     offset = writeBytes(out, offset, this.datasetId);
     offset = writeText(out, offset, row.name);
     offset = row.longitude === null || row.latitude === null ? writeNull(out, offset) : writePoint(out, offset, row.longitude, row.latitude);
@@ -73,6 +74,38 @@ export class SampleRecordEncoder {
     offset = writeJsonb(out, offset, row.valuesJson);
     return writeBytes(out, offset, this.importId);
   }
+}
+
+/** The columns of an import's location segment that encodePoints writes, in its order. */
+export const POINT_COPY_COLUMNS = ['sample_id', 'location'] as const;
+
+// Field count, two length words, a uuid and a point.
+const POINT_ROW_BYTES = 2 + 2 * 4 + UUID_BYTES + POINT_EWKB_BYTES;
+
+/** Binary COPY tuples of located samples and how many there are. */
+export interface EncodedPoints {
+  data: Buffer;
+  count: number;
+}
+
+/**
+ * Encodes the located samples of a batch for `COPY <segment> (POINT_COPY_COLUMNS) FROM STDIN
+ * (FORMAT binary)`, `ids` giving the id of each row by its index. Samples without a location are
+ * left out.
+ */
+export function encodePoints(ids: SampleIdList, rows: readonly SampleRow[]): EncodedPoints {
+  const out = Buffer.allocUnsafe(rows.length * POINT_ROW_BYTES);
+  let offset = 0;
+  let count = 0;
+  for (let index = 0; index < rows.length; index += 1) {
+    const row = rows[index]!;
+    if (row.longitude === null || row.latitude === null) continue;
+    offset = out.writeInt16BE(POINT_COPY_COLUMNS.length, offset);
+    offset = writeId(out, offset, ids, index);
+    offset = writePoint(out, offset, row.longitude, row.latitude);
+    count += 1;
+  }
+  return { data: out.subarray(0, offset), count };
 }
 
 function rowBound(row: SampleRow): number {
@@ -96,11 +129,8 @@ function writeBytes(out: Buffer, offset: number, bytes: Buffer): number {
   return start + bytes.copy(out, start);
 }
 
-function writeUuid(out: Buffer, offset: number, uuid: string): number {
-  const start = out.writeInt32BE(UUID_BYTES, offset);
-  const written = out.write(uuid.replaceAll('-', ''), start, UUID_BYTES, 'hex');
-  if (written !== UUID_BYTES) throw new Error(`"${uuid}" is not a UUID`);
-  return start + UUID_BYTES;
+function writeId(out: Buffer, offset: number, ids: SampleIdList, index: number): number {
+  return ids.write(out, out.writeInt32BE(UUID_BYTES, offset), index);
 }
 
 function writeText(out: Buffer, offset: number, text: string | null): number {
@@ -132,10 +162,16 @@ function writePoint(out: Buffer, offset: number, longitude: number, latitude: nu
   return out.writeDoubleLE(latitude, at);
 }
 
-/** Writes an ISO 8601 UTC time, as the row normaliser makes it, as microseconds from PostgreSQL's epoch. */
-function writeTimestamp(out: Buffer, offset: number, iso: string): number {
-  const epochMs = Date.parse(iso);
-  if (Number.isNaN(epochMs)) throw new Error(`"${iso}" is not an ISO 8601 time`);
+/** Writes a time in milliseconds since 1970 as microseconds from PostgreSQL's epoch. */
+function writeTimestamp(out: Buffer, offset: number, time: number): number {
+  if (!Number.isFinite(time)) throw new Error(`${time} is not a time`);
+  // Whole milliseconds, as a JavaScript Date keeps them.
+  const epochMs = Math.trunc(time);
   const start = out.writeInt32BE(8, offset);
-  return out.writeBigInt64BE(BigInt(epochMs - POSTGRES_EPOCH_MS) * 1000n, start);
+  const micros = (epochMs - POSTGRES_EPOCH_MS) * 1000;
+  // Within about 285 years of 2000 the microseconds are an exact double: write them as two words
+  // rather than through a BigInt, which costs more per row.
+  if (!Number.isSafeInteger(micros)) return out.writeBigInt64BE(BigInt(epochMs - POSTGRES_EPOCH_MS) * 1000n, start);
+  const high = Math.floor(micros / 2 ** 32);
+  return out.writeUInt32BE(micros - high * 2 ** 32, out.writeInt32BE(high, start));
 }

@@ -1,5 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -8,13 +7,15 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { ImportCounts, ImportIssue } from '../../common/api/imports.js';
 import type { DatasetChange } from '../../common/events.js';
+import { attachSegment, beginSegmentLoad, createSegmentTable, endSegmentLoad } from '../../server/db/location-segments.js';
 import { appendChange } from '../../server/domain/change-log.js';
-import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER, SAMPLE_COPY_COLUMNS, SampleRecordEncoder } from './copy-binary.js';
+import { BINARY_COPY_HEADER, BINARY_COPY_TRAILER, encodePoints, POINT_COPY_COLUMNS, SAMPLE_COPY_COLUMNS, SampleRecordEncoder } from './copy-binary.js';
+import { CopySpool } from './copy-spool.js';
 import { measurementLines, MEASUREMENT_COPY_COLUMNS, type MeasuredField } from './copy-text.js';
 import { ImportAlreadyMerged, ImportCancelled, ImportRejected } from './ingest-errors.js';
 import type { ImportPlan, PlannedField } from './import-plan.js';
 import type { SampleRow } from './row-normaliser.js';
-import { sampleIdGenerator } from './sample-ids.js';
+import { SampleIds } from './sample-ids.js';
 
 /** The import's ids and what the merge needs to know about the load. */
 export interface MergeInput {
@@ -26,6 +27,8 @@ export interface MergeInput {
   mapping: Record<string, unknown>;
   /** Path of the file that keeps the measurements of qualified values until the samples are in. */
   spoolPath: string;
+  /** Path of the file that keeps the samples' points until the samples are in. */
+  pointSpoolPath: string;
 }
 
 /** Hooks through which the load reports progress and learns of a cancel. */
@@ -79,10 +82,18 @@ export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIte
       const fieldsWidened = await timer.time('widening', () => widenFields(trx, input.datasetId, input.plan.widenedFields));
       const measured = await measuredFields(trx, input.datasetId);
 
-      const spool = new MeasurementSpool(input.spoolPath);
-      const samples = await timer.time('samples', () => copySamples(trx, input, rows, measured, spool, hooks));
-      const measurements = spool.lines > 0 ? await timer.time('measurements', () => copyMeasurements(trx, spool)) : 0;
-      if (input.plan.location.kind === 'geometry') await timer.time('shapes', () => locateShapes(trx, input));
+      const spools: LoadSpools = {
+        measurements: new CopySpool(input.spoolPath),
+        points: new CopySpool(input.pointSpoolPath, { header: BINARY_COPY_HEADER, trailer: BINARY_COPY_TRAILER }),
+      };
+      await beginSegmentLoad(trx, input.importId);
+      const segment = await createSegmentTable(trx, input.importId, input.datasetId);
+      const samples = await timer.time('samples', () => copySamples(trx, input, rows, measured, spools, hooks));
+      const measurements = await timer.time('measurements', () => copySpool(trx, 'measurements', MEASUREMENT_COPY_COLUMNS, spools.measurements));
+      let points = await timer.time('points', () => copySpool(trx, segment, POINT_COPY_COLUMNS, spools.points, 'binary'));
+      if (input.plan.location.kind === 'geometry') points += await timer.time('shapes', () => locateShapes(trx, input, segment));
+      await endSegmentLoad(trx);
+      await timer.time('segment', () => attachSegment(trx, input.importId, input.datasetId, points));
 
       // Widened fields are named only when there are some, so the usual op and counts stay as they were.
       const widened = fieldsWidened.length > 0;
@@ -108,8 +119,14 @@ export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIte
       return { change, counts, stepSeconds: timer.seconds };
     });
   } finally {
-    await rm(input.spoolPath, { force: true });
+    await Promise.all([rm(input.spoolPath, { force: true }), rm(input.pointSpoolPath, { force: true })]);
   }
+}
+
+/** The files that keep what the samples COPY cannot send at the same time. */
+interface LoadSpools {
+  measurements: CopySpool;
+  points: CopySpool;
 }
 
 async function copySamples(
@@ -117,10 +134,10 @@ async function copySamples(
   input: MergeInput,
   batches: AsyncIterable<SampleRow[]>,
   measured: ReadonlyMap<string, MeasuredField>,
-  spool: MeasurementSpool,
+  spools: LoadSpools,
   hooks: MergeHooks,
 ): Promise<number> {
-  const nextId = sampleIdGenerator();
+  const sampleIds = new SampleIds();
   const encoder = new SampleRecordEncoder(input.datasetId, input.importId);
   let loaded = 0;
   async function* records(): AsyncGenerator<Buffer> {
@@ -128,12 +145,16 @@ async function copySamples(
     for await (const rows of batches) {
       hooks.checkCancelled();
       if (rows.length === 0) continue;
-      const ids = rows.map(() => nextId());
+      const ids = sampleIds.batch(rows.length);
       rows.forEach((row, index) => {
-        if (row.qualified) spool.add(measurementLines(ids[index]!, input.importId, row.qualified, measured));
+        if (!row.qualified) return;
+        const lines = measurementLines(ids.text(index), input.importId, row.qualified, measured);
+        spools.measurements.add(lines, countLines(lines));
       });
+      const points = encodePoints(ids, rows);
+      spools.points.add(points.data, points.count);
       loaded += rows.length;
-      await spool.drain();
+      await Promise.all([spools.measurements.drain(), spools.points.drain()]);
       yield encoder.encode(ids, rows);
     }
     yield BINARY_COPY_TRAILER;
@@ -144,10 +165,11 @@ async function copySamples(
   return loaded;
 }
 
-async function copyMeasurements(trx: Knex.Transaction, spool: MeasurementSpool): Promise<number> {
+/** Copies what a spool kept into its table, and returns the number of records. */
+async function copySpool(trx: Knex.Transaction, table: string, columns: readonly string[], spool: CopySpool, format: 'text' | 'binary' = 'text'): Promise<number> {
   await spool.close();
-  await copyInto(trx, 'measurements', MEASUREMENT_COPY_COLUMNS, createReadStream(spool.path));
-  return spool.lines;
+  if (spool.records > 0) await copyInto(trx, table, columns, createReadStream(spool.path), format);
+  return spool.records;
 }
 
 /**
@@ -163,39 +185,6 @@ async function copyInto(trx: Knex.Transaction, table: string, columns: readonly 
   await pipeline(source instanceof Readable ? source : Readable.from(source), copy);
 }
 
-/**
- * Measurement lines written to a file during the samples COPY, because one connection can run
- * only one COPY at a time. They are copied once the samples exist.
- */
-class MeasurementSpool {
-  lines = 0;
-  private out: ReturnType<typeof createWriteStream> | null = null;
-  private pending = '';
-
-  constructor(readonly path: string) {}
-
-  add(text: string): void {
-    if (text === '') return;
-    this.lines += countLines(text);
-    this.pending += text;
-  }
-
-  async drain(): Promise<void> {
-    if (this.pending === '') return;
-    this.out ??= createWriteStream(this.path);
-    const ok = this.out.write(this.pending);
-    this.pending = '';
-    if (!ok) await once(this.out, 'drain');
-  }
-
-  async close(): Promise<void> {
-    await this.drain();
-    if (!this.out) return;
-    this.out.end();
-    await once(this.out, 'finish');
-  }
-}
-
 function countLines(text: string): number {
   let count = 0;
   for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', index + 1)) count += 1;
@@ -205,16 +194,22 @@ function countLines(text: string): number {
 /**
  * Gives samples located by a line or polygon their location: a point PostGIS guarantees to lie on
  * the shape (ST_PointOnSurface), unlike a centroid. Their shape is the value of the geometry field.
+ * The points go into the import's segment. Returns how many there are.
  */
-async function locateShapes(trx: Knex.Transaction, input: MergeInput): Promise<void> {
+async function locateShapes(trx: Knex.Transaction, input: MergeInput, segment: string): Promise<number> {
   const location = input.plan.location;
   const column = location.kind === 'geometry' && location.column !== null ? input.plan.columns[location.column] : input.plan.columns.find((candidate) => candidate.target.kind === 'field' && candidate.target.field.type === 'geometry');
-  if (!column) return;
-  await trx.raw(
-    `UPDATE samples SET location = ST_SetSRID(ST_PointOnSurface(ST_GeomFromGeoJSON("values"->?)), 4326)
-     WHERE import_id = ? AND dataset_id = ? AND location IS NULL AND ("values"->?) IS NOT NULL`,
-    [column.key, input.importId, input.datasetId, column.key],
+  if (!column) return 0;
+  const result: { rowCount: number | null } = await trx.raw(
+    `WITH located AS (
+       UPDATE samples SET location = ST_SetSRID(ST_PointOnSurface(ST_GeomFromGeoJSON("values"->?)), 4326)
+       WHERE import_id = ? AND dataset_id = ? AND location IS NULL AND ("values"->?) IS NOT NULL
+       RETURNING id, location
+     )
+     INSERT INTO ?? (sample_id, location) SELECT id, location FROM located WHERE location IS NOT NULL`,
+    [column.key, input.importId, input.datasetId, column.key, segment],
   );
+  return result.rowCount ?? 0;
 }
 
 function stepTimer() {

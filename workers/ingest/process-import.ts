@@ -193,7 +193,15 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
 
     const result = await loadAndMerge(
       deps.knex,
-      { importId, datasetId: record.datasetId, userId: record.userId, plan, mapping: summariseMapping(plan), spoolPath: deps.uploads.derivedPath(record.storageKey, 'measurements') },
+      {
+        importId,
+        datasetId: record.datasetId,
+        userId: record.userId,
+        plan,
+        mapping: summariseMapping(plan),
+        spoolPath: deps.uploads.derivedPath(record.storageKey, 'measurements'),
+        pointSpoolPath: deps.uploads.derivedPath(record.storageKey, 'points'),
+      },
       rejectingInvalid(batches, issues, reject, plan.rowsTotal),
       {
         indexing: () => reporter.startPhase('indexing', plan.rowsTotal),

@@ -8,7 +8,7 @@ import { epochUnitOf, targetField, type ImportPlan, type PlannedColumn } from '.
 import { quoted, type IssueCollector, type RowPosition } from './issue-collector.js';
 import { MissingValues } from './missing-values.js';
 import { numberShape, parseNumber } from './numbers.js';
-import { formatDateTime, isCanonicalUtc, parseBasicIsoNumber, parseEpoch, type ParsedTime, type TimePrecision } from './temporal.js';
+import { canonicalUtcMs, parseBasicIsoNumber, parseEpoch, type ParsedTime, type TimePrecision } from './temporal.js';
 import { UnreadableCell } from './spreadsheet.js';
 import { parseWkt } from './wkt.js';
 
@@ -31,8 +31,8 @@ export interface SampleRow {
   /** The coordinates as the file wrote them, "latitude, longitude"; null for geometries. */
   locationText: string | null;
   elevation: number | null;
-  /** ISO 8601 in UTC. */
-  collectedAt: string | null;
+  /** Milliseconds since 1970-01-01 UTC. */
+  collectedAt: number | null;
   collectedAtPrecision: TimePrecision | null;
   /** JSON object text of the field values by key; missing values are absent. */
   valuesJson: string;
@@ -258,8 +258,9 @@ export class RowNormaliser implements CellContext {
     } else if (typeof value === 'string') {
       const text = presentText(value, this.reading.missing);
       if (text === undefined) return;
-      if (epoch === null && isCanonicalUtc(text)) {
-        row.collectedAt = text;
+      const canonical = epoch === null ? canonicalUtcMs(text) : null;
+      if (canonical !== null) {
+        row.collectedAt = canonical;
         row.collectedAtPrecision = 'millisecond';
         return;
       }
@@ -274,7 +275,7 @@ export class RowNormaliser implements CellContext {
       this.invalid(value, `${quoted(value)} ${unreal ?? `is not ${expected}`}`);
       return;
     }
-    row.collectedAt = formatDateTime(time.epochMs);
+    row.collectedAt = time.epochMs;
     row.collectedAtPrecision = time.precision;
   }
 
