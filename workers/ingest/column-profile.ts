@@ -101,6 +101,29 @@ export class ColumnProfile {
 
   constructor(private readonly missingValues: MissingValues) {}
 
+  /** Returns the counts of this profile as plain data, which a worker thread can post. */
+  snapshot(): ProfileSnapshot {
+    const { missingValues: _missingValues, ...counts } = this;
+    return counts;
+  }
+
+  /**
+   * Adds the counts of a profile of later rows of the same column: numbers and counts by key add
+   * up, sets join, and texts kept from the first rows (examples, the first qualified value of a
+   * shape) stay first.
+   */
+  merge(later: ProfileSnapshot): void {
+    const own = this as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(later)) {
+      const mine = own[key];
+      if (typeof value === 'number') own[key] = (mine as number) + value;
+      else if (value instanceof Set) for (const item of value) (mine as Set<unknown>).add(item);
+      else if (value instanceof Map) mergeMap(mine as Map<unknown, unknown>, value);
+      else if (Array.isArray(value)) (mine as unknown[]).push(...value.slice(0, MAX_EXAMPLES - (mine as unknown[]).length));
+      else addCounts(mine as Record<string, number>, value as Record<string, number>);
+    }
+  }
+
   /** Counts one cell value. */
   observe(value: unknown): void {
     if (typeof value === 'string') {
@@ -285,4 +308,20 @@ export class ColumnProfile {
 function hasOuterSpace(text: string): boolean {
   if (text.length === 0) return false;
   return text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32;
+}
+
+/** The counts of a column profile without its settings, as ColumnProfile.snapshot returns them. */
+export type ProfileSnapshot = Omit<ColumnProfile, 'snapshot' | 'merge' | 'observe' | 'qualifiedIn' | 'qualified' | 'sexagesimal'>;
+
+/** Adds counts by key, or keeps the first text for a key, as the map holds. */
+function mergeMap(mine: Map<unknown, unknown>, later: Map<unknown, unknown>): void {
+  for (const [key, value] of later) {
+    const current = mine.get(key);
+    if (typeof value === 'number') mine.set(key, ((current as number | undefined) ?? 0) + value);
+    else if (current === undefined) mine.set(key, value);
+  }
+}
+
+function addCounts(mine: Record<string, number>, later: Record<string, number>): void {
+  for (const [key, value] of Object.entries(later)) mine[key] = (mine[key] ?? 0) + value;
 }

@@ -3,6 +3,7 @@ import { detectHeaderRow, HEADER_SEARCH_ROWS, type TopRecord } from './header-ro
 import type { MissingValues } from './missing-values.js';
 import type { TableScan } from './plan-builder.js';
 import type { RecordSpoolWriter } from './record-spool-writer.js';
+import { startRangeScan, splitPlan, SPLIT_SCAN_MIN_BYTES, type RangeScan, type SplitPlan } from './split-scan.js';
 import { readRecords, type RecordBatch, type TableLocation } from './table-source.js';
 
 /** Reports how far a pass is: rows seen and the share of the file read (0 to 1). */
@@ -14,6 +15,8 @@ export interface TableScanResult extends TableScan {
   headerRow: number;
   /** Row numbers of the rows before the header that were skipped (titles, comments, metadata). */
   skippedAbove: number;
+  /** Parts of the file read at once: 2 when a worker thread read the second half, else 1. */
+  parts: number;
 }
 
 /** Most columns a table may have; each becomes a field. */
@@ -49,7 +52,8 @@ export function raggedRowProblem(record: readonly unknown[], width: number, csv:
 /**
  * Reads a table once: finds the header row among the first records (or takes the given one),
  * then profiles every column over all data rows. With a `spool`, every record read is also
- * written to it.
+ * written to it. A large CSV file is read in two halves at once, the second by a worker thread
+ * (see split-scan.ts), from `splitFromBytes` on.
  */
 export async function scanTable(
   location: TableLocation,
@@ -57,50 +61,122 @@ export async function scanTable(
   headerRow: number | null,
   progress: ScanProgress,
   spool: RecordSpoolWriter | null = null,
+  splitFromBytes: number = SPLIT_SCAN_MIN_BYTES,
 ): Promise<TableScanResult> {
-  const scan: TableScanResult = { headers: [], profiles: [], rows: 0, brokenRows: 0, headerRow: 0, skippedAbove: 0 };
-  const top: TopRecord[] = [];
-  let started = false;
-  let width = 0;
-  const csv = location.format === 'csv';
-
-  const start = () => {
-    started = true;
-    scan.headerRow = headerRow ?? detectHeaderRow(top) ?? 1;
-    const header = top.find((record) => record.rowNumber === scan.headerRow);
-    scan.headers = header ? [...header.cells] : [];
-    width = scan.headers.length;
-    scan.profiles = scan.headers.map(() => new ColumnProfile(missing));
-    for (const record of top) {
-      if (record.rowNumber < scan.headerRow) scan.skippedAbove += 1;
-      else if (record.rowNumber > scan.headerRow) observe(record.cells, record.rowNumber);
-    }
-  };
-  const observe = (record: readonly unknown[], _rowNumber: number, error?: string) => {
-    scan.rows += 1;
-    if (error !== undefined || raggedRowProblem(record, width, csv) !== null) {
-      scan.brokenRows += 1;
-      return;
-    }
-    for (let column = 0; column < width; column += 1) scan.profiles[column]!.observe(record[column]);
-  };
-
+  const split = spool === null ? await splitPlan(location, headerRow, splitFromBytes) : null;
+  if (split) {
+    const scan = await scanSplit(location, split, missing, headerRow, progress);
+    if (scan) return scan;
+  }
   const batches = spool ? spool.record(readRecords(location)) : readRecords(location);
+  const pass = new RecordScan(missing, headerRow, location.format === 'csv');
   for await (const batch of batches) {
+    pass.add(batch);
+    if (pass.scan.headers.length > MAX_TABLE_COLUMNS) break;
+    progress(pass.scan.rows, batch.fraction);
+  }
+  return pass.finish();
+}
+
+/**
+ * Scans the first part of a split file here and the rest in a worker thread, which starts once
+ * the header is known. Returns null when the split cannot be trusted: the first part ended inside
+ * a record (a quoted field with a line break across the split, or a broken quote) or the worker
+ * failed. The caller then reads the whole file in one pass, which reports any error with its
+ * true line.
+ */
+async function scanSplit(location: TableLocation, split: SplitPlan, missing: MissingValues, headerRow: number | null, progress: ScanProgress): Promise<TableScanResult | null> {
+  let rest: RangeScan | null = null;
+  const report = () => progress(pass.scan.rows + (rest?.rows ?? 0), split.fractionOf(mainFraction, rest?.fraction ?? 0));
+  let mainFraction = 0;
+  const pass = new RecordScan(missing, headerRow, true, () => {
+    rest = startRangeScan({ location: { ...location, open: undefined }, range: split.rest, width: pass.width, missingCodes: missing.codes }, report);
+  });
+  try {
+    for await (const batch of readRecords({ ...location, range: split.first })) {
+      pass.add(batch);
+      if (pass.scan.headers.length > MAX_TABLE_COLUMNS) return null;
+      mainFraction = batch.fraction;
+      report();
+    }
+    const scan = pass.finish();
+    if (pass.lastRecordFailed || !rest) return null;
+    const later = await (rest as RangeScan).result;
+    if (!later) return null;
+    scan.parts = 2;
+    scan.rows += later.rows;
+    scan.brokenRows += later.brokenRows;
+    scan.profiles.forEach((profile, index) => profile.merge(later.profiles[index]!));
+    return scan;
+  } finally {
+    (rest as RangeScan | null)?.stop();
+  }
+}
+
+/** The header search and the column profiles of one pass over a table's records. */
+class RecordScan {
+  readonly scan: TableScanResult = { headers: [], profiles: [], rows: 0, brokenRows: 0, headerRow: 0, skippedAbove: 0, parts: 1 };
+  /** Number of columns of the header. */
+  width = 0;
+  /** Whether the last record read had a syntax error, such as a quote still open at the end. */
+  lastRecordFailed = false;
+  private readonly top: TopRecord[] = [];
+  private started = false;
+
+  constructor(
+    private readonly missing: MissingValues,
+    private readonly headerRow: number | null,
+    private readonly csv: boolean,
+    private readonly onStart: () => void = () => {},
+  ) {}
+
+  add(batch: RecordBatch): void {
     forEachRecord(batch, (record, rowNumber, error) => {
-      if (started) {
-        if (rowNumber > scan.headerRow) observe(record, rowNumber, error);
+      this.lastRecordFailed = error !== undefined;
+      if (this.started) {
+        if (rowNumber > this.scan.headerRow) this.observe(record, error);
         return;
       }
-      top.push({ rowNumber, cells: record });
-      const enough = headerRow === null ? top.length >= HEADER_SEARCH_ROWS : rowNumber >= headerRow + HEADER_SEARCH_ROWS;
-      if (enough) start();
+      this.top.push({ rowNumber, cells: record });
+      const enough = this.headerRow === null ? this.top.length >= HEADER_SEARCH_ROWS : rowNumber >= this.headerRow + HEADER_SEARCH_ROWS;
+      if (enough) this.start();
     });
-    if (scan.headers.length > MAX_TABLE_COLUMNS) break;
-    progress(scan.rows, batch.fraction);
   }
-  if (!started) start();
-  return scan;
+
+  finish(): TableScanResult {
+    if (!this.started) this.start();
+    return this.scan;
+  }
+
+  private start(): void {
+    const { scan, top } = this;
+    this.started = true;
+    scan.headerRow = this.headerRow ?? detectHeaderRow(top) ?? 1;
+    const header = top.find((record) => record.rowNumber === scan.headerRow);
+    scan.headers = header ? [...header.cells] : [];
+    this.width = scan.headers.length;
+    scan.profiles = scan.headers.map(() => new ColumnProfile(this.missing));
+    for (const record of top) {
+      if (record.rowNumber < scan.headerRow) scan.skippedAbove += 1;
+      else if (record.rowNumber > scan.headerRow) this.observe(record.cells);
+    }
+    if (this.width <= MAX_TABLE_COLUMNS) this.onStart();
+  }
+
+  private observe(record: readonly unknown[], error?: string): void {
+    this.scan.rows += 1;
+    if (!profileRecord(this.scan.profiles, record, this.width, this.csv, error)) this.scan.brokenRows += 1;
+  }
+}
+
+/**
+ * Counts a data record's cells in the profiles of their columns. Returns false, counting nothing,
+ * for a record with a syntax error or a number of cells that does not fit the header.
+ */
+export function profileRecord(profiles: readonly ColumnProfile[], record: readonly unknown[], width: number, csv: boolean, error?: string): boolean {
+  if (error !== undefined || raggedRowProblem(record, width, csv) !== null) return false;
+  for (let column = 0; column < width; column += 1) profiles[column]!.observe(record[column]);
+  return true;
 }
 
 /** Calls `visit` for every non-blank record of a batch. */

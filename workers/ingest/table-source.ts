@@ -32,7 +32,18 @@ export interface TableLocation {
   /** Decode UTF-8 strictly, failing on invalid bytes; the analysis does, the load need not. */
   strict: boolean;
   /** Opens the file as a byte stream; the upload store's reader by default, replaceable in tests. */
-  open?: (options: { highWaterMark: number }) => ReadStream;
+  open?: (options: { highWaterMark: number; start?: number; end?: number }) => ReadStream;
+  /**
+   * For a CSV file that is not in a ZIP archive: the bytes to read, from `start` up to but not
+   * including `end`. Line and record numbers then count from the range's start.
+   */
+  range?: ByteRange;
+}
+
+/** Bytes of a file, from `start` up to but not including `end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** Consecutive rows of a table as cell arrays, with the line (CSV) or row (sheet) of each. */
@@ -57,8 +68,10 @@ export interface TextInput {
 export async function openTextInput(location: TableLocation): Promise<TextInput> {
   const encoding = location.encoding ?? 'utf-8';
   if (location.entry === null) {
-    const raw = location.open ? location.open({ highWaterMark: READ_CHUNK_BYTES }) : createReadStream(location.file, { highWaterMark: READ_CHUNK_BYTES });
-    const size = (await stat(location.file)).size;
+    // ReadStream's end is inclusive.
+    const options = { highWaterMark: READ_CHUNK_BYTES, ...(location.range ? { start: location.range.start, end: location.range.end - 1 } : {}) };
+    const raw = location.open ? location.open(options) : createReadStream(location.file, options);
+    const size = location.range ? location.range.end - location.range.start : (await stat(location.file)).size;
     const fraction = () => (size > 0 ? Math.min(1, raw.bytesRead / size) : 1);
     if (encoding === 'utf-8' && !location.strict) {
       // The analysis checked every byte, so Node's own decoder is safe and faster. It keeps a byte
@@ -110,7 +123,8 @@ async function* csvRecords(location: TableLocation): AsyncGenerator<RecordBatch>
   try {
     for await (const batch of readCsvBatches({ stream: input.stream, bytesRead: () => 0 }, location.delimiter ?? ',')) {
       const rowNumbers = batch.records.map((_record, offset) => batch.firstRecord + offset + 1);
-      const first = batch.firstRecord === 0 ? batch.records[0] : undefined;
+      // A byte order mark can only start the file, not a range after its start.
+      const first = batch.firstRecord === 0 && !location.range?.start ? batch.records[0] : undefined;
       if (first?.[0]?.startsWith('\uFEFF')) first[0] = first[0].slice(1);
       const errors = new Map(batch.errors.map((error) => [error.record + 1, error.message]));
       yield { records: batch.records, rowNumbers, errors, fraction: input.fraction() };

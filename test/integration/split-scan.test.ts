@@ -1,0 +1,121 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MissingValues } from '../../workers/ingest/missing-values.js';
+import { splitPlan } from '../../workers/ingest/split-scan.js';
+import { scanTable, type TableScanResult } from '../../workers/ingest/table-scan.js';
+import type { TableLocation } from '../../workers/ingest/table-source.js';
+import { NotUtf8Error } from '../../workers/ingest/text-decoding.js';
+
+// Splits every file, however small; the analysis splits from 16 MiB on.
+const ALWAYS = 1;
+const NEVER = Number.POSITIVE_INFINITY;
+
+let folder: string;
+
+beforeAll(async () => {
+  folder = await mkdtemp(path.join(os.tmpdir(), 'fairport-split-scan-'));
+});
+
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function csvFile(name: string, content: string | Buffer): Promise<TableLocation> {
+  const file = path.join(folder, name);
+  await writeFile(file, content);
+  return { file, format: 'csv', entry: null, encoding: 'utf-8', delimiter: ',', sheet: null, strict: true };
+}
+
+async function scan(location: TableLocation, splitFrom: number): Promise<{ result: TableScanResult; fractions: number[] }> {
+  const fractions: number[] = [];
+  const result = await scanTable(location, new MissingValues(), null, (_rows, fraction) => fractions.push(fraction), null, splitFrom);
+  return { result, fractions };
+}
+
+/** A table whose every kind of value, missing code, broken row and blank line turns up in both halves. */
+function mixedTable(rows: number): string {
+  const lines = ['site,depth,sampled,lat,lon,lead,flag,note'];
+  for (let index = 0; index < rows; index += 1) {
+    const day = (index % 28) + 1;
+    const cells = [
+      `S${index}`,
+      index % 17 === 0 ? 'NA' : index % 19 === 0 ? '-9999' : (index * 0.25).toFixed(2),
+      index % 3 === 0 ? `2023-06-${String(day).padStart(2, '0')}` : `${day}/06/2023`,
+      index % 5 === 0 ? `${40 + (index % 9)}°${index % 60}'N` : String(40 + (index % 9) + 0.5),
+      index % 7 === 0 ? '361' : String(-(index % 180)),
+      index % 11 === 0 ? '<0.01' : index % 13 === 0 ? 'BDL' : String(index % 100),
+      index % 2 === 0 ? 'yes' : 'no',
+      index % 23 === 0 ? '"a note, with a comma"' : `note ${index}`,
+    ];
+    lines.push(cells.join(','));
+    if (index % 97 === 0) lines.push('');
+    if (index % 131 === 0) lines.push('R,1,2');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function snapshots(result: TableScanResult) {
+  return result.profiles.map((profile) => profile.snapshot());
+}
+
+describe('two-part table scan', () => {
+  it('profiles as one pass does', async () => {
+    const location = await csvFile('mixed.csv', mixedTable(20_000));
+    expect(await splitPlan(location, null, ALWAYS)).not.toBeNull();
+
+    const whole = await scan(location, NEVER);
+    const split = await scan(location, ALWAYS);
+    expect(whole.result.parts).toBe(1);
+    expect(split.result.parts).toBe(2);
+    expect(split.result.rows).toBe(whole.result.rows);
+    expect(split.result.brokenRows).toBe(whole.result.brokenRows);
+    expect(split.result.brokenRows).toBe(153);
+    expect(split.result.headers).toEqual(whole.result.headers);
+    expect(snapshots(split.result)).toEqual(snapshots(whole.result));
+    expect(split.fractions.at(-1)).toBeCloseTo(1, 5);
+  });
+
+  it('keeps the first examples', async () => {
+    // MAX_EXAMPLES is 3.
+    const location = await csvFile('examples.csv', `name,value\n${Array.from({ length: 50_000 }, (_, index) => `N${index},${index}`).join('\n')}\n`);
+    const split = await scan(location, ALWAYS);
+    expect(split.result.parts).toBe(2);
+    expect(split.result.profiles[0]!.examples).toEqual(['N0', 'N1', 'N2']);
+    expect(split.result.rows).toBe(50_000);
+  });
+
+  it('reads a line break in quotes across the split in one pass', async () => {
+    // One long quoted cell with line breaks around the middle of the file.
+    const before = Array.from({ length: 2_000 }, (_, index) => `A${index},${index}`).join('\n');
+    const after = Array.from({ length: 2_000 }, (_, index) => `B${index},${index}`).join('\n');
+    const location = await csvFile('quoted.csv', `name,value\n${before}\nQ,"${'line\n'.repeat(4_000)}end"\n${after}\n`);
+    const plan = await splitPlan(location, null, ALWAYS);
+    const content = await import('node:fs/promises').then((fs) => fs.readFile(location.file, 'utf8'));
+    const quoteStart = content.indexOf('"');
+    expect(plan!.first.end).toBeGreaterThan(quoteStart);
+    expect(plan!.first.end).toBeLessThan(content.lastIndexOf('"'));
+
+    const whole = await scan(location, NEVER);
+    const split = await scan(location, ALWAYS);
+    expect(split.result.parts).toBe(1);
+    expect(split.result.rows).toBe(4_001);
+    expect(split.result.brokenRows).toBe(0);
+    expect(snapshots(split.result)).toEqual(snapshots(whole.result));
+  });
+
+  it('raises NotUtf8Error for a late invalid byte', async () => {
+    const rows = Array.from({ length: 5_000 }, (_, index) => `N${index},${index}`).join('\n');
+    const location = await csvFile('late-latin1.csv', Buffer.concat([Buffer.from(`name,value\n${rows}\n`), Buffer.from('Z\xfcrich,1\n', 'latin1')]));
+    await expect(scan(location, ALWAYS)).rejects.toBeInstanceOf(NotUtf8Error);
+  });
+
+  it('does not split UTF-16, ZIP entries or small files', async () => {
+    const location = await csvFile('small.csv', 'name,value\nA,1\nB,2\n');
+    expect(await splitPlan({ ...location, encoding: 'utf-16le' }, null, ALWAYS)).toBeNull();
+    expect(await splitPlan({ ...location, entry: 'table.csv' }, null, ALWAYS)).toBeNull();
+    expect(await splitPlan(location, null, 1024)).toBeNull();
+    expect(await splitPlan(location, 5_000, ALWAYS)).toBeNull();
+  });
+});
