@@ -314,8 +314,8 @@ async function runSamplesCopy(databaseUrl: string, workDir: string, options: Ing
     return psql(
       'BEGIN',
       `SELECT set_config('fairport.location_segment', '${segment}', true)`,
-      `CREATE TABLE ${table} (LIKE sample_locations)`,
-      `ALTER TABLE ${table} ALTER COLUMN segment_id SET DEFAULT '${segment}', ALTER COLUMN dataset_id SET DEFAULT '${target}', ADD CONSTRAINT ${table}_segment CHECK (segment_id = '${segment}')`,
+      `CREATE TABLE ${table} (segment_id uuid NOT NULL DEFAULT '${segment}', dataset_id uuid NOT NULL DEFAULT '${target}',
+         sample_id uuid NOT NULL, location geometry(Point, 4326) NOT NULL, CONSTRAINT ${table}_segment CHECK (segment_id = '${segment}'))`,
       `\\copy samples (${columns}) FROM '${file}' WITH (FORMAT binary)`,
       `\\copy ${table} (sample_id, location) FROM '${file}.points' WITH (FORMAT binary)`,
       `CREATE INDEX ${table}_location ON ${table} USING gist (location)`,

@@ -54,8 +54,11 @@ export interface IngestWorld {
   close(): Promise<void>;
 }
 
-/** Sets up an ingest world on a fresh copy of the migrated template database. */
-export async function createIngestWorld(issuesMax = 50): Promise<IngestWorld> {
+/**
+ * Sets up an ingest world on a fresh copy of the migrated template database. `segmentMinRows`
+ * overrides the fewest rows for which a load builds a location segment of its own.
+ */
+export async function createIngestWorld(issuesMax = 50, options: { segmentMinRows?: number } = {}): Promise<IngestWorld> {
   const database = await createTestDatabase();
   const knex = createKnex({ DATABASE_URL: database.url, DATABASE_POOL_MAX: 5 });
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'fairport-ingest-'));
@@ -112,7 +115,7 @@ export async function createIngestWorld(issuesMax = 50): Promise<IngestWorld> {
     },
     async load(importId, invalidRows = 'reject', attempt = { isFinal: true }, customUploads = uploads) {
       await knex('imports').where({ id: importId, state: 'awaiting_review' }).update({ state: 'queued', phase: 'queued', invalidRows, loadRequestedAt: knex.fn.now() });
-      return runLoad({ knex, uploads: customUploads, publisher, issuesMax }, importId, attempt);
+      return runLoad({ knex, uploads: customUploads, publisher, issuesMax, ...options }, importId, attempt);
     },
     async changeMapping(importId, update) {
       const record = await knex('imports').where({ id: importId }).first('options', 'revision');

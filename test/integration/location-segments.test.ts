@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_SEGMENT, segmentTableName } from '../../server/db/location-segments.js';
+import { createSegmentTable, inBoxCondition, LIVE_SEGMENT, segmentTableName } from '../../server/db/location-segments.js';
 import { listSamples } from '../../server/domain/samples.js';
 import { createIngestWorld, type IngestWorld } from '../helpers/ingest.js';
 
@@ -13,7 +13,8 @@ function gridCsv(): string {
 let world: IngestWorld;
 
 beforeAll(async () => {
-  world = await createIngestWorld();
+  // Every import here gets a segment of its own, however small, except in the test of small imports.
+  world = await createIngestWorld(50, { segmentMinRows: 1 });
 });
 
 afterAll(async () => {
@@ -131,5 +132,58 @@ describe('the spatial index of samples in segments', () => {
     expect(await world.knex('samples').where({ datasetId, importId: invalid }).count({ n: '*' })).toEqual([{ n: 0 }]);
     expect(await tableExists(segmentTableName(invalid))).toBe(false);
     expect(await world.knex('sample_location_segments').where({ datasetId })).toEqual([]);
+  });
+
+  it('leaves small imports to the live segment', async () => {
+    const small = await createIngestWorld();
+    try {
+      const datasetId = await small.createDataset('Small');
+      const importId = await small.addImport(datasetId, { content: gridCsv(), name: 'grid.csv' });
+      expect((await small.run(importId)).state).toBe('completed');
+      expect(await small.knex('sample_location_segments').where({ datasetId })).toEqual([]);
+      expect(await small.knex('sample_locations_live').where({ datasetId }).count({ n: '*' })).toEqual([{ n: 200 }]);
+      const samples = await listSamples(datasetId, { limit: 1000, afterOrd: null, bbox: { minLon: 2.5, minLat: 44.5, maxLon: 4.5, maxLat: 45.5 } });
+      expect(samples.map((sample) => sample.name).sort()).toEqual(['S3_45', 'S4_45']);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('looks up only boxes that hold few points', async () => {
+    const datasetId = await world.createDataset('Estimate');
+    await world.knex('datasets').where({ id: datasetId }).update({ locatedCount: 1_000_000, spatialExtent: world.knex.raw('ST_MakeEnvelope(0, 0, 100, 100, 4326)') });
+    const uses = async (box: [number, number, number, number]) => {
+      const [minLon, minLat, maxLon, maxLat] = box;
+      return (await inBoxCondition(world.knex, datasetId, { minLon, minLat, maxLon, maxLat })).sql.includes('sample_locations');
+    };
+    // 1% of the extent contains about 10,000 points, 4% about 40,000, which are read in row order instead.
+    expect(await uses([0, 0, 10, 10])).toBe(true);
+    expect(await uses([0, 0, 20, 20])).toBe(false);
+    expect(await uses([-180, -90, 180, 90])).toBe(false);
+    expect(await uses([200, 0, 210, 10])).toBe(true);
+    // Along a meridian the extent has no width, so a box contains all the points or none.
+    await world.knex('datasets').where({ id: datasetId }).update({ spatialExtent: world.knex.raw('ST_MakeEnvelope(5, 0, 5, 100, 4326)') });
+    expect(await uses([4, 0, 6, 1])).toBe(true);
+    expect(await uses([4, 0, 6, 50])).toBe(false);
+    expect(await uses([6, 0, 7, 100])).toBe(true);
+  });
+
+  it('lets a dataset deletion pass a running load', async () => {
+    const loaded = await world.createDataset('Being loaded');
+    const deleted = await world.createDataset('Deleted meanwhile');
+    const importId = await importGrid(deleted);
+
+    // A load between the creation of its segment table and its commit.
+    const load = await world.knex.transaction();
+    try {
+      await createSegmentTable(load, '0190a3c2-4444-7abc-8def-000000000001', loaded);
+      await world.knex.transaction(async (trx) => {
+        await trx.raw("SET LOCAL lock_timeout = '2s'");
+        await trx('datasets').where({ id: deleted }).delete();
+      });
+    } finally {
+      await load.rollback();
+    }
+    expect(await tableExists(segmentTableName(importId))).toBe(false);
   });
 });

@@ -111,6 +111,58 @@ describe('two-part table scan', () => {
     await expect(scan(location, ALWAYS)).rejects.toBeInstanceOf(NotUtf8Error);
   });
 
+  describe('same analysis as one pass', () => {
+    const lines = (count: number, line: (index: number) => string) => Array.from({ length: count }, (_, index) => line(index)).join(LF);
+    const LF = '\n';
+
+    async function both(name: string, content: string, headerRow: number | null = null) {
+      const location = await csvFile(name, content);
+      const read = (splitFrom: number) => scanTable(location, new MissingValues(), headerRow, () => {}, null, splitFrom);
+      return { whole: await read(NEVER), split: await read(ALWAYS) };
+    }
+
+    function summary(result: TableScanResult) {
+      return { headerRow: result.headerRow, headers: result.headers, rows: result.rows, brokenRows: result.brokenRows, profiles: snapshots(result) };
+    }
+
+    it('bare CR in LF cells', async () => {
+      // PapaParse guesses "\r" from a chunk that starts mid-file, unless both parts use the file's line break.
+      const { whole, split } = await both('cr-in-cells.csv', `name,note,depth\n${lines(200, (index) => `S${index},first\rsecond,${index}`)}\n`);
+      expect(split.parts).toBe(2);
+      expect(whole.brokenRows).toBe(0);
+      expect(summary(split)).toEqual(summary(whole));
+    });
+
+    it('bare LF in CRLF cell', async () => {
+      const before = Array.from({ length: 100 }, (_, index) => `A${index},${index},x`).join('\r\n');
+      const after = Array.from({ length: 100 }, (_, index) => `B${index},${index},x`).join('\r\n');
+      const { whole, split } = await both('lf-in-crlf.csv', `name,depth,note\r\n${before}\r\nX,1,one\ntwo\r\n${after}\r\n`);
+      expect(split.parts).toBe(2);
+      expect(summary(split)).toEqual(summary(whole));
+    });
+
+    it('quoted blank lines across split', async () => {
+      // The first part ends in an open quote whose record holds only line breaks.
+      const content = `name,a,b\n${lines(50, (index) => `A${index},${index},${index}`)}\n"${'\n'.repeat(2000)}1,2,3\n4,5,6\n7,8,9",10,11\nZ,1,2\n`;
+      const { whole, split } = await both('blank-quoted.csv', content);
+      expect(split.parts).toBe(1);
+      expect(summary(split)).toEqual(summary(whole));
+    });
+
+    it('chosen header past split', async () => {
+      const { whole, split } = await both('late-header.csv', `${'some preamble line of text\n'.repeat(10)}name,a,b\nS1,1,2\nS2,3,4\nS3,5,6\n`, 11);
+      expect(whole.headers).toEqual(['name', 'a', 'b']);
+      expect(split.parts).toBe(1);
+      expect(summary(split)).toEqual(summary(whole));
+    });
+
+    it('header search longer than first part', async () => {
+      const { whole, split } = await both('short-top.csv', `Title of file\n${'some comment line here long\n'.repeat(3)}name,a,b\nS0,0,0.0\nS1,1,0.5\n`);
+      expect(split.parts).toBe(1);
+      expect(summary(split)).toEqual(summary(whole));
+    });
+  });
+
   it('does not split UTF-16, ZIP entries or small files', async () => {
     const location = await csvFile('small.csv', 'name,value\nA,1\nB,2\n');
     expect(await splitPlan({ ...location, encoding: 'utf-16le' }, null, ALWAYS)).toBeNull();

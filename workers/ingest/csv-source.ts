@@ -5,6 +5,17 @@ import Papa from 'papaparse';
 export const CSV_DELIMITERS = [',', ';', '\t', '|'] as const;
 export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
 
+/** Line breaks between CSV records, as PapaParse names them. */
+export type CsvNewline = '\n' | '\r\n' | '\r';
+
+/**
+ * Returns the line break PapaParse chooses for a file whose first chunk of text is `head`: the
+ * one that ends most lines outside quoted fields.
+ */
+export function guessNewline(head: string, delimiter: CsvDelimiter): CsvNewline {
+  return Papa.parse<string[]>(head, { delimiter, preview: 1 }).meta.linebreak as CsvNewline;
+}
+
 /** Raised when one record is longer than MAX_RECORD_CHARS, usually because a quote is never closed. */
 export class CsvRecordTooLong extends Error {
   override name = 'CsvRecordTooLong';
@@ -64,7 +75,7 @@ export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
  * stream is paused while the caller works on a batch, so memory contains about one chunk at a time
  * however large the file is. The stream must deliver strings.
  */
-export async function* readCsvBatches(source: CsvInput, delimiter: CsvDelimiter): AsyncGenerator<CsvBatch> {
+export async function* readCsvBatches(source: CsvInput, delimiter: CsvDelimiter, newline?: CsvNewline): AsyncGenerator<CsvBatch> {
   const input = source.stream;
   const pending: CsvBatch[] = [];
   let nextRecord = 0;
@@ -80,6 +91,8 @@ export async function* readCsvBatches(source: CsvInput, delimiter: CsvDelimiter)
 
   Papa.parse<string[]>(input as unknown as NodeJS.ReadableStream, {
     delimiter,
+    // Without a given line break, PapaParse guesses one from the first chunk.
+    ...(newline ? { newline } : {}),
     skipEmptyLines: false,
     chunk(results, handle) {
       if (results.data.length > 0) unfinished = 0;

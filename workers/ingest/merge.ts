@@ -29,6 +29,8 @@ export interface MergeInput {
   spoolPath: string;
   /** Path of the file that keeps the samples' points until the samples are in. */
   pointSpoolPath: string;
+  /** Minimum number of rows for which the import gets a location segment of its own (SEGMENT_MIN_ROWS). */
+  segmentMinRows: number;
 }
 
 /** Hooks through which the load reports progress and learns of a cancel. */
@@ -82,18 +84,23 @@ export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIte
       const fieldsWidened = await timer.time('widening', () => widenFields(trx, input.datasetId, input.plan.widenedFields));
       const measured = await measuredFields(trx, input.datasetId);
 
+      // A small import leaves its points to the triggers, which index them in the live segment.
+      const segment = input.plan.rowsTotal >= input.segmentMinRows ? await openSegment(trx, input) : null;
       const spools: LoadSpools = {
         measurements: new CopySpool(input.spoolPath),
-        points: new CopySpool(input.pointSpoolPath, { header: BINARY_COPY_HEADER, trailer: BINARY_COPY_TRAILER }),
+        points: segment ? new CopySpool(input.pointSpoolPath, { header: BINARY_COPY_HEADER, trailer: BINARY_COPY_TRAILER }) : null,
       };
-      await beginSegmentLoad(trx, input.importId);
-      const segment = await createSegmentTable(trx, input.importId, input.datasetId);
       const samples = await timer.time('samples', () => copySamples(trx, input, rows, measured, spools, hooks));
       const measurements = await timer.time('measurements', () => copySpool(trx, 'measurements', MEASUREMENT_COPY_COLUMNS, spools.measurements));
-      let points = await timer.time('points', () => copySpool(trx, segment, POINT_COPY_COLUMNS, spools.points, 'binary'));
-      if (input.plan.location.kind === 'geometry') points += await timer.time('shapes', () => locateShapes(trx, input, segment));
-      await endSegmentLoad(trx);
-      await timer.time('segment', () => attachSegment(trx, input.importId, input.datasetId, points));
+      const shapes = input.plan.location.kind === 'geometry';
+      if (segment && spools.points) {
+        let points = await timer.time('points', () => copySpool(trx, segment, POINT_COPY_COLUMNS, spools.points!, 'binary'));
+        if (shapes) points += await timer.time('shapes', () => locateShapes(trx, input, segment));
+        await endSegmentLoad(trx);
+        await timer.time('segment', () => attachSegment(trx, input.importId, input.datasetId, points));
+      } else if (shapes) {
+        await timer.time('shapes', () => locateShapes(trx, input, null));
+      }
 
       // Widened fields are named only when there are some, so the usual op and counts stay as they were.
       const widened = fieldsWidened.length > 0;
@@ -123,10 +130,16 @@ export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIte
   }
 }
 
-/** The files that keep what the samples COPY cannot send at the same time. */
+/** The files that keep what the samples COPY cannot send at the same time; no points without a segment. */
 interface LoadSpools {
   measurements: CopySpool;
-  points: CopySpool;
+  points: CopySpool | null;
+}
+
+/** Creates the import's segment table and marks the transaction as its load; returns the table's name. */
+async function openSegment(trx: Knex.Transaction, input: MergeInput): Promise<string> {
+  await beginSegmentLoad(trx, input.importId);
+  return createSegmentTable(trx, input.importId, input.datasetId);
 }
 
 async function copySamples(
@@ -151,10 +164,12 @@ async function copySamples(
         const lines = measurementLines(ids.text(index), input.importId, row.qualified, measured);
         spools.measurements.add(lines, countLines(lines));
       });
-      const points = encodePoints(ids, rows);
-      spools.points.add(points.data, points.count);
+      if (spools.points) {
+        const points = encodePoints(ids, rows);
+        spools.points.add(points.data, points.count);
+      }
       loaded += rows.length;
-      await Promise.all([spools.measurements.drain(), spools.points.drain()]);
+      await Promise.all([spools.measurements.drain(), spools.points?.drain()]);
       yield encoder.encode(ids, rows);
     }
     yield BINARY_COPY_TRAILER;
@@ -194,20 +209,24 @@ function countLines(text: string): number {
 /**
  * Gives samples located by a line or polygon their location: a point PostGIS guarantees to lie on
  * the shape (ST_PointOnSurface), unlike a centroid. Their shape is the value of the geometry field.
- * The points go into the import's segment. Returns how many there are.
+ * The points go into the import's segment, or without one into the live segment through the
+ * triggers. Returns how many points went into the segment.
  */
-async function locateShapes(trx: Knex.Transaction, input: MergeInput, segment: string): Promise<number> {
+async function locateShapes(trx: Knex.Transaction, input: MergeInput, segment: string | null): Promise<number> {
   const location = input.plan.location;
   const column = location.kind === 'geometry' && location.column !== null ? input.plan.columns[location.column] : input.plan.columns.find((candidate) => candidate.target.kind === 'field' && candidate.target.field.type === 'geometry');
   if (!column) return 0;
+  const locate = `UPDATE samples SET location = ST_SetSRID(ST_PointOnSurface(ST_GeomFromGeoJSON("values"->?)), 4326)
+    WHERE import_id = ? AND dataset_id = ? AND location IS NULL AND ("values"->?) IS NOT NULL
+    RETURNING id, location`;
+  const bindings = [column.key, input.importId, input.datasetId, column.key];
+  if (segment === null) {
+    await trx.raw(locate, bindings);
+    return 0;
+  }
   const result: { rowCount: number | null } = await trx.raw(
-    `WITH located AS (
-       UPDATE samples SET location = ST_SetSRID(ST_PointOnSurface(ST_GeomFromGeoJSON("values"->?)), 4326)
-       WHERE import_id = ? AND dataset_id = ? AND location IS NULL AND ("values"->?) IS NOT NULL
-       RETURNING id, location
-     )
-     INSERT INTO ?? (sample_id, location) SELECT id, location FROM located WHERE location IS NOT NULL`,
-    [column.key, input.importId, input.datasetId, column.key, segment],
+    `WITH located AS (${locate}) INSERT INTO ?? (sample_id, location) SELECT id, location FROM located WHERE location IS NOT NULL`,
+    [...bindings, segment],
   );
   return result.rowCount ?? 0;
 }

@@ -8,6 +8,7 @@ import type { NotifyDependencies } from '../../server/notifications/notify.js';
 import { moduleLogger } from '../../server/observability/logger.js';
 import type { RealtimePublisher } from '../../server/realtime/publisher.js';
 import { ISSUES_REPORT_SUFFIX, RECORD_SPOOL_SUFFIX, type UploadStore } from '../../server/storage/upload-store.js';
+import { SEGMENT_MIN_ROWS } from '../../server/db/location-segments.js';
 import { analyseFile, locationOf } from './analyse.js';
 import { CsvRecordTooLong } from './csv-source.js';
 import { FeatureTooLarge } from './geojson-source.js';
@@ -50,6 +51,8 @@ export interface IngestDependencies {
   issuesMax: number;
   /** Notifies the uploader when the import finished or failed; without it, no one is notified. */
   notify?: NotifyDependencies;
+  /** Minimum number of rows for which a load builds a location segment of its own; SEGMENT_MIN_ROWS by default. */
+  segmentMinRows?: number;
 }
 
 /** The end state of one run of a job. */
@@ -201,6 +204,7 @@ export async function runLoad(deps: IngestDependencies, importId: string, attemp
         mapping: summariseMapping(plan),
         spoolPath: deps.uploads.derivedPath(record.storageKey, 'measurements'),
         pointSpoolPath: deps.uploads.derivedPath(record.storageKey, 'points'),
+        segmentMinRows: deps.segmentMinRows ?? SEGMENT_MIN_ROWS,
       },
       rejectingInvalid(batches, issues, reject, plan.rowsTotal),
       {

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { moduleLogger } from '../../server/observability/logger.js';
 import type { ProfileSnapshot } from './column-profile.js';
-import type { ByteRange, TableLocation } from './table-source.js';
+import { guessNewline, type CsvNewline } from './csv-source.js';
+import { READ_CHUNK_BYTES, type ByteRange, type TableLocation } from './table-source.js';
 
 /**
  * Size from which the analysis reads a CSV file in two halves at once, the second in a worker
@@ -24,6 +25,8 @@ const WORKER_HEAP_MB = 64;
 
 /** The two byte ranges of a two-part scan, and the sum of their progress. */
 export interface SplitPlan {
+  /** The line break both parts are read with. */
+  newline: CsvNewline;
   first: ByteRange;
   rest: ByteRange;
   /** The share of the whole file read, from the shares of each part read. */
@@ -65,8 +68,10 @@ export interface RangeScan {
 
 /**
  * Decides whether and where to split a table for a two-part scan: a CSV file of at least
- * `fromBytes`, read straight from disk in UTF-8 or Windows-1252, split at the first line break
- * past its middle. UTF-16 files are not split, since a byte 0x0A is not a line break there.
+ * `fromBytes`, read straight from disk in UTF-8 or Windows-1252, split just after the first line
+ * break past its middle. UTF-16 files are not split, since a byte 0x0A is not a line break there.
+ * The line break is the one PapaParse would guess from the file's first chunk, and both parts are
+ * read with it, so a part read from the middle cannot guess another.
  */
 export async function splitPlan(location: TableLocation, headerRow: number | null, fromBytes: number): Promise<SplitPlan | null> {
   if (location.format !== 'csv' || location.entry !== null || location.range) return null;
@@ -76,24 +81,29 @@ export async function splitPlan(location: TableLocation, headerRow: number | nul
 
   const size = (await stat(location.file)).size;
   if (size < fromBytes) return null;
+  const head = await readBytes(location.file, 0, READ_CHUNK_BYTES);
+  // Line breaks and quotes are ASCII, so Latin-1 shows them in UTF-8 and Windows-1252 text alike.
+  const newline = guessNewline(head.toString('latin1'), location.delimiter ?? ',');
   const middle = Math.floor(size / 2);
-  const at = await lineBreakAfter(location.file, middle);
-  if (at === null || at >= size) return null;
+  const near = await readBytes(location.file, middle, SPLIT_SEARCH_BYTES);
+  const index = near.indexOf(newline, 0, 'latin1');
+  if (index < 0) return null;
+  const at = middle + index + newline.length;
+  if (at >= size) return null;
   return {
+    newline,
     first: { start: 0, end: at },
     rest: { start: at, end: size },
     fractionOf: (first, rest) => (first * at + rest * (size - at)) / size,
   };
 }
 
-/** Returns the offset just after the first line break at or after `from`, or null when none is near. */
-async function lineBreakAfter(file: string, from: number): Promise<number | null> {
+async function readBytes(file: string, from: number, length: number): Promise<Buffer> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(SPLIT_SEARCH_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, from);
-    const index = buffer.subarray(0, bytesRead).indexOf(0x0a);
-    return index < 0 ? null : from + index + 1;
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, from);
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
@@ -150,7 +160,14 @@ function rangeScanWorker(request: RangeScanRequest): Worker {
   const extension = path.extname(fileURLToPath(import.meta.url));
   const module = new URL(`./range-scan-worker${extension}`, import.meta.url);
   if (extension !== '.ts') return new Worker(module, options);
-  // The bare specifier resolves from the working directory, the repository's root in development and tests.
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(module.href)}); });`;
+  const bootstrap = `import(${JSON.stringify(tsxLoader())}).then(({ register }) => { register(); return import(${JSON.stringify(module.href)}); });`;
   return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * Returns where tsx's loader API is, resolved from this module. Where import.meta.resolve is
+ * missing (vitest), the bare specifier resolves from the working directory, the repository's root.
+ */
+function tsxLoader(): string {
+  return typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api';
 }

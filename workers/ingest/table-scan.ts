@@ -90,17 +90,18 @@ async function scanSplit(location: TableLocation, split: SplitPlan, missing: Mis
   const report = () => progress(pass.scan.rows + (rest?.rows ?? 0), split.fractionOf(mainFraction, rest?.fraction ?? 0));
   let mainFraction = 0;
   const pass = new RecordScan(missing, headerRow, true, () => {
-    rest = startRangeScan({ location: { ...location, open: undefined }, range: split.rest, width: pass.width, missingCodes: missing.codes }, report);
+    rest = startRangeScan({ location: { ...location, open: undefined, newline: split.newline }, range: split.rest, width: pass.width, missingCodes: missing.codes }, report);
   });
   try {
-    for await (const batch of readRecords({ ...location, range: split.first })) {
+    for await (const batch of readRecords({ ...location, range: split.first, newline: split.newline })) {
       pass.add(batch);
       if (pass.scan.headers.length > MAX_TABLE_COLUMNS) return null;
       mainFraction = batch.fraction;
       report();
     }
-    const scan = pass.finish();
+    // The header must be found in the first part, from as many records as one pass looks at.
     if (pass.lastRecordFailed || !rest) return null;
+    const scan = pass.finish();
     const later = await (rest as RangeScan).result;
     if (!later) return null;
     scan.parts = 2;
@@ -131,8 +132,10 @@ class RecordScan {
   ) {}
 
   add(batch: RecordBatch): void {
+    // A blank record counts too: a quote left open at the end may contain only line breaks.
+    const last = batch.rowNumbers.at(-1);
+    if (last !== undefined) this.lastRecordFailed = batch.errors.has(last);
     forEachRecord(batch, (record, rowNumber, error) => {
-      this.lastRecordFailed = error !== undefined;
       if (this.started) {
         if (rowNumber > this.scan.headerRow) this.observe(record, error);
         return;

@@ -2,7 +2,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { ImportFormat, TextEncodingName } from '../../common/api/imports.js';
-import { readCsvBatches, type CsvDelimiter } from './csv-source.js';
+import { readCsvBatches, type CsvDelimiter, type CsvNewline } from './csv-source.js';
 import { readOdsRows } from './ods-reader.js';
 import type { SheetRowBatch } from './spreadsheet.js';
 import { decodeStream, storableTextStream } from './text-decoding.js';
@@ -38,6 +38,8 @@ export interface TableLocation {
    * including `end`. Line and record numbers then count from the range's start.
    */
   range?: ByteRange;
+  /** For CSV: the line break between records. PapaParse guesses it from the first chunk when absent. */
+  newline?: CsvNewline;
 }
 
 /** Bytes of a file, from `start` up to but not including `end`. */
@@ -121,7 +123,7 @@ export async function* readRecords(location: TableLocation): AsyncGenerator<Reco
 async function* csvRecords(location: TableLocation): AsyncGenerator<RecordBatch> {
   const input = await openTextInput(location);
   try {
-    for await (const batch of readCsvBatches({ stream: input.stream, bytesRead: () => 0 }, location.delimiter ?? ',')) {
+    for await (const batch of readCsvBatches({ stream: input.stream, bytesRead: () => 0 }, location.delimiter ?? ',', location.newline)) {
       const rowNumbers = batch.records.map((_record, offset) => batch.firstRecord + offset + 1);
       // A byte order mark can only start the file, not a range after its start.
       const first = batch.firstRecord === 0 && !location.range?.start ? batch.records[0] : undefined;
