@@ -413,6 +413,19 @@ describe('review counts the load agrees with', () => {
 });
 
 describe('columns as a fresh user names them', () => {
+  it('finds the header below a title with another delimiter', async () => {
+    const semicolons = await load('lakes.csv', 'Survey of lakes, exported 2024\nname;lat;lon;depth\nGeneva;46.45;6.55;310\nConstance;47.63;9.37;251\n', 'reject');
+    expect(semicolons.record.state).toBe('completed');
+    expect(semicolons.record.mapping).toMatchObject({ delimiter: ';', headerRow: 2 });
+    expect(semicolons.samples.map((sample) => [sample.name, sample.values])).toEqual([['Geneva', { depth: 310 }], ['Constance', { depth: 251 }]]);
+
+    const tabs = await load('lakes.tsv', 'Lakes; exported 2024\n\nname\tdepth\nGeneva\t310\nConstance\t251\n', 'reject');
+    expect(tabs.record.error).toBeNull();
+    expect(tabs.record.state).toBe('completed');
+    expect(tabs.record.mapping).toMatchObject({ delimiter: '\t', headerRow: 3 });
+    expect(tabs.samples.map((sample) => sample.values)).toEqual([{ depth: 310 }, { depth: 251 }]);
+  });
+
   it('stores a nested GeoJSON property as text', async () => {
     const feature = (name: string) => `{"type":"Feature","geometry":{"type":"Point","coordinates":[7.4,46.9]},"properties":{"name":"${name}","meta":{"river":"Aare","gauges":[2135,2019]}}}`;
     const loaded = await load('rivers.geojson', `{"type":"FeatureCollection","features":[${['A', 'B', 'C'].map(feature).join(',')}]}`, 'reject');

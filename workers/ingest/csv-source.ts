@@ -58,9 +58,27 @@ export interface CsvInput {
 export function detectDelimiter(sample: string): CsvDelimiter | null {
   const guess = Papa.parse<string[]>(sample, { delimitersToGuess: [...CSV_DELIMITERS], preview: 10, skipEmptyLines: true });
   const delimiter = guess.meta.delimiter as CsvDelimiter;
-  const header = guess.data[0];
-  if (!CSV_DELIMITERS.includes(delimiter) || !header || header.length < 2) return null;
-  return delimiter;
+  // A title above the header may contain another delimiter's character ("Survey, 2024" above a
+  // table separated by semicolons) and so splits into fewer columns: any of the rows decides.
+  if (CSV_DELIMITERS.includes(delimiter) && guess.data.some((row) => row.length >= 2)) return delimiter;
+  return mostConsistentDelimiter(sample);
+}
+
+/**
+ * Returns the delimiter that splits the most of the first rows into one and the same number of
+ * columns, at least two, or null when none does. PapaParse's guess averages the column counts, so
+ * a title line above a short table can pull every candidate below two columns.
+ */
+function mostConsistentDelimiter(sample: string): CsvDelimiter | null {
+  let best: { delimiter: CsvDelimiter; rows: number } | null = null;
+  for (const delimiter of CSV_DELIMITERS) {
+    const rows = Papa.parse<string[]>(sample, { delimiter, preview: 10, skipEmptyLines: true }).data;
+    const rowsByWidth = new Map<number, number>();
+    for (const row of rows) if (row.length >= 2) rowsByWidth.set(row.length, (rowsByWidth.get(row.length) ?? 0) + 1);
+    const consistent = Math.max(0, ...rowsByWidth.values());
+    if (consistent > (best?.rows ?? 0)) best = { delimiter, rows: consistent };
+  }
+  return best?.delimiter ?? null;
 }
 
 /**
