@@ -150,7 +150,8 @@ export async function updateSample(
 
       const geometryKeys = new Set(fields.filter((field) => field.type === 'geometry').map((field) => field.key));
       // A location in the request, even null, wins over the one its shapes would give.
-      const patch = buildPatch(trx, columns, values, location !== undefined ? location : followedShape(current, values, geometryKeys));
+      const moved = location !== undefined ? location : followedShape(current, values, geometryKeys);
+      const patch = buildPatch(trx, withoutWrittenCoordinates(columns, current, moved), values, moved);
       if (Object.keys(patch).length === 0) return { sample: current, change: null };
 
       await Sample.query(trx).patch({ ...patch, version: current.version + 1 } as Partial<Sample>).where('id', sample.id);
@@ -192,6 +193,16 @@ function followedShape(current: Sample, values: SampleUpdate['values'], geometry
     [location, moved] = [next, next];
   }
   return moved;
+}
+
+/**
+ * Clears the coordinates as the source wrote them when the request moves the sample and sets no
+ * text of its own, so the API never gives two positions for one sample.
+ */
+function withoutWrittenCoordinates<T extends { locationText?: string | null | undefined }>(columns: T, current: Sample, moved: SampleUpdate['location']): T {
+  if (moved === undefined || columns.locationText !== undefined || current.locationText === null) return columns;
+  if (JSON.stringify(moved) === JSON.stringify(current.location)) return columns;
+  return { ...columns, locationText: null };
 }
 
 function buildPatch(

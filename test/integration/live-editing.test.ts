@@ -259,6 +259,41 @@ describe('fields', () => {
   });
 });
 
+describe('coordinates as written', () => {
+  async function writtenWorld() {
+    const world = await makeDataset();
+    const created = await admin.post(`/datasets/${world.datasetId}/samples`, { name: 'Geneva', location: { type: 'Point', coordinates: [6.55, 46.45] }, locationText: '46.4500, 6.5500' });
+    const seq = (await admin.get(`/datasets/${world.datasetId}`)).body.seq as number;
+    return { ...world, sampleId: created.body.id as string, seq };
+  }
+
+  it('clears them when an edit moves the sample, undoably', async () => {
+    const world = await writtenWorld();
+    const socket = await socketOf(admin);
+    const moved = { type: 'Point', coordinates: [14.4, 50.1] };
+    expect(await edit(socket, world.datasetId, world.seq, [{ type: 'sample.set', sampleId: world.sampleId, property: 'location', value: moved }])).toMatchObject({ ok: true });
+    expect(await row(world.sampleId)).toMatchObject({ location: moved, locationText: null });
+    const change = await api.server.context.knex('dataset_changes').where({ datasetId: world.datasetId, seq: world.seq + 1 }).first('ops');
+    expect(change.ops).toEqual([
+      expect.objectContaining({ type: 'sample.set', property: 'location', after: moved }),
+      { type: 'sample.set', sampleId: world.sampleId, property: 'locationText', before: '46.4500, 6.5500', after: null },
+    ]);
+
+    expect(await socket.emitWithAck('dataset:undo', { datasetId: world.datasetId, mutationId: randomUUID() })).toMatchObject({ ok: true });
+    expect(await row(world.sampleId)).toMatchObject({ location: { type: 'Point', coordinates: [6.55, 46.45] }, locationText: '46.4500, 6.5500' });
+  });
+
+  it('clears them when the REST API moves the sample without new ones', async () => {
+    const world = await writtenWorld();
+    const renamed = await admin.patch(`/samples/${world.sampleId}`, { name: 'Lake Geneva' });
+    expect(renamed.body.locationText).toBe('46.4500, 6.5500');
+    const moved = await admin.patch(`/samples/${world.sampleId}`, { location: { type: 'Point', coordinates: [14.4, 50.1] } });
+    expect(moved.body).toMatchObject({ location: { type: 'Point', coordinates: [14.4, 50.1] }, locationText: null });
+    const written = await admin.patch(`/samples/${world.sampleId}`, { location: { type: 'Point', coordinates: [6.55, 46.45] }, locationText: '46°27′N 6°33′E' });
+    expect(written.body.locationText).toBe('46°27′N 6°33′E');
+  });
+});
+
 describe('undo and redo', () => {
   it('undoes and redoes the user own changes on the server', async () => {
     const world = await makeDataset();

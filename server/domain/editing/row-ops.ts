@@ -55,6 +55,22 @@ function followShape(session: EditSession, row: RowState, before: CellValue, aft
   row.cellSeqs[cell] = session.seq;
   session.push({ type: 'sample.set', sampleId: row.id, property: 'location', before: location, after: moved });
   session.history.record(row.id, cell, location, moved);
+  forgetWrittenCoordinates(session, row);
+}
+
+/**
+ * Clears the coordinates as the source wrote them once an edit moves the row, in the same
+ * change, so the API never gives two positions for one sample and an undo puts the text back.
+ * A text set earlier in the same edit stays, as an undo restoring both sets it first.
+ */
+function forgetWrittenCoordinates(session: EditSession, row: RowState): void {
+  const before = propertyOf(row, 'locationText');
+  const cell = propertyCell('locationText');
+  if (before === null || row.cellSeqs[cell] === session.seq) return;
+  setProperty(row, 'locationText', null);
+  row.cellSeqs[cell] = session.seq;
+  session.push({ type: 'sample.set', sampleId: row.id, property: 'locationText', before, after: null });
+  session.history.record(row.id, cell, before, null);
 }
 
 /** Sets one property of a row (name, location…), with the same conflict rule as a cell. */
@@ -77,6 +93,11 @@ export function setSampleProperty(session: EditSession, opIndex: number, op: Op<
   session.touch(row);
   session.push({ type: 'sample.set', sampleId: row.id, property: op.property, before, after: normalised.value });
   session.history.record(row.id, cell, before, normalised.value);
+  if (op.property === 'location' && !sameLocation(before, normalised.value)) forgetWrittenCoordinates(session, row);
+}
+
+function sameLocation(before: unknown, after: unknown): boolean {
+  return JSON.stringify(before) === JSON.stringify(after);
 }
 
 /**
