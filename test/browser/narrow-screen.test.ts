@@ -10,7 +10,7 @@ import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 // A phone held upright: narrower than any table of the dataset and project pages.
 const NARROW = { width: 420, height: 900 };
 
-/** Returns the page's width beyond the viewport, and the widest elements that stick out. */
+/** Returns the page's scroll width and the first elements outside the viewport, leaving out the insides of scrolling boxes. */
 function overflow(page: Page): Promise<{ scrollWidth: number; outside: string[] }> {
   return page.evaluate((viewport) => {
     const outside = [...document.querySelectorAll('body *')]
