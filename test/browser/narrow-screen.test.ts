@@ -10,14 +10,27 @@ import { ADMIN, startStack, type Stack } from '../helpers/stack.js';
 // A phone held upright: narrower than any table of the dataset and project pages.
 const NARROW = { width: 420, height: 900 };
 
+/** The parts of the DOM that overflow() reads, since the tests compile without the DOM types. */
+interface PageElement {
+  tagName: string;
+  classList: Iterable<string>;
+  getBoundingClientRect(): { right: number };
+  parentElement: { closest(selector: string): unknown } | null;
+}
+interface PageRoot {
+  scrollWidth: number;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+}
+
 /** Returns the page's scroll width and the first elements outside the viewport, leaving out the insides of scrolling boxes. */
 function overflow(page: Page): Promise<{ scrollWidth: number; outside: string[] }> {
-  return page.evaluate((viewport) => {
-    const outside = [...document.querySelectorAll('body *')]
-      .filter((element) => element.getBoundingClientRect().right > viewport + 1 && !element.parentElement?.closest('.table-scroll, .leaflet-container, [role="grid"]'))
+  return page.locator('html').evaluate((element, viewport) => {
+    const root = element as unknown as PageRoot;
+    const outside = [...root.querySelectorAll('body *')]
+      .filter((item) => item.getBoundingClientRect().right > viewport + 1 && !item.parentElement?.closest('.table-scroll, .leaflet-container, [role="grid"]'))
       .slice(0, 5)
-      .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')} right=${Math.round(element.getBoundingClientRect().right)}`);
-    return { scrollWidth: document.documentElement.scrollWidth, outside };
+      .map((item) => `${item.tagName.toLowerCase()}.${[...item.classList].join('.')} right=${Math.round(item.getBoundingClientRect().right)}`);
+    return { scrollWidth: root.scrollWidth, outside };
   }, NARROW.width);
 }
 

@@ -8,6 +8,7 @@ import {
   formatEta,
   formatRate,
   importProgressValues,
+  importToShow,
   summariseCounts,
 } from '../../client/src/format/import-progress.js';
 
@@ -241,5 +242,25 @@ describe('upload and review progress', () => {
     expect(isFurtherAlong(reviewed, { ...record, state: 'queued', phase: 'analysing', rowsDone: 0 })).toBe(false);
     expect(isFurtherAlong(reviewed, { ...record, state: 'running', phase: 'analysing', rowsDone: 10 })).toBe(false);
     expect(isFurtherAlong({ ...record, phase: 'loading', rowsDone: 10 }, { ...record, state: 'running', phase: 'analysing', rowsDone: 10 })).toBe(true);
+  });
+});
+
+describe('importToShow', () => {
+  const record = (id: string, state: ImportRecord['state'], userId: string | null) => ({ id, state, userId });
+
+  it('opens an import that waits behind a newer finished one', () => {
+    const imports = [record('cancelled', 'cancelled', 'me'), record('waiting', 'awaiting_review', 'me'), record('done', 'completed', 'me')];
+    expect(importToShow(imports, 'me')?.id).toBe('waiting');
+  });
+
+  it('prefers the viewer own open import', () => {
+    const imports = [record('theirs', 'running', 'them'), record('mine', 'awaiting_review', 'me')];
+    expect(importToShow(imports, 'me')?.id).toBe('mine');
+    expect(importToShow(imports, null)?.id).toBe('theirs');
+    expect(importToShow(imports, 'someone')?.id).toBe('theirs');
+  });
+
+  it('opens none when every import finished', () => {
+    expect(importToShow([record('done', 'completed', 'me'), record('failed', 'failed', 'me')], 'me')).toBeNull();
   });
 });

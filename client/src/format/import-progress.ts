@@ -44,6 +44,16 @@ export function isFinished(state: ImportState): boolean {
   return state === 'completed' || state === 'failed' || state === 'cancelled';
 }
 
+/**
+ * Returns the import a dataset page opens with: the viewer's newest import that is still under
+ * way or waiting for review, else anyone's, or null. A finished import uploaded later, such as
+ * one cancelled, does not hide an older one that still waits. `imports` runs newest first.
+ */
+export function importToShow<T extends { state: ImportState; userId: string | null }>(imports: readonly T[], viewerId: string | null): T | null {
+  const open = imports.filter((record) => !isFinished(record.state));
+  return open.find((record) => viewerId !== null && record.userId === viewerId) ?? open[0] ?? null;
+}
+
 /** Formats a processing rate: "1,234 rows/s". Returns an empty string when the rate is unknown. */
 export function formatRate(ratePerSecond: number | null): string {
   if (ratePerSecond === null || !Number.isFinite(ratePerSecond) || ratePerSecond < 0) return '';

@@ -20,7 +20,7 @@ import { createImportsStore } from '../dataset/imports-store.js';
 import { SamplesMap } from '../dataset/SamplesMap.js';
 import { SamplesTable } from '../dataset/SamplesTable.js';
 import { UploadForm } from '../dataset/UploadForm.js';
-import { isFinished } from '../format/import-progress.js';
+import { importToShow, isFinished } from '../format/import-progress.js';
 import { joinDatasetRoom } from '../realtime/dataset-room.js';
 import { createLiveDataset } from '../realtime/live-dataset.js';
 import { connectionState } from '../realtime/socket.js';
@@ -101,8 +101,8 @@ function DatasetView(props: { datasetId: string }) {
   });
 
   void imports.refresh().then(() => {
-    const newest = imports.items()[0];
-    if (newest && !isFinished(newest.state) && selectedImportId() === null) setSelectedImportId(newest.id);
+    const shown = importToShow(imports.items(), currentUser()?.id ?? null);
+    if (shown && selectedImportId() === null) setSelectedImportId(shown.id);
   });
 
   // Progress events sent while the socket is down are lost, so poll running imports from the API.
