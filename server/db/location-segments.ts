@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { BoundingBox } from '../../common/api/samples.js';
 
 /**
  * The id of the live segment. The spatial index of samples is `sample_locations`, a table
@@ -94,14 +95,6 @@ export async function attachSegment(trx: Knex.Transaction, importId: string, dat
   await trx('sample_location_segments').insert({ id: importId, datasetId, tableName: table, points });
 }
 
-/** A box in WGS 84 degrees. */
-export interface LocationBox {
-  minLon: number;
-  minLat: number;
-  maxLon: number;
-  maxLat: number;
-}
-
 /** A condition on `samples` with its bindings, for whereRaw. */
 export interface SqlCondition {
   sql: string;
@@ -123,7 +116,7 @@ const INDEXED_MATCHES_MAX = 20_000;
  * them up in the dataset's segments, whose GiST indexes find a few points among millions. For a
  * box that contains many, an index would only add work (see INDEXED_MATCHES_MAX).
  */
-export async function inBoxCondition(knex: Knex, datasetId: string, box: LocationBox): Promise<SqlCondition> {
+export async function inBoxCondition(knex: Knex, datasetId: string, box: BoundingBox): Promise<SqlCondition> {
   const corners = [box.minLon, box.minLat, box.maxLon, box.maxLat];
   const own: SqlCondition = { sql: `samples.location && ${ENVELOPE}`, bindings: corners };
   if ((await estimatedMatches(knex, datasetId, box)) > INDEXED_MATCHES_MAX) return own;
@@ -140,7 +133,7 @@ export async function inBoxCondition(knex: Knex, datasetId: string, box: Locatio
  * over the dataset's extent. Along an axis where the extent has no width (points on a meridian,
  * for example) the box contains all of them or none.
  */
-async function estimatedMatches(knex: Knex, datasetId: string, box: LocationBox): Promise<number> {
+async function estimatedMatches(knex: Knex, datasetId: string, box: BoundingBox): Promise<number> {
   const result: { rows: { located: number; minLon: number | null; minLat: number; maxLon: number; maxLat: number }[] } = await knex.raw(
     `SELECT located_count AS located, ST_XMin(spatial_extent) AS "minLon", ST_YMin(spatial_extent) AS "minLat",
             ST_XMax(spatial_extent) AS "maxLon", ST_YMax(spatial_extent) AS "maxLat"

@@ -34,18 +34,32 @@ async function scan(location: TableLocation, splitFrom: number): Promise<{ resul
   return { result, fractions };
 }
 
-/** A table whose every kind of value, missing code, broken row and blank line turns up in both halves. */
+/** Returns a depth: a number, or now and then the missing-value code NA or -9999. */
+function depthCell(index: number): string {
+  if (index % 17 === 0) return 'NA';
+  if (index % 19 === 0) return '-9999';
+  return (index * 0.25).toFixed(2);
+}
+
+/** Returns a lead value: a number, or now and then a detection limit written as <0.01 or BDL. */
+function leadCell(index: number): string {
+  if (index % 11 === 0) return '<0.01';
+  if (index % 13 === 0) return 'BDL';
+  return String(index % 100);
+}
+
+/** Builds a table whose every kind of value, missing code, broken row and blank line turns up in both halves. */
 function mixedTable(rows: number): string {
   const lines = ['site,depth,sampled,lat,lon,lead,flag,note'];
   for (let index = 0; index < rows; index += 1) {
     const day = (index % 28) + 1;
     const cells = [
       `S${index}`,
-      index % 17 === 0 ? 'NA' : index % 19 === 0 ? '-9999' : (index * 0.25).toFixed(2),
+      depthCell(index),
       index % 3 === 0 ? `2023-06-${String(day).padStart(2, '0')}` : `${day}/06/2023`,
       index % 5 === 0 ? `${40 + (index % 9)}°${index % 60}'N` : String(40 + (index % 9) + 0.5),
       index % 7 === 0 ? '361' : String(-(index % 180)),
-      index % 11 === 0 ? '<0.01' : index % 13 === 0 ? 'BDL' : String(index % 100),
+      leadCell(index),
       index % 2 === 0 ? 'yes' : 'no',
       index % 23 === 0 ? '"a note, with a comma"' : `note ${index}`,
     ];

@@ -86,16 +86,13 @@ export async function loadAndMerge(knex: Knex, input: MergeInput, rows: AsyncIte
 
       // A small import leaves its points to the triggers, which index them in the live segment.
       const segment = input.plan.rowsTotal >= input.segmentMinRows ? await openSegment(trx, input) : null;
-      const spools: LoadSpools = {
-        measurements: new CopySpool(input.spoolPath),
-        points: segment ? new CopySpool(input.pointSpoolPath, { header: BINARY_COPY_HEADER, trailer: BINARY_COPY_TRAILER }) : null,
-      };
+      const spools: LoadSpools = { measurements: new CopySpool(input.spoolPath), points: segment?.points ?? null };
       const samples = await timer.time('samples', () => copySamples(trx, input, rows, measured, spools, hooks));
       const measurements = await timer.time('measurements', () => copySpool(trx, 'measurements', MEASUREMENT_COPY_COLUMNS, spools.measurements));
       const shapes = input.plan.location.kind === 'geometry';
-      if (segment && spools.points) {
-        let points = await timer.time('points', () => copySpool(trx, segment, POINT_COPY_COLUMNS, spools.points!, 'binary'));
-        if (shapes) points += await timer.time('shapes', () => locateShapes(trx, input, segment));
+      if (segment) {
+        let points = await timer.time('points', () => copySpool(trx, segment.table, POINT_COPY_COLUMNS, segment.points, 'binary'));
+        if (shapes) points += await timer.time('shapes', () => locateShapes(trx, input, segment.table));
         await endSegmentLoad(trx);
         await timer.time('segment', () => attachSegment(trx, input.importId, input.datasetId, points));
       } else if (shapes) {
@@ -136,10 +133,17 @@ interface LoadSpools {
   points: CopySpool | null;
 }
 
-/** Creates the import's segment table and marks the transaction as its load; returns the table's name. */
-async function openSegment(trx: Knex.Transaction, input: MergeInput): Promise<string> {
+/** An import's own location segment: its table, and the file that keeps its points until the samples are in. */
+interface OpenSegment {
+  table: string;
+  points: CopySpool;
+}
+
+/** Marks the transaction as the load of the import's segment and creates the segment's table. */
+async function openSegment(trx: Knex.Transaction, input: MergeInput): Promise<OpenSegment> {
   await beginSegmentLoad(trx, input.importId);
-  return createSegmentTable(trx, input.importId, input.datasetId);
+  const table = await createSegmentTable(trx, input.importId, input.datasetId);
+  return { table, points: new CopySpool(input.pointSpoolPath, { header: BINARY_COPY_HEADER, trailer: BINARY_COPY_TRAILER }) };
 }
 
 async function copySamples(

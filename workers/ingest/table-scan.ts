@@ -86,11 +86,13 @@ export async function scanTable(
  * true line.
  */
 async function scanSplit(location: TableLocation, split: SplitPlan, missing: MissingValues, headerRow: number | null, progress: ScanProgress): Promise<TableScanResult | null> {
-  let rest: RangeScan | null = null;
-  const report = () => progress(pass.scan.rows + (rest?.rows ?? 0), split.fractionOf(mainFraction, rest?.fraction ?? 0));
+  // The second part's scan, once the first part has found the header.
+  const second: { scan: RangeScan | null } = { scan: null };
   let mainFraction = 0;
+  const report = () => progress(pass.scan.rows + (second.scan?.rows ?? 0), split.fractionOf(mainFraction, second.scan?.fraction ?? 0));
   const pass = new RecordScan(missing, headerRow, true, () => {
-    rest = startRangeScan({ location: { ...location, open: undefined, newline: split.newline }, range: split.rest, width: pass.width, missingCodes: missing.codes }, report);
+    const request = { location: { ...location, open: undefined, newline: split.newline }, range: split.rest, width: pass.width, missingCodes: missing.codes };
+    second.scan = startRangeScan(request, report);
   });
   try {
     for await (const batch of readRecords({ ...location, range: split.first, newline: split.newline })) {
@@ -100,9 +102,9 @@ async function scanSplit(location: TableLocation, split: SplitPlan, missing: Mis
       report();
     }
     // The header must be found in the first part, from as many records as one pass looks at.
-    if (pass.lastRecordFailed || !rest) return null;
+    if (pass.lastRecordFailed || !second.scan) return null;
     const scan = pass.finish();
-    const later = await (rest as RangeScan).result;
+    const later = await second.scan.result;
     if (!later) return null;
     scan.parts = 2;
     scan.rows += later.rows;
@@ -110,7 +112,7 @@ async function scanSplit(location: TableLocation, split: SplitPlan, missing: Mis
     scan.profiles.forEach((profile, index) => profile.merge(later.profiles[index]!));
     return scan;
   } finally {
-    (rest as RangeScan | null)?.stop();
+    second.scan?.stop();
   }
 }
 

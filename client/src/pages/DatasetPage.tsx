@@ -101,8 +101,8 @@ function DatasetView(props: { datasetId: string }) {
   });
 
   void imports.refresh().then(() => {
-    const shown = importToShow(imports.items(), currentUser()?.id ?? null);
-    if (shown && selectedImportId() === null) setSelectedImportId(shown.id);
+    const opened = importToShow(imports.items(), currentUser()?.id ?? null);
+    if (opened && selectedImportId() === null) setSelectedImportId(opened.id);
   });
 
   // Progress events sent while the socket is down are lost, so poll running imports from the API.
